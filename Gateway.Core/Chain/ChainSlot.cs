@@ -1,0 +1,14 @@
+namespace McpGateway.Core.Chain;
+
+/// <summary>Where an inspector sits. Only the built-ins take the fixed ends; platform inspectors fill the middle.</summary>
+public enum ChainSlot
+{
+    /// <summary>Always first: nothing passes an unauthenticated or expired session.</summary>
+    Authentication,
+
+    /// <summary>Ordered by configuration.</summary>
+    Middle,
+
+    /// <summary>Always last: records what the other inspectors decided.</summary>
+    Recording,
+}

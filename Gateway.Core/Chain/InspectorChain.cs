@@ -1,0 +1,124 @@
+using System.Text;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.Chain;
+
+/// <summary>
+/// The frozen, ordered inspectors of a gateway, one array per direction: authentication first, the configured
+/// middle in order, recording last. Built and validated once by <see cref="InspectorChainBuilder"/>.
+/// </summary>
+public sealed class InspectorChain
+{
+    private readonly IFrameInspector[] _all;
+    private readonly IFrameInspector[] _clientToUpstream;
+    private readonly IFrameInspector[] _upstreamToClient;
+    private readonly ILogger _logger;
+
+    internal InspectorChain(IFrameInspector[] ordered, ILogger logger)
+    {
+        _all = ordered;
+        _clientToUpstream = Array.FindAll(ordered, i => i.Directions.Includes(FrameDirection.ClientToUpstream));
+        _upstreamToClient = Array.FindAll(ordered, i => i.Directions.Includes(FrameDirection.UpstreamToClient));
+        _logger = logger;
+    }
+
+    /// <summary>Inspector names in chain order.</summary>
+    public IReadOnlyList<string> Names => Array.ConvertAll(_all, i => i.Name);
+
+    public IReadOnlyList<string> NamesFor(FrameDirection direction) => Array.ConvertAll(For(direction), i => i.Name);
+
+    /// <summary>One line per direction, e.g. <c>client->upstream: authentication > audit-tag</c>.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        foreach (var direction in new[] { FrameDirection.ClientToUpstream, FrameDirection.UpstreamToClient })
+        {
+            var names = NamesFor(direction);
+            text.Append(direction == FrameDirection.ClientToUpstream ? "client->upstream: " : "\nupstream->client: ");
+            text.Append(names.Count == 0 ? "(pass-through)" : string.Join(" > ", names));
+        }
+
+        return text.ToString();
+    }
+
+    private IFrameInspector[] For(FrameDirection direction) =>
+        direction == FrameDirection.ClientToUpstream ? _clientToUpstream : _upstreamToClient;
+
+    /// <summary>
+    /// Runs the inspectors from <paramref name="start"/> on. Forward and replace go on to the next inspector; the
+    /// first reject, respond or hold ends the run. An inspector that throws withholds the frame (fail closed).
+    /// </summary>
+    internal ValueTask<ChainOutcome> RunAsync(McpFrame frame, int start, CancellationToken cancellationToken)
+    {
+        var inspectors = For(frame.Direction);
+        for (var i = start; i < inspectors.Length; i++)
+        {
+            ValueTask<Verdict> pending;
+            try
+            {
+                pending = inspectors[i].InspectAsync(frame, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return new ValueTask<ChainOutcome>(Failed(inspectors[i], i, ex));
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return AwaitAndContinueAsync(pending, frame, i, cancellationToken);
+            }
+
+            var verdict = pending.Result;
+            if (!Apply(frame, verdict))
+            {
+                return new ValueTask<ChainOutcome>(new ChainOutcome(verdict, i, inspectors[i].Name));
+            }
+        }
+
+        return new ValueTask<ChainOutcome>(new ChainOutcome(Verdict.Forward, inspectors.Length, null));
+    }
+
+    private async ValueTask<ChainOutcome> AwaitAndContinueAsync(ValueTask<Verdict> pending, McpFrame frame, int index, CancellationToken cancellationToken)
+    {
+        var inspector = For(frame.Direction)[index];
+        Verdict verdict;
+        try
+        {
+            verdict = await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(inspector, index, ex);
+        }
+
+        if (!Apply(frame, verdict))
+        {
+            return new ChainOutcome(verdict, index, inspector.Name);
+        }
+
+        return await RunAsync(frame, index + 1, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies a pass-through verdict to the frame; false when the verdict ends the run.</summary>
+    private static bool Apply(McpFrame frame, in Verdict verdict)
+    {
+        switch (verdict.Kind)
+        {
+            case VerdictKind.Forward:
+                return true;
+            case VerdictKind.Replace:
+                frame.ReplacePayload(verdict.Payload);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private ChainOutcome Failed(IFrameInspector inspector, int index, Exception ex)
+    {
+        GatewayLog.InspectorFailed(_logger, inspector.Name, ex);
+        return new ChainOutcome(Verdict.Reject(GatewayErrors.InspectorFailed.WithRule(inspector.Name)), index, inspector.Name);
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.Chain;
+
+/// <summary>
+/// Builds the frozen chain from the registered inspectors and the configured order of the middle. Every
+/// mistake is reported at once: unknown or repeated names, a built-in end named in the middle, two
+/// inspectors claiming one end.
+/// </summary>
+public static class InspectorChainBuilder
+{
+    public static InspectorChain Build(
+        IEnumerable<InspectorRegistration> registrations,
+        IReadOnlyList<string> middleOrder,
+        IServiceProvider services,
+        ILogger logger)
+    {
+        var errors = Validate(registrations, middleOrder, out var byName);
+        if (errors.Count > 0)
+        {
+            throw new InvalidChainException(errors);
+        }
+
+        var ordered = new List<IFrameInspector>();
+        AddEnd(ChainSlot.Authentication);
+        foreach (var name in middleOrder)
+        {
+            ordered.Add(Create(byName[name]));
+        }
+
+        AddEnd(ChainSlot.Recording);
+        return new InspectorChain([.. ordered], logger);
+
+        void AddEnd(ChainSlot slot)
+        {
+            foreach (var registration in byName.Values)
+            {
+                if (registration.Slot == slot)
+                {
+                    ordered.Add(Create(registration));
+                }
+            }
+        }
+
+        IFrameInspector Create(InspectorRegistration registration)
+        {
+            var inspector = registration.Create(services);
+            if (!string.Equals(inspector.Name, registration.Name, StringComparison.Ordinal))
+            {
+                throw new InvalidChainException([$"inspector '{registration.Name}' reports the name '{inspector.Name}'"]);
+            }
+
+            return inspector;
+        }
+    }
+
+    /// <summary>Checks registrations and order without creating anything; an empty list means valid.</summary>
+    public static IReadOnlyList<string> Validate(
+        IEnumerable<InspectorRegistration> registrations,
+        IReadOnlyList<string> middleOrder,
+        out Dictionary<string, InspectorRegistration> byName)
+    {
+        var errors = new List<string>();
+        byName = new Dictionary<string, InspectorRegistration>(StringComparer.Ordinal);
+        foreach (var registration in registrations)
+        {
+            if (string.IsNullOrWhiteSpace(registration.Name))
+            {
+                errors.Add("an inspector is registered without a name");
+            }
+            else if (!byName.TryAdd(registration.Name, registration))
+            {
+                errors.Add($"inspector '{registration.Name}' is registered twice");
+            }
+        }
+
+        foreach (var slot in new[] { ChainSlot.Authentication, ChainSlot.Recording })
+        {
+            var claimants = byName.Values.Where(r => r.Slot == slot).Select(r => r.Name).ToList();
+            if (claimants.Count > 1)
+            {
+                errors.Add($"only one inspector may hold the {slot} end, but {string.Join(", ", claimants)} do");
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < middleOrder.Count; i++)
+        {
+            var name = middleOrder[i];
+            if (!byName.TryGetValue(name, out var registration))
+            {
+                errors.Add($"inspectors[{i}]: no inspector named '{name}' is registered (known: {string.Join(", ", byName.Keys.Order(StringComparer.Ordinal))})");
+            }
+            else if (registration.Slot != ChainSlot.Middle)
+            {
+                errors.Add($"inspectors[{i}]: '{name}' always runs at the {registration.Slot} end and cannot be placed in the middle");
+            }
+
+            if (!seen.Add(name))
+            {
+                errors.Add($"inspectors[{i}]: '{name}' appears twice");
+            }
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Buffers;
+using McpGateway.Core.Framing;
+
+namespace McpGateway.Core.Chain;
+
+/// <summary>
+/// One JSON-RPC message on its way through the chain. The pump reuses one instance per direction, so a frame
+/// is borrowed: valid until the inspector's task completes. <see cref="Detach"/> gives an owned copy.
+/// </summary>
+public sealed class McpFrame
+{
+    private FrameEnvelope _envelope;
+    private string? _requestMethod;
+    private string? _requestToolName;
+
+    internal McpFrame(IGatewaySession session, FrameDirection direction)
+    {
+        Session = session;
+        Direction = direction;
+    }
+
+    public IGatewaySession Session { get; }
+
+    public FrameDirection Direction { get; }
+
+    /// <summary>The frame's JSON text, without its newline. May span several buffer segments.</summary>
+    public ReadOnlySequence<byte> Payload { get; private set; }
+
+    public FrameEnvelope Envelope => _envelope;
+
+    public MessageKind Kind => _envelope.Kind;
+
+    public JsonRpcId Id => _envelope.Id;
+
+    /// <summary>The method of a request or notification; for a response, the method of the request it answers.</summary>
+    public string? Method => _envelope.Method ?? _requestMethod;
+
+    /// <summary>The tool of a <c>tools/call</c> request, or of the request a response answers.</summary>
+    public string? ToolName => _envelope.ToolName ?? _requestToolName;
+
+    /// <summary>The frame's ordinal in its session, counting both directions.</summary>
+    public long Sequence { get; private set; }
+
+    /// <summary>True once an inspector replaced the payload; the pump then checks that the envelope is unchanged.</summary>
+    public bool IsReplaced { get; private set; }
+
+    /// <summary>True when this instance owns its payload (a detached copy).</summary>
+    public bool IsDetached { get; private set; }
+
+    /// <summary>Copies the frame so that it outlives the pump's buffer.</summary>
+    public McpFrame Detach()
+    {
+        var copy = new McpFrame(Session, Direction);
+        copy.Reset(new ReadOnlySequence<byte>(Payload.ToArray()), _envelope, _requestMethod, _requestToolName, Sequence);
+        copy.IsDetached = true;
+        copy.IsReplaced = IsReplaced;
+        return copy;
+    }
+
+    internal void Reset(in ReadOnlySequence<byte> payload, in FrameEnvelope envelope, string? requestMethod, string? requestToolName, long sequence)
+    {
+        Payload = payload;
+        _envelope = envelope;
+        _requestMethod = requestMethod;
+        _requestToolName = requestToolName;
+        Sequence = sequence;
+        IsReplaced = false;
+    }
+
+    /// <summary>After a replace: same envelope, new bytes.</summary>
+    internal void ReplacePayload(ReadOnlyMemory<byte> payload)
+    {
+        Payload = new ReadOnlySequence<byte>(payload);
+        IsReplaced = true;
+    }
+
+    public override string ToString() => $"{Direction} {Kind} id={Id} method={Method} tool={ToolName} bytes={Payload.Length}";
+}

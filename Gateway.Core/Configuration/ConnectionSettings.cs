@@ -1,0 +1,39 @@
+namespace McpGateway.Core.Configuration;
+
+/// <summary>One named upstream MCP server.</summary>
+public abstract record ConnectionSettings
+{
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromMinutes(5);
+    public const int DefaultConnectRetries = 3;
+
+    public required string Name { get; init; }
+
+    public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
+
+    public int ConnectRetries { get; init; } = DefaultConnectRetries;
+
+    public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
+}
+
+/// <summary>Spawn <see cref="Command"/> once per client session and speak MCP over its stdin/stdout.</summary>
+public sealed record StdioConnectionSettings : ConnectionSettings
+{
+    public required string Command { get; init; }
+
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    public string? WorkingDirectory { get; init; }
+
+    public IReadOnlyDictionary<string, EnvironmentValue> Environment { get; init; } = new Dictionary<string, EnvironmentValue>();
+
+    public IReadOnlyList<string> InheritEnvironment { get; init; } = [];
+}
+
+/// <summary>Dial <see cref="Host"/>:<see cref="Port"/> once per client session.</summary>
+public sealed record TcpConnectionSettings : ConnectionSettings
+{
+    public required string Host { get; init; }
+
+    public required int Port { get; init; }
+}

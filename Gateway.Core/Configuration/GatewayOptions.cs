@@ -1,0 +1,85 @@
+namespace McpGateway.Core.Configuration;
+
+/// <summary>
+/// The configuration file as bound by Microsoft.Extensions.Configuration (so environment variables such as
+/// <c>MCPGW_Listen</c> override it). Only a bag for binding: <see cref="GatewaySettingsLoader"/> validates it
+/// into the immutable <see cref="GatewaySettings"/> the gateway runs on.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary><c>host:port</c> of the TCP listener, e.g. <c>127.0.0.1:7400</c>.</summary>
+    public string? Listen { get; set; }
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public LimitOptions Limits { get; set; } = new();
+
+    /// <summary>Names of the middle inspectors, in the order they run.</summary>
+    public IList<string> Inspectors { get; } = [];
+
+    /// <summary>Assemblies (paths relative to the configuration file) whose <c>IGatewayPlugin</c>s register inspectors.</summary>
+    public IList<string> Plugins { get; } = [];
+
+    /// <summary>Methods no MCP version defines that may still be relayed.</summary>
+    public IList<string> AllowedMethods { get; } = [];
+
+    public IDictionary<string, ConnectionOptions> Connections { get; } = new Dictionary<string, ConnectionOptions>(StringComparer.Ordinal);
+}
+
+public sealed class AuthOptions
+{
+    /// <summary><c>none</c>: development mode, any token is accepted.</summary>
+    public string? Mode { get; set; }
+}
+
+public sealed class LimitOptions
+{
+    public int? MaxFrameBytes { get; set; }
+
+    public int? MaxDepth { get; set; }
+
+    /// <summary>Overrides <see cref="MaxFrameBytes"/> for frames the upstream sends.</summary>
+    public int? MaxUpstreamFrameBytes { get; set; }
+
+    public TimeSpan? PreAuthTimeout { get; set; }
+
+    public int? MaxPendingRequests { get; set; }
+}
+
+public sealed class ConnectionOptions
+{
+    /// <summary><c>stdio</c> or <c>tcp</c>.</summary>
+    public string? Transport { get; set; }
+
+    public string? Command { get; set; }
+
+    public IList<string> Args { get; } = [];
+
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Variables of the spawned server. Each takes exactly one of value, fromEnv or fromFile.</summary>
+    public IDictionary<string, EnvironmentValueOptions> Env { get; } = new Dictionary<string, EnvironmentValueOptions>(StringComparer.Ordinal);
+
+    /// <summary>Gateway variables passed through unchanged (PATH, HOME, LANG and TMPDIR always are).</summary>
+    public IList<string> InheritEnv { get; } = [];
+
+    public string? Host { get; set; }
+
+    public int? Port { get; set; }
+
+    public TimeSpan? ConnectTimeout { get; set; }
+
+    public int? ConnectRetries { get; set; }
+
+    /// <summary>How long a forwarded request may wait for its response before the client gets -31008.</summary>
+    public TimeSpan? RequestTimeout { get; set; }
+}
+
+public sealed class EnvironmentValueOptions
+{
+    public string? Value { get; set; }
+
+    public string? FromEnv { get; set; }
+
+    public string? FromFile { get; set; }
+}

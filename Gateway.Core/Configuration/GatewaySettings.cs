@@ -1,0 +1,40 @@
+using System.Collections.Frozen;
+using System.Net;
+using McpGateway.Core.Framing;
+using Microsoft.Extensions.Configuration;
+
+namespace McpGateway.Core.Configuration;
+
+/// <summary>A validated, immutable configuration snapshot.</summary>
+public sealed record GatewaySettings
+{
+    public static readonly TimeSpan DefaultPreAuthTimeout = TimeSpan.FromSeconds(10);
+    public const int DefaultMaxPendingRequests = 1024;
+
+    public required IPEndPoint Endpoint { get; init; }
+
+    public required AuthMode AuthMode { get; init; }
+
+    public FrameLimits ClientLimits { get; init; } = FrameLimits.Default;
+
+    public FrameLimits UpstreamLimits { get; init; } = FrameLimits.Default;
+
+    public TimeSpan PreAuthTimeout { get; init; } = DefaultPreAuthTimeout;
+
+    public int MaxPendingRequests { get; init; } = DefaultMaxPendingRequests;
+
+    public IReadOnlyList<string> Inspectors { get; init; } = [];
+
+    /// <summary>Absolute paths of plugin assemblies.</summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
+
+    /// <summary>The <c>pluginOptions</c> section, handed to every plugin as is.</summary>
+    public IConfiguration PluginOptions { get; init; } = new ConfigurationBuilder().Build();
+
+    public FrozenSet<string> AllowedMethods { get; init; } = FrozenSet<string>.Empty;
+
+    public required FrozenDictionary<string, ConnectionSettings> Connections { get; init; }
+
+    /// <summary>The only connection, when there is exactly one; then <c>connection</c> may be left out of authenticate.</summary>
+    public ConnectionSettings? SoleConnection => Connections.Count == 1 ? Connections.Values[0] : null;
+}

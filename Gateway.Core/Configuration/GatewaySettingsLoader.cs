@@ -1,0 +1,309 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using McpGateway.Core.Framing;
+using Microsoft.Extensions.Configuration;
+
+namespace McpGateway.Core.Configuration;
+
+/// <summary>
+/// Turns configuration into a <see cref="GatewaySettings"/> snapshot, reporting every mistake at once with the
+/// path it was found at.
+/// </summary>
+public static class GatewaySettingsLoader
+{
+    /// <summary>Reads a JSON file with <c>MCPGW_</c> environment-variable overrides (<c>MCPGW_Limits__MaxDepth=32</c>).</summary>
+    public static GatewaySettings LoadFile(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new InvalidConfigurationException([$"{path}: the configuration file does not exist"]);
+        }
+
+        IConfiguration configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder()
+                .AddJsonFile(fullPath, optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables("MCPGW_")
+                .Build();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            throw new InvalidConfigurationException([$"{path}: {ex.Message}"]);
+        }
+
+        return Load(configuration, Path.GetDirectoryName(fullPath)!);
+    }
+
+    public static GatewaySettings Load(IConfiguration configuration, string baseDirectory)
+    {
+        var options = new GatewayOptions();
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidConfigurationException([ex.Message]);
+        }
+
+        return Validate(options, baseDirectory) with { PluginOptions = configuration.GetSection("pluginOptions") };
+    }
+
+    public static GatewaySettings Validate(GatewayOptions options, string baseDirectory)
+    {
+        var errors = new List<string>();
+
+        var endpoint = ParseEndpoint(options.Listen, errors);
+        var authMode = ParseAuth(options.Auth, errors);
+        var limits = options.Limits;
+        var maxFrame = Positive(limits.MaxFrameBytes, FrameLimits.DefaultMaxFrameBytes, "limits.maxFrameBytes", errors);
+        var maxUpstreamFrame = Positive(limits.MaxUpstreamFrameBytes, maxFrame, "limits.maxUpstreamFrameBytes", errors);
+        var maxDepth = Positive(limits.MaxDepth, FrameLimits.DefaultMaxDepth, "limits.maxDepth", errors);
+        if (maxDepth > 256)
+        {
+            errors.Add("limits.maxDepth: at most 256");
+        }
+
+        var preAuth = PositiveTime(limits.PreAuthTimeout, GatewaySettings.DefaultPreAuthTimeout, "limits.preAuthTimeout", errors);
+        var maxPending = Positive(limits.MaxPendingRequests, GatewaySettings.DefaultMaxPendingRequests, "limits.maxPendingRequests", errors);
+
+        var connections = new Dictionary<string, ConnectionSettings>(StringComparer.Ordinal);
+        if (options.Connections.Count == 0)
+        {
+            errors.Add("connections: at least one upstream connection is required");
+        }
+
+        foreach (var (name, connection) in options.Connections)
+        {
+            var parsed = ParseConnection(name, connection, baseDirectory, errors);
+            if (parsed is not null)
+            {
+                connections[name] = parsed;
+            }
+        }
+
+        for (var i = 0; i < options.Inspectors.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.Inspectors[i]))
+            {
+                errors.Add($"inspectors[{i}]: a name is required");
+            }
+        }
+
+        var plugins = new List<string>();
+        for (var i = 0; i < options.Plugins.Count; i++)
+        {
+            var plugin = Path.GetFullPath(options.Plugins[i], baseDirectory);
+            if (!File.Exists(plugin))
+            {
+                errors.Add($"plugins[{i}]: assembly '{plugin}' does not exist");
+            }
+
+            plugins.Add(plugin);
+        }
+
+        for (var i = 0; i < options.AllowedMethods.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.AllowedMethods[i]))
+            {
+                errors.Add($"allowedMethods[{i}]: a method name is required");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidConfigurationException(errors);
+        }
+
+        return new GatewaySettings
+        {
+            Endpoint = endpoint!,
+            AuthMode = authMode,
+            ClientLimits = new FrameLimits(maxFrame, maxDepth),
+            UpstreamLimits = new FrameLimits(maxUpstreamFrame, maxDepth),
+            PreAuthTimeout = preAuth,
+            MaxPendingRequests = maxPending,
+            Inspectors = [.. options.Inspectors],
+            Plugins = plugins,
+            AllowedMethods = options.AllowedMethods.ToFrozenSet(StringComparer.Ordinal),
+            Connections = connections.ToFrozenDictionary(StringComparer.Ordinal),
+        };
+    }
+
+    private static IPEndPoint? ParseEndpoint(string? listen, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(listen))
+        {
+            errors.Add("listen: required, e.g. \"127.0.0.1:7400\"");
+            return null;
+        }
+
+        if (!IPEndPoint.TryParse(listen, out var endpoint) || listen.LastIndexOf(':') < 0)
+        {
+            errors.Add($"listen: '{listen}' is not an IP address and port, e.g. \"127.0.0.1:7400\"");
+            return null;
+        }
+
+        return endpoint;
+    }
+
+    private static AuthMode ParseAuth(AuthOptions auth, List<string> errors)
+    {
+        switch (auth.Mode?.Trim().ToUpperInvariant())
+        {
+            case "NONE":
+                return AuthMode.None;
+            case null or "":
+                errors.Add("auth.mode: required; the only mode so far is \"none\" (development: any token is accepted)");
+                return AuthMode.None;
+            default:
+                errors.Add($"auth.mode: '{auth.Mode}' is not supported; the only mode so far is \"none\"");
+                return AuthMode.None;
+        }
+    }
+
+    private static ConnectionSettings? ParseConnection(string name, ConnectionOptions options, string baseDirectory, List<string> errors)
+    {
+        var path = $"connections.{name}";
+        var countBefore = errors.Count;
+        var connectTimeout = PositiveTime(options.ConnectTimeout, ConnectionSettings.DefaultConnectTimeout, path + ".connectTimeout", errors);
+        var requestTimeout = PositiveTime(options.RequestTimeout, ConnectionSettings.DefaultRequestTimeout, path + ".requestTimeout", errors);
+        var retries = options.ConnectRetries ?? ConnectionSettings.DefaultConnectRetries;
+        if (retries is < 0 or > 20)
+        {
+            errors.Add($"{path}.connectRetries: between 0 and 20");
+        }
+
+        ConnectionSettings? result = null;
+        switch (options.Transport?.Trim().ToUpperInvariant())
+        {
+            case "STDIO":
+                if (string.IsNullOrWhiteSpace(options.Command))
+                {
+                    errors.Add($"{path}.command: required for a stdio connection");
+                }
+
+                var environment = new Dictionary<string, EnvironmentValue>(StringComparer.Ordinal);
+                foreach (var (variable, value) in options.Env)
+                {
+                    var parsed = ParseEnvironmentValue($"{path}.env.{variable}", value, baseDirectory, errors);
+                    if (parsed is not null)
+                    {
+                        environment[variable] = parsed;
+                    }
+                }
+
+                result = new StdioConnectionSettings
+                {
+                    Name = name,
+                    Command = options.Command ?? "",
+                    Args = [.. options.Args],
+                    WorkingDirectory = options.WorkingDirectory is null ? null : Path.GetFullPath(options.WorkingDirectory, baseDirectory),
+                    Environment = environment,
+                    InheritEnvironment = [.. options.InheritEnv],
+                    ConnectTimeout = connectTimeout,
+                    ConnectRetries = retries,
+                    RequestTimeout = requestTimeout,
+                };
+                break;
+            case "TCP":
+                if (string.IsNullOrWhiteSpace(options.Host))
+                {
+                    errors.Add($"{path}.host: required for a tcp connection");
+                }
+
+                if (options.Port is not (> 0 and <= 65535))
+                {
+                    errors.Add($"{path}.port: required for a tcp connection, 1-65535");
+                }
+
+                result = new TcpConnectionSettings
+                {
+                    Name = name,
+                    Host = options.Host ?? "",
+                    Port = options.Port ?? 0,
+                    ConnectTimeout = connectTimeout,
+                    ConnectRetries = retries,
+                    RequestTimeout = requestTimeout,
+                };
+                break;
+            default:
+                errors.Add($"{path}.transport: '{options.Transport}' is not one of stdio, tcp");
+                break;
+        }
+
+        return errors.Count == countBefore ? result : null;
+    }
+
+    private static EnvironmentValue? ParseEnvironmentValue(string path, EnvironmentValueOptions value, string baseDirectory, List<string> errors)
+    {
+        var given = (value.Value is null ? 0 : 1) + (value.FromEnv is null ? 0 : 1) + (value.FromFile is null ? 0 : 1);
+        if (given != 1)
+        {
+            errors.Add($"{path}: exactly one of value, fromEnv, fromFile");
+            return null;
+        }
+
+        if (value.Value is not null)
+        {
+            return new EnvironmentValue(EnvironmentValueSource.Literal, value.Value);
+        }
+
+        if (value.FromEnv is not null)
+        {
+            if (Environment.GetEnvironmentVariable(value.FromEnv) is null)
+            {
+                errors.Add($"{path}.fromEnv: environment variable '{value.FromEnv}' is not set");
+            }
+
+            return new EnvironmentValue(EnvironmentValueSource.Environment, value.FromEnv);
+        }
+
+        var file = Path.GetFullPath(value.FromFile!, baseDirectory);
+        try
+        {
+            using var stream = File.OpenRead(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"{path}.fromFile: '{file}' cannot be read ({ex.GetType().Name})");
+        }
+
+        return new EnvironmentValue(EnvironmentValueSource.File, file);
+    }
+
+    private static int Positive(int? value, int fallback, string path, List<string> errors)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (value <= 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: must be positive, was {value}"));
+            return fallback;
+        }
+
+        return value.Value;
+    }
+
+    private static TimeSpan PositiveTime(TimeSpan? value, TimeSpan fallback, string path, List<string> errors)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{path}: must be positive");
+            return fallback;
+        }
+
+        return value.Value;
+    }
+}

@@ -1,0 +1,14 @@
+namespace McpGateway.Core.Framing;
+
+/// <summary>
+/// What one pass over a frame found: its kind, id, method and, for the methods that name one, the tool name
+/// or the request id a cancellation refers to. Strings for MCP methods and recently seen tool names are
+/// shared instances, so relaying an ordinary frame allocates nothing.
+/// </summary>
+public readonly record struct FrameEnvelope(
+    MessageKind Kind,
+    JsonRpcId Id,
+    string? Method,
+    bool IsKnownMethod,
+    string? ToolName,
+    JsonRpcId CancelledRequestId);

@@ -1,0 +1,9 @@
+namespace McpGateway.Core.Framing;
+
+public enum JsonRpcIdKind : byte
+{
+    None,
+    Null,
+    Number,
+    String,
+}

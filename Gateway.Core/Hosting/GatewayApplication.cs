@@ -1,0 +1,123 @@
+using System.Net;
+using McpGateway.Core.Chain;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Identity;
+using McpGateway.Core.Listener;
+using McpGateway.Core.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.Hosting;
+
+/// <summary>
+/// A gateway process: Kestrel with one connection-level listener, the frozen chain, and the session runtime.
+/// The chain is built (and validated) before anything listens; a bad chain never starts.
+/// </summary>
+public sealed class GatewayApplication : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ListenOptions _listen;
+
+    private GatewayApplication(WebApplication app, ListenOptions listen, InspectorChain chain, GatewaySettings settings)
+    {
+        _app = app;
+        _listen = listen;
+        Chain = chain;
+        Settings = settings;
+    }
+
+    public InspectorChain Chain { get; }
+
+    public GatewaySettings Settings { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The bound endpoint (the real port when configured with port 0), valid after <see cref="StartAsync"/>.</summary>
+    public IPEndPoint Endpoint => _listen.IPEndPoint!;
+
+    /// <param name="settings">A validated snapshot.</param>
+    /// <param name="configureServices">Registers the authenticator and inspectors (built-ins and platform ones).</param>
+    /// <param name="configureLogging">Adjusts logging; the default is the console at Information.</param>
+    public static GatewayApplication Create(
+        GatewaySettings settings,
+        Action<IServiceCollection> configureServices,
+        Action<ILoggingBuilder>? configureLogging = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(configureServices);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        if (configureLogging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        configureServices(builder.Services);
+        PluginLoader.Load(settings.Plugins, settings.PluginOptions, builder.Services);
+
+        ListenOptions? listen = null;
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The transport must be able to hold one whole frame, or a frame above the pause threshold would never complete.
+            kestrel.Limits.MaxRequestBufferSize = Math.Max(settings.ClientLimits.MaxFrameBytes, 1024 * 1024) + (64 * 1024);
+            kestrel.Listen(settings.Endpoint, options =>
+            {
+                listen = options;
+                options.UseConnectionHandler<McpConnectionHandler>();
+            });
+        });
+        builder.Services.AddSingleton(sp => new GatewayRuntime(
+            settings,
+            sp.GetRequiredService<InspectorChain>(),
+            sp.GetRequiredService<IGatewayAuthenticator>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => InspectorChainBuilder.Build(
+            sp.GetServices<InspectorRegistration>(),
+            settings.Inspectors,
+            sp,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Chain")));
+
+        var app = builder.Build();
+        var chain = app.Services.GetRequiredService<InspectorChain>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway");
+        GatewayLog.ChainBuilt(logger, chain.Describe());
+        var authenticator = app.Services.GetRequiredService<IGatewayAuthenticator>();
+        if (settings.AuthMode == AuthMode.None)
+        {
+            GatewayLog.AuthNoneWarning(logger);
+        }
+
+        _ = authenticator;
+        return new GatewayApplication(app, listen!, chain, settings);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway");
+        GatewayLog.Listening(logger, Endpoint.ToString(), Settings.Connections.Count, Settings.AuthMode.ToString().ToLowerInvariant());
+    }
+
+    /// <summary>Runs until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
+}

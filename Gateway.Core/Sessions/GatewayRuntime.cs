@@ -1,0 +1,38 @@
+using McpGateway.Core.Chain;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Identity;
+using McpGateway.Core.Upstreams;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.Sessions;
+
+/// <summary>What every session of a running gateway shares: settings, the frozen chain, upstream access, time.</summary>
+internal sealed class GatewayRuntime
+{
+    public GatewayRuntime(
+        GatewaySettings settings,
+        InspectorChain chain,
+        IGatewayAuthenticator authenticator,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        Settings = settings;
+        Chain = chain;
+        Authenticator = authenticator;
+        TimeProvider = timeProvider;
+        Logger = loggerFactory.CreateLogger("McpGateway.Sessions");
+        Connector = new UpstreamConnector(settings, timeProvider, loggerFactory.CreateLogger("McpGateway.Upstreams"));
+    }
+
+    public GatewaySettings Settings { get; }
+
+    public InspectorChain Chain { get; }
+
+    public IGatewayAuthenticator Authenticator { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ILogger Logger { get; }
+
+    public UpstreamConnector Connector { get; }
+}

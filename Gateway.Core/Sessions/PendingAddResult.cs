@@ -1,0 +1,8 @@
+namespace McpGateway.Core.Sessions;
+
+internal enum PendingAddResult
+{
+    Added,
+    IdInUse,
+    Full,
+}

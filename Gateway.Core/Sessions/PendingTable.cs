@@ -1,0 +1,101 @@
+using McpGateway.Core.Framing;
+
+namespace McpGateway.Core.Sessions;
+
+/// <summary>
+/// The requests of one direction that await a response, by id. The sender's pump adds, the other pump removes,
+/// the timeout sweep expires; a short lock guards it. Ids are only unique per direction (server-to-client
+/// requests have an id space of their own), so a session has one table per direction.
+/// </summary>
+internal sealed class PendingTable
+{
+    private readonly Dictionary<JsonRpcId, PendingRequest> _pending = [];
+    private readonly Lock _lock = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    public PendingAddResult TryAdd(JsonRpcId id, string? method, string? toolName, int limit)
+    {
+        lock (_lock)
+        {
+            if (_pending.ContainsKey(id))
+            {
+                return PendingAddResult.IdInUse;
+            }
+
+            if (_pending.Count >= limit)
+            {
+                return PendingAddResult.Full;
+            }
+
+            _pending.Add(id, new PendingRequest(method, toolName, long.MaxValue));
+            return PendingAddResult.Added;
+        }
+    }
+
+    /// <summary>Starts the response clock once the request was actually forwarded.</summary>
+    public void SetDeadline(JsonRpcId id, long deadline)
+    {
+        lock (_lock)
+        {
+            if (_pending.TryGetValue(id, out var entry))
+            {
+                _pending[id] = entry with { Deadline = deadline };
+            }
+        }
+    }
+
+    public bool TryRemove(JsonRpcId id, out PendingRequest request)
+    {
+        lock (_lock)
+        {
+            return _pending.Remove(id, out request);
+        }
+    }
+
+    /// <summary>Removes and returns every request whose deadline passed.</summary>
+    public List<JsonRpcId>? RemoveExpired(long now)
+    {
+        List<JsonRpcId>? expired = null;
+        lock (_lock)
+        {
+            foreach (var (id, entry) in _pending)
+            {
+                if (entry.Deadline <= now)
+                {
+                    (expired ??= []).Add(id);
+                }
+            }
+
+            if (expired is not null)
+            {
+                foreach (var id in expired)
+                {
+                    _pending.Remove(id);
+                }
+            }
+        }
+
+        return expired;
+    }
+
+    /// <summary>Empties the table, returning the ids that were waiting.</summary>
+    public List<JsonRpcId> Drain()
+    {
+        lock (_lock)
+        {
+            var ids = new List<JsonRpcId>(_pending.Keys);
+            _pending.Clear();
+            return ids;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using McpGateway.Core.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.Upstreams;
+
+/// <summary>
+/// A server process spawned for one session. It gets a minimal environment plus the configured variables
+/// (secrets resolved now, never logged); its stderr goes to the log; it is stopped with the session.
+/// </summary>
+internal sealed class StdioUpstreamChannel : IUpstreamChannel
+{
+    private static readonly string[] AlwaysInherited = ["PATH", "HOME", "LANG", "TMPDIR", "SYSTEMROOT"];
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromMilliseconds(500);
+
+    private readonly Process _process;
+    private readonly Task _stderrPump;
+
+    private StdioUpstreamChannel(Process process, Task stderrPump, string description)
+    {
+        _process = process;
+        _stderrPump = stderrPump;
+        Description = description;
+        Input = PipeReader.Create(process.StandardOutput.BaseStream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
+        Output = PipeWriter.Create(process.StandardInput.BaseStream, new StreamPipeWriterOptions(minimumBufferSize: 4096));
+    }
+
+    public PipeReader Input { get; }
+
+    public PipeWriter Output { get; }
+
+    public string Description { get; }
+
+    public static StdioUpstreamChannel Start(StdioConnectionSettings settings, ILogger logger)
+    {
+        var start = new ProcessStartInfo(settings.Command)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = settings.WorkingDirectory ?? "",
+        };
+        foreach (var arg in settings.Args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Clear();
+        foreach (var name in AlwaysInherited.Concat(settings.InheritEnvironment))
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in settings.Environment)
+        {
+            start.Environment[name] = value.Resolve();
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new UpstreamUnavailableException($"'{settings.Command}' did not start");
+        }
+        catch (Win32Exception ex)
+        {
+            throw new UpstreamUnavailableException($"'{settings.Command}' cannot be started: {ex.Message}", ex);
+        }
+
+        var stderr = PumpStderrAsync(process.StandardError, settings.Name, logger);
+        return new StdioUpstreamChannel(process, stderr, $"stdio pid {process.Id}: {settings.Command}");
+    }
+
+    private static async Task PumpStderrAsync(StreamReader stderr, string connection, ILogger logger)
+    {
+        try
+        {
+            while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                GatewayLog.UpstreamStderr(logger, connection, line);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The process is gone; nothing more to log.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // MCP stdio shutdown: close the server's stdin, give it a moment, then end the whole process tree.
+        await Output.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            using var grace = new CancellationTokenSource(ExitGrace);
+            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited meanwhile.
+            }
+        }
+
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await _stderrPump.ConfigureAwait(false);
+        _process.Dispose();
+    }
+}

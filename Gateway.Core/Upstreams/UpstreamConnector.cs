@@ -1,0 +1,75 @@
+using System.Collections.Frozen;
+using System.Net.Sockets;
+using McpGateway.Core.Configuration;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace McpGateway.Core.Upstreams;
+
+/// <summary>
+/// Opens the upstream of a session. Each connection gets one resilience pipeline (built once): a timeout per
+/// attempt inside exponential, jittered retries for failures that may pass (refused, reset, timed out).
+/// </summary>
+internal sealed class UpstreamConnector
+{
+    private readonly FrozenDictionary<string, ResiliencePipeline> _pipelines;
+    private readonly ILogger _logger;
+
+    public UpstreamConnector(GatewaySettings settings, TimeProvider timeProvider, ILogger logger)
+    {
+        _logger = logger;
+        _pipelines = settings.Connections.ToFrozenDictionary(
+            pair => pair.Key,
+            pair => BuildPipeline(pair.Value, timeProvider, logger),
+            StringComparer.Ordinal);
+    }
+
+    private static ResiliencePipeline BuildPipeline(ConnectionSettings connection, TimeProvider timeProvider, ILogger logger)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (connection.ConnectRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = connection.ConnectRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<SocketException>()
+                    .Handle<IOException>()
+                    .Handle<TimeoutRejectedException>(),
+                OnRetry = args =>
+                {
+                    GatewayLog.UpstreamRetry(logger, connection.Name, args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            });
+        }
+
+        return builder.AddTimeout(connection.ConnectTimeout).Build();
+    }
+
+    /// <summary>Connects or throws <see cref="UpstreamUnavailableException"/> once the retries are spent.</summary>
+    public async ValueTask<IUpstreamChannel> ConnectAsync(ConnectionSettings connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipelines[connection.Name].ExecuteAsync(
+                async token => connection switch
+                {
+                    StdioConnectionSettings stdio => (IUpstreamChannel)StdioUpstreamChannel.Start(stdio, _logger),
+                    TcpConnectionSettings tcp => await TcpUpstreamChannel.ConnectAsync(tcp, token).ConfigureAwait(false),
+                    _ => throw new UpstreamUnavailableException($"unsupported transport for '{connection.Name}'"),
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or TimeoutRejectedException or InvalidOperationException)
+        {
+            throw new UpstreamUnavailableException($"upstream '{connection.Name}' is unavailable: {ex.Message}", ex);
+        }
+    }
+}

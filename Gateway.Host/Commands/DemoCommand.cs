@@ -1,0 +1,108 @@
+using System.Collections.Frozen;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using McpGateway.Core.Configuration;
+using McpGateway.Host.Demo;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Host.Commands;
+
+/// <summary>
+/// <c>mcpgw demo</c>: a gateway on its embedded defaults (loopback, development auth) in front of the real
+/// MCP reference server, and a short scripted client session through it, narrated.
+/// </summary>
+internal static class DemoCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length > 0)
+        {
+            Console.Error.WriteLine("usage: mcpgw demo");
+            return Usage.BadUsage;
+        }
+
+        var server = DemoPeers.FindServerEverything();
+        if (server is null)
+        {
+            Console.Error.WriteLine("mcpgw demo: the MCP reference server is not installed; run ./build.sh demo from the repository (it runs npm ci in peers/), or set MCPGW_PEERS_DIR.");
+            return 1;
+        }
+
+        var settings = new GatewaySettings
+        {
+            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
+            AuthMode = AuthMode.None,
+            Connections = new Dictionary<string, ConnectionSettings>
+            {
+                ["everything"] = new StdioConnectionSettings { Name = "everything", Command = "node", Args = [server, "stdio"] },
+            }.ToFrozenDictionary(),
+        };
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var token = timeout.Token;
+        await using var gateway = GatewayFactory.Create(settings, configureLogging: logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        await gateway.StartAsync(token);
+        Console.WriteLine($"McpGateway demo: gateway listening on {gateway.Endpoint}, upstream 'everything' = node {Path.GetFileName(server)} stdio (spawned per session)");
+        Console.WriteLine("auth: none -- DEVELOPMENT MODE, any token is accepted");
+        Console.WriteLine("inspector chain:");
+        foreach (var line in gateway.Chain.Describe().Split('\n'))
+        {
+            Console.WriteLine($"  {line}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using (var client = await LineClient.ConnectAsync(gateway.Endpoint, token))
+        {
+            var auth = await client.RequestAsync(1, "mcpgateway/authenticate", new JsonObject { ["token"] = "demo-token", ["connection"] = "everything" }, null, token);
+            Step("mcpgateway/authenticate", auth["result"] is JsonObject a ? $"session {a["sessionId"]} as {a["subject"]} on {a["connection"]}" : Error(auth));
+
+            var init = await client.RequestAsync(2, "initialize", new JsonObject
+            {
+                ["protocolVersion"] = "2025-06-18",
+                ["capabilities"] = new JsonObject(),
+                ["clientInfo"] = new JsonObject { ["name"] = "mcpgw-demo", ["version"] = "1.0" },
+            }, null, token);
+            Step("initialize", init["result"] is JsonObject r ? $"{r["serverInfo"]?["name"]} {r["serverInfo"]?["version"]}, protocol {r["protocolVersion"]}" : Error(init));
+            await client.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", token);
+
+            var notifications = 0;
+            var list = await client.RequestAsync(3, "tools/list", null, _ => notifications++, token);
+            var names = (list["result"]?["tools"] as JsonArray)?.Select(t => t?["name"]?.GetValue<string>()).ToList() ?? [];
+            Step("tools/list", names.Count > 0 ? $"{names.Count} tools: {string.Join(", ", names)}" : Error(list));
+
+            var echo = await client.RequestAsync(4, "tools/call", new JsonObject
+            {
+                ["name"] = "echo",
+                ["arguments"] = new JsonObject { ["message"] = "hello through McpGateway" },
+            }, _ => notifications++, token);
+            Step("tools/call echo", echo["result"]?["content"]?[0]?["text"]?.GetValue<string>() ?? Error(echo));
+
+            var sum = await client.RequestAsync(5, "tools/call", new JsonObject
+            {
+                ["name"] = "get-sum",
+                ["arguments"] = new JsonObject { ["a"] = 2, ["b"] = 40 },
+            }, _ => notifications++, token);
+            Step("tools/call get-sum", sum["result"]?["content"]?[0]?["text"]?.GetValue<string>() ?? Error(sum));
+
+            await client.SendAsync("""[{"jsonrpc":"2.0","id":6,"method":"ping"}]""", token);
+            var batch = await client.ReadAsync(token);
+            Step("a JSON-RPC batch (refused by the parsing rule)", Error(batch));
+
+            await client.SendAsync("""{"jsonrpc":"2.0","id":7,"method":"tools/call","Method":"ping","params":{"name":"echo"}}""", token);
+            var duplicate = await client.ReadAsync(token);
+            Step("a frame with method and Method (refused: one meaning per frame)", Error(duplicate));
+
+            Console.WriteLine($"  ({notifications} server notifications relayed along the way)");
+        }
+
+        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a listed tool and two calls went through the gateway, two hostile frames never reached the server.");
+        await gateway.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private static void Step(string what, string outcome) => Console.WriteLine($"  -> {what}\n     <- {outcome}");
+
+    private static string Error(JsonObject response) =>
+        response["error"] is JsonObject e ? $"error {e["code"]} {e["message"]} (reason {e["data"]?["reason"]})" : response.ToJsonString();
+}

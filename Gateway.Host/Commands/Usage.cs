@@ -1,0 +1,55 @@
+using System.Reflection;
+
+namespace McpGateway.Host.Commands;
+
+internal static class Usage
+{
+    public const int BadUsage = 2;
+
+    public static int Print(string[] args)
+    {
+        if (args.Length > 0 && args[0] is not ("help" or "--help" or "-h"))
+        {
+            Console.Error.WriteLine($"mcpgw: unknown command '{args[0]}'");
+        }
+
+        Console.Error.WriteLine("""
+            usage:
+              mcpgw serve --config FILE   run the gateway with the configuration in FILE
+              mcpgw demo                  start a gateway in front of a real MCP server and drive a short session
+              mcpgw --version
+            """);
+        return args.Length > 0 && args[0] is "help" or "--help" or "-h" ? 0 : BadUsage;
+    }
+
+    public static int Version()
+    {
+        Console.WriteLine(typeof(Usage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+        return 0;
+    }
+
+    /// <summary>Reads <c>--name value</c> pairs; returns null and prints why when the arguments are wrong.</summary>
+    public static Dictionary<string, string>? Options(string[] args, params string[] known)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal) || !known.Contains(name[2..]))
+            {
+                Console.Error.WriteLine($"mcpgw: unexpected argument '{name}' (expected: {string.Join(", ", known.Select(k => "--" + k))})");
+                return null;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                Console.Error.WriteLine($"mcpgw: {name} needs a value");
+                return null;
+            }
+
+            options[name[2..]] = args[++i];
+        }
+
+        return options;
+    }
+}

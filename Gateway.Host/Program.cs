@@ -1,0 +1,9 @@
+using McpGateway.Host.Commands;
+
+return args switch
+{
+    ["serve", .. var rest] => await ServeCommand.RunAsync(rest),
+    ["demo", .. var rest] => await DemoCommand.RunAsync(rest),
+    ["--version"] => Usage.Version(),
+    _ => Usage.Print(args),
+};

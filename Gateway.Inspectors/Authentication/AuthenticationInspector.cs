@@ -1,0 +1,79 @@
+using McpGateway.Core.Chain;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Identity;
+using McpGateway.Core.Sessions;
+
+namespace McpGateway.Inspectors.Authentication;
+
+/// <summary>
+/// First in every chain. The session's first frame was already authenticated before the upstream opened; from
+/// then on this inspector answers renewals (<c>mcpgateway/authenticate</c> again: same subject continues with the
+/// new expiry, a different subject ends the connection) and refuses requests once the token expired (-31002).
+/// Responses and cancellations still pass after expiry so that calls already forwarded can complete.
+/// </summary>
+internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticator, TimeProvider timeProvider) : IFrameInspector
+{
+    public const string InspectorName = "authentication";
+
+    public string Name => InspectorName;
+
+    public InspectedDirections Directions => InspectedDirections.ClientToUpstream;
+
+    public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken)
+    {
+        var session = (GatewaySession)frame.Session;
+        if (frame.Kind == MessageKind.Request && frame.Method == McpMethods.Authenticate)
+        {
+            return RenewAsync(session, frame, cancellationToken);
+        }
+
+        var identity = session.Identity;
+        if (identity is null)
+        {
+            return ValueTask.FromResult(Verdict.Reject(GatewayErrors.Unauthenticated));
+        }
+
+        if (identity.IsExpired(timeProvider.GetUtcNow()))
+        {
+            switch (frame.Kind)
+            {
+                case MessageKind.Request:
+                    return ValueTask.FromResult(Verdict.Reject(GatewayErrors.TokenExpired));
+                case MessageKind.Notification when frame.Method != McpMethods.NotificationsCancelled:
+                    return ValueTask.FromResult(Verdict.Reject(GatewayErrors.TokenExpired));
+            }
+        }
+
+        return ValueTask.FromResult(Verdict.Forward);
+    }
+
+    private async ValueTask<Verdict> RenewAsync(GatewaySession session, McpFrame frame, CancellationToken cancellationToken)
+    {
+        var parameters = AuthenticateParams.TryRead(frame.Payload);
+        if (parameters is null)
+        {
+            return Verdict.Reject(GatewayErrors.InvalidToken);
+        }
+
+        if (parameters.Connection is not null && !string.Equals(parameters.Connection, session.ConnectionName, StringComparison.Ordinal))
+        {
+            return Verdict.Reject(GatewayErrors.ConnectionNotAllowed);
+        }
+
+        var outcome = await authenticator.AuthenticateAsync(parameters.Token, cancellationToken).ConfigureAwait(false);
+        if (outcome.Identity is null)
+        {
+            return Verdict.Reject(outcome.Error ?? GatewayErrors.InvalidToken);
+        }
+
+        if (!string.Equals(outcome.Identity.Subject, session.Identity?.Subject, StringComparison.Ordinal))
+        {
+            session.Abort("renewal named a different subject");
+            return Verdict.Reject(GatewayErrors.SubjectChanged);
+        }
+
+        session.RenewIdentity(outcome.Identity);
+        return Verdict.Respond(AuthenticateResult.Create(session.Id, outcome.Identity, session.ConnectionName!));
+    }
+}

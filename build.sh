@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Usage: ./build.sh [test|demo|bench|build|peers] [cake options...]
+#   ./build.sh test
+#   ./build.sh demo
+#   ./build.sh bench --bench-args="--filter * --job short"
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+export DOTNET_NOLOGO=1
+
+target="${1:-Test}"
+if [[ $# -gt 0 ]]; then
+  shift
+fi
+case "${target,,}" in
+  test) target=Test ;;
+  demo) target=Demo ;;
+  bench) target=Bench ;;
+  build) target=Build ;;
+  peers) target=Peers ;;
+  default) target=Default ;;
+esac
+
+dotnet tool restore > /dev/null
+exec dotnet cake build.cake --target="$target" "$@"
