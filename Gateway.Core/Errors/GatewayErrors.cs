@@ -33,6 +33,7 @@ public static class GatewayErrors
     public static readonly GatewayError UpstreamExited = new(GatewayErrorCode.UpstreamUnavailable, "upstream_exited", "Upstream unavailable: the server went away");
     public static readonly GatewayError UpstreamTimedOut = new(GatewayErrorCode.UpstreamTimedOut, "upstream_timeout", "Upstream timed out");
     public static readonly GatewayError UpstreamProtocolViolation = new(GatewayErrorCode.UpstreamProtocolViolation, "upstream_protocol_violation", "Upstream protocol violation");
+    public static readonly GatewayError ClientProtocolViolation = new(GatewayErrorCode.InvalidRequest, "client_protocol_violation", "Invalid request: the client's response broke the parsing rule");
     public static readonly GatewayError Overloaded = new(GatewayErrorCode.Overloaded, "too_many_pending", "Overloaded: too many pending requests");
     public static readonly GatewayError InspectorFailed = new(GatewayErrorCode.Forbidden, "inspector_failed", "Forbidden: an inspector failed, the frame was withheld");
 }

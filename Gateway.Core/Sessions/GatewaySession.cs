@@ -313,9 +313,9 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                 await EndBatchAsync(state).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (_end.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // The session is ending.
+            // The session is ending, or Kestrel aborted the connection.
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ObjectDisposedException or InvalidOperationException)
         {
@@ -603,16 +603,25 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         if (state.Direction == FrameDirection.ClientToUpstream)
         {
             Reply(state, envelope.Id.IsValue ? envelope.Id : JsonRpcId.Null, error, sequence);
+            if (envelope.Method is null && envelope.Id.IsValue && state.PeerPending.TryRemove(envelope.Id, out _))
+            {
+                // A broken answer to a server-to-client request: the upstream waits for it, so it gets an error in its place.
+                await WritePeerErrorAsync(state, envelope.Id, GatewayErrors.ClientProtocolViolation, sequence, inBatch: true).ConfigureAwait(false);
+            }
+
             return;
         }
 
         GatewayLog.FrameDropped(_logger, Id, state.Name, error.Reason, bytes);
-        if (envelope.Kind is MessageKind.Response or MessageKind.ErrorResponse && envelope.Id.IsValue && state.PeerPending.TryRemove(envelope.Id, out _))
+
+        // On error the scanner vouches only for the id and, when it read one, the method (Kind is not decided):
+        // a frame with an id and no method is taken as a response.
+        if (envelope.Method is null && envelope.Id.IsValue && state.PeerPending.TryRemove(envelope.Id, out _))
         {
             // The client waits for this response: it gets -31010 in its place.
             await WritePeerErrorAsync(state, envelope.Id, GatewayErrors.UpstreamProtocolViolation, sequence, inBatch: true).ConfigureAwait(false);
         }
-        else if (envelope.Kind == MessageKind.Request && envelope.Id.IsValue)
+        else if (envelope.Method is not null && envelope.Id.IsValue)
         {
             Reply(state, envelope.Id, error, sequence);
         }
@@ -677,32 +686,35 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         }
 
         GatewayLog.UpstreamRequestTimedOut(_logger, Id, ConnectionName!, _connection!.RequestTimeout);
-        var sequence = NextSequence();
-        _ = _clientWriter.WriteAloneAsync((this, expired, sequence), static (w, s) =>
-        {
-            foreach (var id in s.expired)
-            {
-                w.WriteError(id, GatewayErrors.UpstreamTimedOut, s.Item1.CorrelationId(s.sequence));
-            }
-        }, CancellationToken.None).AsTask();
+        _ = FailAsync(expired, GatewayErrors.UpstreamTimedOut);
     }
 
-    private async Task<int> FailAllPendingAsync(GatewayError error)
+    private Task<int> FailAllPendingAsync(GatewayError error) => FailAsync(_clientPending.Drain(), error);
+
+    /// <summary>Answers each request in <paramref name="ids"/> with <paramref name="error"/>, exactly once: the ids were already removed from the pending table.</summary>
+    private async Task<int> FailAsync(List<JsonRpcId> ids, GatewayError error)
     {
-        var ids = _clientPending.Drain();
         if (ids.Count == 0)
         {
             return 0;
         }
 
         var sequence = NextSequence();
-        await _clientWriter.WriteAloneAsync((this, ids, error, sequence), static (w, s) =>
+        try
         {
-            foreach (var id in s.ids)
+            await _clientWriter.WriteAloneAsync((this, ids, error, sequence), static (w, s) =>
             {
-                w.WriteError(id, s.error, s.Item1.CorrelationId(s.sequence));
-            }
-        }, CancellationToken.None).ConfigureAwait(false);
+                foreach (var id in s.ids)
+                {
+                    w.WriteError(id, s.error, s.Item1.CorrelationId(s.sequence));
+                }
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended meanwhile; the client is gone.
+        }
+
         return ids.Count;
     }
 
