@@ -1,11 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Buffers.Text;
-using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using McpGateway.Core.Errors;
 
 namespace McpGateway.Core.Framing;
@@ -18,37 +13,17 @@ namespace McpGateway.Core.Framing;
 /// </summary>
 internal sealed class EnvelopeScanner
 {
-    // Members of one object are compared by a 64-bit hash of their case-folded name: linearly up to this many,
-    // through a hash set beyond. A hash collision can only reject a frame, never let a duplicate through.
-    private const int LinearMembers = 16;
-    private const int ToolCacheSize = 32;
-    private const int MaxCachedToolNameBytes = 128;
     private const int RetainedScratchBytes = 4096;
-    private const int RetainedSetCount = 4096;
-    private const int LongestSafeInteger = 17; // "-9007199254740991"
-    private const ulong Multiplier1 = 0x9E3779B97F4A7C15;
-    private const ulong Multiplier2 = 0xBF58476D1CE4E5B9;
-
-    private static readonly ulong _seed = NewSeed();
-    private static readonly ulong _idNameHash = HashName("id"u8);
 
     private readonly int _maxDepth;
     private readonly JsonReaderOptions _options;
     private readonly byte[] _ownScratch = new byte[256];
-    private readonly byte[]?[] _toolKeys = new byte[]?[ToolCacheSize];
-    private readonly string?[] _toolNames = new string?[ToolCacheSize];
+    private readonly MemberNameTracker _memberNames = new();
+    private readonly ToolNameCache _toolNames = new();
     private byte[] _scratch;
-    private ulong[] _hashes = new ulong[4 * LinearMembers];
-    private int[] _objectHashStart = new int[16];
-    private int[] _objectCount = new int[16];
-    private int[] _objectOrdinal = new int[16];
-    private HashSet<ulong>? _manyMembers;
 
     // State of the current pass, reset by Scan.
     private GatewayError? _error;
-    private int _openObjects;
-    private int _hashTop;
-    private int _ordinal;
     private Members _members;
     private bool _versionOk;
     private JsonRpcId _id;
@@ -123,7 +98,7 @@ internal sealed class EnvelopeScanner
     public GatewayError? Scan(in ReadOnlySequence<byte> frame, out FrameEnvelope envelope)
     {
         envelope = default;
-        if (!IsValidUtf8(frame))
+        if (!JsonTextChecks.IsValidUtf8(frame))
         {
             return GatewayErrors.InvalidUtf8;
         }
@@ -149,16 +124,14 @@ internal sealed class EnvelopeScanner
         }
 
         GatewayError? error = fatal ?? Finish(frame, out envelope);
-        ReleaseScratch();
+        ReleaseLargeState();
         return error;
     }
 
     private void Reset()
     {
         _error = null;
-        _openObjects = 0;
-        _hashTop = 0;
-        _ordinal = 0;
+        _memberNames.Reset();
         _members = Members.None;
         _versionOk = false;
         _id = JsonRpcId.None;
@@ -208,12 +181,11 @@ internal sealed class EnvelopeScanner
                         return GatewayErrors.TooDeep;
                     }
 
-                    PushObject();
+                    _memberNames.EnterObject();
                     OnObjectValue(slot);
                     break;
                 case JsonTokenType.EndObject:
-                    _openObjects--;
-                    _hashTop = _objectHashStart[_openObjects];
+                    _memberNames.ExitObject();
                     if (reader.CurrentDepth == 1)
                     {
                         _inParams = false;
@@ -269,11 +241,13 @@ internal sealed class EnvelopeScanner
         }
 
         int depth = reader.CurrentDepth;
-        ulong hash = HashName(name);
-        if (!TryAddMember(hash) && depth == 1 && hash == _idNameHash)
+        ulong key = MemberNameKey.Of(name);
+        if (!_memberNames.TryAdd(key))
         {
-            // Some parser could read another spelling of "id" as the id.
-            _idAmbiguous = true;
+            Record(GatewayErrors.DuplicateMember);
+
+            // Some parser could read the other spelling of "id" as the id.
+            _idAmbiguous |= depth == 1 && key == MemberNameKey.Id;
         }
 
         if (depth == 1)
@@ -375,7 +349,7 @@ internal sealed class EnvelopeScanner
                     // The common order (method before params): resolve now rather than at the end of the pass.
                     if (TryUnescape(ref reader, out value))
                     {
-                        _toolName = ToolNameFor(value);
+                        _toolName = _toolNames.GetOrAdd(value);
                     }
                     else
                     {
@@ -481,7 +455,7 @@ internal sealed class EnvelopeScanner
 
     private void CheckEscapes(ref Utf8JsonReader reader)
     {
-        if (reader.ValueIsEscaped && !SurrogatesPaired(RawValue(ref reader)))
+        if (reader.ValueIsEscaped && !JsonTextChecks.SurrogateEscapesPaired(RawValue(ref reader)))
         {
             Record(GatewayErrors.UnpairedSurrogate);
         }
@@ -489,7 +463,7 @@ internal sealed class EnvelopeScanner
 
     private void Record(GatewayError error) => _error ??= error;
 
-    // Decides the shape once every member has been seen; member order never matters.
+    // Decides the shape once every member has been seen; member order never matters. Params belong to a method.
     private GatewayError? Finish(in ReadOnlySequence<byte> frame, out FrameEnvelope envelope)
     {
         MessageKind kind = default;
@@ -511,7 +485,7 @@ internal sealed class EnvelopeScanner
                 var reader = DeferredReader(frame, _namePosition);
                 if (TryUnescape(ref reader, out ReadOnlySpan<byte> value))
                 {
-                    toolName = ToolNameFor(value);
+                    toolName = _toolNames.GetOrAdd(value);
                 }
             }
 
@@ -551,14 +525,17 @@ internal sealed class EnvelopeScanner
     {
         kind = default;
         bool hasId = (_members & Members.Id) != 0;
-        switch (_members & (Members.Method | Members.Result | Members.Error))
+        Members shape = _members & (Members.Method | Members.Result | Members.Error);
+        if ((_members & Members.Params) != 0 && shape != Members.Method)
         {
-            case Members.Method when !hasId:
-                kind = MessageKind.Notification;
-                return null;
+            return GatewayErrors.BadShape;
+        }
+
+        switch (shape)
+        {
             case Members.Method:
-                kind = MessageKind.Request;
-                return _id.IsValue ? null : GatewayErrors.BadId;
+                kind = hasId ? MessageKind.Request : MessageKind.Notification;
+                return hasId && !_id.IsValue ? GatewayErrors.BadId : null;
             case Members.Result when hasId:
                 kind = MessageKind.Response;
                 return _id.IsValue ? null : GatewayErrors.BadId;
@@ -580,89 +557,6 @@ internal sealed class EnvelopeScanner
         return reader;
     }
 
-    private string ToolNameFor(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length > MaxCachedToolNameBytes)
-        {
-            return Encoding.UTF8.GetString(utf8);
-        }
-
-        var hash = default(HashCode);
-        hash.AddBytes(utf8);
-        int slot = hash.ToHashCode() & (ToolCacheSize - 1);
-        byte[]? key = _toolKeys[slot];
-        if (key is not null && utf8.SequenceEqual(key))
-        {
-            return _toolNames[slot]!;
-        }
-
-        string name = Encoding.UTF8.GetString(utf8);
-        _toolKeys[slot] = utf8.ToArray();
-        _toolNames[slot] = name;
-        return name;
-    }
-
-    private void PushObject()
-    {
-        if (_openObjects == _objectHashStart.Length)
-        {
-            int size = _openObjects * 2;
-            Array.Resize(ref _objectHashStart, size);
-            Array.Resize(ref _objectCount, size);
-            Array.Resize(ref _objectOrdinal, size);
-        }
-
-        _objectHashStart[_openObjects] = _hashTop;
-        _objectCount[_openObjects] = 0;
-        _objectOrdinal[_openObjects] = _ordinal++;
-        _openObjects++;
-    }
-
-    // Adds a member name to the innermost open object; false when the object already has that name.
-    private bool TryAddMember(ulong hash)
-    {
-        int top = _openObjects - 1;
-        int count = _objectCount[top];
-        if (count < LinearMembers)
-        {
-            int start = _objectHashStart[top];
-            if (_hashes.AsSpan(start, count).Contains(hash))
-            {
-                Record(GatewayErrors.DuplicateMember);
-                return false;
-            }
-
-            if (_hashTop == _hashes.Length)
-            {
-                Array.Resize(ref _hashes, _hashes.Length * 2);
-            }
-
-            _hashes[_hashTop++] = hash;
-        }
-        else
-        {
-            // Keyed with the object's ordinal, so that objects share one set without clearing it in between.
-            HashSet<ulong> set = _manyMembers ??= [];
-            ulong salt = (ulong)(_objectOrdinal[top] + 1) * Multiplier1;
-            if (count == LinearMembers)
-            {
-                foreach (ulong earlier in _hashes.AsSpan(_objectHashStart[top], LinearMembers))
-                {
-                    set.Add(earlier ^ salt);
-                }
-            }
-
-            if (!set.Add(hash ^ salt))
-            {
-                Record(GatewayErrors.DuplicateMember);
-                return false;
-            }
-        }
-
-        _objectCount[top] = count + 1;
-        return true;
-    }
-
     // The unescaped UTF-8 of the current string or name; false when it escapes an unpaired surrogate.
     private bool TryUnescape(scoped ref Utf8JsonReader reader, out ReadOnlySpan<byte> value)
     {
@@ -673,7 +567,7 @@ internal sealed class EnvelopeScanner
         }
 
         ReadOnlySpan<byte> raw = RawValue(ref reader);
-        if (!SurrogatesPaired(raw))
+        if (!JsonTextChecks.SurrogateEscapesPaired(raw))
         {
             value = default;
             return false;
@@ -717,293 +611,19 @@ internal sealed class EnvelopeScanner
         return _scratch;
     }
 
-    // A hostile frame must not leave one connection holding megabytes.
-    private void ReleaseScratch()
+    // A hostile frame must not leave an idle connection holding megabytes.
+    private void ReleaseLargeState()
     {
+        _memberNames.Reset();
         if (_scratch.Length > RetainedScratchBytes)
         {
             ArrayPool<byte>.Shared.Return(_scratch);
             _scratch = _ownScratch;
         }
-
-        if (_manyMembers is { Count: > 0 } set)
-        {
-            if (set.Count > RetainedSetCount)
-            {
-                _manyMembers = null;
-            }
-            else
-            {
-                set.Clear();
-            }
-        }
     }
 
-    // Whether every \uD800-\uDBFF escape is followed by a \uDC00-\uDFFF escape and no low one stands alone.
-    // Runs over the raw (escaped, valid) string content; only "\u" sequences matter.
-    private static bool SurrogatesPaired(ReadOnlySpan<byte> raw)
-    {
-        int i = 0;
-        while (true)
-        {
-            int found = raw[i..].IndexOf("\\u"u8);
-            if (found < 0)
-            {
-                return true;
-            }
-
-            int at = i + found;
-            int backslashes = 1;
-            while (at - backslashes >= 0 && raw[at - backslashes] == (byte)'\\')
-            {
-                backslashes++;
-            }
-
-            if ((backslashes & 1) == 0)
-            {
-                // "\\u": an escaped backslash followed by a literal 'u'.
-                i = at + 2;
-                continue;
-            }
-
-            int unit = Hex4(raw.Slice(at + 2, 4));
-            i = at + 6;
-            if (unit is >= 0xDC00 and <= 0xDFFF)
-            {
-                return false;
-            }
-
-            if (unit is >= 0xD800 and <= 0xDBFF)
-            {
-                if (i + 6 > raw.Length || raw[i] != (byte)'\\' || raw[i + 1] != (byte)'u')
-                {
-                    return false;
-                }
-
-                int low = Hex4(raw.Slice(i + 2, 4));
-                if (low is < 0xDC00 or > 0xDFFF)
-                {
-                    return false;
-                }
-
-                i += 6;
-            }
-        }
-    }
-
-    private static int Hex4(ReadOnlySpan<byte> digits)
-    {
-        int value = 0;
-        foreach (byte digit in digits)
-        {
-            value = (value << 4) | (digit <= (byte)'9' ? digit - '0' : (digit | 0x20) - 'a' + 10);
-        }
-
-        return value;
-    }
-
-    private static bool TryGetSafeInteger(ref Utf8JsonReader reader, out long value)
-    {
-        value = 0;
-        Span<byte> copy = stackalloc byte[LongestSafeInteger];
-        scoped ReadOnlySpan<byte> raw;
-        if (reader.HasValueSequence)
-        {
-            ReadOnlySequence<byte> sequence = reader.ValueSequence;
-            if (sequence.Length > LongestSafeInteger)
-            {
-                return false;
-            }
-
-            sequence.CopyTo(copy);
-            raw = copy[..(int)sequence.Length];
-        }
-        else
-        {
-            raw = reader.ValueSpan;
-        }
-
-        // An integer token only: no fraction, no exponent, whatever value they would spell.
-        return raw.Length <= LongestSafeInteger
-            && !raw.ContainsAny((byte)'.', (byte)'e', (byte)'E')
-            && Utf8Parser.TryParse(raw, out value, out int consumed)
-            && consumed == raw.Length
-            && value is >= -JsonRpcId.MaxSafeInteger and <= JsonRpcId.MaxSafeInteger;
-    }
-
-    // Valid UTF-8 across the whole frame, including sequences split across segment boundaries.
-    private static bool IsValidUtf8(in ReadOnlySequence<byte> frame)
-    {
-        if (frame.IsSingleSegment)
-        {
-            return Utf8.IsValid(frame.FirstSpan);
-        }
-
-        Span<byte> carry = stackalloc byte[4];
-        int carried = 0;
-        int missing = 0;
-        foreach (ReadOnlyMemory<byte> memory in frame)
-        {
-            ReadOnlySpan<byte> span = memory.Span;
-            if (missing > 0)
-            {
-                int take = Math.Min(missing, span.Length);
-                span[..take].CopyTo(carry[carried..]);
-                carried += take;
-                missing -= take;
-                span = span[take..];
-                if (missing > 0)
-                {
-                    continue;
-                }
-
-                if (!Utf8.IsValid(carry[..carried]))
-                {
-                    return false;
-                }
-
-                carried = 0;
-            }
-
-            int tail = IncompleteTail(span, out int expected);
-            if (!Utf8.IsValid(span[..^tail]))
-            {
-                return false;
-            }
-
-            if (tail > 0)
-            {
-                span[^tail..].CopyTo(carry);
-                carried = tail;
-                missing = expected - tail;
-            }
-        }
-
-        return missing == 0;
-    }
-
-    // Length of a sequence at the end of the span that a valid lead byte starts but the span does not complete.
-    private static int IncompleteTail(ReadOnlySpan<byte> span, out int expected)
-    {
-        expected = 0;
-        for (int back = 1; back <= 3 && back <= span.Length; back++)
-        {
-            byte b = span[^back];
-            if ((b & 0xC0) == 0x80)
-            {
-                continue;
-            }
-
-            expected = b switch
-            {
-                >= 0xC2 and <= 0xDF => 2,
-                >= 0xE0 and <= 0xEF => 3,
-                >= 0xF0 and <= 0xF4 => 4,
-                _ => 0,
-            };
-            return expected > back ? back : 0;
-        }
-
-        return 0;
-    }
-
-    // 64-bit hash of the name after simple case folding of each UTF-16 unit, c -> lower(upper(c)), seeded per
-    // process. Names that fold alike hash alike; ASCII takes four bytes per step.
-    private static ulong HashName(ReadOnlySpan<byte> utf8)
-    {
-        ulong hash = _seed;
-        int i = 0;
-        for (; i + 4 <= utf8.Length; i += 4)
-        {
-            uint four = BinaryPrimitives.ReadUInt32LittleEndian(utf8[i..]);
-            if ((four & 0x80808080) != 0)
-            {
-                return HashNonAsciiName(utf8);
-            }
-
-            // Sets 0x20 in exactly the bytes 'A'..'Z'.
-            four |= (((four + 0x3F3F3F3F) ^ (four + 0x25252525)) & 0x80808080) >> 2;
-            hash = Mix(hash, (four & 0xFF) | ((ulong)(four & 0xFF00) << 8) | ((ulong)(four & 0xFF0000) << 16) | ((ulong)(four & 0xFF000000) << 24));
-        }
-
-        ulong word = 0;
-        for (int shift = 0; i < utf8.Length; i++, shift += 16)
-        {
-            byte b = utf8[i];
-            if (b >= 0x80)
-            {
-                return HashNonAsciiName(utf8);
-            }
-
-            word |= (ulong)(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b) << shift;
-        }
-
-        if (utf8.Length % 4 != 0)
-        {
-            hash = Mix(hash, word);
-        }
-
-        return Finish(hash, utf8.Length);
-    }
-
-    private static ulong HashNonAsciiName(ReadOnlySpan<byte> utf8)
-    {
-        ulong hash = _seed;
-        ulong word = 0;
-        int units = 0;
-        while (!utf8.IsEmpty)
-        {
-            Rune.DecodeFromUtf8(utf8, out Rune rune, out int consumed);
-            utf8 = utf8[consumed..];
-            if (rune.IsBmp)
-            {
-                Add(ref hash, ref word, ref units, char.ToLowerInvariant(char.ToUpperInvariant((char)rune.Value)));
-            }
-            else
-            {
-                // Surrogates fold to themselves.
-                int above = rune.Value - 0x10000;
-                Add(ref hash, ref word, ref units, (char)(0xD800 + (above >> 10)));
-                Add(ref hash, ref word, ref units, (char)(0xDC00 + (above & 0x3FF)));
-            }
-        }
-
-        if (units % 4 != 0)
-        {
-            hash = Mix(hash, word);
-        }
-
-        return Finish(hash, units);
-
-        static void Add(ref ulong hash, ref ulong word, ref int units, char folded)
-        {
-            word |= (ulong)folded << (16 * (units % 4));
-            units++;
-            if (units % 4 == 0)
-            {
-                hash = Mix(hash, word);
-                word = 0;
-            }
-        }
-    }
-
-    private static ulong Mix(ulong hash, ulong word) =>
-        BitOperations.RotateLeft((hash ^ word) * Multiplier1, 31) * Multiplier2;
-
-    private static ulong Finish(ulong hash, int units)
-    {
-        hash ^= (ulong)units;
-        hash ^= hash >> 33;
-        hash *= 0xFF51AFD7ED558CCD;
-        hash ^= hash >> 33;
-        hash *= 0xC4CEB9FE1A85EC53;
-        return hash ^ (hash >> 33);
-    }
-
-    private static ulong NewSeed()
-    {
-        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
-        RandomNumberGenerator.Fill(bytes);
-        return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-    }
+    private static bool TryGetSafeInteger(ref Utf8JsonReader reader, out long value) =>
+        reader.HasValueSequence
+            ? JsonTextChecks.TryParseSafeInteger(reader.ValueSequence, out value)
+            : JsonTextChecks.TryParseSafeInteger(reader.ValueSpan, out value);
 }

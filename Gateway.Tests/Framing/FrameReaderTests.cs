@@ -24,7 +24,7 @@ internal sealed class FrameReaderTests
 
             Assert.That(result.Frames, Is.EqualTo(frames), name);
             Assert.That(result.Last, Is.EqualTo(FrameReadStatus.NeedMoreData), name);
-            Assert.That(result.Rest, Is.EqualTo(rest), name);
+            Assert.That(result.Remaining, Is.EqualTo(rest), name);
         }
     }
 
@@ -39,7 +39,7 @@ internal sealed class FrameReaderTests
 
             Assert.That(result.Frames, Is.Empty, name);
             Assert.That(result.Last, Is.EqualTo(FrameReadStatus.NeedMoreData), name);
-            Assert.That(result.Rest, Is.Empty, name);
+            Assert.That(result.Remaining, Is.Empty, name);
         }
     }
 
@@ -51,7 +51,7 @@ internal sealed class FrameReaderTests
             var result = ReadToEnd(buffer, Limit);
 
             Assert.That(result.Frames, Is.EqualTo(new[] { "{}", "[]" }), name);
-            Assert.That(result.Rest, Is.Empty, name);
+            Assert.That(result.Remaining, Is.Empty, name);
         }
     }
 
@@ -83,7 +83,7 @@ internal sealed class FrameReaderTests
             var result = ReadToEnd(buffer, length);
 
             Assert.That(result.Frames, Is.EqualTo(new[] { frame }), name);
-            Assert.That(result.Rest, Is.EqualTo("b"), name);
+            Assert.That(result.Remaining, Is.EqualTo("b"), name);
         }
     }
 
@@ -210,7 +210,7 @@ internal sealed class FrameReaderTests
     }
 
     // Reads frames until the reader asks for more data or rejects one; frames are decoded to compare them.
-    private static (List<string> Frames, FrameReadStatus Last, string Rest) ReadToEnd(ReadOnlySequence<byte> buffer, int maxFrameBytes)
+    private static (List<string> Frames, FrameReadStatus Last, string Remaining) ReadToEnd(ReadOnlySequence<byte> buffer, int maxFrameBytes)
     {
         var frames = new List<string>();
         FrameReadStatus status;
