@@ -4,6 +4,7 @@ using McpGateway.Core.Hosting;
 using McpGateway.Core.Identity;
 using McpGateway.Inspectors.Authentication;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Inspectors;
 
@@ -17,6 +18,14 @@ public static class BuiltInInspectors
         {
             case AuthMode.None:
                 services.AddSingleton<IGatewayAuthenticator, DevelopmentAuthenticator>();
+                break;
+            case AuthMode.Oidc:
+                var oidc = settings.Oidc ?? throw new ArgumentException("auth mode oidc needs its settings", nameof(settings));
+                services.AddSingleton(sp => new OidcAuthenticator(oidc, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OidcAuthenticator>>()));
+                services.AddSingleton<IGatewayAuthenticator>(sp => sp.GetRequiredService<OidcAuthenticator>());
+
+                // Started with the gateway: one attempt to load the keys, then kept fresh in the background.
+                services.AddHostedService(sp => sp.GetRequiredService<OidcAuthenticator>());
                 break;
         }
 

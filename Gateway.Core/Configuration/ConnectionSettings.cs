@@ -14,6 +14,9 @@ public abstract record ConnectionSettings
     public int ConnectRetries { get; init; } = DefaultConnectRetries;
 
     public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
+
+    /// <summary>Which identities may open this connection.</summary>
+    public ConnectionAccess Access { get; init; } = ConnectionAccess.Anyone;
 }
 
 /// <summary>Spawn <see cref="Command"/> once per client session and speak MCP over its stdin/stdout.</summary>

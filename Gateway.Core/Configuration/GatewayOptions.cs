@@ -12,6 +12,12 @@ public sealed class GatewayOptions
 
     public AuthOptions Auth { get; set; } = new();
 
+    /// <summary>TLS on the listener; see <see cref="TlsOptions"/>.</summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>Without <see cref="Tls"/>, the listener is plaintext only when this says so (or with auth none on loopback).</summary>
+    public bool? AllowPlaintext { get; set; }
+
     public LimitOptions Limits { get; set; } = new();
 
     /// <summary>Names of the middle inspectors, in the order they run.</summary>
@@ -28,8 +34,35 @@ public sealed class GatewayOptions
 
 public sealed class AuthOptions
 {
-    /// <summary><c>none</c>: development mode, any token is accepted.</summary>
+    /// <summary><c>oidc</c>, or <c>none</c>: development mode, any token is accepted.</summary>
     public string? Mode { get; set; }
+
+    /// <summary>The OIDC issuer, e.g. <c>https://example.okta.com/oauth2/default</c>; discovery is below it.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>One audience (a string in the file) or several (an array).</summary>
+    public IList<string> Audience { get; } = [];
+
+    public IList<string> AllowedAlgorithms { get; } = [];
+
+    public TimeSpan? ClockSkew { get; set; }
+
+    public string? SubjectClaim { get; set; }
+
+    public string? GroupsClaim { get; set; }
+
+    /// <summary>Default: <c>client_id</c>, then Okta's <c>cid</c>.</summary>
+    public string? ClientIdClaim { get; set; }
+
+    public bool? RequireHttpsMetadata { get; set; }
+
+    public int? MaxTokenBytes { get; set; }
+
+    public TimeSpan? KeyRefreshInterval { get; set; }
+
+    public TimeSpan? UnknownKidRefreshInterval { get; set; }
+
+    public TimeSpan? MaxKeyStaleness { get; set; }
 }
 
 public sealed class LimitOptions
@@ -73,6 +106,11 @@ public sealed class ConnectionOptions
 
     /// <summary>How long a forwarded request may wait for its response before the client gets -31008.</summary>
     public TimeSpan? RequestTimeout { get; set; }
+
+    /// <summary>Identities in any of these groups may open the connection (with <see cref="AllowedSubjects"/>: either suffices).</summary>
+    public IList<string> AllowedGroups { get; } = [];
+
+    public IList<string> AllowedSubjects { get; } = [];
 }
 
 public sealed class EnvironmentValueOptions

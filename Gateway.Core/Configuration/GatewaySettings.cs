@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Net;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Identity;
 using Microsoft.Extensions.Configuration;
 
 namespace McpGateway.Core.Configuration;
@@ -14,6 +15,14 @@ public sealed record GatewaySettings
     public required IPEndPoint Endpoint { get; init; }
 
     public required AuthMode AuthMode { get; init; }
+
+    /// <summary>The issuer and validation rules; set exactly when <see cref="AuthMode"/> is <see cref="AuthMode.Oidc"/>.</summary>
+    public OidcSettings? Oidc { get; init; }
+
+    /// <summary>TLS on the listener; null for plaintext, which validation allows only where the configuration says so.</summary>
+    public TlsSettings? Tls { get; init; }
+
+    public bool AllowPlaintext { get; init; }
 
     public FrameLimits ClientLimits { get; init; } = FrameLimits.Default;
 
@@ -37,4 +46,11 @@ public sealed record GatewaySettings
 
     /// <summary>The only connection, when there is exactly one; then <c>connection</c> may be left out of authenticate.</summary>
     public ConnectionSettings? SoleConnection => Connections.Count == 1 ? Connections.Values[0] : null;
+
+    /// <summary>Whether <paramref name="identity"/> may open <paramref name="connection"/>; in mode none every identity may.</summary>
+    public bool Admits(ConnectionSettings connection, GatewayIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return AuthMode == AuthMode.None || connection.Access.Admits(identity);
+    }
 }

@@ -49,6 +49,12 @@ public static class GatewaySettingsLoader
             throw new InvalidConfigurationException([ex.Message]);
         }
 
+        // "audience": "x" is one audience; the binder only fills the list from an array.
+        if (configuration.GetSection("auth:audience").Value is { } audience)
+        {
+            options.Auth.Audience.Add(audience);
+        }
+
         return Validate(options, baseDirectory) with { PluginOptions = configuration.GetSection("pluginOptions") };
     }
 
@@ -58,6 +64,13 @@ public static class GatewaySettingsLoader
 
         var endpoint = ParseEndpoint(options.Listen, errors);
         var authMode = ParseAuth(options.Auth, errors);
+        var oidc = authMode == AuthMode.Oidc ? OidcSettingsValidator.Validate(options.Auth, errors) : null;
+        var tls = options.Tls is null ? null : TlsSettingsLoader.Parse(options.Tls, baseDirectory, errors);
+        if (options.Tls is null && options.AllowPlaintext != true && endpoint is not null
+            && !(authMode == AuthMode.None && IPAddress.IsLoopback(endpoint.Address)))
+        {
+            errors.Add("tls: required; a plaintext listener needs \"allowPlaintext\": true (only auth mode none on a loopback address may leave both out)");
+        }
         var limits = options.Limits;
         var maxFrame = Positive(limits.MaxFrameBytes, FrameLimits.DefaultMaxFrameBytes, "limits.maxFrameBytes", errors);
         var maxUpstreamFrame = Positive(limits.MaxUpstreamFrameBytes, maxFrame, "limits.maxUpstreamFrameBytes", errors);
@@ -122,6 +135,9 @@ public static class GatewaySettingsLoader
         {
             Endpoint = endpoint!,
             AuthMode = authMode,
+            Oidc = oidc,
+            Tls = tls,
+            AllowPlaintext = options.AllowPlaintext == true,
             ClientLimits = new FrameLimits(maxFrame, maxDepth),
             UpstreamLimits = new FrameLimits(maxUpstreamFrame, maxDepth),
             PreAuthTimeout = preAuth,
@@ -156,11 +172,13 @@ public static class GatewaySettingsLoader
         {
             case "NONE":
                 return AuthMode.None;
+            case "OIDC":
+                return AuthMode.Oidc;
             case null or "":
-                errors.Add("auth.mode: required; the only mode so far is \"none\" (development: any token is accepted)");
+                errors.Add("auth.mode: required; \"oidc\" (JWT access tokens from an OpenID Connect issuer) or \"none\" (development: any token is accepted)");
                 return AuthMode.None;
             default:
-                errors.Add($"auth.mode: '{auth.Mode}' is not supported; the only mode so far is \"none\"");
+                errors.Add($"auth.mode: '{auth.Mode}' is not supported; one of oidc, none");
                 return AuthMode.None;
         }
     }
@@ -177,6 +195,7 @@ public static class GatewaySettingsLoader
             errors.Add($"{path}.connectRetries: between 0 and 20");
         }
 
+        var access = ParseAccess(path, options, errors);
         ConnectionSettings? result = null;
         switch (options.Transport?.Trim().ToUpperInvariant())
         {
@@ -207,6 +226,7 @@ public static class GatewaySettingsLoader
                     ConnectTimeout = connectTimeout,
                     ConnectRetries = retries,
                     RequestTimeout = requestTimeout,
+                    Access = access,
                 };
                 break;
             case "TCP":
@@ -228,6 +248,7 @@ public static class GatewaySettingsLoader
                     ConnectTimeout = connectTimeout,
                     ConnectRetries = retries,
                     RequestTimeout = requestTimeout,
+                    Access = access,
                 };
                 break;
             default:
@@ -236,6 +257,36 @@ public static class GatewaySettingsLoader
         }
 
         return errors.Count == countBefore ? result : null;
+    }
+
+    private static ConnectionAccess ParseAccess(string path, ConnectionOptions options, List<string> errors)
+    {
+        for (var i = 0; i < options.AllowedGroups.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.AllowedGroups[i]))
+            {
+                errors.Add($"{path}.allowedGroups[{i}]: a group name is required");
+            }
+        }
+
+        for (var i = 0; i < options.AllowedSubjects.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.AllowedSubjects[i]))
+            {
+                errors.Add($"{path}.allowedSubjects[{i}]: a subject is required");
+            }
+        }
+
+        if (options.AllowedGroups.Count == 0 && options.AllowedSubjects.Count == 0)
+        {
+            return ConnectionAccess.Anyone;
+        }
+
+        return new ConnectionAccess
+        {
+            AllowedGroups = options.AllowedGroups.ToFrozenSet(StringComparer.Ordinal),
+            AllowedSubjects = options.AllowedSubjects.ToFrozenSet(StringComparer.Ordinal),
+        };
     }
 
     private static EnvironmentValue? ParseEnvironmentValue(string path, EnvironmentValueOptions value, string baseDirectory, List<string> errors)

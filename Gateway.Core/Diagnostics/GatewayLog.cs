@@ -29,6 +29,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1006, LogLevel.Warning, "DEVELOPMENT MODE: auth is 'none'; any token is accepted. Never use this outside a workstation.")]
     public static partial void AuthNoneWarning(ILogger logger);
 
+    [LoggerMessage(1007, LogLevel.Warning, "Session {SessionId}: {Subject} may not open connection {Connection}")]
+    public static partial void ConnectionNotAllowed(ILogger logger, string sessionId, string subject, string connection);
+
     [LoggerMessage(2000, LogLevel.Debug, "Session {SessionId} {Direction}: frame rejected ({Reason}, {Bytes} bytes)")]
     public static partial void FrameRejected(ILogger logger, string sessionId, string direction, string reason, long bytes);
 

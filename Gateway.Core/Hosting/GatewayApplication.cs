@@ -66,7 +66,9 @@ public sealed class GatewayApplication : IAsyncDisposable
         PluginLoader.Load(settings.Plugins, settings.PluginOptions, builder.Services);
 
         ListenOptions? listen = null;
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        builder.Services.AddSingleton<ClientCertificateMapper>();
+        builder.WebHost.UseSockets(o => { o.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("MCPGW_EXPERIMENT_INLINE") == "1"; o.WaitForDataBeforeAllocatingBuffer = Environment.GetEnvironmentVariable("MCPGW_EXPERIMENT_WAITDATA") != "0"; }); // EXPERIMENT
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // The transport must be able to hold one whole frame, or a frame above the pause threshold would never complete.
@@ -74,6 +76,7 @@ public sealed class GatewayApplication : IAsyncDisposable
             kestrel.Listen(settings.Endpoint, options =>
             {
                 listen = options;
+                TlsListener.Configure(options, settings);
                 options.UseConnectionHandler<McpConnectionHandler>();
             });
         });

@@ -7,12 +7,21 @@ namespace McpGateway.Core.Identity;
 public sealed record AuthenticateParams(string Token, string? Connection)
 {
     /// <summary>Reads the params of an already validated frame; null when token is missing or not a string.</summary>
-    public static AuthenticateParams? TryRead(in ReadOnlySequence<byte> frame)
+    public static AuthenticateParams? TryRead(in ReadOnlySequence<byte> frame) =>
+        TryReadFields(frame, out var token, out var connection) && token is not null ? new AuthenticateParams(token, connection) : null;
+
+    /// <summary>
+    /// Reads <c>token</c> and <c>connection</c> of an already validated frame, either of which may be absent (an empty
+    /// token counts as absent); false when params is not an object or either member is not a string.
+    /// </summary>
+    public static bool TryReadFields(in ReadOnlySequence<byte> frame, out string? token, out string? connection)
     {
+        token = null;
+        connection = null;
         var reader = new Utf8JsonReader(frame);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return false;
         }
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -27,11 +36,9 @@ public sealed record AuthenticateParams(string Token, string? Connection)
 
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return null;
+                return false;
             }
 
-            string? token = null;
-            string? connection = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isToken = reader.ValueTextEquals("token"u8);
@@ -47,7 +54,7 @@ public sealed record AuthenticateParams(string Token, string? Connection)
                 }
                 else if (isToken || isConnection)
                 {
-                    return null;
+                    return false;
                 }
                 else
                 {
@@ -55,9 +62,14 @@ public sealed record AuthenticateParams(string Token, string? Connection)
                 }
             }
 
-            return string.IsNullOrEmpty(token) ? null : new AuthenticateParams(token, connection);
+            if (string.IsNullOrEmpty(token))
+            {
+                token = null;
+            }
+
+            return true;
         }
 
-        return null;
+        return false;
     }
 }

@@ -6,5 +6,11 @@ public interface IGatewayAuthenticator
     /// <summary>A short name for logs and <c>Describe()</c>, e.g. <c>oidc</c> or <c>none (development)</c>.</summary>
     string Mode { get; }
 
+    /// <summary>
+    /// False while the authenticator cannot accept anyone (e.g. no usable keys from the identity provider); the gateway
+    /// keeps listening and refuses authentications until it is ready again.
+    /// </summary>
+    bool IsReady => true;
+
     ValueTask<AuthenticationOutcome> AuthenticateAsync(string token, CancellationToken cancellationToken);
 }

@@ -14,14 +14,15 @@ internal sealed class GatewayRuntime
         InspectorChain chain,
         IGatewayAuthenticator authenticator,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IUpstreamConnector? connector = null)
     {
         Settings = settings;
         Chain = chain;
         Authenticator = authenticator;
         TimeProvider = timeProvider;
         Logger = loggerFactory.CreateLogger("McpGateway.Sessions");
-        Connector = new UpstreamConnector(settings, timeProvider, loggerFactory.CreateLogger("McpGateway.Upstreams"));
+        Connector = connector ?? new UpstreamConnector(settings, timeProvider, loggerFactory.CreateLogger("McpGateway.Upstreams"));
     }
 
     public GatewaySettings Settings { get; }
@@ -34,5 +35,5 @@ internal sealed class GatewayRuntime
 
     public ILogger Logger { get; }
 
-    public UpstreamConnector Connector { get; }
+    public IUpstreamConnector Connector { get; }
 }

@@ -33,15 +33,19 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     private readonly CancellationTokenSource _end = new();
     private readonly ConcurrentDictionary<Task, bool> _held = new();
     private readonly ILogger _logger;
+    private readonly Func<string, GatewayIdentity?>? _certificateIdentity;
     private ConcurrentDictionary<object, object?>? _items;
     private IUpstreamChannel? _upstream;
     private FrameWriter? _upstreamWriter;
     private ConnectionSettings? _connection;
     private long _sequence;
     private string? _endReason;
+    private bool _replayFirstFrame;
 
-    public GatewaySession(GatewayRuntime runtime, IDuplexPipe client, string? remoteAddress)
+    /// <param name="certificateIdentity">Maps the connection's TLS client certificate, if it presented one, to an identity (given the session id).</param>
+    public GatewaySession(GatewayRuntime runtime, IDuplexPipe client, string? remoteAddress, Func<string, GatewayIdentity?>? certificateIdentity = null)
     {
+        _certificateIdentity = certificateIdentity;
         _runtime = runtime;
         _client = client;
         _clientWriter = new FrameWriter(client.Output);
@@ -157,8 +161,9 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                 }
                 finally
                 {
-                    // Consumed through the authenticate frame; anything pipelined after it stays for the pump.
-                    input.AdvanceTo(buffer.Start);
+                    // Consumed through the authenticate frame; anything pipelined after it stays for the pump. A first
+                    // frame accepted on the strength of a client certificate alone stays too: the pump handles it.
+                    input.AdvanceTo(_replayFirstFrame ? result.Buffer.Start : buffer.Start);
                 }
             }
 
@@ -182,44 +187,80 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         var scanner = new EnvelopeScanner(Settings.ClientLimits);
         var invalid = scanner.Scan(payload, out var envelope);
         var id = envelope.Kind == MessageKind.Request ? envelope.Id : JsonRpcId.None;
-        if (invalid is not null || envelope.Kind != MessageKind.Request || envelope.Method != McpMethods.Authenticate)
+        if (invalid is not null)
         {
             await RefuseAsync(id, GatewayErrors.Unauthenticated).ConfigureAwait(false);
             return false;
         }
 
-        var parameters = AuthenticateParams.TryRead(payload);
-        if (parameters is null)
+        GatewayIdentity? identity;
+        string? connectionName = null;
+        if (envelope.Kind != MessageKind.Request || envelope.Method != McpMethods.Authenticate)
+        {
+            // A connection whose client certificate maps to an identity may skip authenticate: its first frame is
+            // then an ordinary MCP frame, for the connection the listener is bound to.
+            identity = _certificateIdentity?.Invoke(Id);
+            if (identity is null)
+            {
+                await RefuseAsync(id, GatewayErrors.Unauthenticated).ConfigureAwait(false);
+                return false;
+            }
+
+            _replayFirstFrame = true;
+        }
+        else if (!AuthenticateParams.TryReadFields(payload, out var token, out connectionName))
+        {
+            await RefuseAsync(id, GatewayErrors.InvalidToken).ConfigureAwait(false);
+            return false;
+        }
+        else if (token is null)
+        {
+            identity = _certificateIdentity?.Invoke(Id);
+        }
+        else
+        {
+            AuthenticationOutcome outcome;
+            try
+            {
+                outcome = await _runtime.Authenticator.AuthenticateAsync(token, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_end.IsCancellationRequested)
+            {
+                await RefuseAsync(id, GatewayErrors.AuthenticationTimeout).ConfigureAwait(false);
+                return false;
+            }
+
+            identity = outcome.Identity;
+            if (identity is null)
+            {
+                await RefuseAsync(id, outcome.Error ?? GatewayErrors.InvalidToken).ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        if (identity is null)
         {
             await RefuseAsync(id, GatewayErrors.InvalidToken).ConfigureAwait(false);
             return false;
         }
 
-        AuthenticationOutcome outcome;
-        try
-        {
-            outcome = await _runtime.Authenticator.AuthenticateAsync(parameters.Token, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!_end.IsCancellationRequested)
-        {
-            await RefuseAsync(id, GatewayErrors.AuthenticationTimeout).ConfigureAwait(false);
-            return false;
-        }
-
-        if (outcome.Identity is null)
-        {
-            await RefuseAsync(id, outcome.Error ?? GatewayErrors.InvalidToken).ConfigureAwait(false);
-            return false;
-        }
-
         ConnectionSettings? connection = null;
-        if (parameters.Connection is null ? (connection = Settings.SoleConnection) is null : !Settings.Connections.TryGetValue(parameters.Connection, out connection))
+        if (connectionName is null ? (connection = Settings.SoleConnection) is null : !Settings.Connections.TryGetValue(connectionName, out connection))
         {
+            _replayFirstFrame = false;
             await RefuseAsync(id, GatewayErrors.UnknownConnection).ConfigureAwait(false);
             return false;
         }
 
-        Identity = outcome.Identity;
+        if (!Settings.Admits(connection, identity))
+        {
+            _replayFirstFrame = false;
+            GatewayLog.ConnectionNotAllowed(_logger, Id, identity.Subject, connection.Name);
+            await RefuseAsync(id, GatewayErrors.ConnectionNotAllowed).ConfigureAwait(false);
+            return false;
+        }
+
+        Identity = identity;
         _connection = connection;
         try
         {
@@ -236,6 +277,11 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         _upstreamWriter = new FrameWriter(_upstream.Output);
         GatewayLog.UpstreamStarted(_logger, Id, connection.Name, _upstream.Description);
         GatewayLog.SessionAuthenticated(_logger, Id, Identity.Subject, connection.Name);
+        if (_replayFirstFrame)
+        {
+            return true;
+        }
+
         var result = AuthenticateResult.Create(Id, Identity, connection.Name);
         return await _clientWriter.WriteAloneAsync((id, result), static (w, s) => w.WriteResult(s.id, s.result), _end.Token).ConfigureAwait(false);
     }
@@ -331,6 +377,13 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
     private async ValueTask HandleFrameAsync(PumpState state, ReadOnlySequence<byte> payload)
     {
+        if (state.Direction == FrameDirection.ClientToUpstream && _end.IsCancellationRequested)
+        {
+            // The session was aborted (a renewal named another subject or a connection it may not open): nothing
+            // the client sent after that goes anywhere.
+            return;
+        }
+
         var sequence = NextSequence();
         var invalid = state.Scanner.Scan(payload, out var envelope);
         if (invalid is not null)

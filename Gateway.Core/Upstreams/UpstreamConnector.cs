@@ -12,7 +12,7 @@ namespace McpGateway.Core.Upstreams;
 /// Opens the upstream of a session. Each connection gets one resilience pipeline (built once): a timeout per
 /// attempt inside exponential, jittered retries for failures that may pass (refused, reset, timed out).
 /// </summary>
-internal sealed class UpstreamConnector
+internal sealed class UpstreamConnector : IUpstreamConnector
 {
     private readonly FrozenDictionary<string, ResiliencePipeline> _pipelines;
     private readonly ILogger _logger;

@@ -1,4 +1,5 @@
 using McpGateway.Core.Chain;
+using McpGateway.Core.Configuration;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
@@ -9,10 +10,11 @@ namespace McpGateway.Inspectors.Authentication;
 /// <summary>
 /// First in every chain. The session's first frame was already authenticated before the upstream opened; from
 /// then on this inspector answers renewals (<c>mcpgateway/authenticate</c> again: same subject continues with the
-/// new expiry, a different subject ends the connection) and refuses requests once the token expired (-31002).
+/// new expiry; a different subject, or an identity the connection no longer admits, ends the connection) and
+/// refuses requests once the token expired (-31002).
 /// Responses and cancellations still pass after expiry so that calls already forwarded can complete.
 /// </summary>
-internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticator, TimeProvider timeProvider) : IFrameInspector
+internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticator, GatewaySettings settings, TimeProvider timeProvider) : IFrameInspector
 {
     public const string InspectorName = "authentication";
 
@@ -71,6 +73,13 @@ internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticato
         {
             session.Abort("renewal named a different subject");
             return Verdict.Reject(GatewayErrors.SubjectChanged);
+        }
+
+        if (settings.Connections.TryGetValue(session.ConnectionName!, out var connection) && !settings.Admits(connection, outcome.Identity))
+        {
+            // Same subject, but the token no longer carries what the connection asks for (e.g. a group was removed).
+            session.Abort("renewal may not open the connection");
+            return Verdict.Reject(GatewayErrors.ConnectionNotAllowed);
         }
 
         session.RenewIdentity(outcome.Identity);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Identity;
 
@@ -23,10 +21,7 @@ internal sealed class DevelopmentAuthenticator(TimeProvider timeProvider) : IGat
             return ValueTask.FromResult(AuthenticationOutcome.Failure(GatewayErrors.InvalidToken));
         }
 
-        var identity = new GatewayIdentity("anonymous", null, [], timeProvider.GetUtcNow() + Lifetime, TokenHash(token));
+        var identity = new GatewayIdentity("anonymous", null, [], timeProvider.GetUtcNow() + Lifetime, TokenHash.Of(token));
         return ValueTask.FromResult(AuthenticationOutcome.Success(identity));
     }
-
-    /// <summary>What may be recorded in place of a token.</summary>
-    public static string TokenHash(string token) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

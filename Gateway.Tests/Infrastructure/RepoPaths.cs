@@ -26,6 +26,9 @@ internal static class RepoPaths
     /// <summary><c>node tcp-server.mjs &lt;command&gt; [args...]</c>: one stdio MCP server per TCP connection.</summary>
     public static string TcpServerScript => Path.Combine(Peers, "tcp-server.mjs");
 
+    /// <summary>The OpenID provider standing in for Okta (panva/oidc-provider); see the comment at its top.</summary>
+    public static string OidcProviderScript => Path.Combine(Peers, "oidc-provider.mjs");
+
     /// <summary>The TypeScript SDK client that talks to the gateway over TCP.</summary>
     public static string TsClientScript => Path.Combine(Peers, "ts-client.mjs");
 

@@ -1,0 +1,177 @@
+// oidc-provider.mjs — a real OpenID Connect provider (panva/oidc-provider v9) standing in for Okta in tests.
+// Listens on 127.0.0.1 only.
+//
+//   node oidc-provider.mjs
+//
+// It issues JWT access tokens (RFC 9068) via the client_credentials grant, with a `groups` claim taken from each
+// client's metadata, `aud` = the resource indicator and `scope`. Clients (client_secret_basic):
+//   agent-alice/alice-secret        groups mcp-users, engineering
+//   agent-admin/admin-secret        groups mcp-users, mcp-admins
+//   agent-nogroups/nogroups-secret  no groups
+//
+// Environment:
+//   OIDC_PORT              port (default 9400; 0 picks a free one, printed in OIDC_READY)
+//   OIDC_ISSUER_PATH       a path below the origin for the issuer, e.g. /oauth2/default (Okta's custom authorization
+//                          server form): the issuer is http://127.0.0.1:$PORT$OIDC_ISSUER_PATH and every endpoint is
+//                          mounted below it
+//   OIDC_AUDIENCE          the default resource, RS256-signed (default api://mcp-gateway)
+//   OIDC_ES256_AUDIENCE    a resource whose tokens are ES256-signed (default api://mcp-gateway-es256)
+//   OIDC_EXTRA_AUDIENCES   further RS256 resources, comma-separated (default api://other-service)
+//   OIDC_TOKEN_TTL         access token lifetime in seconds (default 300); a token request may lower or raise it for
+//                          itself with the extra parameter `ttl` (test-only)
+//   OIDC_OKTA_STYLE=1      tokens look like Okta's: no `typ` header, `cid` instead of `client_id`, `scp` array, `ver`
+//   OIDC_SIGNING_KEYS      a private JWKS ({"keys":[...]}) to sign with instead of fresh keys (to share keys between
+//                          two instances with different issuers)
+//   OIDC_PRINT_JWKS=1      print the private JWKS on one stdout line "OIDC_JWKS {...}" after OIDC_READY
+//   OIDC_LOG_REQUESTS=1    print "OIDC_REQUEST <METHOD> <path below the issuer>" for every request, when it arrives
+//   OIDC_JWT_CLIENTS       further clients that authenticate with private_key_jwt (RFC 7523), a JSON array of
+//                          {"client_id": "...", "jwks": {"keys": [public JWKs]}, "groups": [...]}
+//
+// Prints "OIDC_READY <issuer>" on stdout once listening. Stops on SIGTERM/SIGINT and when stdin ends.
+import { createServer } from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+import Provider, { errors } from 'oidc-provider';
+
+const PORT = Number(process.env.OIDC_PORT ?? 9400);
+const HOST = '127.0.0.1';
+const MOUNT = (process.env.OIDC_ISSUER_PATH ?? '').replace(/\/$/, '');
+const AUDIENCE = process.env.OIDC_AUDIENCE ?? 'api://mcp-gateway';
+const ES256_AUDIENCE = process.env.OIDC_ES256_AUDIENCE ?? 'api://mcp-gateway-es256';
+const EXTRA_AUDIENCES = (process.env.OIDC_EXTRA_AUDIENCES ?? 'api://other-service').split(',').filter(Boolean);
+const TTL = Number(process.env.OIDC_TOKEN_TTL ?? 300);
+const OKTA_STYLE = process.env.OIDC_OKTA_STYLE === '1';
+const LOG_REQUESTS = process.env.OIDC_LOG_REQUESTS === '1';
+
+function freshKeys() {
+  const stamp = Date.now();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  return {
+    keys: [
+      { ...rsa, kid: `rsa-${stamp}`, alg: 'RS256', use: 'sig' },
+      { ...ec, kid: `ec-${stamp}`, alg: 'ES256', use: 'sig' },
+    ],
+  };
+}
+
+const jwks = process.env.OIDC_SIGNING_KEYS ? JSON.parse(process.env.OIDC_SIGNING_KEYS) : freshKeys();
+
+const client = (id, secret, groups, scope = 'mcp:tools mcp:admin') => ({
+  client_id: id,
+  client_secret: secret,
+  grant_types: ['client_credentials'],
+  redirect_uris: [],
+  response_types: [],
+  token_endpoint_auth_method: 'client_secret_basic',
+  scope,
+  groups, // custom metadata, declared in extraClientMetadata below
+});
+
+const jwtClients = JSON.parse(process.env.OIDC_JWT_CLIENTS ?? '[]').map(({ client_id: id, jwks: keys, groups = [] }) => ({
+  client_id: id,
+  grant_types: ['client_credentials'],
+  redirect_uris: [],
+  response_types: [],
+  token_endpoint_auth_method: 'private_key_jwt',
+  jwks: keys,
+  scope: 'mcp:tools mcp:admin',
+  groups,
+}));
+
+const tokenTtl = (ctx) => {
+  const requested = Number(ctx?.oidc?.body?.ttl);
+  return Number.isInteger(requested) && requested > 0 ? requested : TTL;
+};
+
+const configuration = {
+  clients: [
+    client('agent-alice', 'alice-secret', ['mcp-users', 'engineering']),
+    client('agent-admin', 'admin-secret', ['mcp-users', 'mcp-admins']),
+    client('agent-nogroups', 'nogroups-secret', [], 'mcp:tools'),
+    ...jwtClients,
+  ],
+  extraClientMetadata: {
+    properties: ['groups'],
+    validator(ctx, key, value) {
+      if (key === 'groups' && value !== undefined && !Array.isArray(value)) throw new errors.InvalidClientMetadata('groups must be an array');
+    },
+  },
+  jwks,
+  scopes: ['openid', 'mcp:tools', 'mcp:admin'],
+  features: {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      // client_credentials without a `resource` parameter gets this audience -> JWT access token
+      defaultResource: async () => AUDIENCE,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (ctx, resourceIndicator) => {
+        const es256 = resourceIndicator === ES256_AUDIENCE;
+        if (resourceIndicator !== AUDIENCE && !es256 && !EXTRA_AUDIENCES.includes(resourceIndicator)) throw new errors.InvalidTarget();
+        return {
+          scope: 'mcp:tools mcp:admin',
+          audience: resourceIndicator,
+          accessTokenTTL: tokenTtl(ctx),
+          accessTokenFormat: 'jwt', // without this (or without a resource server at all) tokens are opaque
+          jwt: { sign: { alg: es256 ? 'ES256' : 'RS256' } },
+        };
+      },
+    },
+  },
+  // Custom claims in the JWT access token (Okta: a "groups" claim on the custom authorization server).
+  extraTokenClaims: async (ctx, token) => {
+    const c = ctx.oidc.client ?? (token.clientId && (await ctx.oidc.provider.Client.find(token.clientId)));
+    return { groups: c?.groups ?? [] };
+  },
+  formats: {
+    customizers: {
+      jwt: async (ctx, token, jwt) => {
+        if (!OKTA_STYLE) return;
+        // Okta's access tokens: header {kid, alg} only, the client in `cid`, scopes as the array `scp`.
+        jwt.header = { typ: undefined };
+        const { client_id: cid, scope, ...rest } = jwt.payload;
+        jwt.payload = { ver: 1, ...rest, cid, scp: scope ? scope.split(' ') : [] };
+      },
+    },
+  },
+  ttl: { ClientCredentials: (ctx) => tokenTtl(ctx) },
+};
+
+let callback; // set once listening: the issuer contains the port
+
+const server = createServer((req, res) => {
+  if (!callback || (MOUNT && req.url !== MOUNT && !req.url.startsWith(`${MOUNT}/`))) {
+    res.writeHead(404).end();
+    return;
+  }
+
+  if (MOUNT) {
+    req.originalUrl = req.url;
+    req.url = req.url.slice(MOUNT.length) || '/';
+  }
+
+  if (LOG_REQUESTS) console.log(`OIDC_REQUEST ${req.method} ${req.url.split('?')[0]}`);
+  callback(req, res);
+});
+
+server.listen(PORT, HOST, () => {
+  const issuer = `http://${HOST}:${server.address().port}${MOUNT}`;
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = false;
+  provider.on('server_error', (ctx, err) => console.error('server_error', err));
+  callback = provider.callback();
+  console.log(`OIDC_READY ${issuer}`);
+  if (process.env.OIDC_PRINT_JWKS === '1') console.log(`OIDC_JWKS ${JSON.stringify(jwks)}`);
+});
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.stdin.on('end', stop);
+process.stdin.resume();
