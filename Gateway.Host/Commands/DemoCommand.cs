@@ -9,11 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Host.Commands;
 
 /// <summary>
-/// <c>mcpgw demo</c>: a gateway on its embedded defaults (loopback, development auth) in front of the real
-/// MCP reference server, and a short scripted client session through it, narrated.
+/// <c>mcpgw demo</c>: a gateway on its embedded defaults (loopback, an embedded development OIDC issuer) in front
+/// of the real MCP reference server, and a short scripted client session through it, narrated.
 /// </summary>
 internal static class DemoCommand
 {
+    private static readonly string[] DemoGroups = ["mcp-users"];
+
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length > 0)
@@ -29,33 +31,49 @@ internal static class DemoCommand
             return 1;
         }
 
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var token = timeout.Token;
+        await using var issuer = await DevelopmentIssuer.StartAsync(token);
         var settings = new GatewaySettings
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
-            AuthMode = AuthMode.None,
+            AuthMode = AuthMode.Oidc,
+            Oidc = new OidcSettings { Issuer = issuer.Issuer, Audiences = [DevelopmentIssuer.Audience], RequireHttpsMetadata = false },
+            AllowPlaintext = true,
             Connections = new Dictionary<string, ConnectionSettings>
             {
-                ["everything"] = new StdioConnectionSettings { Name = "everything", Command = "node", Args = [server, "stdio"] },
+                ["everything"] = new StdioConnectionSettings
+                {
+                    Name = "everything",
+                    Command = "node",
+                    Args = [server, "stdio"],
+                    Access = new ConnectionAccess { AllowedGroups = DemoGroups.ToFrozenSet(StringComparer.Ordinal) },
+                },
             }.ToFrozenDictionary(),
         };
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var token = timeout.Token;
         await using var gateway = GatewayFactory.Create(settings, configureLogging: logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         await gateway.StartAsync(token);
         Console.WriteLine($"McpGateway demo: gateway listening on {gateway.Endpoint}, upstream 'everything' = node {Path.GetFileName(server)} stdio (spawned per session)");
-        Console.WriteLine("auth: none -- DEVELOPMENT MODE, any token is accepted");
+        Console.WriteLine($"auth: oidc against an embedded DEVELOPMENT-ONLY issuer at {issuer.Issuer} (key generated now, never use outside a workstation)");
+        Console.WriteLine("connection 'everything' admits the group mcp-users");
         Console.WriteLine("inspector chain:");
         foreach (var line in gateway.Chain.Describe().Split('\n'))
         {
             Console.WriteLine($"  {line}");
         }
 
+        await using (var forger = await LineClient.ConnectAsync(gateway.Endpoint, token))
+        {
+            var forged = await forger.RequestAsync(1, "mcpgateway/authenticate", new JsonObject { ["token"] = issuer.ForgeToken("agent-mallory"), ["connection"] = "everything" }, null, token);
+            Step("mcpgateway/authenticate with a forged token (right kid, wrong key)", Error(forged));
+        }
+
         var clock = Stopwatch.StartNew();
         await using (var client = await LineClient.ConnectAsync(gateway.Endpoint, token))
         {
-            var auth = await client.RequestAsync(1, "mcpgateway/authenticate", new JsonObject { ["token"] = "demo-token", ["connection"] = "everything" }, null, token);
-            Step("mcpgateway/authenticate", auth["result"] is JsonObject a ? $"session {a["sessionId"]} as {a["subject"]} on {a["connection"]}" : Error(auth));
+            var auth = await client.RequestAsync(1, "mcpgateway/authenticate", new JsonObject { ["token"] = issuer.IssueToken("agent-demo", DemoGroups, TimeSpan.FromMinutes(5)), ["connection"] = "everything" }, null, token);
+            Step("mcpgateway/authenticate with a token from the issuer", auth["result"] is JsonObject a ? $"session {a["sessionId"]} as {a["subject"]} (groups {a["groups"]?.ToJsonString()}) on {a["connection"]}, expires {a["expiresAt"]}" : Error(auth));
 
             var init = await client.RequestAsync(2, "initialize", new JsonObject
             {
@@ -96,7 +114,7 @@ internal static class DemoCommand
             Console.WriteLine($"  ({notifications} server notifications relayed along the way)");
         }
 
-        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a listed tool and two calls went through the gateway, two hostile frames never reached the server.");
+        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway, two hostile frames never reached the server.");
         await gateway.StopAsync(CancellationToken.None);
         return 0;
     }
