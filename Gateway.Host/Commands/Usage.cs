@@ -17,6 +17,8 @@ internal static class Usage
             usage:
               mcpgw serve --config FILE   run the gateway with the configuration in FILE
               mcpgw demo                  start a gateway in front of a real MCP server and drive a short session
+              mcpgw bridge --gateway HOST:PORT --connection NAME ...
+                                          a stdio MCP server for MCP clients, relaying to the gateway (mcpgw bridge --help)
               mcpgw --version
             """);
         return args.Length > 0 && args[0] is "help" or "--help" or "-h" ? 0 : BadUsage;

@@ -1,0 +1,19 @@
+namespace McpGateway.Host.Bridge;
+
+/// <summary>The exit codes of <c>mcpgw bridge</c>, as its usage text lists them.</summary>
+internal static class BridgeExitCodes
+{
+    /// <summary>The MCP client closed stdin; the bridge closed the connection.</summary>
+    public const int ClientClosed = 0;
+
+    /// <summary>The gateway closed the connection (or it broke) while relaying.</summary>
+    public const int GatewayClosed = 1;
+
+    public const int Usage = 2;
+
+    /// <summary>No token could be had, or the gateway refused <c>mcpgateway/authenticate</c>.</summary>
+    public const int AuthenticationFailed = 3;
+
+    /// <summary>The gateway could not be reached: connection refused, TLS handshake failed.</summary>
+    public const int GatewayUnreachable = 4;
+}
