@@ -342,7 +342,7 @@ public static class GatewaySettingsLoader
         return value.Value;
     }
 
-    private static TimeSpan PositiveTime(TimeSpan? value, TimeSpan fallback, string path, List<string> errors)
+    internal static TimeSpan PositiveTime(TimeSpan? value, TimeSpan fallback, string path, List<string> errors)
     {
         if (value is null)
         {

@@ -65,9 +65,9 @@ internal static class OidcSettingsValidator
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"auth.maxTokenBytes: between 1 and {MaxTokenBytesLimit}, was {maxTokenBytes}"));
         }
 
-        var keyRefresh = Positive(auth.KeyRefreshInterval, OidcSettings.DefaultKeyRefreshInterval, "auth.keyRefreshInterval", errors);
-        var unknownKidRefresh = Positive(auth.UnknownKidRefreshInterval, OidcSettings.DefaultUnknownKidRefreshInterval, "auth.unknownKidRefreshInterval", errors);
-        var maxStaleness = Positive(auth.MaxKeyStaleness, OidcSettings.DefaultMaxKeyStaleness, "auth.maxKeyStaleness", errors);
+        var keyRefresh = GatewaySettingsLoader.PositiveTime(auth.KeyRefreshInterval, OidcSettings.DefaultKeyRefreshInterval, "auth.keyRefreshInterval", errors);
+        var unknownKidRefresh = GatewaySettingsLoader.PositiveTime(auth.UnknownKidRefreshInterval, OidcSettings.DefaultUnknownKidRefreshInterval, "auth.unknownKidRefreshInterval", errors);
+        var maxStaleness = GatewaySettingsLoader.PositiveTime(auth.MaxKeyStaleness, OidcSettings.DefaultMaxKeyStaleness, "auth.maxKeyStaleness", errors);
         if (maxStaleness < keyRefresh)
         {
             errors.Add("auth.maxKeyStaleness: must be at least auth.keyRefreshInterval, or keys would go stale before they are refreshed");
@@ -143,21 +143,5 @@ internal static class OidcSettingsValidator
         }
 
         return value.Trim();
-    }
-
-    private static TimeSpan Positive(TimeSpan? value, TimeSpan fallback, string path, List<string> errors)
-    {
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (value <= TimeSpan.Zero)
-        {
-            errors.Add($"{path}: must be positive");
-            return fallback;
-        }
-
-        return value.Value;
     }
 }
