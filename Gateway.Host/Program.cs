@@ -5,6 +5,8 @@ return args switch
     ["serve", .. var rest] => await ServeCommand.RunAsync(rest),
     ["demo", .. var rest] => await DemoCommand.RunAsync(rest),
     ["bridge", .. var rest] => await BridgeCommand.RunAsync(rest),
+    ["config", "check", .. var rest] => ConfigCheckCommand.Run(rest, Console.Out, Console.Error),
+    ["tools", .. var rest] => ToolsCommand.Run(rest, Console.Out, Console.Error),
     ["--version"] => Usage.Version(),
     _ => Usage.Print(args),
 };

@@ -2,7 +2,9 @@ using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Hosting;
 using McpGateway.Core.Identity;
+using McpGateway.Core.Policy;
 using McpGateway.Inspectors.Authentication;
+using McpGateway.Inspectors.Blocking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +32,16 @@ public static class BuiltInInspectors
         }
 
         services.AddInspector<AuthenticationInspector>(AuthenticationInspector.InspectorName, ChainSlot.Authentication);
+        if (settings.Policy is not null)
+        {
+            // Right after authentication, before every configured inspector: a refused call is seen by nothing else.
+            var pinsPath = settings.Policy.PinsPath;
+            services.AddSingleton(sp => new ToolPinStore(pinsPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Policy")));
+            services.AddSingleton<PolicyMonitor>();
+            services.AddHostedService(sp => sp.GetRequiredService<PolicyMonitor>());
+            services.AddInspector<PolicyInspector>(PolicyInspector.InspectorName, ChainSlot.Policy);
+        }
+
         return services;
     }
 }

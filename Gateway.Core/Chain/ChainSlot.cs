@@ -6,6 +6,9 @@ public enum ChainSlot
     /// <summary>Always first: nothing passes an unauthenticated or expired session.</summary>
     Authentication,
 
+    /// <summary>Built-in policy enforcement, when a policy is configured: right after authentication, before the configured middle.</summary>
+    Policy,
+
     /// <summary>Ordered by configuration.</summary>
     Middle,
 

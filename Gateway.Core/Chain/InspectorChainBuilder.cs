@@ -23,6 +23,7 @@ public static class InspectorChainBuilder
 
         var ordered = new List<IFrameInspector>();
         AddEnd(ChainSlot.Authentication);
+        AddEnd(ChainSlot.Policy);
         foreach (var name in middleOrder)
         {
             ordered.Add(Create(byName[name]));
@@ -74,7 +75,7 @@ public static class InspectorChainBuilder
             }
         }
 
-        foreach (var slot in new[] { ChainSlot.Authentication, ChainSlot.Recording })
+        foreach (var slot in new[] { ChainSlot.Authentication, ChainSlot.Policy, ChainSlot.Recording })
         {
             var claimants = byName.Values.Where(r => r.Slot == slot).Select(r => r.Name).ToList();
             if (claimants.Count > 1)

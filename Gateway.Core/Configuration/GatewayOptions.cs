@@ -30,6 +30,20 @@ public sealed class GatewayOptions
     public IList<string> AllowedMethods { get; } = [];
 
     public IDictionary<string, ConnectionOptions> Connections { get; } = new Dictionary<string, ConnectionOptions>(StringComparer.Ordinal);
+
+    /// <summary>Who may call what; absent, every call is relayed (see the README, "Policy").</summary>
+    public McpGateway.Core.Policy.PolicyOptions? Policy { get; set; }
+
+    /// <summary>The admin HTTP listener (health, readiness, metrics); absent, there is none.</summary>
+    public AdminOptions? Admin { get; set; }
+
+    public LoggingOptions Logging { get; set; } = new();
+
+    /// <summary>OpenTelemetry export (OTLP) of traces and metrics; absent, none.</summary>
+    public TelemetryOptions? Telemetry { get; set; }
+
+    /// <summary>On SIGTERM, how long in-flight calls may take to finish before their sessions are closed (default 30 s).</summary>
+    public TimeSpan? ShutdownTimeout { get; set; }
 }
 
 public sealed class AuthOptions
@@ -77,6 +91,18 @@ public sealed class LimitOptions
     public TimeSpan? PreAuthTimeout { get; set; }
 
     public int? MaxPendingRequests { get; set; }
+
+    /// <summary>Client connections open at once; beyond, a new connection is closed at once.</summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>Sessions one subject may hold at once; beyond, authenticate gets -31009 <c>too_many_connections</c>.</summary>
+    public int? MaxConnectionsPerIdentity { get; set; }
+
+    /// <summary>Connections that have not authenticated yet, at once; beyond, a new connection is closed at once.</summary>
+    public int? MaxUnauthenticatedConnections { get; set; }
+
+    /// <summary>A session with no frame in either direction for this long is closed.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
 }
 
 public sealed class ConnectionOptions

@@ -11,6 +11,7 @@ public sealed record GatewaySettings
 {
     public static readonly TimeSpan DefaultPreAuthTimeout = TimeSpan.FromSeconds(10);
     public const int DefaultMaxPendingRequests = 1024;
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 
     public required IPEndPoint Endpoint { get; init; }
 
@@ -43,6 +44,27 @@ public sealed record GatewaySettings
     public FrozenSet<string> AllowedMethods { get; init; } = FrozenSet<string>.Empty;
 
     public required FrozenDictionary<string, ConnectionSettings> Connections { get; init; }
+
+    /// <summary>The policy the gateway starts with; null when the configuration has no policy section.</summary>
+    public McpGateway.Core.Policy.CompiledPolicy? Policy { get; init; }
+
+    /// <summary>The configuration file the settings were read from, if any; the policy reloads from it.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>The admin HTTP listener (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>); null when not configured.</summary>
+    public IPEndPoint? AdminEndpoint { get; init; }
+
+    public LogFormat LogFormat { get; init; } = LogFormat.Simple;
+
+    public ConnectionLimits ConnectionLimits { get; init; } = ConnectionLimits.Default;
+
+    /// <summary>OpenTelemetry export; null when not configured.</summary>
+    public TelemetrySettings? Telemetry { get; init; }
+
+    /// <summary>On SIGTERM, how long in-flight calls may take to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>The only connection, when there is exactly one; then <c>connection</c> may be left out of authenticate.</summary>
     public ConnectionSettings? SoleConnection => Connections.Count == 1 ? Connections.Values[0] : null;

@@ -34,7 +34,7 @@ public static class GatewaySettingsLoader
             throw new InvalidConfigurationException([$"{path}: {ex.Message}"]);
         }
 
-        return Load(configuration, Path.GetDirectoryName(fullPath)!);
+        return Load(configuration, Path.GetDirectoryName(fullPath)!) with { SourcePath = fullPath };
     }
 
     public static GatewaySettings Load(IConfiguration configuration, string baseDirectory)
@@ -126,6 +126,15 @@ public static class GatewaySettingsLoader
             }
         }
 
+        var adminEndpoint = OperationsSettingsLoader.ParseAdmin(options.Admin, errors);
+        var logFormat = OperationsSettingsLoader.ParseLogFormat(options.Logging.Format, errors);
+        var logLevel = OperationsSettingsLoader.ParseLogLevel(options.Logging.Level, errors);
+        var connectionLimits = OperationsSettingsLoader.ParseConnectionLimits(options.Limits, errors);
+        var shutdownTimeout = OperationsSettingsLoader.ParseShutdownTimeout(options.ShutdownTimeout, errors);
+        var telemetry = OperationsSettingsLoader.ParseTelemetry(options.Telemetry, errors);
+
+        var policy = options.Policy is null ? null : Policy.PolicyCompiler.Compile(options.Policy, [.. options.Connections.Keys], errors, baseDirectory: baseDirectory);
+
         if (errors.Count > 0)
         {
             throw new InvalidConfigurationException(errors);
@@ -146,6 +155,13 @@ public static class GatewaySettingsLoader
             Plugins = plugins,
             AllowedMethods = options.AllowedMethods.ToFrozenSet(StringComparer.Ordinal),
             Connections = connections.ToFrozenDictionary(StringComparer.Ordinal),
+            Policy = policy,
+            AdminEndpoint = adminEndpoint,
+            LogFormat = logFormat,
+            LogLevel = logLevel,
+            ConnectionLimits = connectionLimits,
+            ShutdownTimeout = shutdownTimeout,
+            Telemetry = telemetry,
         };
     }
 

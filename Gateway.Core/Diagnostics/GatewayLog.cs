@@ -32,6 +32,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1007, LogLevel.Warning, "Session {SessionId}: {Subject} may not open connection {Connection}")]
     public static partial void ConnectionNotAllowed(ILogger logger, string sessionId, string subject, string connection);
 
+    [LoggerMessage(1008, LogLevel.Information, "Session {SessionId} closed: no frame in either direction for {IdleTimeout}")]
+    public static partial void SessionIdle(ILogger logger, string sessionId, TimeSpan idleTimeout);
+
     [LoggerMessage(2000, LogLevel.Debug, "Session {SessionId} {Direction}: frame rejected ({Reason}, {Bytes} bytes)")]
     public static partial void FrameRejected(ILogger logger, string sessionId, string direction, string reason, long bytes);
 

@@ -8,15 +8,38 @@ namespace McpGateway.Core.Listener;
 /// <summary>Kestrel hands every accepted TCP connection here; each becomes one gateway session.</summary>
 internal sealed class McpConnectionHandler(GatewayRuntime runtime, ClientCertificateMapper certificates) : ConnectionHandler
 {
+    private const string ShuttingDown = "gateway_shutting_down";
+
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        string? refusal = ShuttingDown;
+        using var lease = runtime.Drain.IsDraining ? null : runtime.Limiter.TryAccept(out refusal);
+        if (lease is null)
+        {
+            // Over the connection limits, or shutting down: closed at once, before a byte is read.
+            runtime.Metrics.SessionRefused(refusal ?? ShuttingDown);
+            connection.Abort();
+            return;
+        }
+
+        // Once the drain is over, whatever is left (e.g. a connection still waiting to authenticate) is closed.
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, runtime.Drain.Closed);
+
         // A TLS client certificate is only looked at when the first frame comes without a token.
         var certificate = connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;
         Func<string, GatewayIdentity?>? certificateIdentity = certificate is null ? null : sessionId => certificates.Map(certificate, sessionId);
-        var session = new GatewaySession(runtime, connection.Transport, connection.RemoteEndPoint?.ToString(), certificateIdentity);
-        await using (session.ConfigureAwait(false))
+        runtime.Metrics.ConnectionOpened();
+        try
         {
-            await session.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            var session = new GatewaySession(runtime, connection.Transport, connection.RemoteEndPoint?.ToString(), certificateIdentity, lease);
+            await using (session.ConfigureAwait(false))
+            {
+                await session.RunAsync(closed.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            runtime.Metrics.ConnectionClosed();
         }
     }
 }

@@ -1,6 +1,8 @@
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
+using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Identity;
+using McpGateway.Core.Listener;
 using McpGateway.Core.Upstreams;
 using Microsoft.Extensions.Logging;
 
@@ -15,12 +17,18 @@ internal sealed class GatewayRuntime
         IGatewayAuthenticator authenticator,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        IUpstreamConnector? connector = null)
+        IUpstreamConnector? connector = null,
+        GatewayMetrics? metrics = null,
+        GatewayDrain? drain = null)
     {
         Settings = settings;
         Chain = chain;
         Authenticator = authenticator;
         TimeProvider = timeProvider;
+        Metrics = metrics ?? new GatewayMetrics();
+        Limiter = new ConnectionLimiter(settings.ConnectionLimits);
+        Drain = drain ?? new GatewayDrain(settings, timeProvider, loggerFactory.CreateLogger<GatewayDrain>());
+        Metrics.ObservePendingRequests(() => Drain.PendingRequests);
         Logger = loggerFactory.CreateLogger("McpGateway.Sessions");
         Connector = connector ?? new UpstreamConnector(settings, timeProvider, loggerFactory.CreateLogger("McpGateway.Upstreams"));
     }
@@ -36,4 +44,10 @@ internal sealed class GatewayRuntime
     public ILogger Logger { get; }
 
     public IUpstreamConnector Connector { get; }
+
+    public GatewayMetrics Metrics { get; }
+
+    public ConnectionLimiter Limiter { get; }
+
+    public GatewayDrain Drain { get; }
 }

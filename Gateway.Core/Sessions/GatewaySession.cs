@@ -1,14 +1,17 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text.Json;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
+using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
+using McpGateway.Core.Listener;
 using McpGateway.Core.Upstreams;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -34,6 +37,10 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     private readonly ConcurrentDictionary<Task, bool> _held = new();
     private readonly ILogger _logger;
     private readonly Func<string, GatewayIdentity?>? _certificateIdentity;
+    private readonly ConnectionLease? _lease;
+    private long _lastActivity;
+    private int _drainedSweeps;
+    private bool _counted;
     private ConcurrentDictionary<object, object?>? _items;
     private IUpstreamChannel? _upstream;
     private FrameWriter? _upstreamWriter;
@@ -43,9 +50,11 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     private bool _replayFirstFrame;
 
     /// <param name="certificateIdentity">Maps the connection's TLS client certificate, if it presented one, to an identity (given the session id).</param>
-    public GatewaySession(GatewayRuntime runtime, IDuplexPipe client, string? remoteAddress, Func<string, GatewayIdentity?>? certificateIdentity = null)
+    /// <param name="lease">The connection's place in the listener's limits; the session ends its pre-auth count and claims its subject's.</param>
+    public GatewaySession(GatewayRuntime runtime, IDuplexPipe client, string? remoteAddress, Func<string, GatewayIdentity?>? certificateIdentity = null, ConnectionLease? lease = null)
     {
         _certificateIdentity = certificateIdentity;
+        _lease = lease;
         _runtime = runtime;
         _client = client;
         _clientWriter = new FrameWriter(client.Output);
@@ -63,6 +72,9 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     public string? ProtocolVersion { get; private set; }
 
     public string? RemoteAddress { get; }
+
+    /// <summary>Requests of the client forwarded upstream and not answered yet.</summary>
+    internal int PendingClientRequests => _clientPending.Count;
 
     public ConcurrentDictionary<object, object?> Items => LazyInitializer.EnsureInitialized(ref _items);
 
@@ -85,13 +97,23 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     public async Task RunAsync(CancellationToken connectionClosed)
     {
         using var closed = connectionClosed.Register(static state => ((CancellationTokenSource)state!).Cancel(), _end);
+        using var activity = GatewayMetrics.ActivitySource.StartActivity("mcpgw.session", ActivityKind.Server);
+        activity?.SetTag("mcpgw.session_id", Id);
         GatewayLog.SessionAccepted(_logger, Id, RemoteAddress);
         try
         {
-            if (!await HandshakeAsync().ConfigureAwait(false))
+            var authenticated = await HandshakeAsync().ConfigureAwait(false);
+            _lease?.EndPreAuth();
+            if (!authenticated)
             {
                 return;
             }
+
+            _lastActivity = _runtime.TimeProvider.GetTimestamp();
+            _runtime.Drain.SessionStarted(this);
+            _counted = true;
+
+            activity?.SetTag("mcpgw.connection", ConnectionName);
 
             var client = new McpFrame(this, FrameDirection.ClientToUpstream);
             var upstream = new McpFrame(this, FrameDirection.UpstreamToClient);
@@ -124,6 +146,12 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         }
         finally
         {
+            if (_counted)
+            {
+                _runtime.Drain.SessionEnded(this);
+            }
+
+            activity?.SetTag("mcpgw.end_reason", _endReason ?? "closed");
             GatewayLog.SessionEnded(_logger, Id, _endReason ?? "closed");
         }
     }
@@ -260,6 +288,13 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             return false;
         }
 
+        if (_lease is not null && !_lease.TryClaimIdentity(identity.Subject))
+        {
+            _replayFirstFrame = false;
+            await RefuseAsync(id, ConnectionLimiter.TooManyConnections).ConfigureAwait(false);
+            return false;
+        }
+
         Identity = identity;
         _connection = connection;
         try
@@ -270,6 +305,8 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         {
             GatewayLog.UpstreamUnavailable(_logger, Id, connection.Name, ex);
             _endReason = "upstream unavailable";
+            _runtime.Metrics.SessionRefused(GatewayErrors.UpstreamUnavailable.Reason);
+            _runtime.Metrics.UpstreamError(GatewayErrors.UpstreamUnavailable, 1);
             await _clientWriter.WriteAloneAsync((id, GatewayErrors.UpstreamUnavailable, CorrelationId(0)), static (w, s) => w.WriteError(s.id, s.Item2, s.Item3), _end.Token).ConfigureAwait(false);
             return false;
         }
@@ -277,6 +314,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         _upstreamWriter = new FrameWriter(_upstream.Output);
         GatewayLog.UpstreamStarted(_logger, Id, connection.Name, _upstream.Description);
         GatewayLog.SessionAuthenticated(_logger, Id, Identity.Subject, connection.Name);
+        _runtime.Metrics.SessionAuthenticated();
         if (_replayFirstFrame)
         {
             return true;
@@ -290,6 +328,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     {
         _endReason = error.Reason;
         GatewayLog.SessionRefused(_logger, Id, error.Reason);
+        _runtime.Metrics.SessionRefused(error.Reason);
         try
         {
             await _clientWriter.WriteAloneAsync((id, error, CorrelationId(0)), static (w, s) => w.WriteError(s.id, s.error, s.Item3), CancellationToken.None).ConfigureAwait(false);
@@ -384,6 +423,8 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             return;
         }
 
+        _runtime.Metrics.FrameRead(state.Direction, payload.Length);
+        Volatile.Write(ref _lastActivity, _runtime.TimeProvider.GetTimestamp());
         var sequence = NextSequence();
         var invalid = state.Scanner.Scan(payload, out var envelope);
         if (invalid is not null)
@@ -397,6 +438,12 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         switch (envelope.Kind)
         {
             case MessageKind.Request:
+                if (state.Direction == FrameDirection.ClientToUpstream && _runtime.Drain.IsDraining)
+                {
+                    Reply(state, envelope.Id, GatewayDrain.ShuttingDown, sequence);
+                    return;
+                }
+
                 if (!IsRelayable(state, envelope))
                 {
                     Reply(state, envelope.Id, GatewayErrors.MethodNotFound, sequence);
@@ -456,7 +503,9 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
         var frame = state.Frame;
         frame.Reset(payload, envelope, requestMethod, requestTool, sequence);
+        var started = _runtime.TimeProvider.GetTimestamp();
         var outcome = await _runtime.Chain.RunAsync(frame, 0, _end.Token).ConfigureAwait(false);
+        _runtime.Metrics.ChainRan(state.Direction, _runtime.TimeProvider.GetElapsedTime(started).TotalSeconds);
         await ApplyAsync(state, frame, outcome, inBatch: true).ConfigureAwait(false);
     }
 
@@ -477,6 +526,11 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         if (verdict.Kind == VerdictKind.Forward && frame.IsReplaced && !EnvelopeUnchanged(frame, state.Limits))
         {
             verdict = Verdict.Reject(GatewayErrors.InspectorFailed.WithRule(outcome.InspectorName ?? "replace"));
+        }
+
+        if (verdict.Kind is not (VerdictKind.Forward or VerdictKind.Replace))
+        {
+            _runtime.Metrics.Verdict(outcome.InspectorName ?? "gateway", verdict.Kind, verdict.Error);
         }
 
         switch (verdict.Kind)
@@ -620,6 +674,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     private void Reply(PumpState state, JsonRpcId id, GatewayError error, long sequence)
     {
         GatewayLog.FrameRejected(_logger, Id, state.Name, error.Reason, 0);
+        _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, error);
         state.Replies.Add(new SenderReply(id, error, default, sequence));
     }
 
@@ -732,6 +787,18 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             return;
         }
 
+        if (_runtime.Drain.IsDraining && SweepDrain())
+        {
+            return;
+        }
+
+        if (_runtime.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= Settings.ConnectionLimits.IdleTimeout)
+        {
+            GatewayLog.SessionIdle(_logger, Id, Settings.ConnectionLimits.IdleTimeout);
+            Abort("idle timeout");
+            return;
+        }
+
         var expired = _clientPending.RemoveExpired(_runtime.TimeProvider.GetTimestamp());
         if (expired is null)
         {
@@ -740,6 +807,29 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
         GatewayLog.UpstreamRequestTimedOut(_logger, Id, ConnectionName!, _connection!.RequestTimeout);
         _ = FailAsync(expired, GatewayErrors.UpstreamTimedOut);
+    }
+
+    /// <summary>
+    /// While the gateway drains: the session closes once no call of its client is pending (seen on two sweeps in a row,
+    /// so that the last response is flushed first), or at the deadline with its pending calls failed. True when closing.
+    /// </summary>
+    private bool SweepDrain()
+    {
+        if (_runtime.Drain.IsForced)
+        {
+            _ = FailAsync(_clientPending.Drain(), GatewayDrain.ShuttingDown).ContinueWith(
+                static (_, s) => ((GatewaySession)s!).Abort("gateway shutting down"), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return true;
+        }
+
+        _drainedSweeps = _clientPending.Count == 0 ? _drainedSweeps + 1 : 0;
+        if (_drainedSweeps >= 2)
+        {
+            Abort("gateway shutting down");
+            return true;
+        }
+
+        return false;
     }
 
     private Task<int> FailAllPendingAsync(GatewayError error) => FailAsync(_clientPending.Drain(), error);
@@ -752,6 +842,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             return 0;
         }
 
+        _runtime.Metrics.UpstreamError(error, ids.Count);
         var sequence = NextSequence();
         try
         {

@@ -15,7 +15,8 @@ internal sealed class TcpUpstreamChannel : IUpstreamChannel
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         Description = description;
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: Environment.GetEnvironmentVariable("MCPGW_EXPERIMENT_ZEROREAD") == "1") /* EXPERIMENT */);
+        // Zero-byte reads: an idle upstream holds no buffer until data arrives (about 13 KiB less per idle session).
+        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true));
         Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
     }
 

@@ -114,8 +114,9 @@ internal static class DemoCommand
             Console.WriteLine($"  ({notifications} server notifications relayed along the way)");
         }
 
-        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway, two hostile frames never reached the server.");
         await gateway.StopAsync(CancellationToken.None);
+        var policyShown = await PostgresPolicyDemo.RunAsync(issuer, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(server)!, "..", "..", "..", "..")), token);
+        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway, two hostile frames never reached the server{(policyShown ? ", and the policy let a select through and refused a DROP TABLE" : "")}.");
         return 0;
     }
 

@@ -46,15 +46,23 @@ internal sealed class GatewayHarness : IAsyncDisposable
         Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
         AuthMode = AuthMode.None,
         Connections = connections.ToFrozenDictionary(c => c.Name, c => c, StringComparer.Ordinal),
+
+        // Tests stop their gateway with sessions still open; they need not wait the production drain deadline.
+        ShutdownTimeout = TimeSpan.FromSeconds(2),
     };
 
     public static Task<GatewayHarness> StartAsync(CancellationToken cancellationToken, params ConnectionSettings[] connections) =>
         StartAsync(Settings(connections), cancellationToken);
 
-    public static async Task<GatewayHarness> StartAsync(GatewaySettings settings, CancellationToken cancellationToken, Action<IServiceCollection>? configureServices = null)
+    /// <param name="logging">Replaces the default logging (console, Warning and above).</param>
+    public static async Task<GatewayHarness> StartAsync(
+        GatewaySettings settings,
+        CancellationToken cancellationToken,
+        Action<IServiceCollection>? configureServices = null,
+        Action<ILoggingBuilder>? logging = null)
     {
         NodePeers.EnsureInstalled();
-        var app = GatewayFactory.Create(settings, configureServices, logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var app = GatewayFactory.Create(settings, configureServices, logging ?? (builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)));
         await app.StartAsync(cancellationToken);
         return new GatewayHarness(app);
     }

@@ -1,0 +1,75 @@
+using System.Net.Sockets;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Identity;
+
+namespace McpGateway.Core.Admin;
+
+/// <summary>
+/// Whether the gateway can serve a new session now: the authenticator is ready (e.g. the IdP's keys are loaded) and
+/// every tcp upstream accepts a TCP connection within <see cref="ConnectTimeout"/>. Stdio upstreams are spawned per
+/// session and not probed. The result is cached for <see cref="CacheFor"/>, so a busy scraper cannot turn the probe
+/// into load on the upstreams.
+/// </summary>
+internal sealed class ReadinessProbe(GatewaySettings settings, IGatewayAuthenticator authenticator, TimeProvider timeProvider) : IDisposable
+{
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _probing = new(1, 1);
+    private IReadOnlyList<string>? _upstreamsNotReady;
+    private long _probedAt;
+
+    /// <summary>What is not ready, each as <c>kind:name</c> (<c>authenticator:oidc</c>, <c>upstream:files</c>); empty when ready.</summary>
+    public async Task<IReadOnlyList<string>> CheckAsync(CancellationToken cancellationToken)
+    {
+        var notReady = new List<string>();
+        if (!authenticator.IsReady)
+        {
+            notReady.Add($"authenticator:{authenticator.Mode}");
+        }
+
+        notReady.AddRange(await UpstreamsAsync(cancellationToken).ConfigureAwait(false));
+        return notReady;
+    }
+
+    private async Task<IReadOnlyList<string>> UpstreamsAsync(CancellationToken cancellationToken)
+    {
+        await _probing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_upstreamsNotReady is not null && timeProvider.GetElapsedTime(_probedAt) < CacheFor)
+            {
+                return _upstreamsNotReady;
+            }
+
+            var probes = settings.Connections.Values.OfType<TcpConnectionSettings>()
+                .Select(async c => await ConnectsAsync(c, cancellationToken).ConfigureAwait(false) ? null : $"upstream:{c.Name}");
+            var results = await Task.WhenAll(probes).ConfigureAwait(false);
+            _upstreamsNotReady = [.. results.OfType<string>()];
+            _probedAt = timeProvider.GetTimestamp();
+            return _upstreamsNotReady;
+        }
+        finally
+        {
+            _probing.Release();
+        }
+    }
+
+    public void Dispose() => _probing.Dispose();
+
+    private static async Task<bool> ConnectsAsync(TcpConnectionSettings connection, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(connection.Host, connection.Port, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using McpGateway.Core.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.Diagnostics;
+
+/// <summary>The console logging the <c>logging</c> section asks for: one line per entry, simple or JSON, from the configured level.</summary>
+internal static class GatewayLogging
+{
+    public static void Configure(ILoggingBuilder logging, GatewaySettings settings)
+    {
+        if (settings.LogFormat == LogFormat.Json)
+        {
+            logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        }
+        else
+        {
+            logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
+        logging.SetMinimumLevel(settings.LogLevel);
+    }
+}

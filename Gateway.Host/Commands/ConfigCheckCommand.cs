@@ -1,0 +1,150 @@
+using System.Collections.Frozen;
+using System.Net;
+using McpGateway.Core.Chain;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Hosting;
+using McpGateway.Inspectors;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpGateway.Host.Commands;
+
+/// <summary>
+/// <c>mcpgw config check FILE</c>: everything <c>serve</c> would check before listening, without listening. The loader's
+/// errors, keys the binder would ignore, plugins that do not load, and the inspector chain, all reported at once with
+/// their paths. Exit 0 with a one-line summary when the file is valid, 1 when it is not.
+/// </summary>
+internal static class ConfigCheckCommand
+{
+    public const int Invalid = 1;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args is not [var path])
+        {
+            error.WriteLine("usage: mcpgw config check FILE");
+            return Usage.BadUsage;
+        }
+
+        var errors = Check(path, out var settings);
+        if (errors.Count > 0)
+        {
+            error.WriteLine($"mcpgw: {path} has {errors.Count} error{(errors.Count == 1 ? "" : "s")}:");
+            foreach (var message in errors)
+            {
+                error.WriteLine($"  {message}");
+            }
+
+            return Invalid;
+        }
+
+        output.WriteLine(
+            $"{path}: valid; listen {settings!.Endpoint} ({(settings.Tls is null ? "plaintext" : "tls")}), auth {settings.AuthMode.ToString().ToLowerInvariant()}, "
+            + $"{settings.Connections.Count} connection{(settings.Connections.Count == 1 ? "" : "s")}, inspectors: {Chain(settings)}");
+        return 0;
+    }
+
+    /// <summary>Every mistake in the file at <paramref name="path"/>; empty when <paramref name="settings"/> is usable.</summary>
+    public static List<string> Check(string path, out GatewaySettings? settings)
+    {
+        var errors = new List<string>();
+        settings = null;
+        try
+        {
+            settings = GatewaySettingsLoader.LoadFile(path);
+        }
+        catch (InvalidConfigurationException ex)
+        {
+            errors.AddRange(ex.Errors);
+        }
+
+        var configuration = TryRead(path, out var parseError);
+        if (configuration is null)
+        {
+            // Missing or unparseable: the loader said so, and nothing more can be checked. The parser's own message
+            // names the line and position.
+            if (parseError is not null)
+            {
+                errors.Add($"{path}: {parseError}");
+            }
+
+            return errors;
+        }
+
+        errors.AddRange(ConfigurationKeyCheck.UnknownKeys(configuration));
+        errors.AddRange(CheckChain(configuration, Path.GetDirectoryName(Path.GetFullPath(path))!, settings));
+        return errors;
+    }
+
+    private static IConfiguration? TryRead(string path, out string? parseError)
+    {
+        parseError = null;
+        try
+        {
+            return new ConfigurationBuilder()
+                .AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables("MCPGW_")
+                .Build();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            var innermost = ex;
+            while (innermost.InnerException is not null)
+            {
+                innermost = innermost.InnerException;
+            }
+
+            parseError = ReferenceEquals(innermost, ex) ? null : innermost.Message;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The chain as <c>serve</c> would build it: built-ins, then the plugins' registrations, then the configured order.
+    /// Also runs when the rest of the file is invalid, with the plugins that exist.
+    /// </summary>
+    private static List<string> CheckChain(IConfiguration configuration, string baseDirectory, GatewaySettings? settings)
+    {
+        var errors = new List<string>();
+        var options = new GatewayOptions();
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            // The loader already reported the value that does not bind.
+            return errors;
+        }
+
+        // Which inspectors are registered does not depend on the auth mode; a placeholder stands in for invalid settings.
+        settings ??= new GatewaySettings
+        {
+            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
+            AuthMode = AuthMode.None,
+            Connections = FrozenDictionary<string, ConnectionSettings>.Empty,
+        };
+        var plugins = options.Plugins.Select(p => Path.GetFullPath(p, baseDirectory)).Where(File.Exists).ToList();
+        var services = new ServiceCollection();
+        services.AddBuiltInInspectors(settings);
+        try
+        {
+            PluginLoader.Load(plugins, configuration.GetSection("pluginOptions"), services);
+        }
+        catch (InvalidConfigurationException ex)
+        {
+            errors.AddRange(ex.Errors.Select(e => "plugins: " + e));
+        }
+
+        var registrations = services
+            .Where(d => d.ServiceType == typeof(InspectorRegistration) && d.ImplementationInstance is not null)
+            .Select(d => (InspectorRegistration)d.ImplementationInstance!);
+        errors.AddRange(InspectorChainBuilder.Validate(registrations, [.. options.Inspectors], out _));
+        return errors;
+    }
+
+    private static string Chain(GatewaySettings settings) =>
+        settings.Inspectors.Count == 0 && settings.Policy is null
+            ? "authentication only"
+            : string.Join(" > ", ["authentication", .. settings.Policy is null ? Array.Empty<string>() : ["policy"], .. settings.Inspectors]);
+}

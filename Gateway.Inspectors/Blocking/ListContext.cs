@@ -1,0 +1,17 @@
+using System.Text.Json.Nodes;
+using McpGateway.Core.Identity;
+using McpGateway.Core.Policy;
+
+namespace McpGateway.Inspectors.Blocking;
+
+/// <summary>What a list filter needs to decide about each entry for one session.</summary>
+internal sealed record ListContext(CompiledPolicy Policy, ToolPinStore Pins, GatewayIdentity Identity, string Connection)
+{
+    /// <summary>Pins a tool seen for the first time; false when its definition differs from the pinned one.</summary>
+    public bool IsPinned(string name, JsonObject tool) =>
+        !Pins.Enabled || Pins.Observe(Connection, name, ToolFingerprint.Compute(tool)) != PinObservation.Changed;
+
+    /// <summary>Shown unless the policy blocks it whatever the arguments; approve shows it (the call then needs an approval).</summary>
+    public bool MayUse(string method, string? tool) =>
+        Policy.Evaluate(Identity, Connection, method, tool, default, PolicyMode.Visibility).Action != PolicyAction.Block;
+}

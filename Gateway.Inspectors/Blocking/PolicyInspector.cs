@@ -1,0 +1,119 @@
+using McpGateway.Core.Chain;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Identity;
+using McpGateway.Core.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Inspectors.Blocking;
+
+/// <summary>
+/// Enforces the policy in force (read per frame from <see cref="PolicyMonitor"/>). From the client: a request the
+/// policy refuses gets -31003 and never reaches the upstream; a refused notification is dropped. From the upstream:
+/// sampling and elicitation requests are refused back to the upstream unless a rule allows them, and list responses
+/// are rewritten to what the identity may use. Method and tool names are the framing layer's, already unescaped.
+/// </summary>
+internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspector> logger) : IFrameInspector
+{
+    public const string InspectorName = "policy";
+
+    public static readonly GatewayError ToolDefinitionChanged = new(GatewayErrorCode.Forbidden, "tool_definition_changed", "Forbidden: the tool's definition changed and awaits an operator's approval");
+
+    public string Name => InspectorName;
+
+    public InspectedDirections Directions => InspectedDirections.Both;
+
+    public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Inspect(frame));
+
+    private Verdict Inspect(McpFrame frame)
+    {
+        var session = frame.Session;
+        var identity = session.Identity;
+        var connection = session.ConnectionName;
+        var method = frame.Method;
+        if (identity is null || connection is null)
+        {
+            return Verdict.Reject(GatewayErrors.Unauthenticated);
+        }
+
+        if (method is null)
+        {
+            return Verdict.Forward;
+        }
+
+        var policy = monitor.Current;
+        if (frame.Direction == FrameDirection.ClientToUpstream)
+        {
+            if (frame.Kind is not (MessageKind.Request or MessageKind.Notification))
+            {
+                // The client's answer to an upstream request: that request was already inspected.
+                return Verdict.Forward;
+            }
+
+            var decision = policy.Evaluate(identity, connection, method, frame.ToolName, frame.Payload, PolicyMode.Call);
+            if (!decision.IsAllowed)
+            {
+                PolicyLog.Refused(logger, session.Id, method, frame.ToolName, decision.Error!.Reason, decision.RuleId);
+                return Verdict.Reject(decision.Error);
+            }
+
+            if (frame.ToolName is { } tool && frame.Kind == MessageKind.Request && monitor.Pins.IsChanged(connection, tool))
+            {
+                PolicyLog.Refused(logger, session.Id, method, tool, ToolDefinitionChanged.Reason, null);
+                return Verdict.Reject(ToolDefinitionChanged);
+            }
+
+            return Verdict.Forward;
+        }
+
+        switch (frame.Kind)
+        {
+            case MessageKind.Request when method is McpMethods.SamplingCreateMessage or McpMethods.ElicitationCreate:
+                var decision = policy.Evaluate(identity, connection, method, null, frame.Payload, PolicyMode.ServerToClient);
+                if (decision.IsAllowed)
+                {
+                    return Verdict.Forward;
+                }
+
+                PolicyLog.ServerRequestRefused(logger, session.Id, method, decision.Error!.Reason, decision.RuleId);
+                return Verdict.Reject(decision.Error);
+            case MessageKind.Response:
+                return FilterList(frame, policy, identity, connection, method);
+            default:
+                return Verdict.Forward;
+        }
+    }
+
+    private Verdict FilterList(McpFrame frame, CompiledPolicy policy, GatewayIdentity identity, string connection, string method)
+    {
+        var context = new ListContext(policy, monitor.Pins, identity, connection);
+        byte[]? rewritten;
+        int hidden, total;
+        switch (method)
+        {
+            case McpMethods.ToolsList:
+                rewritten = ListFilter.Filter(frame.Payload, "tools", context, static (c, name, tool) => name is not null && c.IsPinned(name, tool) && c.MayUse(McpMethods.ToolsCall, name), out hidden, out total);
+                break;
+            case McpMethods.PromptsList:
+                rewritten = ListFilter.Filter(frame.Payload, "prompts", context, static (c, _, _) => c.MayUse(McpMethods.PromptsGet, null), out hidden, out total);
+                break;
+            case McpMethods.ResourcesList:
+                rewritten = ListFilter.Filter(frame.Payload, "resources", context, static (c, _, _) => c.MayUse(McpMethods.ResourcesRead, null), out hidden, out total);
+                break;
+            case McpMethods.ResourcesTemplatesList:
+                rewritten = ListFilter.Filter(frame.Payload, "resourceTemplates", context, static (c, _, _) => c.MayUse(McpMethods.ResourcesRead, null), out hidden, out total);
+                break;
+            default:
+                return Verdict.Forward;
+        }
+
+        if (rewritten is null)
+        {
+            return Verdict.Forward;
+        }
+
+        PolicyLog.ListFiltered(logger, frame.Session.Id, method, hidden, total);
+        return Verdict.Replace(rewritten);
+    }
+}
