@@ -1,11 +1,429 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using McpGateway.Benchmarks.Upstream;
+
 namespace McpGateway.Benchmarks.Load;
 
+/// <summary>
+/// <c>load</c>: the end-to-end load driver. Starts a fast upstream (in this process), the gateway (<c>mcpgw serve</c>,
+/// its own process) and HAProxy (TCP mode, its own process), then for every connection count drives each target with
+/// pipelined <c>tools/call</c> requests and reports throughput, latency, relay CPU per request and memory per idle
+/// connection. Everything listens on 127.0.0.1, every phase is time-bounded, and every process it starts is killed.
+/// </summary>
 internal static class LoadDriver
 {
-    public static Task<int> RunAsync(string[] args)
+    private const int ConnectParallelism = 32;
+    private const int IdleWarmConnections = 32;
+
+    public static async Task<int> RunAsync(string[] args)
     {
-        _ = args;
-        Console.Error.WriteLine("The load driver is not built yet.");
-        return Task.FromResult(2);
+        var options = LoadOptions.Parse(args, out var error);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync($"load: {error}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(LoadOptions.Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        // A hard bound on the whole run, whatever hangs.
+        var perRow = options.WarmupSeconds + options.Seconds + 45;
+        var budget = TimeSpan.FromSeconds((perRow * options.Connections.Count * options.Targets.Count) + 180);
+        using var stop = new CancellationTokenSource(budget);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await RunAsync(options, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
+        var notes = new List<string>
+        {
+            $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. The load driver (clients), "
+                + "the upstream (inside the driver process) and the relay under test all run here together and compete for the same cores: "
+                + $"read the numbers as relative. Load average before the run: {ProcStat.LoadAverage()}.",
+            $"Each connection keeps {options.InFlight} `tools/call` requests of {options.FrameBytes} bytes in flight (pipelined); the upstream answers each "
+                + $"with a result of about {options.FrameBytes} bytes. Warmup {options.WarmupSeconds} s, then {options.Seconds} s measured per row.",
+            "Latency: client side, from the send that carried the request to the receive that completed it (log-linear histogram, ≤ 1.6 % bucket error).",
+            "Relay CPU: utime + stime of the relay process from /proc/<pid>/stat over the measured window (10 ms ticks); "
+                + "µs/req covers one request and its response. Driver CPU: the same for the driver + upstream process. 100 % = one core.",
+        };
+
+        var targets = options.Targets.ToList();
+        var gatewayDll = targets.Contains("gateway") ? FindGatewayDll(options) : null;
+        if (gatewayDll is null && targets.Remove("gateway"))
+        {
+            Skip(notes, "gateway: mcpgw.dll not found; build it first (dotnet build -c Release Gateway.Host) or pass --gateway-dll. Skipped.");
+        }
+
+        var haproxy = targets.Contains("haproxy") ? FindOnPath("haproxy") : null;
+        var haproxyVersion = haproxy is null ? null : ProxyProcess.HaproxyVersion(haproxy);
+        if (haproxyVersion is null && targets.Remove("haproxy"))
+        {
+            Skip(notes, "haproxy: not installed (`which haproxy` found nothing; `apt-get install -y haproxy`). Skipped.");
+        }
+
+        if (gatewayDll is not null)
+        {
+            notes.Add($"gateway: `dotnet {Path.GetRelativePath(Environment.CurrentDirectory, gatewayDll)} serve` as its own process, auth none, "
+                + $"default chain (authentication), one tcp connection to the upstream, connection limits raised to {MaxConnections(options)} (all load connections are one identity); "
+                + "its console logs at Information (per session, not per frame)"
+                + (options.GatewayEnvironment.Count == 0 ? "." : $"; environment {string.Join(", ", options.GatewayEnvironment.Select(p => $"{p.Key}={p.Value}"))}."));
+        }
+
+        if (haproxyVersion is not null)
+        {
+            notes.Add($"haproxy: {haproxyVersion}, `mode tcp`, default threads, config on stdin.");
+        }
+
+        var results = new List<TargetResult>();
+        var idle = new List<IdleResult>();
+        await using (var upstream = FastUpstreamServer.Start(options.FrameBytes))
+        {
+            Console.WriteLine($"load: upstream on {upstream.Endpoint}; targets {string.Join(", ", targets)}; connections {string.Join(", ", options.Connections)}");
+            await RunLoadAsync(options, targets, upstream.Endpoint, gatewayDll, haproxy, results, cancellationToken).ConfigureAwait(false);
+            if (options.IdleConnections > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                if (targets.Contains("gateway"))
+                {
+                    idle.Add(await MeasureIdleAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream.Endpoint, MaxConnections(options), options.GatewayEnvironment, ct), true, options.IdleConnections, cancellationToken).ConfigureAwait(false));
+                }
+
+                if (targets.Contains("haproxy"))
+                {
+                    idle.Add(await MeasureIdleAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream.Endpoint, ct), false, options.IdleConnections, cancellationToken).ConfigureAwait(false));
+                }
+            }
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            notes.Add("The run was cut short (Ctrl+C or its time budget); rows may be missing.");
+        }
+
+        var report = ResultReport.Format(results, idle, notes);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        var outPath = Path.GetFullPath(options.Out);
+        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+        await File.WriteAllTextAsync(outPath, report, CancellationToken.None).ConfigureAwait(false);
+        Console.WriteLine($"load: report written to {outPath}");
+        return results.Any(r => r.Failure is not null) || idle.Any(r => r.Failure is not null) ? 1 : 0;
+    }
+
+    private static async Task RunLoadAsync(
+        LoadOptions options,
+        List<string> targets,
+        IPEndPoint upstream,
+        string? gatewayDll,
+        string? haproxy,
+        List<TargetResult> results,
+        CancellationToken cancellationToken)
+    {
+        ProxyProcess? gateway = null;
+        ProxyProcess? relay = null;
+        try
+        {
+            if (targets.Contains("gateway"))
+            {
+                gateway = await StartAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct), targets, results, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (targets.Contains("haproxy"))
+            {
+                relay = await StartAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream, ct), targets, results, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var connections in options.Connections)
+            {
+                foreach (var target in targets)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    var result = target switch
+                    {
+                        "gateway" => await RunTargetAsync(target, gateway!.Endpoint, gateway.Pid, connections, options, cancellationToken).ConfigureAwait(false),
+                        "haproxy" => await RunTargetAsync(target, relay!.Endpoint, relay.Pid, connections, options, cancellationToken).ConfigureAwait(false),
+                        _ => await RunTargetAsync(target, upstream, null, connections, options, cancellationToken).ConfigureAwait(false),
+                    };
+                    results.Add(result);
+                    Console.WriteLine(result.Failure is not null
+                        ? $"load: {target,-8} {connections,5} conns: FAILED {result.Failure}"
+                        : $"load: {target,-8} {connections,5} conns: {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50,8:N0} µs  p99 {result.P99,8:N0} µs  p99.9 {result.P999,8:N0} µs  relay CPU {(double.IsNaN(result.ProxyCpuPerRequest) ? "-" : result.ProxyCpuPerRequest.ToString("N2", CultureInfo.InvariantCulture)),6} µs/req");
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cut short; the report says so.
+        }
+        finally
+        {
+            if (gateway is not null)
+            {
+                await gateway.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (relay is not null)
+            {
+                await relay.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Starts a relay; when it cannot start, its target is dropped from the run and the report says why.
+    private static async Task<ProxyProcess?> StartAsync(
+        string target,
+        Func<CancellationToken, Task<ProxyProcess>> start,
+        List<string> targets,
+        List<TargetResult> results,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var relay = await start(cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"load: {target} pid {relay.Pid} on {relay.Endpoint}");
+            return relay;
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.WriteLine($"load: {target} did not start: {ex.Message}");
+            results.Add(TargetResult.Failed(target, 0, $"did not start: {ex.Message}"));
+            targets.Remove(target);
+            return null;
+        }
+    }
+
+    private static async Task<TargetResult> RunTargetAsync(string target, IPEndPoint endpoint, int? pid, int count, LoadOptions options, CancellationToken cancellationToken)
+    {
+        var connections = new List<LoadConnection>(count);
+        try
+        {
+            await OpenAsync(count, async ct =>
+            {
+                var connection = await LoadConnection.ConnectAsync(endpoint, target == "gateway", options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
+                lock (connections)
+                {
+                    connections.Add(connection);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+
+            var phase = new LoadPhase();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(options.WarmupSeconds + options.Seconds + 30));
+            var all = Task.WhenAll(connections.Select(c => Task.Run(() => c.RunAsync(phase, deadline.Token), CancellationToken.None)));
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken)).ConfigureAwait(false);
+            ThrowIfEnded(all, cancellationToken);
+
+            var relayBefore = pid is { } p ? ProcStat.CpuTime(p) : (TimeSpan?)null;
+            var driverBefore = ProcStat.CpuTime(Environment.ProcessId);
+            var started = Stopwatch.GetTimestamp();
+            phase.StartRecording();
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken)).ConfigureAwait(false);
+            phase.StopRecording();
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var relayCpu = pid is { } q ? ProcStat.CpuTime(q) - relayBefore : null;
+            var driverCpu = ProcStat.CpuTime(Environment.ProcessId) - driverBefore;
+            ThrowIfEnded(all, cancellationToken);
+
+            phase.Stop();
+            await all.ConfigureAwait(false);
+            var latency = new LatencyHistogram();
+            long requests = 0;
+            long errors = 0;
+            foreach (var connection in connections)
+            {
+                latency.Add(connection.Latency);
+                requests += connection.Completed;
+                errors += connection.Errors;
+            }
+
+            return new TargetResult(target, count, elapsed.TotalSeconds, requests, errors, latency, relayCpu, driverCpu);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or InvalidDataException or OperationCanceledException or InvalidOperationException)
+        {
+            return TargetResult.Failed(target, count, $"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void ThrowIfEnded(Task all, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (all.IsFaulted)
+        {
+            all.GetAwaiter().GetResult();
+        }
+
+        if (all.IsCompleted)
+        {
+            throw new InvalidOperationException("every connection ended before the run did");
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="count"/> idle connections (authenticated through the gateway) to a freshly started relay
+    /// and reads its VmRSS before and after. A few connections come and go first, so that first-use costs (JIT, pools)
+    /// are not counted as per-connection memory.
+    /// </summary>
+    private static async Task<IdleResult> MeasureIdleAsync(
+        string name,
+        Func<CancellationToken, Task<ProxyProcess>> start,
+        bool authenticate,
+        int count,
+        CancellationToken cancellationToken)
+    {
+        var sockets = new List<Socket>(count);
+        ProxyProcess? relay = null;
+        try
+        {
+            relay = await start(cancellationToken).ConfigureAwait(false);
+            var endpoint = relay.Endpoint;
+            await OpenIdleAsync(endpoint, authenticate, IdleWarmConnections, sockets, cancellationToken).ConfigureAwait(false);
+            Close(sockets);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+
+            var before = ProcStat.ResidentKiB(relay.Pid);
+            await OpenIdleAsync(endpoint, authenticate, count, sockets, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+            var after = ProcStat.ResidentKiB(relay.Pid);
+            var result = new IdleResult(name, count, before, after);
+            Console.WriteLine($"load: {name} idle: VmRSS {before / 1024.0:N1} MiB -> {after / 1024.0:N1} MiB with {count} idle connections = {result.KiBPerConnection:N1} KiB each");
+            return result;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or InvalidOperationException)
+        {
+            return IdleResult.Failed(name, count, $"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            Close(sockets);
+            if (relay is not null)
+            {
+                await relay.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Task OpenIdleAsync(IPEndPoint endpoint, bool authenticate, int count, List<Socket> sockets, CancellationToken cancellationToken) =>
+        OpenAsync(count, async ct =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            lock (sockets)
+            {
+                sockets.Add(socket);
+            }
+
+            await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+            if (authenticate)
+            {
+                await LoadConnection.AuthenticateAsync(socket, ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    private static void Close(List<Socket> sockets)
+    {
+        foreach (var socket in sockets)
+        {
+            socket.Dispose();
+        }
+
+        sockets.Clear();
+    }
+
+    // Runs open count times, at most ConnectParallelism at once, each attempt bounded to 15 s.
+    private static async Task OpenAsync(int count, Func<CancellationToken, Task> open, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(ConnectParallelism);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15 + (count / 50)));
+        var opening = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            await gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            opening.Add(OpenOneAsync());
+        }
+
+        await Task.WhenAll(opening).ConfigureAwait(false);
+
+        async Task OpenOneAsync()
+        {
+            try
+            {
+                await open(timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    // Room for the largest run or the idle probe (plus its warm-up connections), with margin.
+    private static int MaxConnections(LoadOptions options) =>
+        Math.Max(options.Connections.Max(), options.IdleConnections + IdleWarmConnections) * 2;
+
+    private static void Skip(List<string> notes, string message)
+    {
+        Console.WriteLine($"load: {message}");
+        notes.Add(message);
+    }
+
+    private static string? FindGatewayDll(LoadOptions options)
+    {
+        if (options.GatewayDll is not null)
+        {
+            return File.Exists(options.GatewayDll) ? Path.GetFullPath(options.GatewayDll) : null;
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "McpGateway.sln")))
+            {
+                var dll = Path.Combine(directory.FullName, "Gateway.Host", "bin", "Release", "net10.0", "mcpgw.dll");
+                return File.Exists(dll) ? dll : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        // Like `which`, plus the sbin directories a non-root PATH may lack (Debian installs haproxy in /usr/sbin).
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        foreach (var directory in path.Concat(["/usr/sbin", "/usr/local/sbin"]))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 }

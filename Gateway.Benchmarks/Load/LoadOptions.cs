@@ -1,0 +1,131 @@
+using System.Globalization;
+
+namespace McpGateway.Benchmarks.Load;
+
+/// <summary>The command line of <c>load</c>; see <see cref="Usage"/>.</summary>
+internal sealed record LoadOptions
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project Gateway.Benchmarks -- load [options]
+          --connections 16,256        client connections per run (one run per value)
+          --inflight 16               requests each connection keeps in flight (pipelined)
+          --frame-bytes 256           size of each request line (and of each response)
+          --seconds 10                measured seconds per target and connection count
+          --warmup 3                  unmeasured seconds before each measurement
+          --targets direct,gateway,haproxy
+          --idle-connections 1000     idle authenticated connections for the memory probe (0: skip)
+          --gateway-dll PATH          mcpgw.dll to run (default: Gateway.Host/bin/Release/net10.0/mcpgw.dll)
+          --gateway-env K=V[,K=V]     extra environment variables for the gateway process (runtime knobs)
+          --out PATH                  Markdown report (default: BenchmarkDotNet.Artifacts/load-results.md)
+        """;
+
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "haproxy"];
+
+    public IReadOnlyList<int> Connections { get; init; } = [16, 256];
+
+    public int InFlight { get; init; } = 16;
+
+    public int FrameBytes { get; init; } = 256;
+
+    public int Seconds { get; init; } = 10;
+
+    public int WarmupSeconds { get; init; } = 3;
+
+    public IReadOnlyList<string> Targets { get; init; } = AllTargets;
+
+    public int IdleConnections { get; init; } = 1000;
+
+    public string? GatewayDll { get; init; }
+
+    public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
+
+    public string Out { get; init; } = Path.Combine("BenchmarkDotNet.Artifacts", "load-results.md");
+
+    /// <summary>Parses <paramref name="args"/>; null (and a message in <paramref name="error"/>) when they are wrong.</summary>
+    public static LoadOptions? Parse(string[] args, out string? error)
+    {
+        var options = new LoadOptions();
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Length)
+            {
+                error = $"{name}: a value is required";
+                return null;
+            }
+
+            var value = args[++i];
+            try
+            {
+                options = name switch
+                {
+                    "--connections" => options with { Connections = Integers(value, 1, 20_000) },
+                    "--inflight" => options with { InFlight = Integer(value, 1, 1024) },
+                    "--frame-bytes" => options with { FrameBytes = Integer(value, 128, 1024 * 1024) },
+                    "--seconds" => options with { Seconds = Integer(value, 1, 600) },
+                    "--warmup" => options with { WarmupSeconds = Integer(value, 0, 120) },
+                    "--targets" => options with { Targets = ParseTargets(value) },
+                    "--idle-connections" => options with { IdleConnections = Integer(value, 0, 10_000) },
+                    "--gateway-dll" => options with { GatewayDll = value },
+                    "--gateway-env" => options with { GatewayEnvironment = ParseEnvironment(value) },
+                    "--out" => options with { Out = value },
+                    _ => throw new FormatException($"unknown option {name}"),
+                };
+            }
+            catch (FormatException ex)
+            {
+                error = ex.Message.StartsWith("unknown", StringComparison.Ordinal) ? ex.Message : $"{name} {value}: {ex.Message}";
+                return null;
+            }
+        }
+
+        return options;
+    }
+
+    private static int Integer(string text, int min, int max)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new FormatException($"expected an integer from {min} to {max}");
+        }
+
+        return value;
+    }
+
+    private static int[] Integers(string text, int min, int max) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => Integer(t, min, max))];
+
+    private static Dictionary<string, string> ParseEnvironment(string text)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException("expected NAME=VALUE pairs separated by commas");
+            }
+
+            variables[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return variables;
+    }
+
+    private static string[] ParseTargets(string text)
+    {
+        var targets = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => t.ToLowerInvariant())
+            .Distinct()
+            .ToArray();
+        var unknown = targets.Where(t => !AllTargets.Contains(t)).ToArray();
+        if (targets.Length == 0 || unknown.Length > 0)
+        {
+            throw new FormatException($"targets are {string.Join(", ", AllTargets)}");
+        }
+
+        // Always in the canonical order, so that ratios have their baseline first.
+        return [.. AllTargets.Where(targets.Contains)];
+    }
+}

@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace McpGateway.Benchmarks.Load;
+
+/// <summary>
+/// A relay under test in a process of its own, so that its CPU and memory can be read from /proc: the gateway
+/// (<c>mcpgw serve</c>) or HAProxy in TCP mode. Both listen on 127.0.0.1 only. Dispose kills it; so does the end
+/// of the driver process, whatever way it ends.
+/// </summary>
+internal sealed partial class ProxyProcess : IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<Process, bool> Running = new();
+    private readonly Process _process;
+    private readonly string? _temporaryFile;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    static ProxyProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in Running.Keys)
+            {
+                Kill(process);
+            }
+        };
+    }
+
+    private ProxyProcess(string name, Process process, string? temporaryFile)
+    {
+        Name = name;
+        _process = process;
+        _temporaryFile = temporaryFile;
+        Running[process] = true;
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public int Pid => _process.Id;
+
+    public IPEndPoint Endpoint { get; private set; } = null!;
+
+    /// <summary>The last lines the process printed, for error messages.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output);
+
+    /// <summary>
+    /// Starts <c>dotnet mcpgw.dll serve</c> with auth none and one tcp connection to <paramref name="upstream"/>. Every load
+    /// connection is the same (anonymous) identity, so the connection limits are raised to <paramref name="maxConnections"/>.
+    /// </summary>
+    public static async Task<ProxyProcess> StartGatewayAsync(string gatewayDll, IPEndPoint upstream, int maxConnections, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"mcpgw-load-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        var settings = new Dictionary<string, object>
+        {
+            ["listen"] = "127.0.0.1:0",
+            ["auth"] = new Dictionary<string, string> { ["mode"] = "none" },
+            ["limits"] = new Dictionary<string, int>
+            {
+                ["maxConnections"] = maxConnections,
+                ["maxConnectionsPerIdentity"] = maxConnections,
+            },
+            ["connections"] = new Dictionary<string, object>
+            {
+                ["upstream"] = new Dictionary<string, object>
+                {
+                    ["transport"] = "tcp",
+                    ["host"] = upstream.Address.ToString(),
+                    ["port"] = upstream.Port,
+                },
+            },
+        };
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(settings), cancellationToken).ConfigureAwait(false);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(gatewayDll);
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(config);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var listening = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            var match = e.Data is null ? null : ListeningLine().Match(e.Data);
+            if (match is { Success: true })
+            {
+                listening.TrySetResult(new IPEndPoint(IPAddress.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+            }
+        };
+        process.Start();
+        var gateway = new ProxyProcess("gateway", process, config);
+        try
+        {
+            gateway.Endpoint = await WaitAsync(process, listening.Task, gateway, cancellationToken).ConfigureAwait(false);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Starts <c>haproxy -f /dev/stdin -db</c>: one TCP-mode listener on a free 127.0.0.1 port relaying to <paramref name="upstream"/>.</summary>
+    public static async Task<ProxyProcess> StartHaproxyAsync(string haproxy, IPEndPoint upstream, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var config = string.Join('\n',
+            "global",
+            "  maxconn 8000",
+            "defaults",
+            "  mode tcp",
+            "  timeout connect 5s",
+            "  timeout client 1h",
+            "  timeout server 1h",
+            "listen relay",
+            $"  bind 127.0.0.1:{port}",
+            $"  server upstream {upstream}",
+            string.Empty);
+        var start = new ProcessStartInfo(haproxy)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-f");
+        start.ArgumentList.Add("/dev/stdin");
+        start.ArgumentList.Add("-db");
+        var process = new Process { StartInfo = start };
+        process.Start();
+        var relay = new ProxyProcess("haproxy", process, null) { Endpoint = new IPEndPoint(IPAddress.Loopback, port) };
+        try
+        {
+            await process.StandardInput.WriteAsync(config.AsMemory(), cancellationToken).ConfigureAwait(false);
+            process.StandardInput.Close();
+            await WaitAsync(process, AcceptsAsync(relay.Endpoint, cancellationToken), relay, cancellationToken).ConfigureAwait(false);
+            return relay;
+        }
+        catch
+        {
+            await relay.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The first line of <c>haproxy -v</c>, or null when haproxy is not on the PATH.</summary>
+    public static string? HaproxyVersion(string haproxy)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(haproxy, "-v") { RedirectStandardOutput = true, UseShellExecute = false });
+            var first = process!.StandardOutput.ReadLine();
+            process.WaitForExit(5000);
+            return first;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<T> WaitAsync<T>(Process process, Task<T> ready, ProxyProcess proxy, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var exited = process.WaitForExitAsync(timeout.Token);
+        var first = await Task.WhenAny(ready, exited).ConfigureAwait(false);
+        if (first == ready && ready.IsCompletedSuccessfully)
+        {
+            return ready.Result;
+        }
+
+        var why = process.HasExited ? $"exited with code {process.ExitCode}" : "did not start listening within 30 s";
+        throw new InvalidOperationException($"{proxy.Name} {why}:{Environment.NewLine}{proxy.RecentOutput}");
+    }
+
+    private static async Task<bool> AcceptsAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 40)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already gone.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill(_process);
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Reported by the caller's own checks; nothing more to do here.
+            }
+        }
+
+        Running.TryRemove(_process, out _);
+        _process.Dispose();
+        if (_temporaryFile is not null)
+        {
+            File.Delete(_temporaryFile);
+        }
+    }
+
+    [GeneratedRegex(@"listening on (\d+\.\d+\.\d+\.\d+):(\d+)")]
+    private static partial Regex ListeningLine();
+}

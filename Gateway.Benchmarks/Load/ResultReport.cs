@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+
+namespace McpGateway.Benchmarks.Load;
+
+/// <summary>The Markdown report of a load run: per target and connection count, ratios, idle memory.</summary>
+internal static class ResultReport
+{
+    public static string Format(IReadOnlyList<TargetResult> results, IReadOnlyList<IdleResult> idle, IReadOnlyList<string> notes)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("## McpGateway load results").AppendLine();
+        foreach (var note in notes)
+        {
+            text.Append("- ").AppendLine(note);
+        }
+
+        text.AppendLine();
+        text.AppendLine("| Conns | Target | req/s | p50 µs | p99 µs | p99.9 µs | Errors | Relay CPU % | Relay CPU µs/req | Driver CPU % | req/s vs direct | p50 vs direct | p99 vs direct |");
+        text.AppendLine("|------:|--------|------:|-------:|-------:|---------:|-------:|------------:|-----------------:|-------------:|----------------:|--------------:|--------------:|");
+        foreach (var result in results)
+        {
+            if (result.Failure is not null)
+            {
+                text.AppendLine(Row(result.Connections.ToString(CultureInfo.InvariantCulture), result.Target, $"failed: {result.Failure.ReplaceLineEndings(" ")}"));
+                continue;
+            }
+
+            var direct = results.FirstOrDefault(r => r.Target == "direct" && r.Connections == result.Connections && r.Failure is null);
+            text.AppendLine(Row(
+                result.Connections.ToString(CultureInfo.InvariantCulture),
+                result.Target,
+                Number(result.RequestsPerSecond, "N0"),
+                Number(result.P50, "N0"),
+                Number(result.P99, "N0"),
+                Number(result.P999, "N0"),
+                result.Errors.ToString(CultureInfo.InvariantCulture),
+                Number(result.ProxyCpuPercent, "N0"),
+                Number(result.ProxyCpuPerRequest, "N2"),
+                Number(result.DriverCpuPercent, "N0"),
+                direct is null || direct == result ? "-" : Percent(result.RequestsPerSecond / direct.RequestsPerSecond),
+                direct is null || direct == result ? "-" : Times(result.P50 / direct.P50),
+                direct is null || direct == result ? "-" : Times(result.P99 / direct.P99)));
+        }
+
+        var pairs = results
+            .Where(r => r.Target == "gateway" && r.Failure is null)
+            .Select(g => (Gateway: g, Haproxy: results.FirstOrDefault(h => h.Target == "haproxy" && h.Connections == g.Connections && h.Failure is null)))
+            .Where(p => p.Haproxy is not null)
+            .ToList();
+        if (pairs.Count > 0)
+        {
+            text.AppendLine().AppendLine("### Gateway vs HAProxy (gateway / haproxy)").AppendLine();
+            text.AppendLine("| Conns | req/s | Relay CPU µs/req | p50 | p99 | p99.9 |");
+            text.AppendLine("|------:|------:|-----------------:|----:|----:|------:|");
+            foreach (var (gateway, haproxy) in pairs)
+            {
+                text.AppendLine(Row(
+                    gateway.Connections.ToString(CultureInfo.InvariantCulture),
+                    Percent(gateway.RequestsPerSecond / haproxy!.RequestsPerSecond),
+                    Times(gateway.ProxyCpuPerRequest / haproxy.ProxyCpuPerRequest),
+                    Times(gateway.P50 / haproxy.P50),
+                    Times(gateway.P99 / haproxy.P99),
+                    Times(gateway.P999 / haproxy.P999)));
+            }
+        }
+
+        if (idle.Count > 0)
+        {
+            text.AppendLine().AppendLine("### Memory per idle connection (relay process VmRSS)").AppendLine();
+            text.AppendLine("| Target | Idle connections | RSS before MiB | RSS after MiB | KiB per connection |");
+            text.AppendLine("|--------|-----------------:|---------------:|--------------:|-------------------:|");
+            foreach (var result in idle)
+            {
+                text.AppendLine(result.Failure is not null
+                    ? Row(result.Target, result.Connections.ToString(CultureInfo.InvariantCulture), $"failed: {result.Failure.ReplaceLineEndings(" ")}")
+                    : Row(
+                        result.Target,
+                        result.Connections.ToString(CultureInfo.InvariantCulture),
+                        Number(result.BeforeKiB / 1024.0, "N1"),
+                        Number(result.AfterKiB / 1024.0, "N1"),
+                        Number(result.KiBPerConnection, "N1")));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Row(params string[] cells) => $"| {string.Join(" | ", cells)} |";
+
+    private static string Number(double value, string format) =>
+        double.IsNaN(value) || double.IsInfinity(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Percent(double ratio) => Number(ratio * 100, "N0") + " %";
+
+    private static string Times(double ratio) => Number(ratio, "N2") + "×";
+}
