@@ -82,6 +82,9 @@ internal sealed class GatewayMetrics : IDisposable
         _bytes.Add(bytes, tag);
     }
 
+    /// <summary>True while someone listens to the chain latency histogram; the session reads the clock only then.</summary>
+    public bool TimesChain => _chainDuration.Enabled;
+
     public void ChainRan(FrameDirection direction, double seconds) => _chainDuration.Record(seconds, Tag(direction));
 
     /// <summary>A frame not forwarded as sent: rejected, answered by an inspector, or held. The rule label comes from configuration.</summary>

@@ -348,6 +348,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             while (true)
             {
                 var result = await input.ReadAsync(_end.Token).ConfigureAwait(false);
+                Volatile.Write(ref _lastActivity, _runtime.TimeProvider.GetTimestamp());
                 var buffer = result.Buffer;
                 try
                 {
@@ -424,7 +425,6 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         }
 
         _runtime.Metrics.FrameRead(state.Direction, payload.Length);
-        Volatile.Write(ref _lastActivity, _runtime.TimeProvider.GetTimestamp());
         var sequence = NextSequence();
         var invalid = state.Scanner.Scan(payload, out var envelope);
         if (invalid is not null)
@@ -503,9 +503,17 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
         var frame = state.Frame;
         frame.Reset(payload, envelope, requestMethod, requestTool, sequence);
-        var started = _runtime.TimeProvider.GetTimestamp();
-        var outcome = await _runtime.Chain.RunAsync(frame, 0, _end.Token).ConfigureAwait(false);
-        _runtime.Metrics.ChainRan(state.Direction, _runtime.TimeProvider.GetElapsedTime(started).TotalSeconds);
+        ChainOutcome outcome;
+        if (_runtime.Metrics.TimesChain)
+        {
+            var started = _runtime.TimeProvider.GetTimestamp();
+            outcome = await _runtime.Chain.RunAsync(frame, 0, _end.Token).ConfigureAwait(false);
+            _runtime.Metrics.ChainRan(state.Direction, _runtime.TimeProvider.GetElapsedTime(started).TotalSeconds);
+        }
+        else
+        {
+            outcome = await _runtime.Chain.RunAsync(frame, 0, _end.Token).ConfigureAwait(false);
+        }
         await ApplyAsync(state, frame, outcome, inBatch: true).ConfigureAwait(false);
     }
 
