@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Errors;
@@ -18,11 +19,14 @@ namespace McpGateway.Inspectors.Authentication;
 /// </summary>
 internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService, IAsyncDisposable
 {
+    private const int MaxAcceptedTokens = 4096;
+
     private readonly OidcSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly OidcKeyCache _keys;
     private readonly JsonWebTokenHandler _handler;
+    private readonly ConcurrentDictionary<string, AcceptedToken> _accepted = new(StringComparer.Ordinal);
 
     public OidcAuthenticator(OidcSettings settings, TimeProvider timeProvider, ILogger<OidcAuthenticator> logger)
     {
@@ -63,6 +67,12 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
             }
         }
 
+        if (_accepted.TryGetValue(tokenHash, out var accepted) && ReferenceEquals(accepted.Keys, keys) && StillValid(accepted.Identity))
+        {
+            // The same token, already validated against the same key set: only its lifetime can have changed.
+            return AuthenticationOutcome.Success(accepted.Identity);
+        }
+
         if (!keys!.TryResolve(shape!.KeyId, out var signingKeys))
         {
             if (shape.KeyId is null)
@@ -94,8 +104,25 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
         }
 
         OidcLog.TokenAccepted(_logger, TokenHash.Prefix(tokenHash), identity.Subject, identity.ClientId);
+        Remember(tokenHash, new AcceptedToken(identity, keys));
         return AuthenticationOutcome.Success(identity);
     }
+
+    /// <summary>
+    /// Agents reconnect with the token they hold, so accepted tokens are remembered by their SHA-256 until they expire.
+    /// An entry counts only for the key set it was validated against: any key refresh validates afresh.
+    /// </summary>
+    private void Remember(string tokenHash, AcceptedToken accepted)
+    {
+        if (_accepted.Count >= MaxAcceptedTokens)
+        {
+            _accepted.Clear();
+        }
+
+        _accepted[tokenHash] = accepted;
+    }
+
+    private bool StillValid(GatewayIdentity identity) => _time.GetUtcNow() < identity.ExpiresAt + _settings.ClockSkew;
 
     private TokenValidationParameters Parameters(OidcKeySet keys, SecurityKey[] signingKeys, JwtShape shape) => new()
     {
