@@ -28,6 +28,11 @@ internal static class LoadDriver
             return 2;
         }
 
+        if (options.Mode == "storm")
+        {
+            return await StormDriver.RunAsync(options).ConfigureAwait(false);
+        }
+
         // A hard bound on the whole run, whatever hangs.
         var perRow = options.WarmupSeconds + options.Seconds + 45;
         var budget = TimeSpan.FromSeconds((perRow * options.Connections.Count * options.Targets.Count) + 180);
@@ -392,7 +397,7 @@ internal static class LoadDriver
         notes.Add(message);
     }
 
-    private static string? FindGatewayDll(LoadOptions options)
+    internal static string? FindGatewayDll(LoadOptions options)
     {
         if (options.GatewayDll is not null)
         {

@@ -11,15 +11,32 @@ internal sealed record LoadOptions
           --inflight 16               requests each connection keeps in flight (pipelined)
           --frame-bytes 256           size of each request line (and of each response)
           --seconds 10                measured seconds per target and connection count
-          --warmup 3                  unmeasured seconds before each measurement
+          --warmup 3                  unmeasured seconds before each measurement (storm: 10)
           --targets direct,gateway,haproxy
           --idle-connections 1000     idle authenticated connections for the memory probe (0: skip)
           --gateway-dll PATH          mcpgw.dll to run (default: Gateway.Host/bin/Release/net10.0/mcpgw.dll)
           --gateway-env K=V[,K=V]     extra environment variables for the gateway process (runtime knobs)
           --out PATH                  Markdown report (default: BenchmarkDotNet.Artifacts/load-results.md)
+          --mode relay                relay: pipelined calls on long-lived connections (the options above);
+                                      storm: connect + authenticate + one tools/call + close, in a loop, per worker
+          --workers 32                storm: concurrent workers (each one connection at a time)
+          --auth none,oidc,oidc-fresh storm: one gateway per value; oidc: each worker reuses one RS256 token from the
+                                      in-process development issuer; oidc-fresh: every cycle a token never validated before
+          --gateway-log-level NAME    storm: the gateway's logging.level (default: its own, Information)
         """;
 
     public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "haproxy"];
+
+    public static readonly IReadOnlyList<string> AllAuthModes = ["none", "oidc", "oidc-fresh"];
+
+    /// <summary><c>relay</c> (default) or <c>storm</c>.</summary>
+    public string Mode { get; init; } = "relay";
+
+    public int Workers { get; init; } = 32;
+
+    public string? GatewayLogLevel { get; init; }
+
+    public IReadOnlyList<string> AuthModes { get; init; } = AllAuthModes;
 
     public IReadOnlyList<int> Connections { get; init; } = [16, 256];
 
@@ -30,6 +47,12 @@ internal sealed record LoadOptions
     public int Seconds { get; init; } = 10;
 
     public int WarmupSeconds { get; init; } = 3;
+
+    /// <summary>Whether <c>--warmup</c> was given; storm's default is longer (tiered JIT still compiles 3 s after the gateway starts).</summary>
+    public bool WarmupGiven { get; init; }
+
+    /// <summary>Storm's warmup: <c>--warmup</c>, or 10 s.</summary>
+    public int StormWarmupSeconds => WarmupGiven ? WarmupSeconds : 10;
 
     public IReadOnlyList<string> Targets { get; init; } = AllTargets;
 
@@ -64,12 +87,16 @@ internal sealed record LoadOptions
                     "--inflight" => options with { InFlight = Integer(value, 1, 1024) },
                     "--frame-bytes" => options with { FrameBytes = Integer(value, 128, 1024 * 1024) },
                     "--seconds" => options with { Seconds = Integer(value, 1, 600) },
-                    "--warmup" => options with { WarmupSeconds = Integer(value, 0, 120) },
+                    "--warmup" => options with { WarmupSeconds = Integer(value, 0, 120), WarmupGiven = true },
                     "--targets" => options with { Targets = ParseTargets(value) },
                     "--idle-connections" => options with { IdleConnections = Integer(value, 0, 10_000) },
                     "--gateway-dll" => options with { GatewayDll = value },
                     "--gateway-env" => options with { GatewayEnvironment = ParseEnvironment(value) },
                     "--out" => options with { Out = value },
+                    "--mode" => options with { Mode = value is "relay" or "storm" ? value : throw new FormatException("modes are relay, storm") },
+                    "--gateway-log-level" => options with { GatewayLogLevel = value },
+                    "--workers" => options with { Workers = Integer(value, 1, 4096) },
+                    "--auth" => options with { AuthModes = ParseAuthModes(value) },
                     _ => throw new FormatException($"unknown option {name}"),
                 };
             }
@@ -127,5 +154,20 @@ internal sealed record LoadOptions
 
         // Always in the canonical order, so that ratios have their baseline first.
         return [.. AllTargets.Where(targets.Contains)];
+    }
+
+    private static string[] ParseAuthModes(string text)
+    {
+        var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => t.ToLowerInvariant())
+            .Distinct()
+            .ToArray();
+        if (modes.Length == 0 || modes.Any(m => !AllAuthModes.Contains(m)))
+        {
+            throw new FormatException($"auth modes are {string.Join(", ", AllAuthModes)}");
+        }
+
+        // Canonical order: the baseline (none) first.
+        return [.. AllAuthModes.Where(modes.Contains)];
     }
 }

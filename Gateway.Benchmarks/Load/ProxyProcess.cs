@@ -56,17 +56,28 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
     /// Starts <c>dotnet mcpgw.dll serve</c> with auth none and one tcp connection to <paramref name="upstream"/>. Every load
     /// connection is the same (anonymous) identity, so the connection limits are raised to <paramref name="maxConnections"/>.
     /// </summary>
-    public static async Task<ProxyProcess> StartGatewayAsync(string gatewayDll, IPEndPoint upstream, int maxConnections, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <param name="auth">The <c>auth</c> section; null: <c>{"mode": "none"}</c>. Any other makes the listener <c>allowPlaintext</c> (loopback).</param>
+    public static async Task<ProxyProcess> StartGatewayAsync(
+        string gatewayDll,
+        IPEndPoint upstream,
+        int maxConnections,
+        IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, object>? auth = null,
+        string? logLevel = null)
     {
+        // Below Information the "listening on" line is not printed: listen on a port chosen here and probe it instead.
+        var fixedPort = logLevel is null ? (int?)null : FreePort();
         var config = Path.Combine(Path.GetTempPath(), $"mcpgw-load-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
         var settings = new Dictionary<string, object>
         {
-            ["listen"] = "127.0.0.1:0",
-            ["auth"] = new Dictionary<string, string> { ["mode"] = "none" },
+            ["listen"] = $"127.0.0.1:{fixedPort ?? 0}",
+            ["auth"] = auth ?? new Dictionary<string, object> { ["mode"] = "none" },
             ["limits"] = new Dictionary<string, int>
             {
                 ["maxConnections"] = maxConnections,
                 ["maxConnectionsPerIdentity"] = maxConnections,
+                ["maxUnauthenticatedConnections"] = maxConnections,
             },
             ["connections"] = new Dictionary<string, object>
             {
@@ -78,6 +89,16 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
                 },
             },
         };
+        if (auth is not null)
+        {
+            settings["allowPlaintext"] = true;
+        }
+
+        if (logLevel is not null)
+        {
+            settings["logging"] = new Dictionary<string, string> { ["level"] = logLevel };
+        }
+
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(settings), cancellationToken).ConfigureAwait(false);
 
         var start = new ProcessStartInfo("dotnet")
@@ -110,7 +131,17 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         var gateway = new ProxyProcess("gateway", process, config);
         try
         {
-            gateway.Endpoint = await WaitAsync(process, listening.Task, gateway, cancellationToken).ConfigureAwait(false);
+            if (fixedPort is { } port)
+            {
+                var endpoint = new IPEndPoint(IPAddress.Loopback, port);
+                await WaitAsync(process, AcceptsAsync(endpoint, cancellationToken), gateway, cancellationToken).ConfigureAwait(false);
+                gateway.Endpoint = endpoint;
+            }
+            else
+            {
+                gateway.Endpoint = await WaitAsync(process, listening.Task, gateway, cancellationToken).ConfigureAwait(false);
+            }
+
             return gateway;
         }
         catch
