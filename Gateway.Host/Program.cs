@@ -7,6 +7,8 @@ return args switch
     ["bridge", .. var rest] => await BridgeCommand.RunAsync(rest),
     ["config", "check", .. var rest] => ConfigCheckCommand.Run(rest, Console.Out, Console.Error),
     ["tools", .. var rest] => ToolsCommand.Run(rest, Console.Out, Console.Error),
+    ["audit", .. var rest] => await AuditCommand.RunAsync(rest, Console.Out, Console.Error),
+    ["replay", .. var rest] => await ReplayCommand.RunAsync(rest, Console.Out, Console.Error),
     ["--version"] => Usage.Version(),
     _ => Usage.Print(args),
 };

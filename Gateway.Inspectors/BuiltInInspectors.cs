@@ -1,10 +1,15 @@
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
+using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Hosting;
 using McpGateway.Core.Identity;
+using McpGateway.Core.Masking;
 using McpGateway.Core.Policy;
+using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Authentication;
 using McpGateway.Inspectors.Blocking;
+using McpGateway.Inspectors.Masking;
+using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -40,6 +45,41 @@ public static class BuiltInInspectors
             services.AddSingleton<PolicyMonitor>();
             services.AddHostedService(sp => sp.GetRequiredService<PolicyMonitor>());
             services.AddInspector<PolicyInspector>(PolicyInspector.InspectorName, ChainSlot.Policy);
+        }
+
+        if (settings.Audit is { } audit)
+        {
+            // Always last in both directions; the session records what the chain does not forward.
+            services.AddSingleton(sp => AuditStores.Create(
+                audit,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording"),
+                sp.GetService<GatewayMetrics>()?.Meter));
+            services.AddSingleton(sp => new SessionRecorder(
+                sp.GetRequiredService<IAuditStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SessionRecorder>>(),
+                sp.GetService<IRecordMasker>()));
+            services.AddSingleton<ISessionRecorder>(sp => sp.GetRequiredService<SessionRecorder>());
+            services.AddInspector<RecordingInspector>(RecordingInspector.InspectorName, ChainSlot.Recording);
+            if (audit.SigningKeyFile is { } keyFile)
+            {
+                services.AddSingleton(_ => CheckpointSigner.FromPemFile(keyFile));
+                services.AddHostedService(sp => new CheckpointService(
+                    sp.GetRequiredService<IAuditStore>(),
+                    sp.GetRequiredService<CheckpointSigner>(),
+                    audit.CheckpointInterval,
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
+            }
+        }
+
+        if (settings.Masking is { } masking)
+        {
+            // After the configured middle, right before recording: the client and the audit store get masked payloads.
+            services.AddSingleton(sp => new MaskProfileResolver(masking, settings, sp.GetService<PolicyMonitor>()));
+            services.AddSingleton<IRecordMasker, RecordMasker>();
+            services.AddInspector<MaskInspector>(MaskInspector.InspectorName, ChainSlot.Masking);
         }
 
         return services;

@@ -12,6 +12,9 @@ public enum ChainSlot
     /// <summary>Ordered by configuration.</summary>
     Middle,
 
+    /// <summary>Built-in masking, when configured: after the configured middle, right before recording, so nothing later sees a secret.</summary>
+    Masking,
+
     /// <summary>Always last: records what the other inspectors decided.</summary>
     Recording,
 }

@@ -29,6 +29,7 @@ public static class InspectorChainBuilder
             ordered.Add(Create(byName[name]));
         }
 
+        AddEnd(ChainSlot.Masking);
         AddEnd(ChainSlot.Recording);
         return new InspectorChain([.. ordered], logger);
 
@@ -75,7 +76,7 @@ public static class InspectorChainBuilder
             }
         }
 
-        foreach (var slot in new[] { ChainSlot.Authentication, ChainSlot.Policy, ChainSlot.Recording })
+        foreach (var slot in new[] { ChainSlot.Authentication, ChainSlot.Policy, ChainSlot.Masking, ChainSlot.Recording })
         {
             var claimants = byName.Values.Where(r => r.Slot == slot).Select(r => r.Name).ToList();
             if (claimants.Count > 1)

@@ -17,6 +17,9 @@ public abstract record ConnectionSettings
 
     /// <summary>Which identities may open this connection.</summary>
     public ConnectionAccess Access { get; init; } = ConnectionAccess.Anyone;
+
+    /// <summary>The masking profile for this connection's traffic where no policy rule names one.</summary>
+    public string? MaskProfile { get; init; }
 }
 
 /// <summary>Spawn <see cref="Command"/> once per client session and speak MCP over its stdin/stdout.</summary>

@@ -34,8 +34,14 @@ public sealed class GatewayOptions
     /// <summary>Who may call what; absent, every call is relayed (see the README, "Policy").</summary>
     public McpGateway.Core.Policy.PolicyOptions? Policy { get; set; }
 
+    /// <summary>Secrets masked in what the client receives and in the audit record; absent, nothing is masked (see the README, "Masking").</summary>
+    public McpGateway.Core.Masking.MaskingOptions? Masking { get; set; }
+
     /// <summary>The admin HTTP listener (health, readiness, metrics); absent, there is none.</summary>
     public AdminOptions? Admin { get; set; }
+
+    /// <summary>Session recording into a tamper-evident audit store; absent, nothing is recorded.</summary>
+    public AuditOptions? Audit { get; set; }
 
     public LoggingOptions Logging { get; set; } = new();
 
@@ -137,6 +143,9 @@ public sealed class ConnectionOptions
     public IList<string> AllowedGroups { get; } = [];
 
     public IList<string> AllowedSubjects { get; } = [];
+
+    /// <summary>The masking profile for this connection where no policy rule names one (default: masking.defaultProfile).</summary>
+    public string? MaskProfile { get; set; }
 }
 
 public sealed class EnvironmentValueOptions

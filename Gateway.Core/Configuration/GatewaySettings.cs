@@ -48,11 +48,17 @@ public sealed record GatewaySettings
     /// <summary>The policy the gateway starts with; null when the configuration has no policy section.</summary>
     public McpGateway.Core.Policy.CompiledPolicy? Policy { get; init; }
 
+    /// <summary>Masking profiles; null when masking is not configured.</summary>
+    public McpGateway.Core.Masking.MaskingSettings? Masking { get; init; }
+
     /// <summary>The configuration file the settings were read from, if any; the policy reloads from it.</summary>
     public string? SourcePath { get; init; }
 
     /// <summary>The admin HTTP listener (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>); null when not configured.</summary>
     public IPEndPoint? AdminEndpoint { get; init; }
+
+    /// <summary>Session recording; null when the configuration has no <c>audit</c> section.</summary>
+    public AuditSettings? Audit { get; init; }
 
     public LogFormat LogFormat { get; init; } = LogFormat.Simple;
 

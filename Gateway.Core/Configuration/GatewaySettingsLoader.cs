@@ -55,6 +55,12 @@ public static class GatewaySettingsLoader
             options.Auth.Audience.Add(audience);
         }
 
+        // "audit": {} turns recording on with every default; the binder leaves an empty section null.
+        if (options.Audit is null && configuration.GetChildren().Any(c => string.Equals(c.Key, "audit", StringComparison.OrdinalIgnoreCase)))
+        {
+            options.Audit = new AuditOptions();
+        }
+
         return Validate(options, baseDirectory) with { PluginOptions = configuration.GetSection("pluginOptions") };
     }
 
@@ -132,8 +138,11 @@ public static class GatewaySettingsLoader
         var connectionLimits = OperationsSettingsLoader.ParseConnectionLimits(options.Limits, errors);
         var shutdownTimeout = OperationsSettingsLoader.ParseShutdownTimeout(options.ShutdownTimeout, errors);
         var telemetry = OperationsSettingsLoader.ParseTelemetry(options.Telemetry, errors);
+        var audit = AuditSettings.Parse(options.Audit, baseDirectory, errors);
 
         var policy = options.Policy is null ? null : Policy.PolicyCompiler.Compile(options.Policy, [.. options.Connections.Keys], errors, baseDirectory: baseDirectory);
+        var masking = options.Masking is null ? null : Masking.MaskingCompiler.Compile(options.Masking, errors);
+        Masking.MaskingCompiler.CheckProfileReferences(options, masking, errors);
 
         if (errors.Count > 0)
         {
@@ -156,12 +165,14 @@ public static class GatewaySettingsLoader
             AllowedMethods = options.AllowedMethods.ToFrozenSet(StringComparer.Ordinal),
             Connections = connections.ToFrozenDictionary(StringComparer.Ordinal),
             Policy = policy,
+            Masking = masking,
             AdminEndpoint = adminEndpoint,
             LogFormat = logFormat,
             LogLevel = logLevel,
             ConnectionLimits = connectionLimits,
             ShutdownTimeout = shutdownTimeout,
             Telemetry = telemetry,
+            Audit = audit,
         };
     }
 
@@ -243,6 +254,7 @@ public static class GatewaySettingsLoader
                     ConnectRetries = retries,
                     RequestTimeout = requestTimeout,
                     Access = access,
+                    MaskProfile = options.MaskProfile,
                 };
                 break;
             case "TCP":
@@ -265,6 +277,7 @@ public static class GatewaySettingsLoader
                     ConnectRetries = retries,
                     RequestTimeout = requestTimeout,
                     Access = access,
+                    MaskProfile = options.MaskProfile,
                 };
                 break;
             default:

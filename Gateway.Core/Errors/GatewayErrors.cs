@@ -34,6 +34,7 @@ public static class GatewayErrors
     public static readonly GatewayError UpstreamTimedOut = new(GatewayErrorCode.UpstreamTimedOut, "upstream_timeout", "Upstream timed out");
     public static readonly GatewayError UpstreamProtocolViolation = new(GatewayErrorCode.UpstreamProtocolViolation, "upstream_protocol_violation", "Upstream protocol violation");
     public static readonly GatewayError ClientProtocolViolation = new(GatewayErrorCode.InvalidRequest, "client_protocol_violation", "Invalid request: the client's response broke the parsing rule");
+    public static readonly GatewayError AuditUnavailable = new(GatewayErrorCode.AuditUnavailable, "audit_unavailable", "Audit store unavailable: the gateway refuses what it cannot record");
     public static readonly GatewayError Overloaded = new(GatewayErrorCode.Overloaded, "too_many_pending", "Overloaded: too many pending requests");
     public static readonly GatewayError InspectorFailed = new(GatewayErrorCode.Forbidden, "inspector_failed", "Forbidden: an inspector failed, the frame was withheld");
 }

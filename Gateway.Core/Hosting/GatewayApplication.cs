@@ -5,6 +5,7 @@ using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Listener;
+using McpGateway.Core.Recording;
 using McpGateway.Core.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -107,7 +108,8 @@ public sealed class GatewayApplication : IAsyncDisposable
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             metrics: sp.GetRequiredService<GatewayMetrics>(),
-            drain: sp.GetRequiredService<GatewayDrain>()));
+            drain: sp.GetRequiredService<GatewayDrain>(),
+            recorder: sp.GetService<ISessionRecorder>()));
 
         // Drains in the host's stopping phase, while Kestrel still holds the sessions.
         builder.Services.AddSingleton<GatewayDrain>();

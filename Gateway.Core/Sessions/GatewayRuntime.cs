@@ -3,6 +3,7 @@ using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Listener;
+using McpGateway.Core.Recording;
 using McpGateway.Core.Upstreams;
 using Microsoft.Extensions.Logging;
 
@@ -19,8 +20,10 @@ internal sealed class GatewayRuntime
         ILoggerFactory loggerFactory,
         IUpstreamConnector? connector = null,
         GatewayMetrics? metrics = null,
-        GatewayDrain? drain = null)
+        GatewayDrain? drain = null,
+        ISessionRecorder? recorder = null)
     {
+        Recorder = recorder;
         Settings = settings;
         Chain = chain;
         Authenticator = authenticator;
@@ -50,4 +53,7 @@ internal sealed class GatewayRuntime
     public ConnectionLimiter Limiter { get; }
 
     public GatewayDrain Drain { get; }
+
+    /// <summary>Records what the recording inspector cannot see; null when recording is off.</summary>
+    public ISessionRecorder? Recorder { get; }
 }

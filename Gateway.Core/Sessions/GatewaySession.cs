@@ -12,6 +12,7 @@ using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Listener;
+using McpGateway.Core.Recording;
 using McpGateway.Core.Upstreams;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -48,6 +49,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     private long _sequence;
     private string? _endReason;
     private bool _replayFirstFrame;
+    private bool _startRecorded;
 
     /// <param name="certificateIdentity">Maps the connection's TLS client certificate, if it presented one, to an identity (given the session id).</param>
     /// <param name="lease">The connection's place in the listener's limits; the session ends its pre-auth count and claims its subject's.</param>
@@ -149,6 +151,11 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             if (_counted)
             {
                 _runtime.Drain.SessionEnded(this);
+            }
+
+            if (_startRecorded)
+            {
+                await _runtime.Recorder!.SessionEndedAsync(this, _endReason ?? "closed").ConfigureAwait(false);
             }
 
             activity?.SetTag("mcpgw.end_reason", _endReason ?? "closed");
@@ -297,6 +304,19 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
         Identity = identity;
         _connection = connection;
+        if (_runtime.Recorder is { } recorder)
+        {
+            // Recorded before the upstream is reached: a session the store cannot record does not begin.
+            if (!await recorder.SessionStartedAsync(this, _end.Token).ConfigureAwait(false))
+            {
+                _replayFirstFrame = false;
+                await RefuseAsync(id, GatewayErrors.AuditUnavailable).ConfigureAwait(false);
+                return false;
+            }
+
+            _startRecorded = true;
+        }
+
         try
         {
             _upstream = await _runtime.Connector.ConnectAsync(connection, _end.Token).ConfigureAwait(false);
@@ -371,7 +391,13 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                         }
                         else if (status == FrameReadStatus.TooLarge)
                         {
-                            await OnInvalidFrameAsync(state, default, GatewayErrors.FrameTooLarge, state.Limits.MaxFrameBytes, NextSequence()).ConfigureAwait(false);
+                            var tooLarge = NextSequence();
+                            if (_runtime.Recorder is { } recorder)
+                            {
+                                await recorder.InvalidAsync(this, state.Direction, ReadOnlySequence<byte>.Empty, state.Limits.MaxFrameBytes, tooLarge, GatewayErrors.FrameTooLarge).ConfigureAwait(false);
+                            }
+
+                            await OnInvalidFrameAsync(state, default, GatewayErrors.FrameTooLarge, state.Limits.MaxFrameBytes, tooLarge).ConfigureAwait(false);
                             discarding = true;
                         }
                         else
@@ -386,6 +412,10 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                         {
                             // A final frame without its newline is never executed.
                             GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.UnterminatedFrame.Reason, buffer.Length);
+                            if (_runtime.Recorder is { } recorder)
+                            {
+                                await recorder.InvalidAsync(this, state.Direction, buffer, buffer.Length, NextSequence(), GatewayErrors.UnterminatedFrame).ConfigureAwait(false);
+                            }
                         }
 
                         return;
@@ -429,6 +459,11 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         var invalid = state.Scanner.Scan(payload, out var envelope);
         if (invalid is not null)
         {
+            if (_runtime.Recorder is { } recorder)
+            {
+                await recorder.InvalidAsync(this, state.Direction, payload, payload.Length, sequence, invalid).ConfigureAwait(false);
+            }
+
             await OnInvalidFrameAsync(state, envelope, invalid, payload.Length, sequence).ConfigureAwait(false);
             return;
         }
@@ -441,12 +476,14 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                 if (state.Direction == FrameDirection.ClientToUpstream && _runtime.Drain.IsDraining)
                 {
                     Reply(state, envelope.Id, GatewayDrain.ShuttingDown, sequence);
+                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayDrain.ShuttingDown).ConfigureAwait(false);
                     return;
                 }
 
                 if (!IsRelayable(state, envelope))
                 {
                     Reply(state, envelope.Id, GatewayErrors.MethodNotFound, sequence);
+                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.MethodNotFound).ConfigureAwait(false);
                     return;
                 }
 
@@ -454,9 +491,11 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                 {
                     case PendingAddResult.IdInUse:
                         Reply(state, envelope.Id, GatewayErrors.IdInUse, sequence);
+                        await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.IdInUse).ConfigureAwait(false);
                         return;
                     case PendingAddResult.Full:
                         Reply(state, envelope.Id, GatewayErrors.Overloaded, sequence);
+                        await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.Overloaded).ConfigureAwait(false);
                         return;
                 }
 
@@ -465,6 +504,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                 if (!IsRelayable(state, envelope))
                 {
                     GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.MethodNotFound.Reason, payload.Length);
+                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "dropped", GatewayErrors.MethodNotFound).ConfigureAwait(false);
                     return;
                 }
 
@@ -487,6 +527,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
                         GatewayLog.UnmatchedClientResponse(_logger, Id, envelope.Id.ToString());
                     }
 
+                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "dropped", null).ConfigureAwait(false);
                     return;
                 }
 
@@ -517,6 +558,12 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         await ApplyAsync(state, frame, outcome, inBatch: true).ConfigureAwait(false);
     }
 
+    /// <summary>Records a frame the gateway itself did not forward (size and hash only); nothing to do when recording is off.</summary>
+    private ValueTask RecordNotForwardedAsync(PumpState state, in FrameEnvelope envelope, in ReadOnlySequence<byte> payload, long sequence, string verdict, GatewayError? error) =>
+        _runtime.Recorder is { } recorder
+            ? recorder.NotForwardedAsync(this, state.Direction, envelope, null, null, payload, sequence, verdict, "gateway", error)
+            : ValueTask.CompletedTask;
+
     /// <summary>Methods no MCP version defines are refused unless configuration allows them; the gateway's own never pass upstream.</summary>
     private bool IsRelayable(PumpState state, in FrameEnvelope envelope)
     {
@@ -539,6 +586,11 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         if (verdict.Kind is not (VerdictKind.Forward or VerdictKind.Replace))
         {
             _runtime.Metrics.Verdict(outcome.InspectorName ?? "gateway", verdict.Kind, verdict.Error);
+            if (_runtime.Recorder is { } recorder && verdict.Kind != VerdictKind.Hold && outcome.InspectorName != ISessionRecorder.InspectorName)
+            {
+                // Forwarded frames were recorded by the recording inspector; the final outcome of a held frame is recorded when it comes.
+                await recorder.NotForwardedAsync(this, state.Direction, frame.Envelope, frame.Method, frame.ToolName, frame.Payload, frame.Sequence, verdict.Kind == VerdictKind.Respond ? "responded" : "rejected", outcome.InspectorName ?? "gateway", verdict.Error).ConfigureAwait(false);
+            }
         }
 
         switch (verdict.Kind)
@@ -595,6 +647,10 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         catch (OperationCanceledException) when (_end.IsCancellationRequested)
         {
             // The session ended while the frame was held; it is withdrawn.
+            if (_runtime.Recorder is { } recorder)
+            {
+                await recorder.NotForwardedAsync(this, state.Direction, frame.Envelope, frame.Method, frame.ToolName, frame.Payload, frame.Sequence, "withdrawn", "gateway", null).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {

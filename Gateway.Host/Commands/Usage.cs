@@ -24,6 +24,16 @@ internal static class Usage
                                           the pinned tool definitions and any change awaiting approval
               mcpgw tools approve --config FILE --connection NAME --tool NAME
                                           accept a changed tool definition
+              mcpgw audit verify --config FILE | --store PATH [--public-key PEM]
+                                          recompute the audit store's hash chain and check its signed checkpoints; report
+                                          modified, deleted, reordered, inserted and truncated records with their range (exit 1)
+              mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V]
+                                [--since TIME] [--until TIME] [--json]
+                                          audit records matching every filter, as a table or JSON lines
+              mcpgw replay SESSION --config FILE
+                                          a recorded session step by step, from the audit store only (masked payloads)
+              mcpgw audit keygen --out FILE
+                                          a new ECDSA P-256 checkpoint signing key (FILE) and its public key (FILE.pub.pem)
               mcpgw --version
             """);
         return args.Length > 0 && args[0] is "help" or "--help" or "-h" ? 0 : BadUsage;

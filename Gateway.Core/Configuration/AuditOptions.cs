@@ -1,0 +1,26 @@
+namespace McpGateway.Core.Configuration;
+
+/// <summary>The <c>audit</c> section: session recording. Absent: nothing is recorded and no recording inspector runs.</summary>
+public sealed class AuditOptions
+{
+    /// <summary><c>sqlite</c> (default, embedded) or <c>postgres</c> (one shared database for several gateway instances).</summary>
+    public string? Store { get; set; }
+
+    /// <summary>The PostgreSQL connection string (Npgsql keyword format); required with store <c>postgres</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The SQLite file of the audit store, relative to the configuration file; default <c>audit.db</c> next to it.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Records waiting for their commit at most; beyond, a caller waits up to <see cref="EnqueueTimeout"/>, then is refused.</summary>
+    public int? QueueCapacity { get; set; }
+
+    /// <summary>How long a record may wait for room in a full queue before its frame is refused with -31006 (default 2 s).</summary>
+    public TimeSpan? EnqueueTimeout { get; set; }
+
+    /// <summary>PEM file of the ECDSA P-256 key that signs checkpoints (<c>mcpgw audit keygen</c>); absent, no checkpoints are signed.</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>How often the chain head is signed, also when idle (default 60 s).</summary>
+    public TimeSpan? CheckpointInterval { get; set; }
+}

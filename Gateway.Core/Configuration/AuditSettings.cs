@@ -1,0 +1,81 @@
+namespace McpGateway.Core.Configuration;
+
+/// <summary>The validated <c>audit</c> section.</summary>
+public sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan EnqueueTimeout)
+{
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>The checkpoint signing key's PEM file; null when checkpoints are not signed.</summary>
+    public string? SigningKeyFile { get; init; }
+
+    public TimeSpan CheckpointInterval { get; init; } = DefaultCheckpointInterval;
+
+    /// <summary>Set when the store is PostgreSQL (then <see cref="StorePath"/> is unused); null for SQLite.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    public const string DefaultFileName = "audit.db";
+    public const int DefaultQueueCapacity = 4096;
+    public static readonly TimeSpan DefaultEnqueueTimeout = TimeSpan.FromSeconds(2);
+
+    internal static AuditSettings? Parse(AuditOptions? options, string baseDirectory, List<string> errors)
+    {
+        if (options is null)
+        {
+            return null;
+        }
+
+        var path = string.IsNullOrWhiteSpace(options.Path) ? DefaultFileName : options.Path;
+        var capacity = options.QueueCapacity ?? DefaultQueueCapacity;
+        if (capacity < 1)
+        {
+            errors.Add("audit.queueCapacity: must be at least 1");
+        }
+
+        var timeout = options.EnqueueTimeout ?? DefaultEnqueueTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            errors.Add("audit.enqueueTimeout: must be positive");
+        }
+
+        string? keyFile = null;
+        if (!string.IsNullOrWhiteSpace(options.SigningKeyFile))
+        {
+            keyFile = System.IO.Path.GetFullPath(options.SigningKeyFile, baseDirectory);
+            if (!File.Exists(keyFile))
+            {
+                errors.Add($"audit.signingKeyFile: '{keyFile}' does not exist (create one with: mcpgw audit keygen --out FILE)");
+            }
+        }
+
+        string? postgres = null;
+        switch (options.Store?.Trim().ToUpperInvariant())
+        {
+            case null or "" or "SQLITE":
+                break;
+            case "POSTGRES":
+                postgres = options.ConnectionString;
+                if (string.IsNullOrWhiteSpace(postgres))
+                {
+                    errors.Add("audit.connectionString: required with store postgres");
+                }
+
+                break;
+            default:
+                errors.Add($"audit.store: '{options.Store}' is not one of sqlite, postgres");
+                break;
+        }
+
+        var interval = options.CheckpointInterval ?? DefaultCheckpointInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            errors.Add("audit.checkpointInterval: must be positive");
+        }
+
+        return new AuditSettings(System.IO.Path.GetFullPath(path, baseDirectory), capacity, timeout)
+        {
+            SigningKeyFile = keyFile,
+            CheckpointInterval = interval,
+            PostgresConnectionString = postgres,
+        };
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+
+namespace McpGateway.Core.Masking.Detectors;
+
+/// <summary>
+/// The built-in detector set, chosen for precision: each pattern is anchored on a vendor prefix, a context keyword
+/// or a checksum, so that ids, hashes and timestamps do not match. Email, phone and IP addresses are opt-in.
+/// </summary>
+internal static class BuiltInDetectors
+{
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+
+    private const RegexOptions Options = RegexOptions.Compiled | RegexOptions.CultureInvariant;
+
+    public static readonly FrozenSet<string> OptInKinds = FrozenSet.ToFrozenSet(["email", "phone", "ip"], StringComparer.Ordinal);
+
+    public static readonly FrozenDictionary<string, SecretDetector[]> ByName = WarmedUp(Create()).ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Every built-in that runs without being opted in.</summary>
+    public static IEnumerable<string> DefaultNames => ByName.Keys.Where(k => !OptInKinds.Contains(k)).Order(StringComparer.Ordinal);
+
+    private static Dictionary<string, SecretDetector[]> Create() => new(StringComparer.Ordinal)
+    {
+        ["aws"] =
+        [
+            Rx("aws_access_key", @"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])", 20),
+
+            // 40 base64 characters within 60 characters after an AWS context keyword.
+            new TrailingRegexDetector(
+                "aws_secret",
+                new Regex(@"(?i:aws|secret_?access_?key)[\s\S]{0,60}?(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])", Options, MatchTimeout),
+                40,
+                SecretChecks.AwsSecret),
+        ],
+        ["github"] = [Rx("github_token", @"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])", 40)],
+        ["gitlab"] = [Rx("gitlab_token", @"(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}", 26)],
+        ["slack"] =
+        [
+            Rx("slack_token", @"(?<![A-Za-z0-9_-])xox[baprs]-[A-Za-z0-9-]{10,}", 15),
+            Rx("slack_webhook", @"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+", 40),
+        ],
+        ["stripe"] = [Rx("stripe_key", @"(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{20,}", 28)],
+        ["google"] = [Rx("google_api_key", @"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", 39)],
+        ["jwt"] = [Rx("jwt", @"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_.-])", 24, SecretChecks.Jwt)],
+        ["private_key"] = [Rx("private_key", @"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\z)", 30)],
+        ["password"] =
+        [
+            Rx("password", @"(?<=(?i:\b(?:password|pwd))\s*=\s*)(?:""[^""]*""|'[^']*'|[^;""'\s&]+)", 10, trigger: "="),
+            Rx("url_password", @"(?<=\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^/\s:@]{1,256}:)[^/\s@]{1,256}(?=@[^\s@])", 10, trigger: "://"),
+        ],
+        ["card"] = [Rx("card", @"(?<![0-9A-Za-z.,-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z]|[.,-][0-9])", 13, SecretChecks.Card)],
+        ["iban"] = [Rx("iban", @"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}", 15, SecretChecks.Iban)],
+        ["ssn"] = [Rx("ssn", @"(?<![0-9A-Za-z-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?![0-9A-Za-z]|-[0-9])", 11, SecretChecks.Ssn, "-")],
+        ["email"] = [Rx("email", @"(?<![A-Za-z0-9._%+:/-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])", 6, trigger: "@")],
+        ["phone"] = [Rx("phone", @"(?<![A-Za-z0-9+])\+[1-9][0-9 ().-]{6,18}[0-9](?![0-9])", 9, SecretChecks.Phone, "+")],
+        ["ip"] =
+        [
+            Rx("ip", @"(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?![0-9]|\.[0-9])", 7, trigger: "."),
+            Rx("ip", @"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])", 3, SecretChecks.IPv6, ":"),
+        ],
+    };
+
+    /// <summary>Runs every detector once, so that the first message of the gateway does not pay the compiled regexes' JIT against its budget.</summary>
+    private static Dictionary<string, SecretDetector[]> WarmedUp(Dictionary<string, SecretDetector[]> detectors)
+    {
+        const string Sample = "aws key AKIAIOSFODNN7EXAMPLE 4111 1111 1111 1111 DE89 3704 0044 0532 0130 00 a@b.co +1 415 555 2671 ::1 10.0.0.1";
+        List<SecretMatch>? matches = null;
+        foreach (var detector in detectors.Values.SelectMany(d => d))
+        {
+            detector.Find(Sample, ref matches);
+        }
+
+        return detectors;
+    }
+
+    private static RegexDetector Rx(string kind, string pattern, int minLength, CandidateValidator? validate = null, string? trigger = null) =>
+        new(kind, new Regex(pattern, Options, MatchTimeout), minLength, validate, trigger);
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.Masking;
+
+/// <summary>Log messages of the masking area (8xxx). Kinds and counts only, never the values.</summary>
+internal static partial class MaskingLog
+{
+    [LoggerMessage(8000, LogLevel.Debug, "Session {SessionId}: {Direction} {Method} masked with profile {Profile}")]
+    public static partial void Masked(ILogger logger, string sessionId, string direction, string? method, string profile);
+
+    [LoggerMessage(8001, LogLevel.Warning, "Session {SessionId}: masking {Method} with profile {Profile} failed; the message is withheld")]
+    public static partial void Failed(ILogger logger, string sessionId, string? method, string profile, Exception exception);
+
+    [LoggerMessage(8002, LogLevel.Warning, "Session {SessionId}: masking {Method} for the audit record failed; the record holds a placeholder")]
+    public static partial void RecordFailed(ILogger logger, string sessionId, string? method, Exception exception);
+}

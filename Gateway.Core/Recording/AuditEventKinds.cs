@@ -1,0 +1,23 @@
+namespace McpGateway.Core.Recording;
+
+/// <summary>The stored spelling of <see cref="AuditEventKind"/>.</summary>
+public static class AuditEventKinds
+{
+    public static string ToText(AuditEventKind kind) => kind switch
+    {
+        AuditEventKind.SessionStart => "session_start",
+        AuditEventKind.Frame => "frame",
+        AuditEventKind.InvalidFrame => "invalid_frame",
+        AuditEventKind.SessionEnd => "session_end",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static AuditEventKind Parse(string text) => text switch
+    {
+        "session_start" => AuditEventKind.SessionStart,
+        "frame" => AuditEventKind.Frame,
+        "invalid_frame" => AuditEventKind.InvalidFrame,
+        "session_end" => AuditEventKind.SessionEnd,
+        _ => throw new FormatException($"unknown audit event kind '{text}'"),
+    };
+}

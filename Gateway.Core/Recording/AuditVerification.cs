@@ -1,0 +1,13 @@
+namespace McpGateway.Core.Recording;
+
+/// <summary>The outcome of <see cref="AuditChainVerifier"/>: how many records, the chain head, and every finding.</summary>
+public sealed record AuditVerification(long Records, long HeadSequence, byte[] HeadHash, IReadOnlyList<AuditFinding> Findings)
+{
+    public bool IsIntact => Findings.Count == 0;
+
+    /// <summary>How many checkpoints were checked; null when no public key was given.</summary>
+    public int? CheckpointsVerified { get; init; }
+
+    /// <summary>The highest sequence a valid checkpoint vouches for.</summary>
+    public long LastCheckpoint { get; init; }
+}

@@ -1,0 +1,27 @@
+namespace McpGateway.Core.Recording;
+
+/// <summary>
+/// An append-only, hash-chained audit store. <see cref="AppendAsync"/> completes when the record is durably committed,
+/// or throws <see cref="AuditUnavailableException"/> when it cannot be; callers refuse the frame then.
+/// </summary>
+public interface IAuditStore
+{
+    /// <summary>Appends and commits <paramref name="record"/>; many callers' records share one transaction.</summary>
+    ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken);
+
+    /// <summary>True unless the last commit failed; <see cref="ProbeAsync"/> rechecks.</summary>
+    bool IsAvailable { get; }
+
+    /// <summary>Whether the store can take writes now; a store that recovered reports available again.</summary>
+    Task<bool> ProbeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every record from <paramref name="fromSequence"/> on, in sequence order.</summary>
+    IAsyncEnumerable<StoredAuditRecord> ReadAsync(long fromSequence, CancellationToken cancellationToken);
+
+    /// <summary>The last committed record's sequence and hash (0 and <see cref="AuditHashChain.Genesis"/> when empty).</summary>
+    Task<(long Sequence, byte[] Hash)> ReadHeadAsync(CancellationToken cancellationToken);
+
+    Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken);
+}

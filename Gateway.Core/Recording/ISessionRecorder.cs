@@ -1,0 +1,28 @@
+using System.Buffers;
+using McpGateway.Core.Chain;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+
+namespace McpGateway.Core.Recording;
+
+/// <summary>
+/// The session's side of recording: what the recording inspector cannot see because the chain or the gateway did not
+/// forward the frame (rejected, answered, dropped, invalid), and the session's start and end. Absent when recording is
+/// off; the session then calls nothing.
+/// </summary>
+internal interface ISessionRecorder
+{
+    /// <summary>The recording inspector's name: what it rejects (-31006) it could not record, so the session does not try again.</summary>
+    const string InspectorName = "recording";
+
+    /// <summary>False when the start could not be recorded: the session must not begin.</summary>
+    ValueTask<bool> SessionStartedAsync(IGatewaySession session, CancellationToken cancellationToken);
+
+    ValueTask SessionEndedAsync(IGatewaySession session, string reason);
+
+    /// <summary>A frame the chain or the gateway did not forward; only its size and hash are kept.</summary>
+    ValueTask NotForwardedAsync(IGatewaySession session, FrameDirection direction, in FrameEnvelope envelope, string? requestMethod, string? requestTool, in ReadOnlySequence<byte> payload, long sequence, string verdict, string inspector, GatewayError? error);
+
+    /// <summary>A frame that broke the parsing rule (or had no end); <paramref name="payload"/> is hashed, never kept, and empty when unknown.</summary>
+    ValueTask InvalidAsync(IGatewaySession session, FrameDirection direction, in ReadOnlySequence<byte> payload, long size, long sequence, GatewayError error);
+}

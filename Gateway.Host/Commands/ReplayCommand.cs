@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Recording;
+using McpGateway.Inspectors.Recording;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpGateway.Host.Commands;
+
+/// <summary>
+/// <c>mcpgw replay SESSION --config FILE</c>: a recorded session step by step as it happened, from the audit store
+/// alone (masked payloads only; no upstream is contacted).
+/// </summary>
+internal static class ReplayCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        if (args is not [var session, .. var rest] || session.StartsWith("--", StringComparison.Ordinal)
+            || Usage.Options(rest, "config") is not { } options || !options.TryGetValue("config", out var config))
+        {
+            await error.WriteLineAsync("usage: mcpgw replay SESSION --config FILE").ConfigureAwait(false);
+            return Usage.BadUsage;
+        }
+
+        GatewaySettings settings;
+        try
+        {
+            settings = GatewaySettingsLoader.LoadFile(config);
+        }
+        catch (InvalidConfigurationException ex)
+        {
+            await error.WriteLineAsync($"mcpgw: {config} is invalid: {string.Join("; ", ex.Errors)}").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (settings.Audit is null || (settings.Audit.PostgresConnectionString is null && !File.Exists(settings.Audit.StorePath)))
+        {
+            await error.WriteLineAsync($"mcpgw: {config} has no audit store to replay from").ConfigureAwait(false);
+            return 1;
+        }
+
+        var store = AuditStores.Create(settings.Audit, TimeProvider.System, NullLogger.Instance);
+        var steps = 0;
+        await using (store as IAsyncDisposable)
+        {
+            long? start = null;
+            await foreach (var stored in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
+            {
+                var r = stored.Record;
+                if (r.SessionId != session)
+                {
+                    continue;
+                }
+
+                start ??= r.TimeMicros;
+                steps++;
+                await output.WriteLineAsync(Step(steps, r, r.TimeMicros - start.Value)).ConfigureAwait(false);
+            }
+        }
+
+        if (steps == 0)
+        {
+            await error.WriteLineAsync($"mcpgw: no session '{session}' in the audit store").ConfigureAwait(false);
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static string Step(int step, AuditRecord r, long offsetMicros)
+    {
+        var at = string.Create(CultureInfo.InvariantCulture, $"[{step,4}] +{offsetMicros / 1000.0,10:F3} ms  ");
+        switch (r.Kind)
+        {
+            case AuditEventKind.SessionStart:
+                return at + $"session start: subject {r.Subject}, client {r.ClientId ?? "-"}, groups [{(r.Groups ?? "").Replace('\n', ',')}], connection {r.Connection}, from {r.RemoteAddress ?? "-"}";
+            case AuditEventKind.SessionEnd:
+                return at + $"session end: {r.Reason}" + (r.ProtocolVersion is null ? "" : $" (protocol {r.ProtocolVersion})");
+            default:
+                var arrow = r.Direction == "client_to_upstream" ? "client -> upstream" : "upstream -> client";
+                var text = new StringBuilder(at).Append(arrow).Append("  ");
+                text.Append(r.Kind == AuditEventKind.InvalidFrame ? "invalid frame" : r.MessageKind);
+                if (r.RpcId is not null)
+                {
+                    text.Append(" id=").Append(r.RpcId);
+                }
+
+                if (r.Method is not null)
+                {
+                    text.Append(' ').Append(r.Method);
+                }
+
+                if (r.Tool is not null)
+                {
+                    text.Append(" (").Append(r.Tool).Append(')');
+                }
+
+                text.Append("  ").Append(r.Verdict);
+                if (r.Inspector is not null)
+                {
+                    text.Append(" by ").Append(r.Inspector);
+                }
+
+                if (r.Reason is not null)
+                {
+                    text.Append(": ").Append(r.Reason);
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"  [{r.Size} B]");
+                if (r.Payload is not null)
+                {
+                    text.Append("\n       ").Append(Encoding.UTF8.GetString(r.Payload));
+                }
+
+                return text.ToString();
+        }
+    }
+}

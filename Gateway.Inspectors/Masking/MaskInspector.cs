@@ -1,0 +1,59 @@
+using McpGateway.Core.Chain;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Masking;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Inspectors.Masking;
+
+/// <summary>
+/// Masks every string the upstream sends (results, errors, notifications, server-to-client requests) before the client
+/// and the recorder see it; runs in the <see cref="ChainSlot.Masking"/> slot, after the configured middle and right
+/// before recording. A message with no hit is forwarded with its original bytes; one whose masking fails or exceeds
+/// the profile's budget is withheld with -31003 <c>masking_failed</c> (a response's caller gets the error with its id).
+/// From the client it only notes which profile a policy rule chose for the response; requests reach the upstream unmasked.
+/// </summary>
+internal sealed class MaskInspector(MaskProfileResolver profiles, TimeProvider time, ILogger<MaskInspector> logger) : IFrameInspector
+{
+    public const string InspectorName = "masking";
+
+    public static readonly GatewayError MaskingFailed = new(GatewayErrorCode.Forbidden, "masking_failed", "Forbidden: the message could not be masked and was withheld");
+
+    public string Name => InspectorName;
+
+    public InspectedDirections Directions => profiles.UsesPolicy ? InspectedDirections.Both : InspectedDirections.UpstreamToClient;
+
+    public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Inspect(frame));
+
+    private Verdict Inspect(McpFrame frame)
+    {
+        if (frame.Direction == FrameDirection.ClientToUpstream)
+        {
+            if (frame.Kind == MessageKind.Request)
+            {
+                profiles.ForRequest(frame, remember: true);
+            }
+
+            return Verdict.Forward;
+        }
+
+        var profile = profiles.ForUpstream(frame);
+        try
+        {
+            var masked = MaskEngine.Mask(frame.Payload, profile, MaskLabels.For(frame.Session), time);
+            if (masked is null)
+            {
+                return Verdict.Forward;
+            }
+
+            MaskingLog.Masked(logger, frame.Session.Id, "upstream->client", frame.Method, profile.Name);
+            return Verdict.Replace(masked);
+        }
+        catch (Exception ex)
+        {
+            MaskingLog.Failed(logger, frame.Session.Id, frame.Method, profile.Name, ex);
+            return Verdict.Reject(MaskingFailed);
+        }
+    }
+}

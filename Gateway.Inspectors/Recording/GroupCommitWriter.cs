@@ -1,0 +1,152 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using McpGateway.Core.Recording;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Inspectors.Recording;
+
+/// <summary>
+/// Group commit: callers put records in a bounded queue and await their commit; one writer task takes whatever is
+/// queued (up to <see cref="MaxBatch"/>) and commits it in one transaction. A full queue pushes back for at most the
+/// enqueue timeout, then refuses: nothing is dropped silently.
+/// </summary>
+internal sealed class GroupCommitWriter : IAsyncDisposable
+{
+    public const int MaxBatch = 512;
+
+    private readonly Channel<PendingAppend> _queue;
+    private readonly IAuditBatchSink _sink;
+    private readonly TimeSpan _enqueueTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Histogram<double>? _commitDuration;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _writer;
+    private long _depth;
+    private volatile bool _available = true;
+
+    public GroupCommitWriter(IAuditBatchSink sink, int capacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter)
+    {
+        _sink = sink;
+        _enqueueTimeout = enqueueTimeout;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        if (meter is not null)
+        {
+            meter.CreateObservableGauge("mcpgw.audit.queue.depth", () => Volatile.Read(ref _depth), "{record}", "Audit records waiting for their commit");
+            _commitDuration = meter.CreateHistogram<double>("mcpgw.audit.commit.duration", "s", "Time to commit one batch of audit records");
+        }
+
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>False after a failed commit, until one succeeds again.</summary>
+    public bool IsAvailable => _available;
+
+    public long QueueDepth => Volatile.Read(ref _depth);
+
+    public void MarkAvailable()
+    {
+        if (!_available)
+        {
+            _available = true;
+            RecordingLog.Recovered(_logger, _sink.Description);
+        }
+    }
+
+    public async ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        var pending = new PendingAppend(record);
+        Interlocked.Increment(ref _depth);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_enqueueTimeout);
+            try
+            {
+                await _queue.Writer.WriteAsync(pending, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Decrement(ref _depth);
+                RecordingLog.QueueFull(_logger, _enqueueTimeout);
+                throw new AuditUnavailableException("the audit queue is full");
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+            {
+                Interlocked.Decrement(ref _depth);
+                throw new AuditUnavailableException("the audit store is closing", ex);
+            }
+        }
+
+        // Once queued, the record is committed or failed by the writer; the caller's cancellation only stops its wait.
+        await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingAppend>(MaxBatch);
+        var records = new List<AuditRecord>(MaxBatch);
+        try
+        {
+            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                    records.Add(pending.Record);
+                }
+
+                var started = _timeProvider.GetTimestamp();
+                try
+                {
+                    await _sink.CommitAsync(records, _stopping.Token).ConfigureAwait(false);
+                    MarkAvailable();
+                    foreach (var pending in batch)
+                    {
+                        pending.TrySetResult();
+                    }
+                }
+                catch (Exception ex)
+                {
+                    if (_available)
+                    {
+                        RecordingLog.CommitFailed(_logger, _sink.Description, batch.Count, ex);
+                    }
+
+                    _available = false;
+                    var failure = new AuditUnavailableException("the audit store could not commit", ex);
+                    foreach (var pending in batch)
+                    {
+                        pending.TrySetException(failure);
+                    }
+                }
+                finally
+                {
+                    _commitDuration?.Record(_timeProvider.GetElapsedTime(started).TotalSeconds);
+                    Interlocked.Add(ref _depth, -batch.Count);
+                    batch.Clear();
+                    records.Clear();
+                }
+            }
+        }
+        catch (ChannelClosedException)
+        {
+            // Completed by DisposeAsync.
+        }
+    }
+
+    /// <summary>Commits what is queued, then stops the writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using McpGateway.Core.Recording;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace McpGateway.Inspectors.Recording;
+
+/// <summary>
+/// The audit store for gateways that run as several instances: one shared table set in PostgreSQL. Each batch takes a
+/// transaction-scoped advisory lock, reads the chain head and appends after it, so instances interleave whole batches
+/// on one chain. Group commit as for SQLite; a batch that fails is rolled back and its frames refused.
+/// </summary>
+internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncDisposable
+{
+    /// <summary>The advisory lock every instance appends under ("mcpgw-au").</summary>
+    private const long ChainLock = 0x6d63_7067_772d_6175;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS audit_records (
+            seq BIGINT PRIMARY KEY, time_us BIGINT NOT NULL, kind TEXT NOT NULL, session_id TEXT NOT NULL,
+            subject TEXT, client_id TEXT, groups TEXT, token_hash TEXT, connection TEXT, remote_address TEXT, protocol_version TEXT,
+            direction TEXT, frame_seq BIGINT, message_kind TEXT, rpc_id TEXT, method TEXT, tool TEXT, verdict TEXT, inspector TEXT,
+            reason TEXT, error_code INTEGER, size BIGINT, payload_sha256 TEXT, payload BYTEA, prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL);
+        CREATE INDEX IF NOT EXISTS audit_records_session ON audit_records (session_id, seq);
+        CREATE TABLE IF NOT EXISTS audit_checkpoints (
+            id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, hash BYTEA NOT NULL, time_us BIGINT NOT NULL, signature BYTEA NOT NULL);
+        """;
+
+    private static readonly string Insert =
+        $"INSERT INTO audit_records ({AuditColumns.List}) VALUES ({string.Join(", ", AuditColumns.Names.Select((_, i) => "$" + (i + 1)))})";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitWriter _writer;
+    private bool _schemaReady;
+
+    public PostgresAuditStore(string connectionString, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5, CommandTimeout = 5 };
+        Description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _writer = new GroupCommitWriter(this, queueCapacity, enqueueTimeout, timeProvider, logger, meter);
+    }
+
+    public string Description { get; }
+
+    public bool IsAvailable => _writer.IsAvailable;
+
+    public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken) => _writer.AppendAsync(record, cancellationToken);
+
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (_writer.IsAvailable)
+        {
+            return true;
+        }
+
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var probe = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction) { Parameters = { new() { Value = ChainLock } } };
+            await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _writer.MarkAvailable();
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    async Task IAuditBatchSink.CommitAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var (sequence, hash) = await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await using var insert = new NpgsqlBatch(connection, transaction);
+        foreach (var record in batch)
+        {
+            sequence++;
+            var prev = hash;
+            hash = AuditHashChain.Compute(prev, sequence, record);
+            var command = new NpgsqlBatchCommand(Insert);
+            foreach (var value in AuditColumns.Values(new StoredAuditRecord(sequence, record, prev, hash)))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            insert.BatchCommands.Add(command);
+        }
+
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Serializes appenders across instances; creates the tables on first use (also under the lock).</summary>
+    private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction) { Parameters = { new() { Value = ChainLock } } })
+        {
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_schemaReady)
+        {
+            await using var schema = new NpgsqlCommand(Schema, connection, transaction);
+            await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _schemaReady = true;
+        }
+    }
+
+    private static async Task<(long Sequence, byte[] Hash)> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var head = new NpgsqlCommand("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1", connection, transaction);
+        await using var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), AuditColumns.Blob(reader, 1)) : (0, AuditHashChain.Genesis);
+    }
+
+    public async Task<(long Sequence, byte[] Hash)> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        return await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await using var insert = new NpgsqlCommand("INSERT INTO audit_checkpoints (seq, hash, time_us, signature) VALUES ($1, $2, $3, $4)", connection, transaction)
+        {
+            Parameters = { new() { Value = checkpoint.Sequence }, new() { Value = checkpoint.Hash }, new() { Value = checkpoint.TimeMicros }, new() { Value = checkpoint.Signature } },
+        };
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<StoredAuditRecord> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {AuditColumns.List} FROM audit_records WHERE seq >= $1 ORDER BY seq", connection) { Parameters = { new() { Value = fromSequence } } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuditColumns.Read(reader);
+        }
+    }
+
+    public async IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT seq, hash, time_us, signature FROM audit_checkpoints ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new AuditCheckpoint(reader.GetInt64(0), AuditColumns.Blob(reader, 1), reader.GetInt64(2), AuditColumns.Blob(reader, 3));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+}

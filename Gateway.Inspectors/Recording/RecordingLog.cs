@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Inspectors.Recording;
+
+/// <summary>Log messages of session recording, 7xxx. Payloads are never logged.</summary>
+internal static partial class RecordingLog
+{
+    [LoggerMessage(7000, LogLevel.Information, "Audit store {Store} open at sequence {Sequence}")]
+    public static partial void StoreOpened(ILogger logger, string store, long sequence);
+
+    [LoggerMessage(7001, LogLevel.Error, "Audit store {Store}: a commit of {Count} records failed; their frames are refused with -31006 until it recovers")]
+    public static partial void CommitFailed(ILogger logger, string store, int count, Exception exception);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Audit store {Store} recovered: records are committed again")]
+    public static partial void Recovered(ILogger logger, string store);
+
+    [LoggerMessage(7003, LogLevel.Warning, "Audit queue full for {Timeout}: the record is refused")]
+    public static partial void QueueFull(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(7004, LogLevel.Error, "Session {SessionId}: a {Verdict} frame could not be recorded")]
+    public static partial void NotRecorded(ILogger logger, string sessionId, string verdict, Exception exception);
+
+    [LoggerMessage(7005, LogLevel.Warning, "Session {SessionId}: start could not be recorded; the session is refused")]
+    public static partial void StartNotRecorded(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(7006, LogLevel.Debug, "Audit checkpoint signed at sequence {Sequence}")]
+    public static partial void Checkpointed(ILogger logger, long sequence);
+
+    [LoggerMessage(7007, LogLevel.Error, "Audit checkpoint could not be signed or stored; retrying at the next interval")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
+}

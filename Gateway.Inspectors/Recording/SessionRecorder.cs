@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using McpGateway.Core.Chain;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Masking;
+using McpGateway.Core.Recording;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Inspectors.Recording;
+
+/// <summary>
+/// Turns what happens in a session into audit records and appends them. Forwarded frames come from the recording
+/// inspector (with their masked payload); everything else from the session itself, with only size and hash.
+/// </summary>
+internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvider, ILogger<SessionRecorder> logger, IRecordMasker? masker = null) : ISessionRecorder
+{
+    public IAuditStore Store => store;
+
+    public async ValueTask<bool> SessionStartedAsync(IGatewaySession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.AppendAsync(SessionRecord(session, AuditEventKind.SessionStart, null), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AuditUnavailableException ex)
+        {
+            RecordingLog.StartNotRecorded(logger, session.Id, ex);
+            return false;
+        }
+    }
+
+    public async ValueTask SessionEndedAsync(IGatewaySession session, string reason)
+    {
+        try
+        {
+            await store.AppendAsync(SessionRecord(session, AuditEventKind.SessionEnd, reason), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            RecordingLog.NotRecorded(logger, session.Id, "session_end", ex);
+        }
+    }
+
+    public ValueTask NotForwardedAsync(IGatewaySession session, FrameDirection direction, in FrameEnvelope envelope, string? requestMethod, string? requestTool, in ReadOnlySequence<byte> payload, long sequence, string verdict, string inspector, GatewayError? error)
+    {
+        var record = FrameRecord(session, AuditEventKind.Frame, direction, sequence) with
+        {
+            MessageKind = KindText(envelope.Kind),
+            RpcId = envelope.Id.IsValue ? envelope.Id.ToString() : null,
+            Method = envelope.Method ?? requestMethod,
+            Tool = envelope.ToolName ?? requestTool,
+            Verdict = verdict,
+            Inspector = error?.Rule is { } rule ? $"{inspector}:{rule}" : inspector,
+            Reason = error?.Reason,
+            ErrorCode = error is null ? null : (int)error.Code,
+            Size = payload.Length,
+            PayloadSha256 = Sha256(payload),
+        };
+        return AppendLoggedAsync(session, record);
+    }
+
+    public ValueTask InvalidAsync(IGatewaySession session, FrameDirection direction, in ReadOnlySequence<byte> payload, long size, long sequence, GatewayError error)
+    {
+        var record = FrameRecord(session, AuditEventKind.InvalidFrame, direction, sequence) with
+        {
+            Verdict = "invalid",
+            Inspector = "gateway",
+            Reason = error.Reason,
+            ErrorCode = (int)error.Code,
+            Size = size,
+            PayloadSha256 = payload.IsEmpty ? null : Sha256(payload),
+        };
+        return AppendLoggedAsync(session, record);
+    }
+
+    /// <summary>The record of a frame the chain forwarded (or replaced) so far: requests masked for the record, responses as masked in flight.</summary>
+    public AuditRecord Forwarded(McpFrame frame)
+    {
+        // The hash is of what is stored: a hash of the unmasked request would let anyone holding the store test guesses of a masked secret.
+        var payload = (frame.Direction == FrameDirection.ClientToUpstream ? masker?.MaskForRecord(frame) : null) ?? frame.Payload.ToArray();
+        return FrameRecord(frame.Session, AuditEventKind.Frame, frame.Direction, frame.Sequence) with
+        {
+            MessageKind = KindText(frame.Kind),
+            RpcId = frame.Id.IsValue ? frame.Id.ToString() : null,
+            Method = frame.Method,
+            Tool = frame.ToolName,
+            Verdict = frame.IsReplaced ? "replaced" : "forwarded",
+            Size = frame.Payload.Length,
+            PayloadSha256 = Sha256(new ReadOnlySequence<byte>(payload)),
+            Payload = payload,
+        };
+    }
+
+    private async ValueTask AppendLoggedAsync(IGatewaySession session, AuditRecord record)
+    {
+        try
+        {
+            await store.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            // The frame is not forwarded anyway; the failure is logged and /readyz reports the store.
+            RecordingLog.NotRecorded(logger, session.Id, record.Verdict ?? "frame", ex);
+        }
+    }
+
+    private AuditRecord SessionRecord(IGatewaySession session, AuditEventKind kind, string? reason)
+    {
+        var identity = session.Identity;
+        return new AuditRecord
+        {
+            TimeMicros = Now(),
+            Kind = kind,
+            SessionId = session.Id,
+            Subject = identity?.Subject,
+            ClientId = identity?.ClientId,
+            Groups = identity is null ? null : string.Join('\n', identity.Groups),
+            TokenHash = identity?.TokenHash,
+            Connection = session.ConnectionName,
+            RemoteAddress = session.RemoteAddress,
+            ProtocolVersion = session.ProtocolVersion,
+            Reason = reason,
+        };
+    }
+
+    private AuditRecord FrameRecord(IGatewaySession session, AuditEventKind kind, FrameDirection direction, long sequence) => new()
+    {
+        TimeMicros = Now(),
+        Kind = kind,
+        SessionId = session.Id,
+        Subject = session.Identity?.Subject,
+        Connection = session.ConnectionName,
+        Direction = direction == FrameDirection.ClientToUpstream ? "client_to_upstream" : "upstream_to_client",
+        FrameSequence = sequence,
+    };
+
+    private long Now() => (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+
+    private static string KindText(MessageKind kind) => kind switch
+    {
+        MessageKind.Request => "request",
+        MessageKind.Notification => "notification",
+        MessageKind.Response => "response",
+        _ => "error",
+    };
+
+    private static string Sha256(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(payload.FirstSpan));
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var segment in payload)
+        {
+            hash.AppendData(segment.Span);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,277 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using McpGateway.Core.Recording;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Inspectors.Recording;
+
+/// <summary>
+/// The embedded audit store: one SQLite file in WAL mode, synchronous FULL, written by the group-commit writer alone.
+/// The connection is opened on first use and reopened after a failure, so the store recovers by itself when the file
+/// becomes writable again (a full disk, a read-only directory, a lock held by another process).
+/// </summary>
+internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDisposable
+{
+    /// <summary>How long a commit waits for a lock held elsewhere before it fails.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly string _path;
+    private readonly ILogger _logger;
+    private readonly GroupCommitWriter _writer;
+    private SqliteConnection? _connection;
+    private SqliteCommand? _insert;
+    private long _headSequence;
+    private byte[] _headHash = AuditHashChain.Genesis;
+
+    public SqliteAuditStore(string path, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null)
+    {
+        _path = path;
+        _logger = logger;
+        _writer = new GroupCommitWriter(this, queueCapacity, enqueueTimeout, timeProvider, logger, meter);
+    }
+
+    public string Description => $"sqlite:{_path}";
+
+    public bool IsAvailable => _writer.IsAvailable;
+
+    public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken) => _writer.AppendAsync(record, cancellationToken);
+
+    public static string ConnectionString(string path, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = mode,
+        Pooling = false,
+        DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+    }.ToString();
+
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (_writer.IsAvailable)
+        {
+            return true;
+        }
+
+        try
+        {
+            await using var probe = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWrite));
+            await probe.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (var transaction = (SqliteTransaction)await probe.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // A write that changes nothing still needs the write lock and a writable journal.
+                await using var touch = probe.CreateCommand();
+                touch.Transaction = transaction;
+                touch.CommandText = "UPDATE audit_records SET seq = seq WHERE seq = 0";
+                await touch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _writer.MarkAvailable();
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    async Task IAuditBatchSink.CommitAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = _connection ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var insert = _insert!;
+            var sequence = _headSequence;
+            var hash = _headHash;
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            insert.Transaction = transaction;
+            foreach (var record in batch)
+            {
+                sequence++;
+                var prev = hash;
+                hash = AuditHashChain.Compute(prev, sequence, record);
+                Bind(insert, new StoredAuditRecord(sequence, record, prev, hash));
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _headSequence = sequence;
+            _headHash = hash;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // Reopened (and the head reread) on the next batch.
+            await CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWriteCreate));
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
+            await using (var head = connection.CreateCommand())
+            {
+                head.CommandText = "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1";
+                await using var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    _headSequence = reader.GetInt64(0);
+                    _headHash = (byte[])reader.GetValue(1);
+                }
+                else
+                {
+                    _headSequence = 0;
+                    _headHash = AuditHashChain.Genesis;
+                }
+            }
+
+            var insert = connection.CreateCommand();
+            insert.CommandText = $"INSERT INTO audit_records ({AuditColumns.List}) VALUES ({string.Join(", ", AuditColumns.Names.Select(c => "$" + c))})";
+            foreach (var column in AuditColumns.Names)
+            {
+                insert.Parameters.Add(new SqliteParameter("$" + column, DBNull.Value));
+            }
+
+            _connection = connection;
+            _insert = insert;
+            RecordingLog.StoreOpened(_logger, Description, _headSequence);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        if (_insert is not null)
+        {
+            await _insert.DisposeAsync().ConfigureAwait(false);
+            _insert = null;
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+            _connection = null;
+        }
+    }
+
+    private static void Bind(SqliteCommand insert, StoredAuditRecord stored)
+    {
+        var values = AuditColumns.Values(stored);
+        for (var i = 0; i < values.Length; i++)
+        {
+            insert.Parameters[i].Value = values[i];
+        }
+    }
+
+    public async IAsyncEnumerable<StoredAuditRecord> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadOnly));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var record in ReadAllAsync(connection, fromSequence, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>Reads the records of an open connection in <c>seq</c> order, as stored (verification recomputes the hashes).</summary>
+    public static async IAsyncEnumerable<StoredAuditRecord> ReadAllAsync(SqliteConnection connection, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AuditColumns.List} FROM audit_records WHERE seq >= $from ORDER BY seq";
+        command.Parameters.AddWithValue("$from", fromSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuditColumns.Read(reader);
+        }
+    }
+
+    public async Task<(long Sequence, byte[] Hash)> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(_path))
+        {
+            return (0, AuditHashChain.Genesis);
+        }
+
+        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadOnly));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var head = connection.CreateCommand();
+        head.CommandText = "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1";
+        await using var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), Blob(reader, 1)) : (0, AuditHashChain.Genesis);
+    }
+
+    public async Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWriteCreate));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO audit_checkpoints (seq, hash, time_us, signature) VALUES ($seq, $hash, $time, $signature)";
+        insert.Parameters.AddWithValue("$seq", checkpoint.Sequence);
+        insert.Parameters.AddWithValue("$hash", checkpoint.Hash);
+        insert.Parameters.AddWithValue("$time", checkpoint.TimeMicros);
+        insert.Parameters.AddWithValue("$signature", checkpoint.Signature);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadOnly));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var checkpoint in await ReadCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            yield return checkpoint;
+        }
+    }
+
+    /// <summary>Every checkpoint of an open connection, oldest first; none when the table does not exist yet.</summary>
+    public static async Task<List<AuditCheckpoint>> ReadCheckpointsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var checkpoints = new List<AuditCheckpoint>();
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_checkpoints'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return checkpoints;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, hash, time_us, signature FROM audit_checkpoints ORDER BY id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            checkpoints.Add(new AuditCheckpoint(reader.GetInt64(0), Blob(reader, 1), reader.GetInt64(2), Blob(reader, 3)));
+        }
+
+        return checkpoints;
+    }
+
+    private static byte[] Blob(SqliteDataReader reader, int ordinal) => AuditColumns.Blob(reader, ordinal);
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await CloseAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Text;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Masking;
+
+namespace McpGateway.Tests.Masking;
+
+[TestFixture]
+internal sealed class RecordMaskerTests
+{
+    private const string Request = """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"deploy","arguments":{"apiKey":"opaque-key-7781","note":"use AKIAIOSFODNN7EXAMPLE"}}}""";
+
+    [Test]
+    public void MaskForRecord_RequestArguments_MaskedForTheRecordOnly()
+    {
+        var rig = new MaskingRig(MaskingRig.CorpusOptions());
+        var frame = rig.Frame(Request, FrameDirection.ClientToUpstream);
+
+        var record = Encoding.UTF8.GetString(rig.RecordMasker.MaskForRecord(frame)!);
+
+        Assert.That(record, Is.EqualTo("""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"deploy","arguments":{"apiKey":"[MASKED:api_key:1]","note":"use [MASKED:aws_access_key:1]"}}}"""));
+        Assert.That(Encoding.UTF8.GetString(frame.Payload.ToArray()), Is.EqualTo(Request), "the frame itself is untouched");
+    }
+
+    [Test]
+    public void MaskForRecord_NothingToMask_Null()
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+
+        Assert.That(rig.RecordMasker.MaskForRecord(rig.Frame("""{"jsonrpc":"2.0","id":4,"method":"tools/list"}""", FrameDirection.ClientToUpstream)), Is.Null);
+    }
+
+    [Test]
+    public void MaskForRecord_SameSecretInRequestAndResponse_SameLabel()
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+        var record = Encoding.UTF8.GetString(rig.RecordMasker.MaskForRecord(rig.Frame(Request, FrameDirection.ClientToUpstream))!);
+
+        var (_, response) = rig.Run(rig.Frame("""{"jsonrpc":"2.0","id":4,"result":{"content":[{"type":"text","text":"echo: use AKIAIOSFODNN7EXAMPLE"}]}}"""));
+
+        Assert.That(record, Does.Contain("[MASKED:aws_access_key:1]"));
+        Assert.That(response, Does.Contain("[MASKED:aws_access_key:1]"));
+    }
+
+    [Test]
+    public void EnvelopeOnly_KeepsEnvelope_ReplacesPayloadMembers()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Request);
+
+        var record = Encoding.UTF8.GetString(Inspectors.Masking.RecordMasker.EnvelopeOnly(new System.Buffers.ReadOnlySequence<byte>(bytes)));
+
+        Assert.That(record, Is.EqualTo("""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":"[MASKED:masking_failed]"}"""));
+    }
+}

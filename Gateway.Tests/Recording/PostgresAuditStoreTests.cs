@@ -1,0 +1,67 @@
+using McpGateway.Core.Recording;
+using McpGateway.Inspectors.Recording;
+using McpGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace McpGateway.Tests.Recording;
+
+/// <summary>The store contract on a real throwaway PostgreSQL cluster, plus two instances appending to one chain.</summary>
+[TestFixture]
+[NonParallelizable]
+internal sealed class PostgresAuditStoreTests : AuditStoreContractTests
+{
+    private ThrowawayPostgres? _postgres;
+
+    private string ConnectionString => $"Host=127.0.0.1;Port={_postgres!.Port};Username=postgres;Database=mcptest";
+
+    [OneTimeSetUp]
+    public async Task StartPostgres()
+    {
+        if (!ThrowawayPostgres.IsAvailable)
+        {
+            Assert.Ignore("PostgreSQL server binaries are not installed; the PostgreSQL audit store is not tested here");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        _postgres = await ThrowawayPostgres.StartAsync(timeout.Token);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopPostgres()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
+    [SetUp]
+    public async Task EmptyTables()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS audit_checkpoints;", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    protected override IAuditStore OpenStore() =>
+        new PostgresAuditStore(ConnectionString, 64, TimeSpan.FromSeconds(2), TimeProvider.System, NullLogger.Instance);
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task AppendAsync_TwoInstancesAtOnce_OneIntactChain(CancellationToken cancellationToken)
+    {
+        await using var first = (PostgresAuditStore)OpenStore();
+        await using var second = (PostgresAuditStore)OpenStore();
+
+        await Task.WhenAll(Enumerable.Range(1, 200).Select(n => (n % 2 == 0 ? first : second).AppendAsync(Record("s", n), cancellationToken).AsTask()));
+
+        var verification = await AuditChainVerifier.VerifyAsync(first.ReadAsync(1, cancellationToken), cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(verification.Records, Is.EqualTo(200));
+            Assert.That(verification.IsIntact, Is.True, string.Join("; ", verification.Findings));
+        });
+    }
+}
