@@ -49,24 +49,12 @@ internal static class AuditCommand
             return Usage.BadUsage;
         }
 
-        GatewaySettings settings;
-        try
+        var store = await ConfiguredAuditStore.OpenAsync(config, "query", error).ConfigureAwait(false);
+        if (store is null)
         {
-            settings = GatewaySettingsLoader.LoadFile(config);
-        }
-        catch (InvalidConfigurationException ex)
-        {
-            await error.WriteLineAsync($"mcpgw: {config} is invalid: {string.Join("; ", ex.Errors)}").ConfigureAwait(false);
             return 1;
         }
 
-        if (settings.Audit is null || (settings.Audit.PostgresConnectionString is null && !File.Exists(settings.Audit.StorePath)))
-        {
-            await error.WriteLineAsync($"mcpgw: {config} has no audit store to query").ConfigureAwait(false);
-            return 1;
-        }
-
-        var store = AuditStores.Create(settings.Audit, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         await using (store as IAsyncDisposable)
         {
             await query.WriteAsync(store.ReadAsync(1, cancellationToken), json, output, cancellationToken).ConfigureAwait(false);

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
-using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
-using McpGateway.Inspectors.Recording;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGateway.Host.Commands;
 
@@ -22,24 +19,12 @@ internal static class ReplayCommand
             return Usage.BadUsage;
         }
 
-        GatewaySettings settings;
-        try
+        var store = await ConfiguredAuditStore.OpenAsync(config, "replay from", error).ConfigureAwait(false);
+        if (store is null)
         {
-            settings = GatewaySettingsLoader.LoadFile(config);
-        }
-        catch (InvalidConfigurationException ex)
-        {
-            await error.WriteLineAsync($"mcpgw: {config} is invalid: {string.Join("; ", ex.Errors)}").ConfigureAwait(false);
             return 1;
         }
 
-        if (settings.Audit is null || (settings.Audit.PostgresConnectionString is null && !File.Exists(settings.Audit.StorePath)))
-        {
-            await error.WriteLineAsync($"mcpgw: {config} has no audit store to replay from").ConfigureAwait(false);
-            return 1;
-        }
-
-        var store = AuditStores.Create(settings.Audit, TimeProvider.System, NullLogger.Instance);
         var steps = 0;
         await using (store as IAsyncDisposable)
         {
