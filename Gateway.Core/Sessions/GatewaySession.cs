@@ -475,27 +475,23 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             case MessageKind.Request:
                 if (state.Direction == FrameDirection.ClientToUpstream && _runtime.Drain.IsDraining)
                 {
-                    Reply(state, envelope.Id, GatewayDrain.ShuttingDown, sequence);
-                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayDrain.ShuttingDown).ConfigureAwait(false);
+                    await RefuseRequestAsync(state, envelope, payload, sequence, GatewayDrain.ShuttingDown).ConfigureAwait(false);
                     return;
                 }
 
                 if (!IsRelayable(state, envelope))
                 {
-                    Reply(state, envelope.Id, GatewayErrors.MethodNotFound, sequence);
-                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.MethodNotFound).ConfigureAwait(false);
+                    await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.MethodNotFound).ConfigureAwait(false);
                     return;
                 }
 
                 switch (state.OwnPending.TryAdd(envelope.Id, envelope.Method, envelope.ToolName, Settings.MaxPendingRequests))
                 {
                     case PendingAddResult.IdInUse:
-                        Reply(state, envelope.Id, GatewayErrors.IdInUse, sequence);
-                        await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.IdInUse).ConfigureAwait(false);
+                        await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.IdInUse).ConfigureAwait(false);
                         return;
                     case PendingAddResult.Full:
-                        Reply(state, envelope.Id, GatewayErrors.Overloaded, sequence);
-                        await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.Overloaded).ConfigureAwait(false);
+                        await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.Overloaded).ConfigureAwait(false);
                         return;
                 }
 
@@ -555,10 +551,18 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         {
             outcome = await _runtime.Chain.RunAsync(frame, 0, _end.Token).ConfigureAwait(false);
         }
+
         await ApplyAsync(state, frame, outcome, inBatch: true).ConfigureAwait(false);
     }
 
     /// <summary>Records a frame the gateway itself did not forward (size and hash only); nothing to do when recording is off.</summary>
+    /// <summary>The gateway answers a request itself with an error; the request is recorded as rejected and goes no further.</summary>
+    private ValueTask RefuseRequestAsync(PumpState state, in FrameEnvelope envelope, in ReadOnlySequence<byte> payload, long sequence, GatewayError error)
+    {
+        Reply(state, envelope.Id, error, sequence);
+        return RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", error);
+    }
+
     private ValueTask RecordNotForwardedAsync(PumpState state, in FrameEnvelope envelope, in ReadOnlySequence<byte> payload, long sequence, string verdict, GatewayError? error) =>
         _runtime.Recorder is { } recorder
             ? recorder.NotForwardedAsync(this, state.Direction, envelope, null, null, payload, sequence, verdict, "gateway", error)
