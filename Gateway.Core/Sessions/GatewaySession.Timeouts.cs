@@ -1,0 +1,91 @@
+using McpGateway.Core.Diagnostics;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+
+namespace McpGateway.Core.Sessions;
+
+/// <summary>Upstream timeouts, idle sessions, the drain, and failing pending calls exactly once.</summary>
+internal sealed partial class GatewaySession
+{
+    private void SweepTimeouts()
+    {
+        if (_end.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (_runtime.Drain.IsDraining && SweepDrain())
+        {
+            return;
+        }
+
+        if (_runtime.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= Settings.ConnectionLimits.IdleTimeout)
+        {
+            GatewayLog.SessionIdle(_logger, Id, Settings.ConnectionLimits.IdleTimeout);
+            Abort("idle timeout");
+            return;
+        }
+
+        var expired = _clientPending.RemoveExpired(_runtime.TimeProvider.GetTimestamp());
+        if (expired is null)
+        {
+            return;
+        }
+
+        GatewayLog.UpstreamRequestTimedOut(_logger, Id, ConnectionName!, _connection!.RequestTimeout);
+        _ = FailAsync(expired, GatewayErrors.UpstreamTimedOut);
+    }
+
+    /// <summary>
+    /// While the gateway drains: the session closes once no call of its client is pending (seen on two sweeps in a row,
+    /// so that the last response is flushed first), or at the deadline with its pending calls failed. True when closing.
+    /// </summary>
+    private bool SweepDrain()
+    {
+        if (_runtime.Drain.IsForced)
+        {
+            _ = FailAsync(_clientPending.Drain(), GatewayDrain.ShuttingDown).ContinueWith(
+                static (_, s) => ((GatewaySession)s!).Abort("gateway shutting down"), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return true;
+        }
+
+        _drainedSweeps = _clientPending.Count == 0 ? _drainedSweeps + 1 : 0;
+        if (_drainedSweeps >= 2)
+        {
+            Abort("gateway shutting down");
+            return true;
+        }
+
+        return false;
+    }
+
+    private Task<int> FailAllPendingAsync(GatewayError error) => FailAsync(_clientPending.Drain(), error);
+
+    /// <summary>Answers each request in <paramref name="ids"/> with <paramref name="error"/>, exactly once: the ids were already removed from the pending table.</summary>
+    private async Task<int> FailAsync(List<JsonRpcId> ids, GatewayError error)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        _runtime.Metrics.UpstreamError(error, ids.Count);
+        var sequence = NextSequence();
+        try
+        {
+            await _clientWriter.WriteAloneAsync((this, ids, error, sequence), static (w, s) =>
+            {
+                foreach (var id in s.ids)
+                {
+                    w.WriteError(id, s.error, s.Item1.CorrelationId(s.sequence));
+                }
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended meanwhile; the client is gone.
+        }
+
+        return ids.Count;
+    }
+}

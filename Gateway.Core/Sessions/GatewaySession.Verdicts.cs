@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using McpGateway.Core.Chain;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Diagnostics;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Recording;
+
+namespace McpGateway.Core.Sessions;
+
+/// <summary>Carrying out the chain's verdict: forward, reject, respond or hold.</summary>
+internal sealed partial class GatewaySession
+{
+    private async ValueTask ApplyAsync(PumpState state, McpFrame frame, ChainOutcome outcome, bool inBatch)
+    {
+        var verdict = outcome.Verdict;
+        if (verdict.Kind == VerdictKind.Forward && frame.IsReplaced && !EnvelopeUnchanged(frame, state.Limits))
+        {
+            verdict = Verdict.Reject(GatewayErrors.InspectorFailed.WithRule(outcome.InspectorName ?? "replace"));
+        }
+
+        if (verdict.Kind is not (VerdictKind.Forward or VerdictKind.Replace))
+        {
+            _runtime.Metrics.Verdict(outcome.InspectorName ?? "gateway", verdict.Kind, verdict.Error);
+            if (_runtime.Recorder is { } recorder && verdict.Kind != VerdictKind.Hold && outcome.InspectorName != ISessionRecorder.InspectorName)
+            {
+                // Forwarded frames were recorded by the recording inspector; the final outcome of a held frame is recorded when it comes.
+                await recorder.NotForwardedAsync(this, state.Direction, frame.Envelope, frame.Method, frame.ToolName, frame.Payload, frame.Sequence, verdict.Kind == VerdictKind.Respond ? "responded" : "rejected", outcome.InspectorName ?? "gateway", verdict.Error).ConfigureAwait(false);
+            }
+        }
+
+        switch (verdict.Kind)
+        {
+            case VerdictKind.Forward:
+                await ForwardAsync(state, frame, inBatch).ConfigureAwait(false);
+                break;
+            case VerdictKind.Reject:
+                await RejectAsync(state, frame, verdict.Error!, inBatch).ConfigureAwait(false);
+                break;
+            case VerdictKind.Respond when frame.Kind == MessageKind.Request:
+                state.OwnPending.TryRemove(frame.Id, out _);
+                await ReplyAsync(state, new SenderReply(frame.Id, null, verdict.Payload, frame.Sequence), inBatch).ConfigureAwait(false);
+                break;
+            case VerdictKind.Hold when verdict.Decision is not null:
+                var held = frame.IsDetached ? frame : frame.Detach();
+                var task = ContinueHeldAsync(state, held, verdict.Decision, outcome.InspectorIndex);
+                if (!task.IsCompleted)
+                {
+                    _held.TryAdd(task, true);
+                    _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, bool>)s!).TryRemove(t, out _), _held, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+
+                break;
+            default:
+                // Respond to a non-request, or a hold without a decision: an inspector broke the contract.
+                await RejectAsync(state, frame, GatewayErrors.InspectorFailed.WithRule(outcome.InspectorName ?? "chain"), inBatch).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task ContinueHeldAsync(PumpState state, McpFrame frame, Task<Verdict> decision, int inspectorIndex)
+    {
+        try
+        {
+            var verdict = await decision.WaitAsync(_end.Token).ConfigureAwait(false);
+            ChainOutcome outcome;
+            if (verdict.Kind is VerdictKind.Forward or VerdictKind.Replace)
+            {
+                if (verdict.Kind == VerdictKind.Replace)
+                {
+                    frame.ReplacePayload(verdict.Payload);
+                }
+
+                outcome = await _runtime.Chain.RunAsync(frame, inspectorIndex + 1, _end.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                outcome = new ChainOutcome(verdict.Kind == VerdictKind.Hold ? Verdict.Reject(GatewayErrors.InspectorFailed) : verdict, inspectorIndex, null);
+            }
+
+            await ApplyAsync(state, frame, outcome, inBatch: false).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_end.IsCancellationRequested)
+        {
+            // The session ended while the frame was held; it is withdrawn.
+            if (_runtime.Recorder is { } recorder)
+            {
+                await recorder.NotForwardedAsync(this, state.Direction, frame.Envelope, frame.Method, frame.ToolName, frame.Payload, frame.Sequence, "withdrawn", "gateway", null).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.InspectorFailed(_logger, "hold", ex);
+            await RejectAsync(state, frame, GatewayErrors.InspectorFailed, inBatch: false).ConfigureAwait(false);
+        }
+    }
+
+    private static bool EnvelopeUnchanged(McpFrame frame, FrameLimits limits)
+    {
+        var error = new EnvelopeScanner(limits).Scan(frame.Payload, out var rescanned);
+        var original = frame.Envelope;
+        return error is null && rescanned.Kind == original.Kind && rescanned.Id == original.Id
+            && string.Equals(rescanned.Method, original.Method, StringComparison.Ordinal)
+            && string.Equals(rescanned.ToolName, original.ToolName, StringComparison.Ordinal);
+    }
+
+    private async ValueTask ForwardAsync(PumpState state, McpFrame frame, bool inBatch)
+    {
+        if (state.Peer.IsClosed)
+        {
+            await RejectAsync(state, frame, state.Direction == FrameDirection.ClientToUpstream ? GatewayErrors.UpstreamExited : GatewayErrors.UpstreamUnavailable, inBatch).ConfigureAwait(false);
+            return;
+        }
+
+        if (frame.Kind == MessageKind.Request && state.Direction == FrameDirection.ClientToUpstream)
+        {
+            var deadline = _runtime.TimeProvider.GetTimestamp() + (long)(_connection!.RequestTimeout.TotalSeconds * _runtime.TimeProvider.TimestampFrequency);
+            state.OwnPending.SetDeadline(frame.Id, deadline);
+        }
+
+        if (inBatch)
+        {
+            if (!state.PeerEntered)
+            {
+                await state.Peer.EnterAsync(CancellationToken.None).ConfigureAwait(false);
+                state.PeerEntered = true;
+            }
+
+            state.Peer.WriteFrame(frame.Payload);
+            state.PeerDirty = true;
+        }
+        else
+        {
+            await state.Peer.WriteAloneAsync(frame, static (w, f) => w.WriteFrame(f.Payload), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private ValueTask RejectAsync(PumpState state, McpFrame frame, GatewayError error, bool inBatch)
+    {
+        GatewayLog.FrameRejected(_logger, Id, state.Name, error.Reason, frame.Payload.Length);
+        switch (frame.Kind)
+        {
+            case MessageKind.Request:
+                state.OwnPending.TryRemove(frame.Id, out _);
+                return ReplyAsync(state, new SenderReply(frame.Id, error, default, frame.Sequence), inBatch);
+            case MessageKind.Notification:
+                return ValueTask.CompletedTask;
+            default:
+                // The peer waits for this response: it gets the error in its place, with the same id.
+                return WritePeerErrorAsync(state, frame.Id, error, frame.Sequence, inBatch);
+        }
+    }
+
+    private async ValueTask WritePeerErrorAsync(PumpState state, JsonRpcId id, GatewayError error, long sequence, bool inBatch)
+    {
+        var correlation = CorrelationId(sequence);
+        if (inBatch)
+        {
+            if (!state.PeerEntered)
+            {
+                await state.Peer.EnterAsync(CancellationToken.None).ConfigureAwait(false);
+                state.PeerEntered = true;
+            }
+
+            state.Peer.WriteError(id, error, correlation);
+            state.PeerDirty = true;
+        }
+        else
+        {
+            await state.Peer.WriteAloneAsync((id, error, correlation), static (w, s) => w.WriteError(s.id, s.error, s.correlation), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void Reply(PumpState state, JsonRpcId id, GatewayError error, long sequence)
+    {
+        GatewayLog.FrameRejected(_logger, Id, state.Name, error.Reason, 0);
+        _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, error);
+        state.Replies.Add(new SenderReply(id, error, default, sequence));
+    }
+
+    private async ValueTask ReplyAsync(PumpState state, SenderReply reply, bool inBatch)
+    {
+        if (inBatch)
+        {
+            state.Replies.Add(reply);
+            return;
+        }
+
+        await state.Sender.WriteAloneAsync((this, reply), static (w, s) => s.Item1.WriteReply(w, s.reply), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void WriteReply(FrameWriter writer, in SenderReply reply)
+    {
+        if (reply.Error is not null)
+        {
+            writer.WriteError(reply.Id, reply.Error, CorrelationId(reply.Sequence));
+        }
+        else
+        {
+            writer.WriteResult(reply.Id, reply.Result.Span);
+        }
+    }
+}
