@@ -11,7 +11,7 @@ namespace McpGateway.Core.Admin;
 /// <summary>
 /// The admin HTTP listener's routes: <c>/healthz</c> (200 while the process runs), <c>/readyz</c> (200 when
 /// <see cref="ReadinessProbe"/> finds everything ready, else 503 naming what is not) and <c>/metrics</c> (Prometheus
-/// text format). They are served only on the admin endpoint; the MCP listener speaks no HTTP.
+/// text format), plus the route groups features register as <see cref="IAdminRoutes"/>. They are served only on the admin endpoint; the MCP listener speaks no HTTP.
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -55,5 +55,9 @@ internal static class AdminEndpoints
             context.Response.ContentType = PrometheusExporter.ContentType;
             return context.Response.WriteAsync(exporter.Write(), context.RequestAborted);
         });
+        foreach (var group in routes.ServiceProvider.GetServices<IAdminRoutes>())
+        {
+            group.Map(routes);
+        }
     }
 }
