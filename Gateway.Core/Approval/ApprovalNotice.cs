@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approvals;
+namespace McpGateway.Core.Approval;
 
 /// <summary>
 /// What approvers are told about a held call. <see cref="MaskedArguments"/> is the request's <c>params.arguments</c>
