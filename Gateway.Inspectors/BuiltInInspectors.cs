@@ -6,6 +6,8 @@ using McpGateway.Core.Identity;
 using McpGateway.Core.Masking;
 using McpGateway.Core.Policy;
 using McpGateway.Core.Recording;
+using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Authentication;
 using McpGateway.Inspectors.Blocking;
 using McpGateway.Inspectors.Masking;
@@ -72,6 +74,23 @@ public static class BuiltInInspectors
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
             }
+        }
+
+        if (settings.Approvals is { } approvals)
+        {
+            // Held calls, votes and grants; the policy inspector hands approve decisions to the gate, approvers use the desk.
+            services.AddSingleton(sp => ApprovalStores.Create(approvals, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Approval")));
+            services.AddSingleton(sp => new ApprovalAudit(sp.GetService<IAuditStore>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new ApprovalGate(
+                sp.GetRequiredService<IApprovalStore>(),
+                sp.GetRequiredService<ApprovalAudit>(),
+                settings,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ApprovalGate>>(),
+                sp.GetServices<IApprovalNotifier>(),
+                sp.GetService<IRecordMasker>(),
+                sp.GetService<GatewayMetrics>()));
+            services.AddSingleton<IApprovalDesk, ApprovalDesk>();
         }
 
         if (settings.Masking is { } masking)

@@ -23,4 +23,10 @@ public interface IGatewaySession
 
     /// <summary>Per-session state for inspectors, keyed by a type or object of their own; both directions use it concurrently.</summary>
     ConcurrentDictionary<object, object?> Items { get; }
+
+    /// <summary>
+    /// Sends the client a frame the gateway made itself (one JSON-RPC notification, no newline), e.g. progress on a held
+    /// call. It passes no inspector and is not recorded. False when the client is gone or the session cannot send.
+    /// </summary>
+    ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 }

@@ -50,6 +50,9 @@ public sealed class GatewayOptions
 
     /// <summary>On SIGTERM, how long in-flight calls may take to finish before their sessions are closed (default 30 s).</summary>
     public TimeSpan? ShutdownTimeout { get; set; }
+
+    /// <summary>Where calls held for approval and their votes are kept; with a policy, an embedded SQLite file by default.</summary>
+    public ApprovalOptions? Approvals { get; set; }
 }
 
 public sealed class AuthOptions

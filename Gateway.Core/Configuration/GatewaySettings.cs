@@ -72,6 +72,9 @@ public sealed record GatewaySettings
 
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>The approval store; null without a policy (approve rules then refuse with <c>approval_required</c>).</summary>
+    public ApprovalSettings? Approvals { get; init; }
+
     /// <summary>The only connection, when there is exactly one; then <c>connection</c> may be left out of authenticate.</summary>
     public ConnectionSettings? SoleConnection => Connections.Count == 1 ? Connections.Values[0] : null;
 

@@ -141,6 +141,7 @@ public static class GatewaySettingsLoader
         var audit = AuditSettings.Parse(options.Audit, baseDirectory, errors);
 
         var policy = options.Policy is null ? null : Policy.PolicyCompiler.Compile(options.Policy, [.. options.Connections.Keys], errors, baseDirectory: baseDirectory);
+        var approvals = ApprovalSettings.Parse(options.Approvals, options.Policy is not null, baseDirectory, errors);
         var masking = options.Masking is null ? null : Masking.MaskingCompiler.Compile(options.Masking, errors);
         Masking.MaskingCompiler.CheckProfileReferences(options, masking, errors);
 
@@ -173,6 +174,7 @@ public static class GatewaySettingsLoader
             ShutdownTimeout = shutdownTimeout,
             Telemetry = telemetry,
             Audit = audit,
+            Approvals = approvals,
         };
     }
 

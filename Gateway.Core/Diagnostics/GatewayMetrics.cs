@@ -36,6 +36,7 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _upstreamErrors;
     private readonly Histogram<double> _chainDuration;
     private Func<long> _pendingRequests = static () => 0;
+    private Func<long> _approvalsPending = static () => 0;
 
     public GatewayMetrics()
     {
@@ -49,6 +50,7 @@ internal sealed class GatewayMetrics : IDisposable
         _verdicts = Meter.CreateCounter<long>("mcpgw.verdicts", "{frame}", "Frames the gateway did not forward as sent, by inspector, verdict and reason");
         _upstreamErrors = Meter.CreateCounter<long>("mcpgw.upstream.errors", "{error}", "Calls failed because of the upstream, by reason");
         Meter.CreateObservableGauge("mcpgw.requests.pending", () => _pendingRequests(), "{request}", "Client requests forwarded and not answered yet, over all sessions");
+        Meter.CreateObservableGauge("mcpgw.approvals.pending", () => _approvalsPending(), "{request}", "Calls held on this instance until approvers decide");
         _chainDuration = Meter.CreateHistogram(
             "mcpgw.chain.duration",
             "s",
@@ -62,6 +64,9 @@ internal sealed class GatewayMetrics : IDisposable
 
     /// <summary>Where the pending-requests gauge reads its value when scraped.</summary>
     public void ObservePendingRequests(Func<long> source) => _pendingRequests = source;
+
+    /// <summary>Where the approvals-pending gauge reads its value when scraped.</summary>
+    public void ObserveApprovalsPending(Func<long> source) => _approvalsPending = source;
 
     public void ConnectionOpened()
     {

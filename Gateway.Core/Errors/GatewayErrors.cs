@@ -36,5 +36,8 @@ public static class GatewayErrors
     public static readonly GatewayError ClientProtocolViolation = new(GatewayErrorCode.InvalidRequest, "client_protocol_violation", "Invalid request: the client's response broke the parsing rule");
     public static readonly GatewayError AuditUnavailable = new(GatewayErrorCode.AuditUnavailable, "audit_unavailable", "Audit store unavailable: the gateway refuses what it cannot record");
     public static readonly GatewayError Overloaded = new(GatewayErrorCode.Overloaded, "too_many_pending", "Overloaded: too many pending requests");
+    public static readonly GatewayError ApprovalDenied = new(GatewayErrorCode.ApprovalDenied, "approval_denied", "Approval denied");
+    public static readonly GatewayError ApprovalTimedOut = new(GatewayErrorCode.ApprovalTimedOut, "approval_timed_out", "Approval timed out: no decision in time");
+    public static readonly GatewayError ApprovalUnavailable = new(GatewayErrorCode.ApprovalTimedOut, "approval_unavailable", "Approval unavailable: the call could not be put before approvers");
     public static readonly GatewayError InspectorFailed = new(GatewayErrorCode.Forbidden, "inspector_failed", "Forbidden: an inspector failed, the frame was withheld");
 }

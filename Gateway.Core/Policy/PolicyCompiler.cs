@@ -161,6 +161,7 @@ internal static class PolicyCompiler
             }
         }
 
+        var approval = CompileApproval(path, options, action, errors);
         if (errors.Count > countBefore)
         {
             return null;
@@ -180,13 +181,61 @@ internal static class PolicyCompiler
             Methods = methods,
             Tools = tools,
             Arguments = [.. arguments],
+            Approval = approval,
             Error = action switch
             {
                 PolicyAction.Block => new GatewayError(GatewayErrorCode.Forbidden, "blocked_by_policy", "Forbidden: blocked by policy", options.Id),
-                PolicyAction.Approve => new GatewayError(GatewayErrorCode.Forbidden, "approval_required", "Forbidden: this call needs an approval, which this gateway cannot grant yet", options.Id),
+                PolicyAction.Approve => new GatewayError(GatewayErrorCode.Forbidden, "approval_required", "Forbidden: this call needs an approval, which cannot be asked for here", options.Id),
                 _ => null,
             },
         };
+    }
+
+    /// <summary>The approvers of an approve rule; other actions may not name any.</summary>
+    private static ApprovalRequirement? CompileApproval(string path, PolicyRuleOptions options, PolicyAction action, List<string> errors)
+    {
+        if (action != PolicyAction.Approve)
+        {
+            foreach (var (given, key) in new[]
+            {
+                (options.ApproverGroups.Count > 0, "approverGroups"), (options.RequiredApprovals is not null, "requiredApprovals"),
+                (options.ApprovalTimeout is not null, "approvalTimeout"), (options.MaxGrant is not null, "maxGrant"),
+            })
+            {
+                if (given)
+                {
+                    errors.Add($"{path}.{key}: only an approve rule takes {key}");
+                }
+            }
+
+            return null;
+        }
+
+        var groups = Names(options.ApproverGroups, path + ".approverGroups", errors);
+        if (options.ApproverGroups.Count == 0)
+        {
+            errors.Add($"{path}.approverGroups: required for an approve rule (the groups whose members may decide a held call)");
+        }
+
+        var required = options.RequiredApprovals ?? 1;
+        if (required < 1)
+        {
+            errors.Add($"{path}.requiredApprovals: must be at least 1, was {required.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        var timeout = options.ApprovalTimeout ?? ApprovalRequirement.DefaultTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{path}.approvalTimeout: must be positive");
+        }
+
+        var maxGrant = options.MaxGrant ?? TimeSpan.Zero;
+        if (options.MaxGrant is not null && maxGrant <= TimeSpan.Zero)
+        {
+            errors.Add($"{path}.maxGrant: must be positive (leave it out to allow no grants)");
+        }
+
+        return new ApprovalRequirement(groups.Distinct(StringComparer.Ordinal).ToArray(), required, timeout, maxGrant);
     }
 
     private static List<string> Names(IList<string> values, string path, List<string> errors)

@@ -32,6 +32,9 @@ internal sealed class PolicyRule
 
     public ArgumentMatcher[] Arguments { get; init; } = [];
 
+    /// <summary>Approve rules: who decides, how many must approve, how long a call waits, the longest grant (zero: none).</summary>
+    public ApprovalRequirement? Approval { get; init; }
+
     /// <summary>What the client gets when this rule refuses a call; null for allow.</summary>
     public GatewayError? Error { get; init; }
 

@@ -16,4 +16,16 @@ public sealed class PolicyRuleOptions
     public string? Reason { get; set; }
 
     public PolicyMatchOptions Match { get; set; } = new();
+
+    /// <summary>Approve rules only: groups whose members may decide a held call (at least one).</summary>
+    public IList<string> ApproverGroups { get; } = [];
+
+    /// <summary>Approve rules only: how many distinct approvers must approve (default 1).</summary>
+    public int? RequiredApprovals { get; set; }
+
+    /// <summary>Approve rules only: how long a held call waits for a decision before it gets -31005 (default 5 minutes).</summary>
+    public TimeSpan? ApprovalTimeout { get; set; }
+
+    /// <summary>Approve rules only: the longest time-bound grant an approver may give instead of one call; absent, none.</summary>
+    public TimeSpan? MaxGrant { get; set; }
 }

@@ -7,4 +7,16 @@ public enum AuditEventKind
     Frame,
     InvalidFrame,
     SessionEnd,
+
+    /// <summary>A call was held for approval (payload: the approval id, rule terms and masked arguments).</summary>
+    ApprovalRequested,
+
+    /// <summary>An approver voted (subject: the approver; reason: what became of the vote).</summary>
+    ApprovalVote,
+
+    /// <summary>A held call's approval ended: approved, denied, timed out or withdrawn (payload: every vote).</summary>
+    ApprovalDecided,
+
+    /// <summary>A call went through under a time-bound grant instead of being held.</summary>
+    ApprovalGrantUsed,
 }

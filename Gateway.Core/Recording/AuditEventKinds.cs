@@ -9,6 +9,10 @@ public static class AuditEventKinds
         AuditEventKind.Frame => "frame",
         AuditEventKind.InvalidFrame => "invalid_frame",
         AuditEventKind.SessionEnd => "session_end",
+        AuditEventKind.ApprovalRequested => "approval_requested",
+        AuditEventKind.ApprovalVote => "approval_vote",
+        AuditEventKind.ApprovalDecided => "approval_decided",
+        AuditEventKind.ApprovalGrantUsed => "approval_grant_used",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -18,6 +22,10 @@ public static class AuditEventKinds
         "frame" => AuditEventKind.Frame,
         "invalid_frame" => AuditEventKind.InvalidFrame,
         "session_end" => AuditEventKind.SessionEnd,
+        "approval_requested" => AuditEventKind.ApprovalRequested,
+        "approval_vote" => AuditEventKind.ApprovalVote,
+        "approval_decided" => AuditEventKind.ApprovalDecided,
+        "approval_grant_used" => AuditEventKind.ApprovalGrantUsed,
         _ => throw new FormatException($"unknown audit event kind '{text}'"),
     };
 }

@@ -71,6 +71,16 @@ internal sealed class FrameWriter : IDisposable
         }
 
         json.WriteString("correlationId"u8, correlationId);
+        if (error.Approver is not null)
+        {
+            json.WriteString("approver"u8, error.Approver);
+        }
+
+        if (error.ApproverReason is not null)
+        {
+            json.WriteString("approverReason"u8, error.ApproverReason);
+        }
+
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
@@ -75,14 +76,16 @@ internal sealed partial class GatewaySession
             }
             else
             {
-                outcome = new ChainOutcome(verdict.Kind == VerdictKind.Hold ? Verdict.Reject(GatewayErrors.InspectorFailed) : verdict, inspectorIndex, null);
+                outcome = new ChainOutcome(verdict.Kind == VerdictKind.Hold ? Verdict.Reject(GatewayErrors.InspectorFailed) : verdict, inspectorIndex, _runtime.Chain.NamesFor(state.Direction)[inspectorIndex]);
             }
 
             await ApplyAsync(state, frame, outcome, inBatch: false).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_end.IsCancellationRequested)
+        catch (OperationCanceledException) when (_end.IsCancellationRequested || decision.IsCanceled)
         {
-            // The session ended while the frame was held; it is withdrawn.
+            // The session ended while the frame was held, or the inspector withdrew it (the client cancelled the
+            // request): it is withdrawn, and a cancelled request gets no response.
+            state.OwnPending.TryRemove(frame.Id, out _);
             if (_runtime.Recorder is { } recorder)
             {
                 await recorder.NotForwardedAsync(this, state.Direction, frame.Envelope, frame.Method, frame.ToolName, frame.Payload, frame.Sequence, "withdrawn", "gateway", null).ConfigureAwait(false);
@@ -92,6 +95,24 @@ internal sealed partial class GatewaySession
         {
             GatewayLog.InspectorFailed(_logger, "hold", ex);
             await RejectAsync(state, frame, GatewayErrors.InspectorFailed, inBatch: false).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken)
+    {
+        if (_end.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await _clientWriter.WriteAloneAsync(frameJson, static (w, f) => w.WriteFrame(new ReadOnlySequence<byte>(f)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended meanwhile; the client is gone.
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Approval;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Inspectors.Blocking;
@@ -13,7 +14,13 @@ namespace McpGateway.Inspectors.Blocking;
 /// sampling and elicitation requests are refused back to the upstream unless a rule allows them, and list responses
 /// are rewritten to what the identity may use. Method and tool names are the framing layer's, already unescaped.
 /// </summary>
-internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspector> logger) : IFrameInspector
+/// <remarks>
+/// A request an <c>approve</c> rule matches is handed to the <see cref="ApprovalGate"/>, which holds it until approvers
+/// decide; the client's <c>notifications/cancelled</c> for a held request withdraws it. Without a gate (no approval store),
+/// and for what cannot wait for a response (notifications, requests from the upstream), approve refuses with
+/// <c>approval_required</c>: it never silently allows.
+/// </remarks>
+internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspector> logger, ApprovalGate? approvals = null) : IFrameInspector
 {
     public const string InspectorName = "policy";
 
@@ -24,9 +31,9 @@ internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspe
     public InspectedDirections Directions => InspectedDirections.Both;
 
     public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Inspect(frame));
+        ValueTask.FromResult(Inspect(frame, cancellationToken));
 
-    private Verdict Inspect(McpFrame frame)
+    private Verdict Inspect(McpFrame frame, CancellationToken sessionEnd)
     {
         var session = frame.Session;
         var identity = session.Identity;
@@ -52,7 +59,8 @@ internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspe
             }
 
             var decision = policy.Evaluate(identity, connection, method, frame.ToolName, frame.Payload, PolicyMode.Call);
-            if (!decision.IsAllowed)
+            var held = decision.Action == PolicyAction.Approve && frame.Kind == MessageKind.Request && approvals is not null && decision.Rule?.Approval is not null;
+            if (!decision.IsAllowed && !held)
             {
                 PolicyLog.Refused(logger, session.Id, method, frame.ToolName, decision.Error!.Reason, decision.RuleId);
                 return Verdict.Reject(decision.Error);
@@ -62,6 +70,16 @@ internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspe
             {
                 PolicyLog.Refused(logger, session.Id, method, tool, ToolDefinitionChanged.Reason, null);
                 return Verdict.Reject(ToolDefinitionChanged);
+            }
+
+            if (held)
+            {
+                return approvals!.Hold(frame, decision.Rule!, sessionEnd);
+            }
+
+            if (approvals is not null && frame.Kind == MessageKind.Notification && frame.Envelope.CancelledRequestId.IsValue && method == McpMethods.NotificationsCancelled)
+            {
+                approvals.Withdraw(session, frame.Envelope.CancelledRequestId);
             }
 
             return Verdict.Forward;

@@ -13,7 +13,7 @@ public sealed class CompiledPolicyTests
             { "id": "no-drop", "action": "block", "reason": "destructive", "match": { "tools": [ "query", "execute" ],
               "arguments": { "sql": { "regex": "\\bDROP\\s+(DATABASE|TABLE)\\b", "ignoreCase": true } } } },
             { "id": "admins-anything", "action": "allow", "match": { "groups": [ "mcp-admins" ] } },
-            { "id": "writes-need-approval", "action": "approve", "match": { "tools": [ "write_*" ] } },
+            { "id": "writes-need-approval", "action": "approve", "approverGroups": [ "dba" ], "match": { "tools": [ "write_*" ] } },
             { "id": "cli-lists", "action": "allow", "match": { "clientIds": [ "agent-cli" ], "methods": [ "resources/*" ] } },
             { "id": "alice-prompts", "action": "allow", "match": { "subjects": [ "alice" ], "methods": [ "prompts/get" ] } }
           ]
@@ -67,7 +67,7 @@ public sealed class CompiledPolicyTests
     {
         var policy = PolicyJson.Compile("""
             { "rules": [
-              { "id": "approve-all", "action": "approve", "match": { "tools": [ "*" ] } },
+              { "id": "approve-all", "action": "approve", "approverGroups": [ "dba" ], "match": { "tools": [ "*" ] } },
               { "id": "block-rm", "action": "block", "match": { "tools": [ "rm" ] } } ] }
             """);
 

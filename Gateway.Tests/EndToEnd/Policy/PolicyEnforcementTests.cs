@@ -18,7 +18,7 @@ internal sealed class PolicyEnforcementTests
             { "id": "use-query-and-echo", "action": "allow", "match": { "tools": [ "query", "echo" ] } },
             { "id": "no-drop", "action": "block", "match": { "tools": [ "query" ],
               "arguments": { "sql": { "regex": "\\bDROP\\s+(TABLE|DATABASE)\\b", "ignoreCase": true } } } },
-            { "id": "approve-writes", "action": "approve", "match": { "tools": [ "write_*" ] } },
+            { "id": "approve-writes", "action": "approve", "approverGroups": [ "reviewers" ], "match": { "tools": [ "write_*" ] } },
             { "id": "quiet-roots", "action": "block", "match": { "methods": [ "notifications/roots/list_changed" ] } },
             { "id": "spy2-sampling", "action": "allow", "match": { "connections": [ "spy2" ], "methods": [ "sampling/createMessage" ] } },
             { "id": "spy2-ask", "action": "allow", "match": { "connections": [ "spy2" ], "tools": [ "ask" ] } },
@@ -50,7 +50,6 @@ internal sealed class PolicyEnforcementTests
     [TestCase("""{"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"query","arguments":{"sql":["select 1","DROP DATABASE prod"]}}}""", "blocked_by_policy", "no-drop")]
     [TestCase("""{"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"Query","arguments":{"sql":"select 1"}}}""", "not_allowed_by_default", null)]
     [TestCase("""{"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"r\u006d","arguments":{}}}""", "not_allowed_by_default", null)]
-    [TestCase("""{"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"write_file","arguments":{}}}""", "approval_required", "approve-writes")]
     [TestCase("""{"jsonrpc":"2.0","id":"b","method":"resources/read","params":{"uri":"file:///etc/passwd"}}""", "not_allowed_by_default", null)]
     [CancelAfter(15000)]
     public async Task ToolsCall_BypassAttempt_RefusedAndNeverForwarded(string frame, string reason, string? rule, CancellationToken cancellationToken)

@@ -1,0 +1,20 @@
+namespace McpGateway.Core.Configuration;
+
+/// <summary>
+/// The <c>approvals</c> section: where held calls and votes are kept. With a <c>policy</c>, approvals work without it
+/// (an embedded SQLite file <c>approvals.db</c> next to the configuration file); PostgreSQL lets several instances share them.
+/// </summary>
+public sealed class ApprovalOptions
+{
+    /// <summary><c>sqlite</c> (default, embedded) or <c>postgres</c> (shared by several gateway instances).</summary>
+    public string? Store { get; set; }
+
+    /// <summary>The PostgreSQL connection string (Npgsql keyword format); required with store <c>postgres</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The SQLite file, relative to the configuration file; default <c>approvals.db</c> next to it.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>How often a client that asked for progress hears that its call still waits (default 10 s).</summary>
+    public TimeSpan? ProgressInterval { get; set; }
+}

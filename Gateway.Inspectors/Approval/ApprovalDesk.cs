@@ -1,0 +1,57 @@
+using McpGateway.Core.Approval;
+using McpGateway.Core.Identity;
+using McpGateway.Core.Recording;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Inspectors.Approval;
+
+/// <summary>
+/// The approvers' side, over the shared store: the vote's rules (<see cref="ApprovalVoting"/>) are applied by the store
+/// under a lock on the request, and the instance holding the call hears of the outcome through the store, whichever
+/// instance took the vote. Every vote is recorded with its approver and what became of it, refused ones included; if the
+/// audit store cannot take the record the vote still stands (the holder records the outcome with every vote before the
+/// call moves on, and refuses it when it cannot).
+/// </summary>
+internal sealed class ApprovalDesk(IApprovalStore store, ApprovalAudit audit, TimeProvider timeProvider, ILogger<ApprovalDesk> logger) : IApprovalDesk
+{
+    public async Task<IReadOnlyList<ApprovalView>> ListAsync(ApprovalState? state, CancellationToken cancellationToken)
+    {
+        var entries = await store.ListAsync(state, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(e => e.ToView())];
+    }
+
+    public async Task<ApprovalView?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var entry = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var view = entry.ToView();
+        return view.State == ApprovalState.Pending && view.ExpiresAt <= timeProvider.GetUtcNow() ? view with { State = ApprovalState.TimedOut } : view;
+    }
+
+    public async Task<ApprovalVoteResult> VoteAsync(string id, GatewayIdentity approver, ApprovalVote vote, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(approver);
+        ArgumentNullException.ThrowIfNull(vote);
+        var (decision, entry) = await store.VoteAsync(id, approver, vote, cancellationToken).ConfigureAwait(false);
+        ApprovalLog.Voted(logger, id, approver.Subject, vote.Approve ? "approve" : "deny", ApprovalAudit.ResultText(decision.Result));
+        if (entry is not null)
+        {
+            try
+            {
+                await audit.VoteAsync(entry.Request, approver, vote, decision.Result, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuditUnavailableException ex)
+            {
+                ApprovalLog.NotRecorded(logger, id, "approval_vote", ex);
+            }
+        }
+
+        return decision.Result;
+    }
+}
