@@ -128,7 +128,7 @@ internal abstract class SqlApprovalStore(TimeProvider timeProvider) : IApprovalS
         {
             await using var insert = Command(connection, transaction, "INSERT INTO approval_votes (request_id, approver, approve, reason, at_us, grant_us, grant_same_arguments) VALUES (@id, @approver, @approve, @reason, @at, @grant, @same)",
                 ("id", id), ("approver", stored.Vote.Approver), ("approve", stored.Vote.Approve ? 1L : 0L), ("reason", stored.Vote.Reason),
-                ("at", Micros(stored.Vote.At)), ("grant", stored.Grant is { } g ? Micros(g) : null), ("same", stored.SameArgumentsOnly ? 1L : 0L));
+                ("at", Micros(stored.Vote.At)), ("grant", stored.Grant is { } g ? Micros(g) : System.Data.DbType.Int64), ("same", stored.SameArgumentsOnly ? 1L : 0L));
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (decision.State != ApprovalState.Pending)
             {
@@ -277,6 +277,7 @@ internal abstract class SqlApprovalStore(TimeProvider timeProvider) : IApprovalS
         return new ApprovalEntry(request, state, votes, decidedBy, decisionReason, grant);
     }
 
+    /// <summary>A command with named parameters; a <see cref="System.Data.DbType"/> as a value stands for a null of that type, a plain null is text.</summary>
     protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string text, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
@@ -286,11 +287,19 @@ internal abstract class SqlApprovalStore(TimeProvider timeProvider) : IApprovalS
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = "@" + name;
-            parameter.Value = value ?? DBNull.Value;
-            if (value is null)
+            if (value is System.Data.DbType type)
             {
-                // Untyped nulls are text to PostgreSQL, as every nullable column written here is.
-                parameter.DbType = System.Data.DbType.String;
+                // A null of that type (PostgreSQL wants to know it).
+                parameter.Value = DBNull.Value;
+                parameter.DbType = type;
+            }
+            else
+            {
+                parameter.Value = value ?? DBNull.Value;
+                if (value is null)
+                {
+                    parameter.DbType = System.Data.DbType.String;
+                }
             }
 
             command.Parameters.Add(parameter);
