@@ -1,0 +1,16 @@
+using System.Collections.Concurrent;
+using McpGateway.Core.Approval;
+
+namespace McpGateway.Tests.EndToEnd.Approval;
+
+/// <summary>An approval notifier that keeps what it was told.</summary>
+internal sealed class CapturingNotifier : IApprovalNotifier
+{
+    public ConcurrentQueue<ApprovalNotice> Notices { get; } = new();
+
+    public Task NotifyAsync(ApprovalNotice notice, CancellationToken cancellationToken)
+    {
+        Notices.Enqueue(notice);
+        return Task.CompletedTask;
+    }
+}
