@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors.Recording;
+using Microsoft.Data.Sqlite;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -302,6 +304,38 @@ internal sealed class ApprovalEndToEndTests
         });
         await _rig.Desk.VoteAsync(pending.Id, ApprovalRig.Alice, new ApprovalVote(true, null), cancellationToken);
         Assert.That((await client.ReadResponseAsync("p1", cancellationToken))["result"], Is.Not.Null);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task AuditUnavailable_CallThatWouldBeHeld_RefusedWith31006AndNeverRuns(CancellationToken cancellationToken)
+    {
+        var (client, sessionId) = await _rig.ConnectAsync(cancellationToken);
+        await using var _ = client;
+        var target = FileIn("unrecorded.txt");
+
+        JsonObject refused;
+        await using (var other = new SqliteConnection(SqliteAuditStore.ConnectionString(_rig.AuditPath, SqliteOpenMode.ReadWrite)))
+        {
+            await other.OpenAsync(cancellationToken);
+            await using (var begin = other.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                await begin.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            refused = await client.RequestAsync("u1", "tools/call", ApprovalRig.WriteFile(target, "unrecorded"), cancellationToken);
+        }
+
+        Assert.That((int?)refused["error"]?["code"], Is.EqualTo(-31006), refused.ToJsonString());
+        var requests = (await _rig.Desk.ListAsync(null, cancellationToken)).Where(v => v.SessionId == sessionId).ToList();
+        Assert.That(requests.Select(v => v.State), Is.EqualTo(new[] { ApprovalState.Withdrawn }), "a call that cannot be recorded is not left before approvers");
+        foreach (var request in requests)
+        {
+            Assert.That(await _rig.Desk.VoteAsync(request.Id, ApprovalRig.Alice, new ApprovalVote(true, null), cancellationToken), Is.EqualTo(ApprovalVoteResult.NotPending));
+        }
+
+        await AssertNeverWrittenAsync(client, target, cancellationToken);
     }
 
     /// <summary>The upstream never wrote the file: a later call through the same session shows it absent.</summary>

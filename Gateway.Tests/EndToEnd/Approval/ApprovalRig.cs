@@ -43,6 +43,9 @@ internal sealed class ApprovalRig : IAsyncDisposable
     /// <summary>What server-filesystem serves.</summary>
     public string Files => Path.Combine(_directory.FullName, "files");
 
+    /// <summary>The SQLite audit store's file.</summary>
+    public string AuditPath => Path.Combine(_directory.FullName, "audit.db");
+
     public IApprovalDesk Desk => Gateway.Application.Services.GetRequiredService<IApprovalDesk>();
 
     public IAuditStore Audit => Gateway.Application.Services.GetRequiredService<IAuditStore>();
