@@ -64,7 +64,12 @@ internal static class ReplayCommand
             default:
                 var arrow = r.Direction == "client_to_upstream" ? "client -> upstream" : "upstream -> client";
                 var text = new StringBuilder(at).Append(arrow).Append("  ");
-                text.Append(r.Kind == AuditEventKind.InvalidFrame ? "invalid frame" : r.MessageKind);
+                text.Append(r.Kind switch
+                {
+                    AuditEventKind.InvalidFrame => "invalid frame",
+                    AuditEventKind.Frame => r.MessageKind,
+                    _ => $"{AuditEventKinds.ToText(r.Kind)} ({r.Subject})",
+                });
                 if (r.RpcId is not null)
                 {
                     text.Append(" id=").Append(r.RpcId);

@@ -17,8 +17,8 @@ namespace McpGateway.Inspectors.Approval;
 /// <summary>
 /// Holds calls that an <c>approve</c> rule matched until approvers decide. The policy inspector hands the call over
 /// and gets a hold at once; the session parks a copy of the frame and keeps relaying other frames. The gate then uses a
-/// grant that covers the call (forwarded, the use recorded), or stores a request bound to the call's exact arguments,
-/// records it, tells the notifiers (off the frame path, arguments masked) and waits. Approved: the original bytes go on
+/// grant that covers the call (forwarded, the use recorded), or records and then stores a request bound to the call's
+/// exact arguments, tells the notifiers (off the frame path, arguments masked) and waits. Approved: the original bytes go on
 /// through the rest of the chain. Denied: -31004 naming the approver and reason. No decision by the rule's deadline:
 /// -31005. The client cancelling the call or going away withdraws the request, so a late vote finds it no longer pending.
 /// Decisions made through any instance reach this one through the store; a periodic recheck covers missed news.
@@ -121,7 +121,17 @@ internal sealed class ApprovalGate : IAsyncDisposable
         var held = new HeldApproval(request, session, frame.Id, progressToken);
         _held[request.Id] = held;
         Table(session)[frame.Id] = held;
-        return Verdict.Hold(WaitAsync(held, sessionEnd));
+
+        // The deadline, progress and the session's end run from now, before the request is visible to anyone.
+        held.Deadline = _time.CreateTimer(static s => _ = ((Tuple<ApprovalGate, HeldApproval>)s!).Item1.FinishAsync(((Tuple<ApprovalGate, HeldApproval>)s).Item2, ApprovalState.TimedOut, null), Tuple.Create(this, held), request.ExpiresAt - request.CreatedAt, Timeout.InfiniteTimeSpan);
+        if (held.ProgressToken is not null)
+        {
+            held.ProgressTimer = _time.CreateTimer(static s => _ = SendProgressAsync((HeldApproval)s!), held, _settings.ProgressInterval, _settings.ProgressInterval);
+        }
+
+        held.SessionEnd = sessionEnd.UnsafeRegister(static s => _ = ((Tuple<ApprovalGate, HeldApproval>)s!).Item1.FinishAsync(((Tuple<ApprovalGate, HeldApproval>)s).Item2, ApprovalState.Withdrawn, "the client went away"), Tuple.Create(this, held));
+
+        return Verdict.Hold(WaitAsync(held));
     }
 
     /// <summary>The client cancelled request <paramref name="id"/>: if it is held here, it is withdrawn.</summary>
@@ -133,7 +143,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
         }
     }
 
-    private async Task<Verdict> WaitAsync(HeldApproval held, CancellationToken sessionEnd)
+    private async Task<Verdict> WaitAsync(HeldApproval held)
     {
         var request = held.Request;
         var rule = request.RuleId;
@@ -151,20 +161,23 @@ internal sealed class ApprovalGate : IAsyncDisposable
             await _store.StartListeningAsync(CancellationToken.None).ConfigureAwait(false);
             if (held.IsFinished)
             {
-                // Cancelled by the client before it was even asked for.
+                // Withdrawn (or past its deadline) before it was even put to approvers.
                 return await held.Outcome.Task.ConfigureAwait(false);
             }
 
+            // Recorded before approvers can see it: a call that cannot be recorded is never put to them.
+            await _audit.RequestedAsync(request, CancellationToken.None).ConfigureAwait(false);
             await _store.CreateAsync(request, CancellationToken.None).ConfigureAwait(false);
             if (held.IsFinished)
             {
-                await TryFinishInStoreAsync(request.Id, ApprovalState.Withdrawn, "cancelled by the client").ConfigureAwait(false);
+                await TryFinishInStoreAsync(request.Id, ApprovalState.Withdrawn, "finished while it was being stored").ConfigureAwait(false);
                 return await held.Outcome.Task.ConfigureAwait(false);
             }
         }
         catch (AuditUnavailableException ex)
         {
-            ApprovalLog.NotRecorded(_logger, request.Id, "approval_grant_used", ex);
+            ApprovalLog.NotRecorded(_logger, request.Id, "approval_requested or approval_grant_used", ex);
+            Forget(held);
             held.TryFinish();
             return Verdict.Reject(GatewayErrors.AuditUnavailable);
         }
@@ -176,26 +189,6 @@ internal sealed class ApprovalGate : IAsyncDisposable
             return Verdict.Reject(GatewayErrors.ApprovalUnavailable.WithRule(rule));
         }
 
-        try
-        {
-            await _audit.RequestedAsync(request, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (AuditUnavailableException ex)
-        {
-            ApprovalLog.NotRecorded(_logger, request.Id, "approval_requested", ex);
-            Forget(held);
-            held.TryFinish();
-            await TryFinishInStoreAsync(request.Id, ApprovalState.Withdrawn, "audit store unavailable").ConfigureAwait(false);
-            return Verdict.Reject(GatewayErrors.AuditUnavailable);
-        }
-
-        held.Deadline = _time.CreateTimer(static s => _ = ((Tuple<ApprovalGate, HeldApproval>)s!).Item1.FinishAsync(((Tuple<ApprovalGate, HeldApproval>)s).Item2, ApprovalState.TimedOut, null), Tuple.Create(this, held), request.ExpiresAt - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
-        if (held.ProgressToken is not null)
-        {
-            held.ProgressTimer = _time.CreateTimer(static s => _ = SendProgressAsync((HeldApproval)s!), held, _settings.ProgressInterval, _settings.ProgressInterval);
-        }
-
-        held.SessionEnd = sessionEnd.UnsafeRegister(static s => _ = ((Tuple<ApprovalGate, HeldApproval>)s!).Item1.FinishAsync(((Tuple<ApprovalGate, HeldApproval>)s).Item2, ApprovalState.Withdrawn, "the client went away"), Tuple.Create(this, held));
         ApprovalLog.Held(_logger, request.SessionId, request.Tool, request.Id, rule, request.RequiredApprovals, string.Join(", ", request.ApproverGroups), request.ExpiresAt);
         if (_notifiers.Length > 0)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Recording;
+using McpGateway.Host.Commands;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Data.Sqlite;
 using McpGateway.Tests.EndToEnd.Support;
@@ -49,7 +50,8 @@ internal sealed class ApprovalEndToEndTests
         await ApprovalRig.SendCallAsync(client, "w1", ApprovalRig.WriteFile(target, "key " + PlantedKey), cancellationToken);
         var pending = await _rig.WaitForPendingAsync(sessionId, "write_file", cancellationToken);
         var listed = await client.RequestAsync("list-while-held", "tools/list", null, cancellationToken);
-        var gauge = new PrometheusExporter(_rig.Gateway.Application.Services.GetRequiredService<GatewayMetrics>()).Write();
+        using var exporter = new PrometheusExporter(_rig.Gateway.Application.Services.GetRequiredService<GatewayMetrics>());
+        var gauge = exporter.Write();
         Assert.Multiple(() =>
         {
             Assert.That(listed["result"]?["tools"], Is.Not.Null, "other frames keep flowing while a call is held");
@@ -83,6 +85,10 @@ internal sealed class ApprovalEndToEndTests
             Assert.That(audit.Single(r => r.Record.Kind == AuditEventKind.ApprovalDecided).Record.Verdict, Is.EqualTo("approved"));
             Assert.That(audit.Count(r => r.Record.Payload is { } p && Encoding.UTF8.GetString(p).Contains(PlantedKey, StringComparison.Ordinal)), Is.Zero);
         });
+
+        using var replay = new StringWriter();
+        Assert.That(await ReplayCommand.RunAsync([sessionId, "--config", _rig.ConfigPath], replay, TextWriter.Null, cancellationToken), Is.Zero);
+        Assert.That(replay.ToString(), Does.Contain("approval_requested (anonymous)").And.Contain("approval_vote (alice)").And.Contain("approval_decided (anonymous)"));
     }
 
     [Test]
@@ -308,7 +314,7 @@ internal sealed class ApprovalEndToEndTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task AuditUnavailable_CallThatWouldBeHeld_RefusedWith31006AndNeverRuns(CancellationToken cancellationToken)
+    public async Task AuditUnavailable_CallThatWouldBeHeld_RefusedWith31006NeverShownAndNeverRuns(CancellationToken cancellationToken)
     {
         var (client, sessionId) = await _rig.ConnectAsync(cancellationToken);
         await using var _ = client;
@@ -328,12 +334,8 @@ internal sealed class ApprovalEndToEndTests
         }
 
         Assert.That((int?)refused["error"]?["code"], Is.EqualTo(-31006), refused.ToJsonString());
-        var requests = (await _rig.Desk.ListAsync(null, cancellationToken)).Where(v => v.SessionId == sessionId).ToList();
-        Assert.That(requests.Select(v => v.State), Is.EqualTo(new[] { ApprovalState.Withdrawn }), "a call that cannot be recorded is not left before approvers");
-        foreach (var request in requests)
-        {
-            Assert.That(await _rig.Desk.VoteAsync(request.Id, ApprovalRig.Alice, new ApprovalVote(true, null), cancellationToken), Is.EqualTo(ApprovalVoteResult.NotPending));
-        }
+        var requests = (await _rig.Desk.ListAsync(null, cancellationToken)).Where(v => v.SessionId == sessionId);
+        Assert.That(requests, Is.Empty, "a call that cannot be recorded is never put to approvers");
 
         await AssertNeverWrittenAsync(client, target, cancellationToken);
     }

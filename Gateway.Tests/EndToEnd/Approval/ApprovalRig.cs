@@ -43,6 +43,8 @@ internal sealed class ApprovalRig : IAsyncDisposable
     /// <summary>What server-filesystem serves.</summary>
     public string Files => Path.Combine(_directory.FullName, "files");
 
+    public string ConfigPath => Path.Combine(_directory.FullName, "gateway.json");
+
     /// <summary>The SQLite audit store's file.</summary>
     public string AuditPath => Path.Combine(_directory.FullName, "audit.db");
 
