@@ -366,7 +366,8 @@ internal sealed class ApprovalGate : IAsyncDisposable
             $"mcpgw approvals approve {request.Id}",
             _gateway.AdminEndpoint is { } admin ? new Uri($"http://{admin}/approvals/{request.Id}") : null);
         using var deadline = new CancellationTokenSource(request.ExpiresAt - _time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1), _time);
-        foreach (var notifier in _notifiers)
+        // Side by side: a slow or failing notifier delays no other one, and never the call.
+        await Task.WhenAll(_notifiers.Select(async notifier =>
         {
             try
             {
@@ -376,7 +377,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
             {
                 ApprovalLog.NotifierFailed(_logger, request.Id, notifier.GetType().Name, ex);
             }
-        }
+        })).ConfigureAwait(false);
     }
 
     /// <summary>The call's arguments as approvers may see them: masked as for the audit record, never raw.</summary>

@@ -67,6 +67,11 @@ internal sealed class ApprovalEndToEndTests
         Assert.That(vote, Is.EqualTo(ApprovalVoteResult.Decided));
         Assert.That(response["result"], Is.Not.Null, response.ToJsonString());
         Assert.That(await File.ReadAllTextAsync(target, cancellationToken), Is.EqualTo("key " + PlantedKey), "the original arguments, unchanged");
+        while (!_rig.Notifier.Notices.Any(n => n.RequestId == pending.Id))
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
         var notice = _rig.Notifier.Notices.Single(n => n.RequestId == pending.Id);
         Assert.Multiple(() =>
         {

@@ -14,7 +14,8 @@ namespace McpGateway.Tests.EndToEnd.Approval;
 /// server-filesystem over stdio, serving a fresh directory, so that whether a held write executed is visible on disk.
 /// The policy allows everything but holds <c>write_file</c> (rule <c>writes</c>: one approval from <c>approvers</c>,
 /// timeout one minute, grants up to ten minutes) and <c>create_directory</c> (rule <c>mkdir-two</c>: two approvals).
-/// Recording (SQLite) and masking are on; notices go to a <see cref="CapturingNotifier"/>.
+/// Recording (SQLite) and masking are on; notices go to a <see cref="CapturingNotifier"/>, and to two broken notifiers
+/// (one fails, one hangs) that must change nothing.
 /// </summary>
 internal sealed class ApprovalRig : IAsyncDisposable
 {
@@ -92,6 +93,9 @@ internal sealed class ApprovalRig : IAsyncDisposable
                 services.AddSingleton<TimeProvider>(clock);
             }
 
+            // Broken notifiers next to the working one: they must delay and fail nothing.
+            services.AddSingleton<IApprovalNotifier>(new BrokenNotifier(hang: true));
+            services.AddSingleton<IApprovalNotifier>(new BrokenNotifier(hang: false));
             services.AddSingleton<IApprovalNotifier>(notifier);
         });
         return new ApprovalRig(directory, gateway, notifier);

@@ -71,6 +71,7 @@ internal sealed class TwoInstanceApprovalTests
         var vote = await _b.Desk.VoteAsync(pending.Id, ApprovalRig.Alice, new ApprovalVote(true, "from B"), cancellationToken);
         var response = await client.ReadResponseAsync("x1", cancellationToken);
         stopwatch.Stop();
+        await TestContext.Out.WriteLineAsync($"vote through B to response on A: {stopwatch.Elapsed.TotalMilliseconds:F1} ms");
 
         Assert.That(vote, Is.EqualTo(ApprovalVoteResult.Decided));
         Assert.That(response["result"], Is.Not.Null, response.ToJsonString());
