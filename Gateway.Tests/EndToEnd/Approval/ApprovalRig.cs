@@ -29,10 +29,12 @@ internal sealed class ApprovalRig : IAsyncDisposable
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
     private readonly DirectoryInfo _directory;
+    private readonly ManualTimeProvider? _clock;
 
-    private ApprovalRig(DirectoryInfo directory, GatewayHarness gateway, CapturingNotifier notifier)
+    private ApprovalRig(DirectoryInfo directory, GatewayHarness gateway, CapturingNotifier notifier, ManualTimeProvider? clock)
     {
         _directory = directory;
+        _clock = clock;
         Gateway = gateway;
         Notifier = notifier;
     }
@@ -53,11 +55,12 @@ internal sealed class ApprovalRig : IAsyncDisposable
 
     public IAuditStore Audit => Gateway.Application.Services.GetRequiredService<IAuditStore>();
 
-    public static string Config(string filesDirectory, string approvals) => $$"""
+    public static string Config(string filesDirectory, string approvals, bool masking = true) => $$"""
         {
           "listen": "127.0.0.1:0",
           "auth": { "mode": "none" },
           "limits": { "idleTimeout": "1.00:00:00" },
+          "shutdownTimeout": "00:00:02",
           "connections": {
             "files": { "transport": "stdio", "command": "node", "args": [ {{JsonValue.Create(RepoPaths.ServerFilesystemJs).ToJsonString()}}, {{JsonValue.Create(filesDirectory).ToJsonString()}} ] }
           },
@@ -71,19 +74,20 @@ internal sealed class ApprovalRig : IAsyncDisposable
             ]
           },
           "audit": { "path": "audit.db" },
-          "masking": { "defaultProfile": "default" },
+          {{(masking ? "\"masking\": { \"defaultProfile\": \"default\" }," : "")}}
           "approvals": {{approvals}}
         }
         """;
 
     /// <param name="clock">The gateway's clock; the system's when null.</param>
     /// <param name="approvals">The <c>approvals</c> section (default: the embedded SQLite store, progress every 5 s).</param>
-    public static async Task<ApprovalRig> StartAsync(ManualTimeProvider? clock, CancellationToken cancellationToken, string? approvals = null, DirectoryInfo? directory = null)
+    /// <param name="masking">Whether the configuration has a <c>masking</c> section.</param>
+    public static async Task<ApprovalRig> StartAsync(ManualTimeProvider? clock, CancellationToken cancellationToken, string? approvals = null, bool masking = true)
     {
-        directory ??= Directory.CreateTempSubdirectory("mcpgw-approvals-");
+        var directory = Directory.CreateTempSubdirectory("mcpgw-approvals-");
         var files = Directory.CreateDirectory(Path.Combine(directory.FullName, "files")).FullName;
         var path = Path.Combine(directory.FullName, "gateway.json");
-        await File.WriteAllTextAsync(path, Config(files, approvals ?? """{ "progressInterval": "00:00:05" }"""), cancellationToken);
+        await File.WriteAllTextAsync(path, Config(files, approvals ?? """{ "progressInterval": "00:00:05" }""", masking), cancellationToken);
         var settings = GatewaySettingsLoader.LoadFile(path);
         var notifier = new CapturingNotifier();
         var gateway = await GatewayHarness.StartAsync(settings, cancellationToken, services =>
@@ -98,7 +102,7 @@ internal sealed class ApprovalRig : IAsyncDisposable
             services.AddSingleton<IApprovalNotifier>(new BrokenNotifier(hang: false));
             services.AddSingleton<IApprovalNotifier>(notifier);
         });
-        return new ApprovalRig(directory, gateway, notifier);
+        return new ApprovalRig(directory, gateway, notifier, clock);
     }
 
     /// <summary>A client that authenticated and initialized; <paramref name="sessionId"/> is what its held calls carry.</summary>
@@ -171,7 +175,19 @@ internal sealed class ApprovalRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The drain waits on the gateway's clock: a manual one has to move while the gateway stops.
+        using var stopped = new CancellationTokenSource();
+        var ticking = _clock is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            while (!stopped.IsCancellationRequested)
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(10, CancellationToken.None);
+            }
+        }, CancellationToken.None);
         await Gateway.DisposeAsync();
+        await stopped.CancelAsync();
+        await ticking;
         _directory.Delete(recursive: true);
     }
 }
