@@ -286,8 +286,10 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
             return;
         }
 
-        // A JSON-RPC error in the body is the server's answer to this message, bound to it by the exchange.
+        // A JSON-RPC error in the body is the server's answer to this message, bound to it by the exchange; except a
+        // refusal of the gateway's own credentials, which is the operator's problem and no answer to the client's call.
         if (head.Kind == MessageKind.Request
+            && response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.ProxyAuthenticationRequired)
             && string.Equals(response.Content.Headers.ContentType?.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
             && await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false) is { } body
             && ErrorFor(body, head.Id) is { } answer)
