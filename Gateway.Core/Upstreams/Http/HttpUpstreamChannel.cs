@@ -317,6 +317,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         for (var resumption = 0; ; resumption++)
         {
             Exception? broken = null;
+            var progressed = false;
             try
             {
                 var stream = await current.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -325,6 +326,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
                 {
                     lastEventId = string.IsNullOrEmpty(parser.LastEventId) ? lastEventId : parser.LastEventId;
                     reconnectDelay = parser.ReconnectionInterval > TimeSpan.Zero ? parser.ReconnectionInterval : reconnectDelay;
+                    progressed = true;
                     switch (await RelayEventAsync(item, head, scanner).ConfigureAwait(false))
                     {
                         case EventOutcome.Answered:
@@ -352,6 +354,8 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
                 return;
             }
 
+            // A server that closes its streams on purpose (polling) makes progress each time; only fruitless attempts count.
+            resumption = progressed ? 0 : resumption;
             if (lastEventId is null || resumption >= MaxResumptions)
             {
                 var error = sawInvalid ? GatewayErrors.UpstreamProtocolViolation : GatewayErrors.UpstreamExited;

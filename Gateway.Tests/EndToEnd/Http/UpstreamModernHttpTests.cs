@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Tests.EndToEnd.Operations;
 using McpGateway.Tests.EndToEnd.Protocol;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using ModelContextProtocol;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 
 namespace McpGateway.Tests.EndToEnd.Http;
@@ -21,6 +23,7 @@ internal sealed class UpstreamModernHttpTests
     private const string Keyless = "proxied-without-key";
     private const string ApiKey = "pk-live-7f3a9c2e5b1d4f60";
 
+    private readonly CapturingLoggerProvider _logs = new();
     private HttpMcpServer _proxy = null!;
     private GatewayHarness _gateway = null!;
     private string _keyFile = null!;
@@ -32,8 +35,7 @@ internal sealed class UpstreamModernHttpTests
         _keyFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(_keyFile, ApiKey + "\n", timeout.Token);
         _proxy = await HttpMcpServer.StartProxyAsync(ApiKey, timeout.Token);
-        _gateway = await GatewayHarness.StartAsync(
-            timeout.Token,
+        var settings = GatewayHarness.Settings(
             new HttpConnectionSettings
             {
                 Name = Connection,
@@ -41,6 +43,7 @@ internal sealed class UpstreamModernHttpTests
                 Headers = new Dictionary<string, EnvironmentValue> { ["X-API-Key"] = new(EnvironmentValueSource.File, _keyFile) },
             },
             new HttpConnectionSettings { Name = Keyless, Url = _proxy.Url, ConnectRetries = 0 });
+        _gateway = await GatewayHarness.StartAsync(settings, timeout.Token, logging: builder => builder.ClearProviders().AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
     }
 
     [OneTimeTearDown]
@@ -49,6 +52,23 @@ internal sealed class UpstreamModernHttpTests
         await _gateway.DisposeAsync();
         await _proxy.DisposeAsync();
         File.Delete(_keyFile);
+        _logs.Dispose();
+    }
+
+    [Test]
+    [CancelAfter(20000)]
+    public async Task GatewayLogsAtTrace_AfterCallsWithTheKey_NeverContainIt(CancellationToken cancellationToken)
+    {
+        await using (var sdk = await GatewaySdkClient.ConnectAsync(_gateway.Endpoint, Connection, cancellationToken))
+        {
+            await sdk.Client.CallToolAsync("get-env", new Dictionary<string, object?>(), cancellationToken: cancellationToken);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_logs.Entries, Is.Not.Empty);
+            Assert.That(_logs.Text, Does.Not.Contain(ApiKey));
+        });
     }
 
     [Test]
