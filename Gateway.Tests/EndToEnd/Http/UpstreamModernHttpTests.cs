@@ -23,7 +23,9 @@ internal sealed class UpstreamModernHttpTests
     private const string Keyless = "proxied-without-key";
     private const string ApiKey = "pk-live-7f3a9c2e5b1d4f60";
 
-    private readonly CapturingLoggerProvider _logs = new();
+    // Read through the provider, which the gateway's logger factory owns (and disposes).
+    private IReadOnlyCollection<string> _logEntries = null!;
+    private Func<string> _logText = null!;
     private HttpMcpServer _proxy = null!;
     private GatewayHarness _gateway = null!;
     private string _keyFile = null!;
@@ -43,7 +45,10 @@ internal sealed class UpstreamModernHttpTests
                 Headers = new Dictionary<string, EnvironmentValue> { ["X-API-Key"] = new(EnvironmentValueSource.File, _keyFile) },
             },
             new HttpConnectionSettings { Name = Keyless, Url = _proxy.Url, ConnectRetries = 0 });
-        _gateway = await GatewayHarness.StartAsync(settings, timeout.Token, logging: builder => builder.ClearProviders().AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
+        var logs = new CapturingLoggerProvider();
+        _logEntries = logs.Entries;
+        _logText = () => logs.Text;
+        _gateway = await GatewayHarness.StartAsync(settings, timeout.Token, logging: builder => builder.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
     }
 
     [OneTimeTearDown]
@@ -52,7 +57,6 @@ internal sealed class UpstreamModernHttpTests
         await _gateway.DisposeAsync();
         await _proxy.DisposeAsync();
         File.Delete(_keyFile);
-        _logs.Dispose();
     }
 
     [Test]
@@ -66,8 +70,8 @@ internal sealed class UpstreamModernHttpTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(_logs.Entries, Is.Not.Empty);
-            Assert.That(_logs.Text, Does.Not.Contain(ApiKey));
+            Assert.That(_logEntries, Is.Not.Empty);
+            Assert.That(_logText(), Does.Not.Contain(ApiKey));
         });
     }
 
