@@ -88,6 +88,33 @@ internal sealed class UpstreamEverythingHttpTests
     }
 
     [Test]
+    [CancelAfter(30000)]
+    public async Task TypeScriptClient_SamplingRequestOnTheCallsEventStream_AnsweredByTheClientOverAPost(CancellationToken cancellationToken)
+    {
+        await using var client = ChildProcess.Start(
+            "node",
+            [
+                RepoPaths.TsClientScript,
+                "--host", "127.0.0.1",
+                "--port", _gateway.Endpoint.Port.ToString(CultureInfo.InvariantCulture),
+                "--connection", Connection,
+                "--token", "ts-token",
+                "--scenario", "sampling",
+                "--timeout-ms", "20000",
+            ],
+            workingDirectory: RepoPaths.Peers);
+        await client.WaitForExitAsync(cancellationToken);
+
+        var steps = client.OutputLines.Select(l => JsonNode.Parse(l)!.AsObject()).Where(l => l.ContainsKey("step")).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.ExitCode, Is.Zero, client.Describe());
+            Assert.That(steps.Select(s => s["step"]!.GetValue<string>()), Is.EqualTo(new[] { "initialize", "sampling/createMessage", "tools/call trigger-sampling-request" }));
+            Assert.That(steps[^1]["result"]?["content"]?[0]?["text"]?.GetValue<string>(), Does.StartWith("LLM sampling result:").And.Contains("ts sampled"));
+        });
+    }
+
+    [Test]
     [CancelAfter(20000)]
     public async Task LongRunningOperation_SseProgress_RelayedOneFrameEachAsItArrives(CancellationToken cancellationToken)
     {
