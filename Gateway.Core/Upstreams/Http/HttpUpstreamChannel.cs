@@ -33,6 +33,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentDictionary<Task, bool> _exchanges = new();
+    private readonly ConcurrentBag<EnvelopeScanner> _scanners = [];
     private readonly EnvelopeScanner _outgoing;
     private readonly Task _dispatcher;
     private Action<JsonRpcId, GatewayError>? _fail;
@@ -261,7 +262,9 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
                 return;
             }
 
-            var answered = Answers(line, head, new EnvelopeScanner(_client.Limits));
+            var scanner = RentScanner();
+            var answered = Answers(line, head, scanner);
+            _scanners.Add(scanner);
             await DeliverAsync(line).ConfigureAwait(false);
             if (!answered)
             {
@@ -309,7 +312,25 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     /// </summary>
     private async Task RelayEventsAsync(HttpResponseMessage response, Outgoing head, CancellationToken cancellationToken)
     {
-        var scanner = head.Kind == MessageKind.Request ? new EnvelopeScanner(_client.Limits) : null;
+        var scanner = head.Kind == MessageKind.Request ? RentScanner() : null;
+        try
+        {
+            await RelayUntilAnsweredAsync(response, head, scanner, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (scanner is not null)
+            {
+                _scanners.Add(scanner);
+            }
+        }
+    }
+
+    /// <summary>A scanner for one exchange at a time (they keep scratch state and are not thread-safe).</summary>
+    private EnvelopeScanner RentScanner() => _scanners.TryTake(out var scanner) ? scanner : new EnvelopeScanner(_client.Limits);
+
+    private async Task RelayUntilAnsweredAsync(HttpResponseMessage response, Outgoing head, EnvelopeScanner? scanner, CancellationToken cancellationToken)
+    {
         string? lastEventId = null;
         var reconnectDelay = DefaultReconnectDelay;
         var sawInvalid = false;
