@@ -168,8 +168,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     private HttpRequestMessage BuildPost(byte[] body, Outgoing head, TaskCompletionSource sent)
     {
         var request = NewRequest(HttpMethod.Post);
-        request.Headers.Accept.Add(HttpUpstreamClient.JsonMedia);
-        request.Headers.Accept.Add(HttpUpstreamClient.EventStreamMedia);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
         request.Content = new MessageContent(body, sent);
         if (head.Headers.ClaimedVersion is { } claimed)
         {
@@ -421,7 +420,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     private HttpRequestMessage BuildGet(string? lastEventId)
     {
         var request = NewRequest(HttpMethod.Get);
-        request.Headers.Accept.Add(HttpUpstreamClient.EventStreamMedia);
+        request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         AddSessionHeaders(request);
         if (lastEventId is not null)
         {

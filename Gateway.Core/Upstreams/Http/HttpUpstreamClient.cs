@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
 using Microsoft.Extensions.Logging;
@@ -15,9 +14,6 @@ namespace McpGateway.Core.Upstreams.Http;
 /// </summary>
 internal sealed class HttpUpstreamClient : IDisposable
 {
-    public static readonly MediaTypeWithQualityHeaderValue JsonMedia = new("application/json");
-    public static readonly MediaTypeWithQualityHeaderValue EventStreamMedia = new("text/event-stream");
-
     private readonly HttpClient _http;
     private readonly ResiliencePipeline _send;
 
