@@ -42,7 +42,7 @@ internal sealed class HttpMcpServer : IAsyncDisposable
         var port = OidcProvider.FreePort();
         return StartAsync(
             port,
-            [McpProxyJs, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--apiKey", apiKey, "--server", "stream", "--", "node", RepoPaths.ServerEverythingJs, "stdio"],
+            [McpProxyJs, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--apiKey", apiKey, "--server", "stream", "--modern", "--", "node", RepoPaths.ServerEverythingJs, "stdio"],
             new Dictionary<string, string?>(),
             cancellationToken);
     }
