@@ -68,7 +68,7 @@ internal static class LoadDriver
         };
 
         var targets = options.Targets.ToList();
-        var gatewayDll = targets.Contains("gateway") ? FindGatewayDll(options) : null;
+        var gatewayDll = targets.Contains("gateway") || targets.Contains("gateway-http") ? FindGatewayDll(options) : null;
         if (gatewayDll is null && targets.Remove("gateway"))
         {
             Skip(notes, "gateway: mcpgw.dll not found; build it first (dotnet build -c Release Gateway.Host) or pass --gateway-dll. Skipped.");
