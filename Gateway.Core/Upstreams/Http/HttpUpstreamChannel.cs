@@ -159,6 +159,11 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
             // The request may have reached the server: it is never sent again.
             Fail(head, GatewayErrors.UpstreamExited, ex);
         }
+        catch (Exception ex)
+        {
+            // Whatever else went wrong, the call is answered and the session is not torn down by it.
+            Fail(head, GatewayErrors.UpstreamUnavailable, ex);
+        }
         finally
         {
             sent.TrySetResult();
@@ -531,7 +536,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or UnsentRequestException)
+            catch (Exception ex)
             {
                 HttpLog.GetStreamLost(_client.Logger, Connection, ex);
                 return;
@@ -733,8 +738,9 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
             using var response = await _client.SendOnceAsync(() => { var r = NewRequest(HttpMethod.Delete); AddSessionHeaders(r); return r; }, timeout.Token).ConfigureAwait(false);
             HttpLog.SessionDeleted(_client.Logger, Connection, response.StatusCode);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UnsentRequestException)
+        catch (Exception ex)
         {
+            // Best effort: the server's session expires on its own.
             HttpLog.SessionDeleteFailed(_client.Logger, Connection, ex);
         }
     }
