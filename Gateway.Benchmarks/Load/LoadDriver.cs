@@ -68,7 +68,7 @@ internal static class LoadDriver
         };
 
         var targets = options.Targets.ToList();
-        var gatewayDll = targets.Contains("gateway") ? FindGatewayDll(options) : null;
+        var gatewayDll = targets.Contains("gateway") || targets.Contains("gateway-http") ? FindGatewayDll(options) : null;
         if (gatewayDll is null && targets.Remove("gateway"))
         {
             Skip(notes, "gateway: mcpgw.dll not found; build it first (dotnet build -c Release Gateway.Host) or pass --gateway-dll. Skipped.");
@@ -96,10 +96,22 @@ internal static class LoadDriver
 
         var results = new List<TargetResult>();
         var idle = new List<IdleResult>();
+        if (gatewayDll is null && targets.Remove("gateway-http"))
+        {
+            Skip(notes, "gateway-http: mcpgw.dll not found. Skipped.");
+        }
+
+        var httpUpstream = targets.Contains("gateway-http") ? await FastHttpUpstreamServer.StartAsync(options.FrameBytes, cancellationToken).ConfigureAwait(false) : null;
+        if (httpUpstream is not null)
+        {
+            notes.Add($"gateway-http: the same gateway build with an `http` connection (Streamable HTTP, one POST per request, pooled HTTP/1.1 connections) to an in-process Kestrel twin of the upstream at {httpUpstream.Url} that answers each POST with an `application/json` result of the same size.");
+        }
+
+        await using (httpUpstream)
         await using (var upstream = FastUpstreamServer.Start(options.FrameBytes))
         {
             Console.WriteLine($"load: upstream on {upstream.Endpoint}; targets {string.Join(", ", targets)}; connections {string.Join(", ", options.Connections)}");
-            await RunLoadAsync(options, targets, upstream.Endpoint, gatewayDll, haproxy, results, cancellationToken).ConfigureAwait(false);
+            await RunLoadAsync(options, targets, upstream.Endpoint, gatewayDll, haproxy, results, cancellationToken, httpUpstream?.Url).ConfigureAwait(false);
             if (options.IdleConnections > 0 && !cancellationToken.IsCancellationRequested)
             {
                 if (targets.Contains("gateway"))
@@ -136,15 +148,22 @@ internal static class LoadDriver
         string? gatewayDll,
         string? haproxy,
         List<TargetResult> results,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Uri? httpUpstream = null)
     {
         ProxyProcess? gateway = null;
         ProxyProcess? relay = null;
+        ProxyProcess? gatewayHttp = null;
         try
         {
             if (targets.Contains("gateway"))
             {
                 gateway = await StartAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct), targets, results, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (targets.Contains("gateway-http"))
+            {
+                gatewayHttp = await StartAsync("gateway-http", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, httpUpstream: httpUpstream), targets, results, cancellationToken).ConfigureAwait(false);
             }
 
             if (targets.Contains("haproxy"))
@@ -164,6 +183,7 @@ internal static class LoadDriver
                     var result = target switch
                     {
                         "gateway" => await RunTargetAsync(target, gateway!.Endpoint, gateway.Pid, connections, options, cancellationToken).ConfigureAwait(false),
+                        "gateway-http" => await RunTargetAsync(target, gatewayHttp!.Endpoint, gatewayHttp.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         "haproxy" => await RunTargetAsync(target, relay!.Endpoint, relay.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         _ => await RunTargetAsync(target, upstream, null, connections, options, cancellationToken).ConfigureAwait(false),
                     };
@@ -184,6 +204,11 @@ internal static class LoadDriver
             if (gateway is not null)
             {
                 await gateway.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (gatewayHttp is not null)
+            {
+                await gatewayHttp.DisposeAsync().ConfigureAwait(false);
             }
 
             if (relay is not null)
@@ -223,7 +248,7 @@ internal static class LoadDriver
         {
             await OpenAsync(count, async ct =>
             {
-                var connection = await LoadConnection.ConnectAsync(endpoint, target == "gateway", options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
+                var connection = await LoadConnection.ConnectAsync(endpoint, target.StartsWith("gateway", StringComparison.Ordinal), options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
                 lock (connections)
                 {
                     connections.Add(connection);

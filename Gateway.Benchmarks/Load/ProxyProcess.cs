@@ -64,7 +64,8 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string> environment,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, object>? auth = null,
-        string? logLevel = null)
+        string? logLevel = null,
+        Uri? httpUpstream = null)
     {
         // Below Information the "listening on" line is not printed: listen on a port chosen here and probe it instead.
         var fixedPort = logLevel is null ? (int?)null : FreePort();
@@ -81,12 +82,14 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
             },
             ["connections"] = new Dictionary<string, object>
             {
-                ["upstream"] = new Dictionary<string, object>
-                {
-                    ["transport"] = "tcp",
-                    ["host"] = upstream.Address.ToString(),
-                    ["port"] = upstream.Port,
-                },
+                ["upstream"] = httpUpstream is null
+                    ? new Dictionary<string, object>
+                    {
+                        ["transport"] = "tcp",
+                        ["host"] = upstream.Address.ToString(),
+                        ["port"] = upstream.Port,
+                    }
+                    : new Dictionary<string, object> { ["transport"] = "http", ["url"] = httpUpstream.ToString() },
             },
         };
         if (auth is not null)

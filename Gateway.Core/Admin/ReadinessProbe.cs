@@ -48,8 +48,15 @@ internal sealed class ReadinessProbe(GatewaySettings settings, IGatewayAuthentic
                 return _upstreamsNotReady;
             }
 
-            var probes = settings.Connections.Values.OfType<TcpConnectionSettings>()
-                .Select(async c => await ConnectsAsync(c, cancellationToken).ConfigureAwait(false) ? null : $"upstream:{c.Name}");
+            var probes = settings.Connections.Values
+                .Select(c => c switch
+                {
+                    TcpConnectionSettings tcp => (c.Name, Host: tcp.Host, tcp.Port),
+                    HttpConnectionSettings http => (c.Name, Host: http.Url.IdnHost, http.Url.Port),
+                    _ => (c.Name, Host: (string?)null, Port: 0),
+                })
+                .Where(c => c.Host is not null)
+                .Select(async c => await ConnectsAsync(c.Host!, c.Port, cancellationToken).ConfigureAwait(false) ? null : $"upstream:{c.Name}");
             var results = await Task.WhenAll(probes).ConfigureAwait(false);
             _upstreamsNotReady = [.. results.OfType<string>()];
             _probedAt = timeProvider.GetTimestamp();
@@ -63,14 +70,15 @@ internal sealed class ReadinessProbe(GatewaySettings settings, IGatewayAuthentic
 
     public void Dispose() => _probing.Dispose();
 
-    private static async Task<bool> ConnectsAsync(TcpConnectionSettings connection, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="host"/>:<paramref name="port"/> accepts a TCP connection (for http upstreams: the URL's host and port).</summary>
+    private static async Task<bool> ConnectsAsync(string host, int port, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
         using var client = new TcpClient();
         try
         {
-            await client.ConnectAsync(connection.Host, connection.Port, timeout.Token).ConfigureAwait(false);
+            await client.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

@@ -116,7 +116,7 @@ public sealed class LimitOptions
 
 public sealed class ConnectionOptions
 {
-    /// <summary><c>stdio</c> or <c>tcp</c>.</summary>
+    /// <summary><c>stdio</c>, <c>tcp</c> or <c>http</c>.</summary>
     public string? Transport { get; set; }
 
     public string? Command { get; set; }
@@ -149,6 +149,15 @@ public sealed class ConnectionOptions
 
     /// <summary>The masking profile for this connection where no policy rule names one (default: masking.defaultProfile).</summary>
     public string? MaskProfile { get; set; }
+
+    /// <summary>http: the MCP endpoint (Streamable HTTP), e.g. <c>https://mcp.example.com/mcp</c>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>http: headers the gateway sends with every request (e.g. an API key). Each takes exactly one of value, fromEnv or fromFile.</summary>
+    public IDictionary<string, EnvironmentValueOptions> Headers { get; } = new Dictionary<string, EnvironmentValueOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>http: allow a plain <c>http://</c> URL to a host that is not loopback (headers then cross the network in clear).</summary>
+    public bool? AllowPlaintext { get; set; }
 }
 
 public sealed class EnvironmentValueOptions

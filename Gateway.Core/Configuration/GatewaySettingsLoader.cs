@@ -282,8 +282,18 @@ public static class GatewaySettingsLoader
                     MaskProfile = options.MaskProfile,
                 };
                 break;
+            case "HTTP":
+                result = HttpConnectionParser.Parse(name, path, options, baseDirectory, errors) with
+                {
+                    ConnectTimeout = connectTimeout,
+                    ConnectRetries = retries,
+                    RequestTimeout = requestTimeout,
+                    Access = access,
+                    MaskProfile = options.MaskProfile,
+                };
+                break;
             default:
-                errors.Add($"{path}.transport: '{options.Transport}' is not one of stdio, tcp");
+                errors.Add($"{path}.transport: '{options.Transport}' is not one of stdio, tcp, http");
                 break;
         }
 
@@ -320,7 +330,7 @@ public static class GatewaySettingsLoader
         };
     }
 
-    private static EnvironmentValue? ParseEnvironmentValue(string path, EnvironmentValueOptions value, string baseDirectory, List<string> errors)
+    internal static EnvironmentValue? ParseEnvironmentValue(string path, EnvironmentValueOptions value, string baseDirectory, List<string> errors)
     {
         var given = (value.Value is null ? 0 : 1) + (value.FromEnv is null ? 0 : 1) + (value.FromFile is null ? 0 : 1);
         if (given != 1)

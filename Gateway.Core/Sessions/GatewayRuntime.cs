@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Core.Sessions;
 
 /// <summary>What every session of a running gateway shares: settings, the frozen chain, upstream access, time.</summary>
-internal sealed class GatewayRuntime
+internal sealed class GatewayRuntime : IDisposable
 {
     public GatewayRuntime(
         GatewaySettings settings,
@@ -56,4 +56,7 @@ internal sealed class GatewayRuntime
 
     /// <summary>Records what the recording inspector cannot see; null when recording is off.</summary>
     public ISessionRecorder? Recorder { get; }
+
+    /// <summary>Releases what the upstream connector pools (HTTP connections).</summary>
+    public void Dispose() => (Connector as IDisposable)?.Dispose();
 }

@@ -183,6 +183,7 @@ internal sealed partial class GatewaySession
         }
 
         _upstreamWriter = new FrameWriter(_upstream.Output);
+        (_upstream as IReportsRequestFailures)?.OnRequestFailed(FailRequest);
         GatewayLog.UpstreamStarted(_logger, Id, connection.Name, _upstream.Description);
         GatewayLog.SessionAuthenticated(_logger, Id, Identity.Subject, connection.Name);
         _runtime.Metrics.SessionAuthenticated();

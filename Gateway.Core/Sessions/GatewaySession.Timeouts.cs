@@ -61,6 +61,15 @@ internal sealed partial class GatewaySession
 
     private Task<int> FailAllPendingAsync(GatewayError error) => FailAsync(_clientPending.Drain(), error);
 
+    /// <summary>The upstream channel lost the exchange of one forwarded request: its caller gets <paramref name="error"/>, unless it was answered already.</summary>
+    private void FailRequest(JsonRpcId id, GatewayError error)
+    {
+        if (_clientPending.TryRemove(id, out _))
+        {
+            _ = FailAsync([id], error);
+        }
+    }
+
     /// <summary>Answers each request in <paramref name="ids"/> with <paramref name="error"/>, exactly once: the ids were already removed from the pending table.</summary>
     private async Task<int> FailAsync(List<JsonRpcId> ids, GatewayError error)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Net.Sockets;
 using McpGateway.Core.Configuration;
+using McpGateway.Core.Upstreams.Http;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -12,9 +13,10 @@ namespace McpGateway.Core.Upstreams;
 /// Opens the upstream of a session. Each connection gets one resilience pipeline (built once): a timeout per
 /// attempt inside exponential, jittered retries for failures that may pass (refused, reset, timed out).
 /// </summary>
-internal sealed class UpstreamConnector : IUpstreamConnector
+internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
 {
     private readonly FrozenDictionary<string, ResiliencePipeline> _pipelines;
+    private readonly FrozenDictionary<string, HttpUpstreamClient> _httpClients;
     private readonly ILogger _logger;
 
     public UpstreamConnector(GatewaySettings settings, TimeProvider timeProvider, ILogger logger)
@@ -23,6 +25,12 @@ internal sealed class UpstreamConnector : IUpstreamConnector
         _pipelines = settings.Connections.ToFrozenDictionary(
             pair => pair.Key,
             pair => BuildPipeline(pair.Value, timeProvider, logger),
+            StringComparer.Ordinal);
+
+        // One pooled HTTP client per http connection, shared by all its sessions.
+        _httpClients = settings.Connections.Values.OfType<HttpConnectionSettings>().ToFrozenDictionary(
+            http => http.Name,
+            http => new HttpUpstreamClient(http, settings.UpstreamLimits, timeProvider, logger),
             StringComparer.Ordinal);
     }
 
@@ -63,6 +71,7 @@ internal sealed class UpstreamConnector : IUpstreamConnector
                 {
                     StdioConnectionSettings stdio => (IUpstreamChannel)StdioUpstreamChannel.Start(stdio, _logger),
                     TcpConnectionSettings tcp => await TcpUpstreamChannel.ConnectAsync(tcp, token).ConfigureAwait(false),
+                    HttpConnectionSettings http => HttpUpstreamChannel.Open(_httpClients[http.Name]),
                     _ => throw new UpstreamUnavailableException($"unsupported transport for '{connection.Name}'"),
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -70,6 +79,14 @@ internal sealed class UpstreamConnector : IUpstreamConnector
         catch (Exception ex) when (ex is SocketException or IOException or TimeoutRejectedException or InvalidOperationException)
         {
             throw new UpstreamUnavailableException($"upstream '{connection.Name}' is unavailable: {ex.Message}", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _httpClients.Values)
+        {
+            client.Dispose();
         }
     }
 }

@@ -96,6 +96,27 @@ internal sealed class AdminEndpointsTests
 
     [Test]
     [CancelAfter(40000)]
+    public async Task Readyz_HttpUpstreamNotListening_NamedUntilItListens(CancellationToken cancellationToken)
+    {
+        var port = OidcProvider.FreePort();
+        var http = new HttpConnectionSettings { Name = "remote-http", Url = new Uri($"http://127.0.0.1:{port}/mcp") };
+        await using var gateway = await GatewayHarness.StartAsync(WithAdmin(GatewayHarness.Settings(GatewayHarness.Everything(), http)), cancellationToken);
+
+        var down = await WaitForReadyzAsync(gateway, HttpStatusCode.ServiceUnavailable, cancellationToken);
+        using var upstream = new TcpListener(IPAddress.Loopback, port);
+        upstream.Start();
+        var up = await WaitForReadyzAsync(gateway, HttpStatusCode.OK, cancellationToken);
+        upstream.Stop();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(down["notReady"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EqualTo(new[] { "upstream:remote-http" }));
+            Assert.That(up["notReady"]!.AsArray(), Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(40000)]
     public async Task Readyz_TcpUpstreamGoesDownAndComesBack_Flips503Then200(CancellationToken cancellationToken)
     {
         var upstream = new TcpListener(IPAddress.Loopback, 0);

@@ -1,0 +1,757 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+
+namespace McpGateway.Core.Upstreams.Http;
+
+/// <summary>
+/// One client session's view of a Streamable HTTP upstream, as newline-delimited frames like every other channel.
+/// Each frame the session writes becomes one POST carrying the gateway's headers; every JSON body and every SSE
+/// <c>data:</c> event that comes back becomes one frame, in arrival order, so the session inspects each on its own.
+/// 2025-era messages share the upstream's MCP session (<c>Mcp-Session-Id</c> from the initialize response,
+/// <c>MCP-Protocol-Version</c> once negotiated, the GET stream, DELETE at the end); a message carrying the 2026-07-28
+/// per-request claim is stateless (<c>Mcp-Method</c>, <c>Mcp-Name</c>, no session). An exchange that fails answers its
+/// call through <see cref="IReportsRequestFailures"/>: never a hang, never a lost response.
+/// </summary>
+internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFailures
+{
+    private static readonly TimeSpan DeleteTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DefaultReconnectDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(5);
+    private const int MaxResumptions = 5;
+
+    private readonly HttpUpstreamClient _client;
+    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly Pipe _toUpstream = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly Pipe _fromUpstream = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly ConcurrentDictionary<Task, bool> _exchanges = new();
+    private readonly ConcurrentBag<EnvelopeScanner> _scanners = [];
+    private readonly EnvelopeScanner _outgoing;
+    private readonly Task _dispatcher;
+    private Action<JsonRpcId, GatewayError>? _fail;
+    private Task? _getStream;
+    private volatile string? _sessionId;
+    private volatile string? _protocolVersion;
+    private bool _ended;
+    private int _disposed;
+
+    private HttpUpstreamChannel(HttpUpstreamClient client, KeyValuePair<string, string>[] headers)
+    {
+        _client = client;
+        _headers = headers;
+        _outgoing = new EnvelopeScanner(new FrameLimits(int.MaxValue - 2, client.Limits.MaxDepth));
+        Description = $"http {client.Settings.Url.GetLeftPart(UriPartial.Path)}";
+        _dispatcher = Task.Run(DispatchAsync);
+    }
+
+    public PipeReader Input => _fromUpstream.Reader;
+
+    public PipeWriter Output => _toUpstream.Writer;
+
+    public string Description { get; }
+
+    private string Connection => _client.Settings.Name;
+
+    /// <summary>Resolves the gateway's headers for this session (secrets read now); throws <see cref="InvalidOperationException"/> naming a missing source, never a value.</summary>
+    public static HttpUpstreamChannel Open(HttpUpstreamClient client)
+    {
+        var headers = client.Settings.Headers.Select(pair =>
+        {
+            var value = pair.Value.Resolve();
+            if (value.AsSpan().ContainsAny('\r', '\n', '\0'))
+            {
+                throw new InvalidOperationException($"header '{pair.Key}' of connection '{client.Settings.Name}' contains CR, LF or NUL");
+            }
+
+            return new KeyValuePair<string, string>(pair.Key, value);
+        }).ToArray();
+        return new HttpUpstreamChannel(client, headers);
+    }
+
+    public void OnRequestFailed(Action<JsonRpcId, GatewayError> fail) => _fail = fail;
+
+    private async Task DispatchAsync()
+    {
+        var reader = _toUpstream.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (FrameReader.TryReadFrame(ref buffer, int.MaxValue - 2, out var frame) == FrameReadStatus.Frame)
+                    {
+                        await PostAsync(frame.ToArray()).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The session ended.
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the exchange of one message and returns once its body is on the wire (or the exchange ended).</summary>
+    private async Task PostAsync(byte[] body)
+    {
+        if (_outgoing.Scan(new ReadOnlySequence<byte>(body), out var envelope) is not null)
+        {
+            // The session forwards only frames that passed this very scan.
+            return;
+        }
+
+        var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Read(body, envelope.Method));
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exchange = ExchangeAsync(body, head, sent);
+        _exchanges.TryAdd(exchange, true);
+        _ = exchange.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, bool>)s!).TryRemove(t, out _), _exchanges, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Task.WhenAny(sent.Task, exchange).ConfigureAwait(false);
+    }
+
+    private async Task ExchangeAsync(byte[] body, Outgoing head, TaskCompletionSource sent)
+    {
+        using var deadline = new CancellationTokenSource(_client.Settings.RequestTimeout, _client.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _closing.Token);
+        var token = linked.Token;
+        try
+        {
+            using var response = await _client.SendAsync(() => BuildPost(body, head, sent), token).ConfigureAwait(false);
+            await OnResponseAsync(response, head, token).ConfigureAwait(false);
+        }
+        catch (UnsentRequestException ex)
+        {
+            Fail(head, GatewayErrors.UpstreamUnavailable, ex);
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            // The session ended; its pending calls are the session's to answer.
+        }
+        catch (OperationCanceledException ex)
+        {
+            Fail(head, GatewayErrors.UpstreamTimedOut, ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // The request may have reached the server: it is never sent again.
+            Fail(head, GatewayErrors.UpstreamExited, ex);
+        }
+        catch (Exception ex)
+        {
+            // Whatever else went wrong, the call is answered and the session is not torn down by it.
+            Fail(head, GatewayErrors.UpstreamUnavailable, ex);
+        }
+        finally
+        {
+            sent.TrySetResult();
+        }
+    }
+
+    private HttpRequestMessage BuildPost(byte[] body, Outgoing head, TaskCompletionSource sent)
+    {
+        var request = NewRequest(HttpMethod.Post);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        request.Content = new MessageContent(body, sent);
+        if (head.Headers.ClaimedVersion is { } claimed)
+        {
+            // 2026-07-28: every request stands alone and says what it is.
+            request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", claimed);
+            if (head.Method is { } method)
+            {
+                request.Headers.TryAddWithoutValidation("Mcp-Method", method);
+            }
+
+            if (head.Headers.Name is { } name)
+            {
+                request.Headers.TryAddWithoutValidation("Mcp-Name", McpHeaders.EncodeValue(name));
+            }
+        }
+        else
+        {
+            AddSessionHeaders(request);
+        }
+
+        return request;
+    }
+
+    private HttpRequestMessage NewRequest(HttpMethod method)
+    {
+        var request = new HttpRequestMessage(method, _client.Settings.Url);
+        foreach (var (name, value) in _headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
+    }
+
+    private void AddSessionHeaders(HttpRequestMessage request)
+    {
+        if (_sessionId is { } session)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", session);
+        }
+
+        if (_protocolVersion is { } version)
+        {
+            request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", version);
+        }
+    }
+
+    private async Task OnResponseAsync(HttpResponseMessage response, Outgoing head, CancellationToken cancellationToken)
+    {
+        if (head.Method == McpMethods.Initialize && head.Headers.ClaimedVersion is null
+            && response.IsSuccessStatusCode && response.Headers.TryGetValues("Mcp-Session-Id", out var sessions))
+        {
+            _sessionId = sessions.FirstOrDefault();
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            await OnErrorStatusAsync(response, head, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var media = response.Content.Headers.ContentType?.MediaType;
+        if (response.StatusCode == HttpStatusCode.Accepted || (media is null && response.Content.Headers.ContentLength is null or 0))
+        {
+            if (head.Kind == MessageKind.Request)
+            {
+                HttpLog.BadStatus(_client.Logger, Connection, head.Method!, response.StatusCode, GatewayErrors.UpstreamProtocolViolation.Reason);
+                Fail(head, GatewayErrors.UpstreamProtocolViolation);
+            }
+            else if (head.Method == McpMethods.NotificationsInitialized && head.Headers.ClaimedVersion is null)
+            {
+                OpenGetStream();
+            }
+
+            return;
+        }
+
+        if (string.Equals(media, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            await RelayEventsAsync(response, head, cancellationToken).ConfigureAwait(false);
+        }
+        else if (string.Equals(media, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            var message = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            var line = message is null ? null : JsonLine.Normalize(message);
+            if (line is null || !IsJsonObject(line))
+            {
+                HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "a response", message is null ? "body over the frame size limit" : "not one JSON object");
+                Fail(head, GatewayErrors.UpstreamProtocolViolation);
+                return;
+            }
+
+            var scanner = RentScanner();
+            var answered = Answers(line, head, scanner);
+            _scanners.Add(scanner);
+            await DeliverAsync(line).ConfigureAwait(false);
+            if (!answered)
+            {
+                Fail(head, GatewayErrors.UpstreamProtocolViolation);
+            }
+        }
+        else
+        {
+            HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "a response", $"content type '{media}' is neither JSON nor an event stream");
+            Fail(head, GatewayErrors.UpstreamProtocolViolation);
+        }
+    }
+
+    private async Task OnErrorStatusAsync(HttpResponseMessage response, Outgoing head, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.NotFound && _sessionId is not null && head.Headers.ClaimedVersion is null)
+        {
+            // The server ended (or forgot) the MCP session: nothing more can be relayed on it.
+            HttpLog.SessionExpired(_client.Logger, Connection);
+            Fail(head, GatewayErrors.UpstreamExited);
+            await EndAsync().ConfigureAwait(false);
+            return;
+        }
+
+        // A JSON-RPC error in the body is the server's answer to this message, bound to it by the exchange; except a
+        // refusal of the gateway's own credentials, which is the operator's problem and no answer to the client's call.
+        if (head.Kind == MessageKind.Request
+            && response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.ProxyAuthenticationRequired)
+            && string.Equals(response.Content.Headers.ContentType?.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
+            && await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false) is { } body
+            && ErrorFor(body, head.Id) is { } answer)
+        {
+            await DeliverAsync(answer).ConfigureAwait(false);
+            return;
+        }
+
+        var error = response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.GatewayTimeout ? GatewayErrors.UpstreamTimedOut : GatewayErrors.UpstreamUnavailable;
+        HttpLog.BadStatus(_client.Logger, Connection, head.Method ?? "a response", response.StatusCode, error.Reason);
+        Fail(head, error);
+    }
+
+    /// <summary>
+    /// Relays every event of the response stream as it arrives. A stream that ends before the response to its request
+    /// is resumed with <c>Last-Event-ID</c> when the server numbered its events; otherwise the call fails.
+    /// </summary>
+    private async Task RelayEventsAsync(HttpResponseMessage response, Outgoing head, CancellationToken cancellationToken)
+    {
+        var scanner = head.Kind == MessageKind.Request ? RentScanner() : null;
+        try
+        {
+            await RelayUntilAnsweredAsync(response, head, scanner, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (scanner is not null)
+            {
+                _scanners.Add(scanner);
+            }
+        }
+    }
+
+    /// <summary>A scanner for one exchange at a time (they keep scratch state and are not thread-safe).</summary>
+    private EnvelopeScanner RentScanner() => _scanners.TryTake(out var scanner) ? scanner : new EnvelopeScanner(_client.Limits);
+
+    private async Task RelayUntilAnsweredAsync(HttpResponseMessage response, Outgoing head, EnvelopeScanner? scanner, CancellationToken cancellationToken)
+    {
+        string? lastEventId = null;
+        var reconnectDelay = DefaultReconnectDelay;
+        var sawInvalid = false;
+        var current = response;
+        for (var resumption = 0; ; resumption++)
+        {
+            Exception? broken = null;
+            var progressed = false;
+            try
+            {
+                var stream = await current.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                var parser = SseParser.Create(stream, ParseEvent);
+                await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    lastEventId = string.IsNullOrEmpty(parser.LastEventId) ? lastEventId : parser.LastEventId;
+                    reconnectDelay = parser.ReconnectionInterval > TimeSpan.Zero ? parser.ReconnectionInterval : reconnectDelay;
+                    progressed = true;
+                    switch (await RelayEventAsync(item, head, scanner).ConfigureAwait(false))
+                    {
+                        case EventOutcome.Answered:
+                            return;
+                        case EventOutcome.Invalid:
+                            sawInvalid = true;
+                            break;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                broken = ex;
+            }
+            finally
+            {
+                if (!ReferenceEquals(current, response))
+                {
+                    current.Dispose();
+                }
+            }
+
+            if (head.Kind != MessageKind.Request)
+            {
+                return;
+            }
+
+            // A server that closes its streams on purpose (polling) makes progress each time; only fruitless attempts count.
+            resumption = progressed ? 0 : resumption;
+            if (lastEventId is null || resumption >= MaxResumptions)
+            {
+                var error = sawInvalid ? GatewayErrors.UpstreamProtocolViolation : GatewayErrors.UpstreamExited;
+                HttpLog.ExchangeFailed(_client.Logger, Connection, head.Method!, error.Reason, broken ?? new EndOfStreamException("the event stream ended before the response"));
+                Fail(head, error);
+                return;
+            }
+
+            HttpLog.Resuming(_client.Logger, Connection, head.Method!, lastEventId);
+            await Task.Delay(Clamp(reconnectDelay), _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+            current = await ResumeAsync(lastEventId, head, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HttpResponseMessage> ResumeAsync(string lastEventId, Outgoing head, CancellationToken cancellationToken)
+    {
+        var response = await _client.ReopenStream.ExecuteAsync(
+            async (state, token) =>
+            {
+                var (channel, eventId) = state;
+                var opened = await channel._client.SendOnceAsync(() => channel.BuildGet(eventId), token).ConfigureAwait(false);
+                if (opened.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway)
+                {
+                    opened.Dispose();
+                    throw new HttpRequestException($"HTTP {(int)opened.StatusCode}", null, opened.StatusCode);
+                }
+
+                return opened;
+            },
+            (this, lastEventId),
+            cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || !IsEventStream(response))
+        {
+            var status = response.StatusCode;
+            response.Dispose();
+            throw new HttpRequestException($"resuming {head.Method} after event {lastEventId} was refused with HTTP {(int)status}", null, status);
+        }
+
+        return response;
+    }
+
+    private HttpRequestMessage BuildGet(string? lastEventId)
+    {
+        var request = NewRequest(HttpMethod.Get);
+        request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+        AddSessionHeaders(request);
+        if (lastEventId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+        }
+
+        return request;
+    }
+
+    private byte[]? ParseEvent(string eventType, ReadOnlySpan<byte> data) =>
+        data.Length > _client.Limits.MaxFrameBytes ? null : data.ToArray();
+
+    private async ValueTask<EventOutcome> RelayEventAsync(SseItem<byte[]?> item, Outgoing head, EnvelopeScanner? scanner)
+    {
+        if (!string.Equals(item.EventType, "message", StringComparison.Ordinal))
+        {
+            return EventOutcome.Relayed;
+        }
+
+        if (item.Data is null)
+        {
+            HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "the GET stream", "event over the frame size limit");
+            return EventOutcome.Invalid;
+        }
+
+        if (JsonLine.IsBlank(item.Data))
+        {
+            // A priming event: it carries an event id for resumption, no message.
+            return EventOutcome.Relayed;
+        }
+
+        var line = JsonLine.Normalize(item.Data);
+        if (line is null)
+        {
+            HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "the GET stream", "a line break inside a JSON string");
+            return EventOutcome.Invalid;
+        }
+
+        var answered = scanner is not null && Answers(line, head, scanner);
+        await DeliverAsync(line).ConfigureAwait(false);
+        return answered ? EventOutcome.Answered : EventOutcome.Relayed;
+    }
+
+    /// <summary>True when <paramref name="line"/> is the response to <paramref name="head"/>'s request; an initialize result also tells the negotiated version.</summary>
+    private bool Answers(byte[] line, Outgoing head, EnvelopeScanner scanner)
+    {
+        if (head.Kind != MessageKind.Request
+            || scanner.Scan(new ReadOnlySequence<byte>(line), out var envelope) is not null
+            || envelope.Kind is not (MessageKind.Response or MessageKind.ErrorResponse)
+            || envelope.Id != head.Id)
+        {
+            return false;
+        }
+
+        if (head.Method == McpMethods.Initialize && head.Headers.ClaimedVersion is null && envelope.Kind == MessageKind.Response)
+        {
+            _protocolVersion = NegotiatedVersion(line) ?? _protocolVersion;
+        }
+
+        return true;
+    }
+
+    private void OpenGetStream()
+    {
+        if (_getStream is null && Volatile.Read(ref _disposed) == 0)
+        {
+            _getStream = Task.Run(RunGetStreamAsync);
+        }
+    }
+
+    /// <summary>Server-initiated messages (2025 era): the GET stream, reopened with <c>Last-Event-ID</c> when it ends.</summary>
+    private async Task RunGetStreamAsync()
+    {
+        var token = _closing.Token;
+        string? lastEventId = null;
+        var reconnectDelay = DefaultReconnectDelay;
+        var stream = new Outgoing(MessageKind.Notification, JsonRpcId.None, null, default);
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await _client.ReopenStream.ExecuteAsync(
+                    static (state, ct) => state.Item1._client.SendOnceAsync(() => state.Item1.BuildGet(state.lastEventId), ct),
+                    (this, lastEventId),
+                    token).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.NotFound && _sessionId is not null)
+                {
+                    HttpLog.SessionExpired(_client.Logger, Connection);
+                    await EndAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                if (!response.IsSuccessStatusCode || !IsEventStream(response))
+                {
+                    HttpLog.NoGetStream(_client.Logger, Connection, response.StatusCode);
+                    return;
+                }
+
+                var parser = SseParser.Create(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), ParseEvent);
+                await foreach (var item in parser.EnumerateAsync(token).ConfigureAwait(false))
+                {
+                    lastEventId = string.IsNullOrEmpty(parser.LastEventId) ? lastEventId : parser.LastEventId;
+                    reconnectDelay = parser.ReconnectionInterval > TimeSpan.Zero ? parser.ReconnectionInterval : reconnectDelay;
+                    await RelayEventAsync(item, stream, null).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                HttpLog.GetStreamLost(_client.Logger, Connection, ex);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(Clamp(reconnectDelay), _client.TimeProvider, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var limit = _client.Limits.MaxFrameBytes;
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var body = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (body.Length + read > limit)
+                {
+                    return null;
+                }
+
+                body.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return body.ToArray();
+    }
+
+    /// <summary>
+    /// The answer an HTTP error carries for <paramref name="id"/>: the body when it is a JSON-RPC error for that id, or
+    /// its error object bound to that id when the server could not name it (<c>"id": null</c>); null when the body is no
+    /// JSON-RPC error.
+    /// </summary>
+    private static byte[]? ErrorFor(byte[] body, JsonRpcId id)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object
+                || !error.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.Number)
+            {
+                return null;
+            }
+
+            using var output = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(output))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("jsonrpc"u8, "2.0"u8);
+                writer.WritePropertyName("id"u8);
+                id.WriteValueTo(writer);
+                writer.WritePropertyName("error"u8);
+                error.WriteTo(writer);
+                writer.WriteEndObject();
+            }
+
+            return output.ToArray();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? NegotiatedVersion(byte[] line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
+                && result.TryGetProperty("protocolVersion", out var version) && version.ValueKind == JsonValueKind.String
+                ? version.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsJsonObject(byte[] line)
+    {
+        var first = line.AsSpan().TrimStart(" \t"u8);
+        return !first.IsEmpty && first[0] == (byte)'{';
+    }
+
+    private static bool IsEventStream(HttpResponseMessage response) =>
+        string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+
+    private static TimeSpan Clamp(TimeSpan delay) => delay > MaxReconnectDelay ? MaxReconnectDelay : delay;
+
+    /// <summary>Hands one message to the session as one frame.</summary>
+    private async ValueTask DeliverAsync(byte[] line)
+    {
+        await _writeGate.WaitAsync(_closing.Token).ConfigureAwait(false);
+        try
+        {
+            if (_ended)
+            {
+                return;
+            }
+
+            var writer = _fromUpstream.Writer;
+            writer.Write(line);
+            writer.Write("\n"u8);
+            await writer.FlushAsync(_closing.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The upstream is gone for this session: the session sees its input end and fails what is pending.</summary>
+    private async Task EndAsync()
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_ended)
+            {
+                _ended = true;
+                await _fromUpstream.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void Fail(Outgoing head, GatewayError error, Exception? exception = null)
+    {
+        if (exception is not null)
+        {
+            HttpLog.ExchangeFailed(_client.Logger, Connection, head.Method ?? "a response", error.Reason, exception);
+        }
+
+        if (head.Kind == MessageKind.Request)
+        {
+            _fail?.Invoke(head.Id, error);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _toUpstream.Writer.CompleteAsync().ConfigureAwait(false);
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _dispatcher.ConfigureAwait(false);
+        await Task.WhenAll(_exchanges.Keys).ConfigureAwait(false);
+        if (_getStream is not null)
+        {
+            await _getStream.ConfigureAwait(false);
+        }
+
+        await DeleteSessionAsync().ConfigureAwait(false);
+        await EndAsync().ConfigureAwait(false);
+        _closing.Dispose();
+        _writeGate.Dispose();
+    }
+
+    /// <summary>2025 era: tells the server the MCP session is over (a server may refuse with 405; that is fine).</summary>
+    private async Task DeleteSessionAsync()
+    {
+        if (_sessionId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(DeleteTimeout, _client.TimeProvider);
+            using var response = await _client.SendOnceAsync(() => { var r = NewRequest(HttpMethod.Delete); AddSessionHeaders(r); return r; }, timeout.Token).ConfigureAwait(false);
+            HttpLog.SessionDeleted(_client.Logger, Connection, response.StatusCode);
+        }
+        catch (Exception ex)
+        {
+            // Best effort: the server's session expires on its own.
+            HttpLog.SessionDeleteFailed(_client.Logger, Connection, ex);
+        }
+    }
+
+    private enum EventOutcome
+    {
+        Relayed,
+        Answered,
+        Invalid,
+    }
+
+    /// <summary>What the exchange of one outgoing message needs to know about it.</summary>
+    private readonly record struct Outgoing(MessageKind Kind, JsonRpcId Id, string? Method, McpHeaders Headers);
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace McpGateway.Tests.Infrastructure;
+
+/// <summary>
+/// A real MCP server speaking Streamable HTTP on 127.0.0.1: server-everything in its <c>streamableHttp</c> mode, or
+/// mcp-proxy serving server-everything (stdio) with an API key and the 2026-07-28 revision. Both would bind every
+/// interface, so they run with <c>peers/force-loopback.cjs</c> preloaded (mcp-proxy also gets <c>--host</c>).
+/// </summary>
+internal sealed class HttpMcpServer : IAsyncDisposable
+{
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(20);
+
+    private HttpMcpServer(ChildProcess process, int port)
+    {
+        Process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public Uri Url => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/mcp"));
+
+    /// <summary>The server process; server-everything prints each session, GET stream and DELETE on stdout.</summary>
+    public ChildProcess Process { get; }
+
+    public static string ForceLoopbackScript => Path.Combine(RepoPaths.Peers, "force-loopback.cjs");
+
+    public static string McpProxyJs => Path.Combine(RepoPaths.NodeModules, "mcp-proxy", "dist", "bin", "mcp-proxy.mjs");
+
+    /// <summary><c>PORT=… node server-everything streamableHttp</c>: sessions, SSE responses with event ids, the GET stream, DELETE.</summary>
+    public static Task<HttpMcpServer> StartEverythingAsync(CancellationToken cancellationToken)
+    {
+        var port = OidcProvider.FreePort();
+        return StartAsync(port, [RepoPaths.ServerEverythingJs, "streamableHttp"], new Dictionary<string, string?> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
+    }
+
+    /// <summary>mcp-proxy in front of server-everything (stdio): it answers both eras, and only requests carrying <c>X-API-Key: <paramref name="apiKey"/></c>.</summary>
+    public static Task<HttpMcpServer> StartProxyAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        var port = OidcProvider.FreePort();
+        return StartAsync(
+            port,
+            [McpProxyJs, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--apiKey", apiKey, "--server", "stream", "--modern", "--", "node", RepoPaths.ServerEverythingJs, "stdio"],
+            new Dictionary<string, string?>(),
+            cancellationToken);
+    }
+
+    private static async Task<HttpMcpServer> StartAsync(int port, IEnumerable<string> arguments, Dictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        NodePeers.EnsureInstalled();
+        environment["NODE_OPTIONS"] = $"--require {ForceLoopbackScript}";
+        var process = ChildProcess.Start("node", arguments, environment, RepoPaths.Peers);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_startTimeout);
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the HTTP MCP server exited during start-up.{Environment.NewLine}{process.Describe()}");
+                }
+
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync("127.0.0.1", port, deadline.Token);
+                    return new HttpMcpServer(process, port);
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(100, deadline.Token);
+                }
+            }
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
