@@ -50,6 +50,9 @@ public sealed class GatewayOptions
 
     /// <summary>On SIGTERM, how long in-flight calls may take to finish before their sessions are closed (default 30 s).</summary>
     public TimeSpan? ShutdownTimeout { get; set; }
+
+    /// <summary>The HTTP front door (Streamable HTTP MCP at <c>/mcp/{connection}</c>); absent, there is none.</summary>
+    public HttpFrontDoorOptions? Http { get; set; }
 }
 
 public sealed class AuthOptions
