@@ -1,4 +1,5 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Host.Commands;
 
 namespace McpGateway.Tests.FrontDoor;
 
@@ -77,6 +78,28 @@ internal sealed class FrontDoorSettingsLoaderTests
 
         Assert.That(refused!.Errors, Has.Some.StartsWith("http.listen: '0.0.0.0:7402' would carry bearer tokens in plaintext"));
         Assert.That(accepted.FrontDoor!.Endpoint.ToString(), Is.EqualTo("0.0.0.0:7402"));
+    }
+
+    [Test]
+    public void ConfigCheck_HttpSection_SummaryNamesTheFrontDoor_TypoNamed()
+    {
+        var path = Path.Combine(_dir, "gateway.json");
+        File.WriteAllText(path, $$"""{ "listen": "127.0.0.1:7400", "auth": { "mode": "none" }, "http": { "listen": "127.0.0.1:7402" }, {{Connections}} }""");
+        var typo = Path.Combine(_dir, "typo.json");
+        File.WriteAllText(typo, $$"""{ "listen": "127.0.0.1:7400", "auth": { "mode": "none" }, "http": { "listen": "127.0.0.1:7402", "allowedOrigin": [ "https://a.example" ] }, {{Connections}} }""");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var valid = ConfigCheckCommand.Run([path], output, error);
+        var invalid = ConfigCheckCommand.Run([typo], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(valid, Is.Zero, error.ToString());
+            Assert.That(output.ToString(), Does.Contain("http front door 127.0.0.1:7402 (http), MCP at /mcp/{connection}"));
+            Assert.That(invalid, Is.EqualTo(ConfigCheckCommand.Invalid));
+            Assert.That(error.ToString(), Does.Contain("http.allowedOrigin: unknown key"));
+        });
     }
 
     private GatewaySettings Load(string section) =>
