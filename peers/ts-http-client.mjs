@@ -3,6 +3,11 @@
 //
 //   node peers/ts-http-client.mjs --url http://127.0.0.1:N/mcp/CONNECTION --token T
 //                                 --scenario basic|progress|logging|sampling|terminate [--timeout-ms 30000]
+//   node peers/ts-http-client.mjs --url ... --client-id ID --client-secret S --issuer ISSUER --scenario basic
+//
+// With --client-id the client starts without a token and lets the SDK's own OAuth support find the authorization
+// server (the gateway's 401 names its RFC 9728 metadata, which names the issuer) and get a token by the client
+// credentials grant (ClientCredentialsProvider), as an MCP client that implements the authorization spec does.
 //
 // Output: one JSON line per step on stdout, {"step":"...","ok":true,"result":...}, then
 // {"done":true,"protocolVersion":"...","sessionId":"..."} and exit 0. A failed step prints {"step":"...","ok":false,...},
@@ -10,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import {
   CreateMessageRequestSchema,
   LoggingMessageNotificationSchema,
@@ -35,6 +41,9 @@ function readOptions() {
       options: {
         url: { type: 'string' },
         token: { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        issuer: { type: 'string' },
         scenario: { type: 'string', default: 'basic' },
         'timeout-ms': { type: 'string', default: '30000' },
       },
@@ -49,8 +58,12 @@ function readOptions() {
   } catch {
     usage('--url is required and must be an absolute URL');
   }
-  if (values.token === undefined || values.token === '') {
-    usage('--token is required');
+  const oauth = values['client-id'] !== undefined;
+  if (!oauth && (values.token === undefined || values.token === '')) {
+    usage('--token is required (or --client-id, --client-secret and --issuer)');
+  }
+  if (oauth && (values['client-secret'] === undefined || values.issuer === undefined)) {
+    usage('--client-id needs --client-secret and --issuer');
   }
   if (!Object.hasOwn(scenarios, values.scenario)) {
     usage(`unknown scenario '${values.scenario}' (known: ${Object.keys(scenarios).join(', ')})`);
@@ -59,7 +72,15 @@ function readOptions() {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     usage('--timeout-ms must be a positive integer');
   }
-  return { url, token: values.token, scenario: values.scenario, timeoutMs };
+  return {
+    url,
+    token: values.token,
+    clientId: values['client-id'],
+    clientSecret: values['client-secret'],
+    issuer: values.issuer,
+    scenario: values.scenario,
+    timeoutMs,
+  };
 }
 
 function report(step, result) {
@@ -186,9 +207,16 @@ async function main() {
   timer.unref();
 
   const scenario = scenarios[options.scenario];
-  const transport = new StreamableHTTPClientTransport(options.url, {
-    requestInit: { headers: { Authorization: `Bearer ${options.token}` } },
-  });
+  const transport = options.clientId === undefined
+    ? new StreamableHTTPClientTransport(options.url, { requestInit: { headers: { Authorization: `Bearer ${options.token}` } } })
+    : new StreamableHTTPClientTransport(options.url, {
+      authProvider: new ClientCredentialsProvider({
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        expectedIssuer: options.issuer,
+        scope: 'mcp:tools',
+      }),
+    });
   const state = { logs: [], transport };
   const client = new Client({ name: 'mcpgateway-ts-http-client', version: '0.1.0' }, { capabilities: scenario.capabilities });
   scenario.setup(client, state);
