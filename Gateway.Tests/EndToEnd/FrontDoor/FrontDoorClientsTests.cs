@@ -92,6 +92,12 @@ internal sealed class FrontDoorClientsTests
             new Dictionary<string, object?> { ["duration"] = 1, ["steps"] = 3 },
             progress,
             cancellationToken: cancellationToken);
+        // The SDK hands notifications to their handlers asynchronously: the last one may be reported just after the result.
+        for (var wait = 0; progress.Values.Count < 3 && wait < 40; wait++)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
         var blocked = Assert.ThrowsAsync<McpProtocolException>(() => client.CallToolAsync("get-env", new Dictionary<string, object?>(), cancellationToken: cancellationToken).AsTask());
 
         Assert.Multiple(() =>
