@@ -14,7 +14,7 @@ internal static partial class FrontDoorLog
     [LoggerMessage(9002, LogLevel.Information, "HTTP session {SessionId} closed")]
     public static partial void SessionClosed(ILogger logger, string sessionId);
 
-    [LoggerMessage(9003, LogLevel.Warning, "HTTP front door refused {Method} {Path}: {Status} {Reason}")]
+    [LoggerMessage(9003, LogLevel.Information, "HTTP front door refused {Method} {Path}: {Status} {Reason}")]
     public static partial void Refused(ILogger logger, string method, string path, int status, string reason);
 
     [LoggerMessage(9004, LogLevel.Warning, "HTTP front door refused a request from origin {Origin} (not in http.allowedOrigins)")]

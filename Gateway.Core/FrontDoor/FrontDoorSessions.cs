@@ -42,7 +42,18 @@ internal sealed class FrontDoorSessions(GatewayRuntime runtime) : IAsyncDisposab
         {
             var lazy = _stateless.GetOrAdd(key, _ => new Lazy<Task<(FrontDoorSession?, FrontDoorRefusal?)>>(
                 () => StartSessionAsync(connection, token, stateless: true, remoteAddress, CancellationToken.None)));
-            var started = await lazy.Value.ConfigureAwait(false);
+            (FrontDoorSession? Session, FrontDoorRefusal? Refusal) started;
+            try
+            {
+                started = await lazy.Value.ConfigureAwait(false);
+            }
+            catch
+            {
+                // Not remembered either: the next request starts afresh.
+                _stateless.TryRemove(new KeyValuePair<string, Lazy<Task<(FrontDoorSession?, FrontDoorRefusal?)>>>(key, lazy));
+                throw;
+            }
+
             if (started.Session is { IsClosed: true })
             {
                 // Ended meanwhile (idle timeout, drain): start another.
