@@ -74,12 +74,22 @@ internal sealed class FrontDoorHandler : IDisposable
             return RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status403Forbidden, (int)GatewayErrorCode.Forbidden, "origin_not_allowed", "Forbidden: the request's Origin is not allowed"), path);
         }
 
+        if (origin.Count > 0)
+        {
+            // An allowed browser origin: CORS, so that a web client can read the session id and the challenge.
+            var headers = context.Response.Headers;
+            headers.AccessControlAllowOrigin = origin.ToString();
+            headers.Vary = "Origin";
+            headers.AccessControlExposeHeaders = "Mcp-Session-Id, WWW-Authenticate";
+        }
+
         return context.Request.Method switch
         {
+            "OPTIONS" => PreflightAsync(context),
             "POST" => PostAsync(context, connection, path),
             "GET" => GetAsync(context, connection, path),
             "DELETE" => DeleteAsync(context, connection, path),
-            _ => MethodNotAllowedAsync(context, path, "GET, POST, DELETE"),
+            _ => MethodNotAllowedAsync(context, path, "GET, POST, DELETE, OPTIONS"),
         };
     }
 
@@ -192,6 +202,17 @@ internal sealed class FrontDoorHandler : IDisposable
         }
 
         await AnswerAsync(context, session, exchange, invalid is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest).ConfigureAwait(false);
+    }
+
+    private static Task PreflightAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.Allow = "GET, POST, DELETE, OPTIONS";
+        headers.AccessControlAllowMethods = "GET, POST, DELETE";
+        headers.AccessControlAllowHeaders = "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID";
+        headers.AccessControlMaxAge = "600";
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
     }
 
     private async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> SessionForPostAsync(HttpContext context, string connection, string token, bool initialize)

@@ -110,15 +110,25 @@ internal sealed class FrontDoorProtocolTests
         using var allowed = FrontDoorRig.Post(Url, FrontDoorRig.Initialize(), _token);
         allowed.Headers.Add("Origin", FrontDoorRig.AllowedOrigin);
 
+        using var preflightRequest = new HttpRequestMessage(HttpMethod.Options, Url);
+        preflightRequest.Headers.Add("Origin", FrontDoorRig.AllowedOrigin);
+        preflightRequest.Headers.Add("Access-Control-Request-Method", "POST");
+
         using var refused = await _rig.Http.SendAsync(rebinding, cancellationToken);
         var afterRefusal = _spy.Connections.Count;
+        using var preflight = await _rig.Http.SendAsync(preflightRequest, cancellationToken);
         using var served = await _rig.Http.SendAsync(allowed, cancellationToken);
 
         Assert.Multiple(() =>
         {
             Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(refused.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
             Assert.That(afterRefusal, Is.EqualTo(upstreams), "no upstream was opened");
+            Assert.That(preflight.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            Assert.That(preflight.Headers.GetValues("Access-Control-Allow-Headers").Single(), Does.Contain("Authorization").And.Contain("Mcp-Session-Id"));
             Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(served.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo(FrontDoorRig.AllowedOrigin));
+            Assert.That(served.Headers.GetValues("Access-Control-Expose-Headers").Single(), Does.Contain("Mcp-Session-Id"));
         });
         await DeleteAsync(served, cancellationToken);
     }
