@@ -26,6 +26,7 @@ const EXIT_USAGE = 2;
 const EXIT_UNAUTHORIZED = 3;
 
 class ScenarioFailure extends Error {}
+class Unauthorized extends Error {}
 
 function usage(message) {
   process.stderr.write(`ts-http-client: ${message}\n`);
@@ -101,6 +102,9 @@ async function step(name, action) {
       error.data = err.data;
     }
     process.stdout.write(JSON.stringify({ step: name, ok: false, error }) + '\n');
+    if (err?.code === 401) {
+      throw new Unauthorized(`step '${name}': ${error.message}`);
+    }
     throw new ScenarioFailure(`step '${name}' failed: ${error.message}`);
   }
   if (result?.isError === true) {
@@ -235,9 +239,8 @@ main().then(
     process.exitCode = 0;
   },
   (err) => {
-    const text = `${err?.message ?? ''}`;
-    if (/\b401\b|Unauthorized/i.test(text)) {
-      process.stderr.write(`ts-http-client: unauthorized: ${text}\n`);
+    if (err instanceof Unauthorized || err?.code === 401) {
+      process.stderr.write(`ts-http-client: unauthorized: ${err.message}\n`);
       process.exit(EXIT_UNAUTHORIZED);
     }
     process.stderr.write(`ts-http-client: ${err instanceof ScenarioFailure ? err.message : err?.stack ?? err}\n`);

@@ -132,6 +132,22 @@ internal sealed class FrontDoorClientsTests
 
     [Test]
     [CancelAfter(40000)]
+    public async Task TypeScriptSdk_ForgedToken_Unauthorized_NoUpstreamStarted(CancellationToken cancellationToken)
+    {
+        var before = UpstreamProcesses();
+
+        await using var client = ChildProcess.Start(
+            "node",
+            [Path.Combine(RepoPaths.Peers, "ts-http-client.mjs"), "--url", Url.ToString(), "--token", "forged." + _token[7..], "--scenario", "basic"],
+            workingDirectory: RepoPaths.Peers);
+        await client.WaitForExitAsync(cancellationToken);
+
+        Assert.That(client.ExitCode, Is.EqualTo(3), client.Describe());
+        Assert.That(UpstreamProcesses(), Is.SubsetOf(before), "no server-everything process was started");
+    }
+
+    [Test]
+    [CancelAfter(40000)]
     public async Task TypeScriptSdk_LongRunningOperation_ProgressArrivesOverSse(CancellationToken cancellationToken)
     {
         var lines = await RunTypeScriptAsync("progress", cancellationToken);
