@@ -7,7 +7,7 @@ namespace McpGateway.Core.FrontDoor;
 /// One POSTed request waiting for its answer: the messages the gateway relates to it (progress, and server messages
 /// while no GET stream is open) and then its response, which completes it. Written only by the session's reader loop.
 /// </summary>
-internal sealed class FrontDoorExchange(JsonRpcId id, string? method, string? progressToken, bool acceptsStream, long order, byte[]? clientId)
+internal sealed class FrontDoorExchange(JsonRpcId id, string? method, string? progressToken, bool acceptsStream, long order, byte[]? clientId, JsonRpcId clientRpcId = default)
 {
     private readonly Channel<byte[]> _messages = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private int _done;
@@ -28,6 +28,9 @@ internal sealed class FrontDoorExchange(JsonRpcId id, string? method, string? pr
 
     /// <summary>The client's own id (raw JSON) when the front door renumbered the request; its response gets it back.</summary>
     public byte[]? ClientId { get; } = clientId;
+
+    /// <summary>The client's own id as the envelope read it, when the front door renumbered the request.</summary>
+    public JsonRpcId ClientRpcId { get; } = clientRpcId;
 
     /// <summary>The response; set before it is queued, so the reader recognizes it by reference.</summary>
     public byte[]? Final { get; private set; }

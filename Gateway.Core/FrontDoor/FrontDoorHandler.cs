@@ -166,6 +166,13 @@ internal sealed class FrontDoorHandler : IDisposable
             context.Response.Headers[SessionHeader] = session.Id;
         }
 
+        if (session.Stateless && invalid is null && envelope.Method == McpMethods.NotificationsCancelled && envelope.CancelledRequestId.IsValue
+            && session.FindRenumbered(envelope.CancelledRequestId) is { } cancelled)
+        {
+            // The shared session knows the request by the front door's number, not by the client's id.
+            body = JsonRpcIdSplice.ReplaceCancelledRequestId(body, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture))) ?? body;
+        }
+
         if (invalid is null && envelope.Kind != MessageKind.Request)
         {
             // Notifications and responses to server requests: accepted once written; nothing comes back for them.
@@ -187,7 +194,7 @@ internal sealed class FrontDoorHandler : IDisposable
             id = JsonRpcId.FromNumber(number);
         }
 
-        var exchange = session.NewExchange(id, envelope.Method, facts.ProgressToken, acceptsStream: true, clientId);
+        var exchange = session.NewExchange(id, envelope.Method, facts.ProgressToken, acceptsStream: true, clientId, clientId is null ? default : envelope.Id);
         if (!session.TryBegin(exchange))
         {
             await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status409Conflict, GatewayErrors.IdInUse), path).ConfigureAwait(false);

@@ -185,8 +185,28 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         exchange.Abandon();
     }
 
-    public FrontDoorExchange NewExchange(JsonRpcId id, string? method, string? progressToken, bool acceptsStream, byte[]? clientId) =>
-        new(id, method, progressToken, acceptsStream, Interlocked.Increment(ref _order), clientId);
+    public FrontDoorExchange NewExchange(JsonRpcId id, string? method, string? progressToken, bool acceptsStream, byte[]? clientId, JsonRpcId clientRpcId = default) =>
+        new(id, method, progressToken, acceptsStream, Interlocked.Increment(ref _order), clientId, clientRpcId);
+
+    /// <summary>The renumbered request a stateless client knows as <paramref name="clientRpcId"/>; null when none or several are pending.</summary>
+    public FrontDoorExchange? FindRenumbered(JsonRpcId clientRpcId)
+    {
+        FrontDoorExchange? found = null;
+        foreach (var exchange in _exchanges.Values)
+        {
+            if (exchange.ClientId is not null && exchange.ClientRpcId == clientRpcId)
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = exchange;
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>A gateway-side id for a stateless request, unique within this session.</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _nextId);

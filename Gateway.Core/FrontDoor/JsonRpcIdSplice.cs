@@ -25,7 +25,22 @@ internal static class JsonRpcIdSplice
         return result;
     }
 
-    private static bool TryFind(ReadOnlySpan<byte> message, out int start, out int length)
+    /// <summary>A <c>notifications/cancelled</c> with its <c>params.requestId</c> replaced by <paramref name="newId"/>; null without one.</summary>
+    public static byte[]? ReplaceCancelledRequestId(ReadOnlySpan<byte> message, ReadOnlySpan<byte> newId)
+    {
+        if (!TryFind(message, out var start, out var length, inParams: true))
+        {
+            return null;
+        }
+
+        var result = new byte[message.Length - length + newId.Length];
+        message[..start].CopyTo(result);
+        newId.CopyTo(result.AsSpan(start));
+        message[(start + length)..].CopyTo(result.AsSpan(start + newId.Length));
+        return result;
+    }
+
+    private static bool TryFind(ReadOnlySpan<byte> message, out int start, out int length, bool inParams = false)
     {
         start = 0;
         length = 0;
@@ -39,6 +54,33 @@ internal static class JsonRpcIdSplice
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (inParams)
+                {
+                    var isParams = reader.ValueTextEquals("params"u8);
+                    reader.Read();
+                    if (!isParams || reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isRequestId = reader.ValueTextEquals("requestId"u8);
+                        reader.Read();
+                        if (isRequestId && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
+                        {
+                            start = (int)reader.TokenStartIndex;
+                            length = (int)reader.BytesConsumed - start;
+                            return true;
+                        }
+
+                        reader.Skip();
+                    }
+
+                    return false;
+                }
+
                 var isId = reader.ValueTextEquals("id"u8);
                 reader.Read();
                 if (isId && reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.Null)

@@ -32,6 +32,16 @@ internal sealed class JsonRpcIdSpliceTests
         Assert.That(JsonRpcIdSplice.Replace(Encoding.UTF8.GetBytes(message), "1"u8, out _), Is.Null);
 
     [Test]
+    public void ReplaceCancelledRequestId_OnlyParamsRequestIdChanges()
+    {
+        var replaced = JsonRpcIdSplice.ReplaceCancelledRequestId("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"x","requestId":"c-1"}}"""u8, "17"u8);
+        var missing = JsonRpcIdSplice.ReplaceCancelledRequestId("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"x"}}"""u8, "17"u8);
+
+        Assert.That(Encoding.UTF8.GetString(replaced!), Is.EqualTo("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"x","requestId":17}}"""));
+        Assert.That(missing, Is.Null);
+    }
+
+    [Test]
     public void RequestFacts_ToolsCall_ProgressTokenAndNameFromParamsOnly()
     {
         var facts = RequestFacts.Read("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"_meta":{"progressToken":"p-1"},"name":"echo","arguments":{"name":"not this"}}}"""u8);

@@ -29,6 +29,7 @@ internal sealed class FrontDoorStreamTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         _spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method switch
         {
+            "tools/call" when line.Text.Contains("\"hang\"", StringComparison.Ordinal) => [],
             "tools/call" => [HostileWire.Utf8(Progress), line.EchoResponse()],
             "tools/list" => [HostileWire.Utf8(Log), line.EchoResponse()],
             _ when line.IsRequest => [line.EchoResponse()],
@@ -123,6 +124,52 @@ internal sealed class FrontDoorStreamTests
         using var after = await _rig.Http.SendAsync(FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""", _token, session), cancellationToken);
 
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    [CancelAfter(15000)]
+    public async Task Stateless_CancelledByTheClientsId_ReachesTheUpstreamUnderTheFrontDoorsNumber(CancellationToken cancellationToken)
+    {
+        using var call = Stateless("""{"jsonrpc":"2.0","id":"c-1","method":"tools/call","params":{"name":"hang"}}""", "tools/call");
+        call.Headers.Add("Mcp-Name", "hang");
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = _rig.Http.SendAsync(call, abort.Token);
+        var relayed = await WaitForLineAsync(l => l.Method == "tools/call" && l.Text.Contains("\"hang\"", StringComparison.Ordinal), cancellationToken);
+
+        using var cancel = Stateless("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-1","reason":"user"}}""", "notifications/cancelled");
+        using var accepted = await _rig.Http.SendAsync(cancel, cancellationToken);
+        var cancellation = await WaitForLineAsync(l => l.Method == "notifications/cancelled", cancellationToken);
+        await abort.CancelAsync();
+        Assert.CatchAsync<OperationCanceledException>(() => pending);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(relayed.RawId, Does.Match("^[0-9]+$"));
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(cancellation.Text, Does.Contain("\"requestId\":" + relayed.RawId + ",").And.Not.Contain("c-1"));
+        });
+    }
+
+    private HttpRequestMessage Stateless(string body, string method)
+    {
+        var request = FrontDoorRig.Post(Url, body, _token);
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.Add("Mcp-Method", method);
+        return request;
+    }
+
+    private async Task<SpyLine> WaitForLineAsync(Func<SpyLine, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var found = _spy.Connections.SelectMany(c => c.Lines).FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
     }
 
     private async Task<string> InitializeAsync(CancellationToken cancellationToken)
