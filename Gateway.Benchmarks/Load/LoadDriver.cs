@@ -33,6 +33,11 @@ internal static class LoadDriver
             return await StormDriver.RunAsync(options).ConfigureAwait(false);
         }
 
+        if (options.Mode == "http")
+        {
+            return await HttpDriver.RunAsync(options).ConfigureAwait(false);
+        }
+
         // A hard bound on the whole run, whatever hangs.
         var perRow = options.WarmupSeconds + options.Seconds + 45;
         var budget = TimeSpan.FromSeconds((perRow * options.Connections.Count * options.Targets.Count) + 180);

@@ -19,6 +19,8 @@ internal sealed record LoadOptions
           --out PATH                  Markdown report (default: BenchmarkDotNet.Artifacts/load-results.md)
           --mode relay                relay: pipelined calls on long-lived connections (the options above);
                                       storm: connect + authenticate + one tools/call + close, in a loop, per worker
+                                      http: Streamable HTTP clients (one session each, one call at a time; --connections
+                                      is the client count) against server-everything directly and through the front door
           --workers 32                storm: concurrent workers (each one connection at a time)
           --auth none,oidc,oidc-fresh storm: one gateway per value; oidc: each worker reuses one RS256 token from the
                                       in-process development issuer; oidc-fresh: every cycle a token never validated before
@@ -96,7 +98,7 @@ internal sealed record LoadOptions
                     "--gateway-dll" => options with { GatewayDll = value },
                     "--gateway-env" => options with { GatewayEnvironment = ParseEnvironment(value) },
                     "--out" => options with { Out = value },
-                    "--mode" => options with { Mode = value is "relay" or "storm" ? value : throw new FormatException("modes are relay, storm") },
+                    "--mode" => options with { Mode = value is "relay" or "storm" or "http" ? value : throw new FormatException("modes are relay, storm, http") },
                     "--gateway-log-level" => options with { GatewayLogLevel = value },
                     "--workers" => options with { Workers = Integer(value, 1, 4096) },
                     "--auth" => options with { AuthModes = ParseAuthModes(value) },

@@ -53,6 +53,9 @@ public sealed class GatewayOptions
 
     /// <summary>Where calls held for approval and their votes are kept; with a policy, an embedded SQLite file by default.</summary>
     public ApprovalOptions? Approvals { get; set; }
+
+    /// <summary>The HTTP front door (Streamable HTTP MCP at <c>/mcp/{connection}</c>); absent, there is none.</summary>
+    public HttpFrontDoorOptions? Http { get; set; }
 }
 
 public sealed class AuthOptions

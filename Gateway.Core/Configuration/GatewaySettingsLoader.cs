@@ -133,6 +133,7 @@ public static class GatewaySettingsLoader
         }
 
         var adminEndpoint = OperationsSettingsLoader.ParseAdmin(options.Admin, errors);
+        var frontDoor = FrontDoorSettingsLoader.Parse(options.Http, options, authMode, errors);
         var logFormat = OperationsSettingsLoader.ParseLogFormat(options.Logging.Format, errors);
         var logLevel = OperationsSettingsLoader.ParseLogLevel(options.Logging.Level, errors);
         var connectionLimits = OperationsSettingsLoader.ParseConnectionLimits(options.Limits, errors);
@@ -168,6 +169,7 @@ public static class GatewaySettingsLoader
             Policy = policy,
             Masking = masking,
             AdminEndpoint = adminEndpoint,
+            FrontDoor = frontDoor,
             LogFormat = logFormat,
             LogLevel = logLevel,
             ConnectionLimits = connectionLimits,

@@ -18,5 +18,11 @@ internal static class GatewayLogging
         }
 
         logging.SetMinimumLevel(settings.LogLevel);
+
+        // ASP.NET Core logs every HTTP request at Information: one line per MCP message on the front door. Only at
+        // Debug and below, where an operator asks for that much.
+        var requests = settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning;
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", requests);
+        logging.AddFilter("Microsoft.AspNetCore.Routing", requests);
     }
 }

@@ -3,6 +3,7 @@ using McpGateway.Core.Admin;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
+using McpGateway.Core.FrontDoor;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Listener;
 using McpGateway.Core.Recording;
@@ -29,12 +30,14 @@ public sealed class GatewayApplication : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ListenOptions _listen;
     private readonly ListenOptions? _adminListen;
+    private readonly ListenOptions? _frontDoorListen;
 
-    private GatewayApplication(WebApplication app, ListenOptions listen, ListenOptions? adminListen, InspectorChain chain, GatewaySettings settings)
+    private GatewayApplication(WebApplication app, ListenOptions listen, ListenOptions? adminListen, ListenOptions? frontDoorListen, InspectorChain chain, GatewaySettings settings)
     {
         _app = app;
         _listen = listen;
         _adminListen = adminListen;
+        _frontDoorListen = frontDoorListen;
         Chain = chain;
         Settings = settings;
     }
@@ -50,6 +53,9 @@ public sealed class GatewayApplication : IAsyncDisposable
 
     /// <summary>The bound admin HTTP endpoint, or null without an <c>admin</c> section; valid after <see cref="StartAsync"/>.</summary>
     public IPEndPoint? AdminEndpoint => _adminListen?.IPEndPoint;
+
+    /// <summary>The bound HTTP front door endpoint, or null without an <c>http</c> section; valid after <see cref="StartAsync"/>.</summary>
+    public IPEndPoint? FrontDoorEndpoint => _frontDoorListen?.IPEndPoint;
 
     /// <param name="settings">A validated snapshot.</param>
     /// <param name="configureServices">Registers the authenticator and inspectors (built-ins and platform ones).</param>
@@ -78,6 +84,7 @@ public sealed class GatewayApplication : IAsyncDisposable
 
         ListenOptions? listen = null;
         ListenOptions? adminListen = null;
+        ListenOptions? frontDoorListen = null;
         builder.Services.AddGatewayDiagnostics(settings);
         builder.Services.AddSingleton<ClientCertificateMapper>();
         // When the runtime runs socket completions inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1), Kestrel does
@@ -100,6 +107,15 @@ public sealed class GatewayApplication : IAsyncDisposable
             {
                 kestrel.Listen(settings.AdminEndpoint, options => adminListen = options);
             }
+
+            if (settings.FrontDoor is not null)
+            {
+                kestrel.Listen(settings.FrontDoor.Endpoint, options =>
+                {
+                    frontDoorListen = options;
+                    FrontDoorListener.Configure(options, settings);
+                });
+            }
         });
         builder.Services.AddSingleton(sp => new GatewayRuntime(
             settings,
@@ -121,7 +137,17 @@ public sealed class GatewayApplication : IAsyncDisposable
             sp,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Chain")));
 
+        if (settings.FrontDoor is not null)
+        {
+            builder.Services.AddFrontDoor();
+        }
+
         var app = builder.Build();
+        if (settings.FrontDoor is not null)
+        {
+            FrontDoorListener.Map(app);
+        }
+
         if (settings.AdminEndpoint is not null)
         {
             // Created now, so that it counts from the first connection on.
@@ -145,7 +171,7 @@ public sealed class GatewayApplication : IAsyncDisposable
         }
 
         _ = authenticator;
-        return new GatewayApplication(app, listen!, adminListen, chain, settings);
+        return new GatewayApplication(app, listen!, adminListen, frontDoorListen, chain, settings);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -153,6 +179,10 @@ public sealed class GatewayApplication : IAsyncDisposable
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway");
         GatewayLog.Listening(logger, Endpoint.ToString(), Settings.Connections.Count, Settings.AuthMode.ToString().ToLowerInvariant());
+        if (FrontDoorEndpoint is { } frontDoor)
+        {
+            FrontDoorLog.Listening(_app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.FrontDoor"), frontDoor.ToString(), Settings.FrontDoor!.UseTls ? "https" : "http");
+        }
     }
 
     /// <summary>Runs until the process is asked to stop (Ctrl+C, SIGTERM).</summary>

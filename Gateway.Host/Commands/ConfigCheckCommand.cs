@@ -40,7 +40,8 @@ internal static class ConfigCheckCommand
 
         output.WriteLine(
             $"{path}: valid; listen {settings!.Endpoint} ({(settings.Tls is null ? "plaintext" : "tls")}), auth {settings.AuthMode.ToString().ToLowerInvariant()}, "
-            + $"{settings.Connections.Count} connection{(settings.Connections.Count == 1 ? "" : "s")}, inspectors: {Chain(settings)}");
+            + $"{settings.Connections.Count} connection{(settings.Connections.Count == 1 ? "" : "s")}, inspectors: {Chain(settings)}"
+            + (settings.FrontDoor is { } http ? $"; http front door {http.Endpoint} ({(http.UseTls ? "https" : "http")}), MCP at /mcp/{{connection}}" : ""));
         return 0;
     }
 

@@ -171,6 +171,7 @@ internal sealed class OidcProvider : IAsyncDisposable
             ["OIDC_TOKEN_TTL"] = options.TokenLifetime is { } ttl ? ((int)ttl.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null,
             ["OIDC_SIGNING_KEYS"] = options.SigningKeys,
             ["OIDC_JWT_CLIENTS"] = options.JwtClients,
+            ["OIDC_EXTRA_AUDIENCES"] = options.ExtraAudiences,
             ["OIDC_PRINT_JWKS"] = "1",
             ["OIDC_LOG_REQUESTS"] = "1",
         };

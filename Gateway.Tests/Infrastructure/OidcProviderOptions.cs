@@ -22,4 +22,7 @@ internal sealed record OidcProviderOptions
 
     /// <summary>Further clients that authenticate with <c>private_key_jwt</c>: a JSON array of <c>{client_id, jwks, groups}</c> (OIDC_JWT_CLIENTS).</summary>
     public string? JwtClients { get; init; }
+
+    /// <summary>Further RS256 resources (audiences) a token request may name, comma-separated (OIDC_EXTRA_AUDIENCES); null: its default.</summary>
+    public string? ExtraAudiences { get; init; }
 }

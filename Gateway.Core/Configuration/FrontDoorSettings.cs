@@ -1,0 +1,21 @@
+using System.Collections.Frozen;
+using System.Net;
+
+namespace McpGateway.Core.Configuration;
+
+/// <summary>The validated <c>http</c> section: where the front door listens and what it tells clients.</summary>
+public sealed record FrontDoorSettings
+{
+    public required IPEndPoint Endpoint { get; init; }
+
+    /// <summary>Normalized <c>scheme://host[:port]</c> origins, compared ignoring case.</summary>
+    public FrozenSet<string> AllowedOrigins { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>The public base URL without a trailing slash; null: taken from each request's scheme and <c>Host</c>.</summary>
+    public string? PublicUrl { get; init; }
+
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>HTTPS with the listener's certificate.</summary>
+    public bool UseTls { get; init; }
+}

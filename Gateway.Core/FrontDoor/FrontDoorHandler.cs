@@ -1,0 +1,655 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace McpGateway.Core.FrontDoor;
+
+/// <summary>
+/// The front door's HTTP surface: <c>/mcp/{connection}</c> (and <c>/mcp</c> when there is one connection) as a
+/// Streamable HTTP MCP endpoint, and the OAuth Protected Resource Metadata (RFC 9728) that names the identity provider.
+/// Everything a message is subject to happens in the gateway session behind it; this class only speaks HTTP.
+/// </summary>
+internal sealed class FrontDoorHandler : IDisposable
+{
+    public const string McpPath = "/mcp";
+    public const string MetadataPath = "/.well-known/oauth-protected-resource";
+    public const string SessionHeader = "Mcp-Session-Id";
+    public const string ProtocolVersionHeader = "MCP-Protocol-Version";
+    public const string MethodHeader = "Mcp-Method";
+    public const string NameHeader = "Mcp-Name";
+
+    /// <summary>SEP-2243 (2026-07-28): the mirrored headers disagree with the body, or a required one is missing.</summary>
+    public const int HeaderMismatchCode = -32020;
+
+    private const string StatelessVersion = "2026-07-28";
+    private const string DevelopmentToken = "anonymous";
+
+    private static readonly FrozenSet<string> _knownVersions = new[] { "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", StatelessVersion }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly byte[] _eventPrefix = "event: message\ndata: "u8.ToArray();
+    private static readonly byte[] _eventSuffix = "\n\n"u8.ToArray();
+
+    private readonly FrontDoorSessions _sessions;
+    private readonly GatewaySettings _settings;
+    private readonly FrontDoorSettings _frontDoor;
+    private readonly ILogger _logger;
+    private readonly ThreadLocal<EnvelopeScanner> _scanner;
+
+    public FrontDoorHandler(FrontDoorSessions sessions, GatewaySettings settings, ILoggerFactory loggerFactory)
+    {
+        _sessions = sessions;
+        _settings = settings;
+        _frontDoor = settings.FrontDoor ?? throw new InvalidOperationException("The configuration has no http section.");
+        _logger = loggerFactory.CreateLogger("McpGateway.FrontDoor");
+        _scanner = new ThreadLocal<EnvelopeScanner>(() => new EnvelopeScanner(settings.ClientLimits));
+    }
+
+    public void Dispose() => _scanner.Dispose();
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith(MetadataPath, StringComparison.Ordinal))
+        {
+            return MetadataAsync(context, path[MetadataPath.Length..]);
+        }
+
+        if (!TryConnection(path, out var connection))
+        {
+            return RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "not_found", "Not found: MCP is served at /mcp/{connection}"), path);
+        }
+
+        var origin = context.Request.Headers.Origin;
+        if (origin.Count > 0 && !OriginAllowed(origin))
+        {
+            FrontDoorLog.ForeignOrigin(_logger, origin.ToString());
+            return RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status403Forbidden, (int)GatewayErrorCode.Forbidden, "origin_not_allowed", "Forbidden: the request's Origin is not allowed"), path);
+        }
+
+        if (origin.Count > 0)
+        {
+            // An allowed browser origin: CORS, so that a web client can read the session id and the challenge.
+            var headers = context.Response.Headers;
+            headers.AccessControlAllowOrigin = origin.ToString();
+            headers.Vary = "Origin";
+            headers.AccessControlExposeHeaders = "Mcp-Session-Id, WWW-Authenticate";
+        }
+
+        return context.Request.Method switch
+        {
+            "OPTIONS" => PreflightAsync(context),
+            "POST" => PostAsync(context, connection, path),
+            "GET" => GetAsync(context, connection, path),
+            "DELETE" => DeleteAsync(context, connection, path),
+            _ => MethodNotAllowedAsync(context, path, "GET, POST, DELETE, OPTIONS"),
+        };
+    }
+
+    private async Task PostAsync(HttpContext context, string connection, string path)
+    {
+        var request = context.Request;
+        if (!IsJsonContent(request.ContentType))
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status415UnsupportedMediaType, (int)GatewayErrorCode.InvalidRequest, "unsupported_media_type", "Unsupported media type: POST application/json"), path).ConfigureAwait(false);
+            return;
+        }
+
+        var (json, stream) = Accepts(request.Headers.Accept);
+        if (!json || !stream)
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status406NotAcceptable, (int)GatewayErrorCode.InvalidRequest, "not_acceptable", "Not acceptable: the client must accept application/json and text/event-stream"), path).ConfigureAwait(false);
+            return;
+        }
+
+        var version = request.Headers[ProtocolVersionHeader];
+        if (version.Count > 0 && (version.Count > 1 || !_knownVersions.Contains(version[0]!)))
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status400BadRequest, (int)GatewayErrorCode.InvalidRequest, "unsupported_protocol_version", "Bad request: unsupported MCP-Protocol-Version"), path).ConfigureAwait(false);
+            return;
+        }
+
+        var token = BearerToken(context, out var tokenRefusal);
+        if (token is null)
+        {
+            await RefuseAsync(context, tokenRefusal!, path).ConfigureAwait(false);
+            return;
+        }
+
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status413PayloadTooLarge, GatewayErrors.FrameTooLarge), path).ConfigureAwait(false);
+            return;
+        }
+
+        var invalid = _scanner.Value!.Scan(new ReadOnlySequence<byte>(body), out var envelope);
+        if (body.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        {
+            if (invalid is not null)
+            {
+                // Line breaks in a message that breaks the parsing rule cannot be told from frame boundaries: refused here.
+                await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status400BadRequest, invalid), path).ConfigureAwait(false);
+                return;
+            }
+
+            // In a valid JSON text a line break can only be whitespace between tokens.
+            body.AsSpan().Replace((byte)'\n', (byte)' ');
+            body.AsSpan().Replace((byte)'\r', (byte)' ');
+        }
+
+        var facts = invalid is null && envelope.Kind == MessageKind.Request ? RequestFacts.Read(body) : default;
+        if (invalid is null && envelope.Kind is MessageKind.Request or MessageKind.Notification
+            && MirrorMismatch(request.Headers, envelope, facts, version.Count > 0 && version[0] == StatelessVersion) is { } mismatch)
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status400BadRequest, HeaderMismatchCode, "header_mismatch", mismatch), path).ConfigureAwait(false);
+            return;
+        }
+
+        var cancellationToken = context.RequestAborted;
+        var (session, refusal) = await SessionForPostAsync(context, connection, token, invalid is null && envelope.Kind == MessageKind.Request && envelope.Method == McpMethods.Initialize).ConfigureAwait(false);
+        if (session is null)
+        {
+            await RefuseAsync(context, refusal!, path).ConfigureAwait(false);
+            return;
+        }
+
+        if (!session.Stateless)
+        {
+            context.Response.Headers[SessionHeader] = session.Id;
+        }
+
+        if (session.Stateless && invalid is null && envelope.Method == McpMethods.NotificationsCancelled && envelope.CancelledRequestId.IsValue
+            && session.FindRenumbered(envelope.CancelledRequestId) is { } cancelled)
+        {
+            // The shared session knows the request by the front door's number, not by the client's id.
+            body = JsonRpcIdSplice.ReplaceCancelledRequestId(body, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture))) ?? body;
+        }
+
+        if (invalid is null && envelope.Kind != MessageKind.Request)
+        {
+            // Notifications and responses to server requests: accepted once written; nothing comes back for them.
+            context.Response.StatusCode = await session.WriteFrameAsync(body, cancellationToken).ConfigureAwait(false)
+                ? StatusCodes.Status202Accepted
+                : StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var id = envelope.Id.IsValue ? envelope.Id : JsonRpcId.None;
+        byte[]? clientId = null;
+        var frame = body;
+        if (session.Stateless && invalid is null)
+        {
+            // Stateless requests of several clients share the session: each gets an id of the front door's own.
+            var number = session.NextRequestNumber();
+            frame = JsonRpcIdSplice.Replace(body, Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)), out var original) ?? body;
+            clientId = original;
+            id = JsonRpcId.FromNumber(number);
+        }
+
+        var exchange = session.NewExchange(id, envelope.Method, facts.ProgressToken, acceptsStream: true, clientId, clientId is null ? default : envelope.Id);
+        if (!session.TryBegin(exchange))
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status409Conflict, GatewayErrors.IdInUse), path).ConfigureAwait(false);
+            return;
+        }
+
+        if (!await session.WriteFrameAsync(frame, cancellationToken).ConfigureAwait(false))
+        {
+            session.Abandon(exchange);
+            await RefuseAsync(context, SessionEnded, path).ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(context, session, exchange, invalid is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest).ConfigureAwait(false);
+    }
+
+    private static Task PreflightAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.Allow = "GET, POST, DELETE, OPTIONS";
+        headers.AccessControlAllowMethods = "GET, POST, DELETE";
+        headers.AccessControlAllowHeaders = "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID";
+        headers.AccessControlMaxAge = "600";
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    private async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> SessionForPostAsync(HttpContext context, string connection, string token, bool initialize)
+    {
+        var remote = RemoteAddress(context);
+        var sessionId = context.Request.Headers[SessionHeader];
+        if (sessionId.Count > 0)
+        {
+            return await ExistingSessionAsync(context, connection, token).ConfigureAwait(false);
+        }
+
+        if (initialize)
+        {
+            return await _sessions.StartAsync(connection, token, remote, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var (session, refusal) = await _sessions.GetStatelessAsync(connection, token, remote).ConfigureAwait(false);
+        if (session is not null && await session.AuthorizeAsync(token, context.RequestAborted).ConfigureAwait(false) is { } expired)
+        {
+            return (null, expired);
+        }
+
+        return (session, refusal);
+    }
+
+    private async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> ExistingSessionAsync(HttpContext context, string connection, string token)
+    {
+        var sessionId = context.Request.Headers[SessionHeader];
+        if (sessionId.Count != 1 || !_sessions.TryGet(sessionId[0]!, out var session) || session.Stateless
+            || !string.Equals(session.ConnectionName, connection, StringComparison.Ordinal))
+        {
+            return (null, SessionNotFound);
+        }
+
+        var refusal = await session.AuthorizeAsync(token, context.RequestAborted).ConfigureAwait(false);
+        return refusal is null ? (session, null) : (null, refusal);
+    }
+
+    /// <summary>
+    /// The response alone as JSON; or, when messages precede it (progress, server requests), an SSE stream that
+    /// carries them and ends with the response.
+    /// </summary>
+    private async Task AnswerAsync(HttpContext context, FrontDoorSession session, FrontDoorExchange exchange, int status)
+    {
+        var cancellationToken = context.RequestAborted;
+        var messages = exchange.Messages;
+        try
+        {
+            if (!await messages.WaitToReadAsync(cancellationToken).ConfigureAwait(false) || !messages.TryRead(out var first))
+            {
+                await RefuseAsync(context, SessionEnded, context.Request.Path).ConfigureAwait(false);
+                return;
+            }
+
+            var response = context.Response;
+            if (ReferenceEquals(first, exchange.Final))
+            {
+                var final = Restore(exchange, first);
+                response.StatusCode = status;
+                response.ContentType = "application/json";
+                response.ContentLength = final.Length;
+                await response.Body.WriteAsync(final, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            StartEventStream(context);
+            await WriteEventAsync(response, first, cancellationToken).ConfigureAwait(false);
+            while (await messages.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (messages.TryRead(out var message))
+                {
+                    await WriteEventAsync(response, ReferenceEquals(message, exchange.Final) ? Restore(exchange, message) : message, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away; the response is dropped when it comes (a disconnect is no cancellation).
+            session.Abandon(exchange);
+        }
+    }
+
+    private static byte[] Restore(FrontDoorExchange exchange, byte[] response) =>
+        exchange.ClientId is { } clientId ? JsonRpcIdSplice.Replace(response, clientId, out _) ?? response : response;
+
+    private async Task GetAsync(HttpContext context, string connection, string path)
+    {
+        if (!Accepts(context.Request.Headers.Accept).Stream)
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status406NotAcceptable, (int)GatewayErrorCode.InvalidRequest, "not_acceptable", "Not acceptable: GET opens a text/event-stream"), path).ConfigureAwait(false);
+            return;
+        }
+
+        var token = BearerToken(context, out var tokenRefusal);
+        if (token is null)
+        {
+            await RefuseAsync(context, tokenRefusal!, path).ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Request.Headers[SessionHeader].Count == 0)
+        {
+            // Stateless (2026-07-28) clients have no session stream.
+            await MethodNotAllowedAsync(context, path, "POST").ConfigureAwait(false);
+            return;
+        }
+
+        var (session, refusal) = await ExistingSessionAsync(context, connection, token).ConfigureAwait(false);
+        if (session is null)
+        {
+            await RefuseAsync(context, refusal!, path).ConfigureAwait(false);
+            return;
+        }
+
+        var stream = session.OpenServerStream();
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            context.Response.Headers[SessionHeader] = session.Id;
+            StartEventStream(context);
+            await context.Response.StartAsync(cancellationToken).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var messages = stream.Messages;
+            while (await messages.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (messages.TryRead(out var message))
+                {
+                    await WriteEventAsync(context.Response, message, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client closed the stream.
+        }
+        finally
+        {
+            session.CloseServerStream(stream);
+        }
+    }
+
+    private async Task DeleteAsync(HttpContext context, string connection, string path)
+    {
+        var token = BearerToken(context, out var tokenRefusal);
+        if (token is null)
+        {
+            await RefuseAsync(context, tokenRefusal!, path).ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Request.Headers[SessionHeader].Count == 0)
+        {
+            await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status400BadRequest, (int)GatewayErrorCode.InvalidRequest, "session_id_missing", "Bad request: DELETE names the session in Mcp-Session-Id"), path).ConfigureAwait(false);
+            return;
+        }
+
+        var (session, refusal) = await ExistingSessionAsync(context, connection, token).ConfigureAwait(false);
+        if (session is null)
+        {
+            await RefuseAsync(context, refusal!, path).ConfigureAwait(false);
+            return;
+        }
+
+        // Ends the gateway session as a closing TCP client would; its upstream is closed before the answer.
+        await session.CloseAsync().ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private async Task MetadataAsync(HttpContext context, string resourcePath)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            await MethodNotAllowedAsync(context, context.Request.Path, "GET").ConfigureAwait(false);
+            return;
+        }
+
+        if (_settings.Oidc is not { } oidc || (resourcePath.Length > 1 && !TryConnection(resourcePath, out _)))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("resource", PublicBase(context) + (resourcePath == "/" ? "" : resourcePath));
+            json.WriteStartArray("authorization_servers");
+            json.WriteStringValue(oidc.Issuer);
+            json.WriteEndArray();
+            json.WriteStartArray("bearer_methods_supported");
+            json.WriteStringValue("header");
+            json.WriteEndArray();
+            if (_frontDoor.Scopes.Count > 0)
+            {
+                json.WriteStartArray("scopes_supported");
+                foreach (var scope in _frontDoor.Scopes)
+                {
+                    json.WriteStringValue(scope);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteString("resource_name", "McpGateway");
+            json.WriteEndObject();
+        }
+
+        // Public metadata: browser-based clients may read it from any origin.
+        context.Response.Headers.AccessControlAllowOrigin = "*";
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary><c>/mcp/{connection}</c>, or <c>/mcp</c> when the gateway has exactly one connection; false for anything else.</summary>
+    private bool TryConnection(string path, out string connection)
+    {
+        connection = "";
+        if (path == McpPath || path == McpPath + "/")
+        {
+            connection = _settings.SoleConnection?.Name ?? "";
+            return connection.Length > 0;
+        }
+
+        if (!path.StartsWith(McpPath + "/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = path[(McpPath.Length + 1)..];
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || !_settings.Connections.ContainsKey(name))
+        {
+            return false;
+        }
+
+        connection = name;
+        return true;
+    }
+
+    private bool OriginAllowed(StringValues origin) =>
+        origin.Count == 1 && FrontDoorSettingsLoader.NormalizeOrigin(origin[0]) is { } normalized && _frontDoor.AllowedOrigins.Contains(normalized);
+
+    /// <summary>The bearer token, or null with the refusal: 401 with a challenge when there is none or it is not a bearer token.</summary>
+    private string? BearerToken(HttpContext context, out FrontDoorRefusal? refusal)
+    {
+        refusal = null;
+        var authorization = context.Request.Headers.Authorization;
+        if (authorization.Count == 0)
+        {
+            if (_settings.AuthMode == AuthMode.None)
+            {
+                return DevelopmentToken;
+            }
+
+            refusal = FrontDoorRefusal.MissingToken;
+            return null;
+        }
+
+        var value = authorization.Count == 1 ? authorization[0] ?? "" : "";
+        var token = value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : "";
+        if (token.Length == 0)
+        {
+            refusal = FrontDoorRefusal.Create(StatusCodes.Status401Unauthorized, (int)GatewayErrorCode.Unauthenticated, "malformed_authorization", "Unauthenticated: the Authorization header must be one bearer token", challenge: true, challengeError: "invalid_request");
+            return null;
+        }
+
+        return token;
+    }
+
+    private async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    {
+        var max = _settings.ClientLimits.MaxFrameBytes;
+        if (context.Request.ContentLength > max)
+        {
+            return null;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max + 1L;
+        }
+
+        var reader = context.Request.BodyReader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                if (result.Buffer.Length > max)
+                {
+                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                    return null;
+                }
+
+                if (result.IsCompleted)
+                {
+                    var body = result.Buffer.ToArray();
+                    reader.AdvanceTo(result.Buffer.End);
+                    return body;
+                }
+
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The 2026-07-28 routing headers must mirror the body: a present one always, and with that version they must be present.</summary>
+    private static string? MirrorMismatch(IHeaderDictionary headers, in FrameEnvelope envelope, in RequestFacts facts, bool required)
+    {
+        var method = headers[MethodHeader];
+        if (method.Count > 0 ? method.Count > 1 || !string.Equals(method[0], envelope.Method, StringComparison.Ordinal) : required)
+        {
+            return "Header mismatch: Mcp-Method must name the body's method";
+        }
+
+        if (envelope.Kind != MessageKind.Request || envelope.Method is not (McpMethods.ToolsCall or McpMethods.ResourcesRead or McpMethods.PromptsGet))
+        {
+            return null;
+        }
+
+        var name = headers[NameHeader];
+        return (name.Count > 0 ? name.Count > 1 || !string.Equals(name[0], facts.Name, StringComparison.Ordinal) : required && facts.Name is not null)
+            ? "Header mismatch: Mcp-Name must name the body's tool, resource or prompt"
+            : null;
+    }
+
+    private static bool IsJsonContent(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return false;
+        }
+
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        var mediaType = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
+        return string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static (bool Json, bool Stream) Accepts(StringValues accept)
+    {
+        bool json = false, stream = false;
+        foreach (var header in accept)
+        {
+            foreach (var part in (header ?? "").Split(','))
+            {
+                var semicolon = part.IndexOf(';', StringComparison.Ordinal);
+                var mediaType = (semicolon < 0 ? part : part[..semicolon]).Trim().ToLowerInvariant();
+                json |= mediaType is "application/json" or "application/*" or "*/*";
+                stream |= mediaType is "text/event-stream" or "text/*" or "*/*";
+            }
+        }
+
+        return (json, stream);
+    }
+
+    private static void StartEventStream(HttpContext context)
+    {
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, byte[] message, CancellationToken cancellationToken)
+    {
+        var writer = response.BodyWriter;
+        writer.Write(_eventPrefix);
+        writer.Write(message);
+        writer.Write(_eventSuffix);
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private string PublicBase(HttpContext context) =>
+        _frontDoor.PublicUrl ?? string.Create(CultureInfo.InvariantCulture, $"{context.Request.Scheme}://{context.Request.Host.Value}");
+
+    private static string? RemoteAddress(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address
+            ? string.Create(CultureInfo.InvariantCulture, $"{address}:{context.Connection.RemotePort}")
+            : null;
+
+    private Task MethodNotAllowedAsync(HttpContext context, string path, string allow)
+    {
+        context.Response.Headers.Allow = allow;
+        return RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status405MethodNotAllowed, (int)GatewayErrorCode.InvalidRequest, "method_not_allowed", "Method not allowed"), path);
+    }
+
+    private async Task RefuseAsync(HttpContext context, FrontDoorRefusal refusal, string path)
+    {
+        FrontDoorLog.Refused(_logger, context.Request.Method, path, refusal.Status, refusal.Reason);
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = refusal.Status;
+        if (refusal.Challenge && _settings.AuthMode == AuthMode.Oidc)
+        {
+            response.Headers.WWWAuthenticate = Challenge(context, path, refusal);
+        }
+
+        response.ContentType = "application/json";
+        response.ContentLength = refusal.Body.Length;
+        await response.Body.WriteAsync(refusal.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>RFC 6750 / RFC 9728: <c>Bearer resource_metadata="…"</c>, the scopes, and the error when a token was refused.</summary>
+    private string Challenge(HttpContext context, string path, FrontDoorRefusal refusal)
+    {
+        var challenge = new StringBuilder("Bearer resource_metadata=\"");
+        challenge.Append(PublicBase(context)).Append(MetadataPath).Append(path.TrimEnd('/')).Append('"');
+        if (_frontDoor.Scopes.Count > 0)
+        {
+            challenge.Append(", scope=\"").AppendJoin(' ', _frontDoor.Scopes).Append('"');
+        }
+
+        if (refusal.ChallengeError is { } error)
+        {
+            challenge.Append(", error=\"").Append(error).Append("\", error_description=\"").Append(refusal.Reason).Append('"');
+        }
+
+        return challenge.ToString();
+    }
+
+    private static FrontDoorRefusal SessionNotFound { get; } = FrontDoorRefusal.Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "session_not_found", "Not found: no such session; start a new one with initialize");
+
+    private static FrontDoorRefusal SessionEnded { get; } = FrontDoorRefusal.Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "session_closed", "Not found: the session has ended; start a new one with initialize");
+}

@@ -1,0 +1,532 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Listener;
+using McpGateway.Core.Sessions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace McpGateway.Core.FrontDoor;
+
+/// <summary>
+/// One Streamable HTTP session: a <see cref="GatewaySession"/> whose client side is an in-memory pipe instead of a
+/// socket, so authentication, policy, masking, approvals and recording run exactly as for a TCP client. The front
+/// door writes each POSTed message as a frame and routes every frame the session sends back: a response to the POST
+/// that asked, a progress notification to the POST whose progress token it names, anything else to the GET stream.
+/// </summary>
+internal sealed class FrontDoorSession : IAsyncDisposable
+{
+    private const int MaxBacklog = 256;
+    private const string AuthenticateId = "mcpgw-front-door";
+
+    private readonly GatewayRuntime _runtime;
+    private readonly ConnectionLease _lease;
+    private readonly ILogger _logger;
+    private readonly Pipe _toGateway;
+    private readonly Pipe _fromGateway;
+    private readonly GatewaySession _gateway;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _renewLock = new(1, 1);
+    private readonly ConcurrentDictionary<JsonRpcId, FrontDoorExchange> _exchanges = new();
+    private readonly ConcurrentQueue<FrontDoorExchange> _unidentified = new();
+    private readonly Lock _streamLock = new();
+    private readonly Queue<byte[]> _backlog = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ServerStream? _serverStream;
+    private Task _run = Task.CompletedTask;
+    private byte[] _tokenHash = [];
+    private long _expiresAtTicks;
+    private long _order;
+    private long _nextId;
+
+    private FrontDoorSession(GatewayRuntime runtime, ConnectionLease lease, string connection, bool stateless, string? remoteAddress)
+    {
+        _runtime = runtime;
+        _lease = lease;
+        _logger = runtime.Logger;
+        ConnectionName = connection;
+        Stateless = stateless;
+        var limits = runtime.Settings.ClientLimits;
+
+        // The whole of a frame is written before the flush, so the pipe must be able to hold one.
+        var options = new PipeOptions(pauseWriterThreshold: (2L * limits.MaxFrameBytes) + 65536, resumeWriterThreshold: limits.MaxFrameBytes + 32768, useSynchronizationContext: false);
+        _toGateway = new Pipe(options);
+        _fromGateway = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        _gateway = new GatewaySession(runtime, new InMemoryDuplexPipe(_toGateway.Reader, _fromGateway.Writer), remoteAddress, lease: lease);
+    }
+
+    /// <summary>The <c>Mcp-Session-Id</c>: the gateway session's id, so HTTP sessions and audit records correlate.</summary>
+    public string Id => _gateway.Id;
+
+    public string ConnectionName { get; }
+
+    /// <summary>Shared by the stateless requests (no <c>Mcp-Session-Id</c>) that one token sends to one connection.</summary>
+    public bool Stateless { get; }
+
+    public string Subject { get; private set; } = "";
+
+    public Task Closed => _closed.Task;
+
+    public bool IsClosed => _closed.Task.IsCompleted;
+
+    /// <summary>Requests waiting for their response.</summary>
+    public int InFlight => _exchanges.Count;
+
+    /// <summary>
+    /// Starts a gateway session and authenticates it with <paramref name="token"/> for <paramref name="connection"/>
+    /// before anything else: a refused token never reaches the upstream, which is opened only after success.
+    /// </summary>
+    public static async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartAsync(
+        GatewayRuntime runtime, ConnectionLease lease, string connection, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
+    {
+        var session = new FrontDoorSession(runtime, lease, connection, stateless, remoteAddress);
+        runtime.Metrics.ConnectionOpened();
+        session._run = Task.Run(session.RunGatewayAsync, CancellationToken.None);
+        FrontDoorRefusal? refusal;
+        try
+        {
+            refusal = await session.AuthenticateFirstAsync(token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await session.CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (refusal is not null)
+        {
+            await session.CloseAsync().ConfigureAwait(false);
+            return (null, refusal);
+        }
+
+        _ = Task.Run(session.ReadGatewayAsync, CancellationToken.None);
+        FrontDoorLog.SessionOpened(session._logger, session.Id, connection, session.Subject, stateless ? " (stateless requests)" : "");
+        return (session, null);
+    }
+
+    /// <summary>
+    /// Checks the bearer token of a later request. The token the session holds passes until it expires; another
+    /// token renews the session through <c>mcpgateway/authenticate</c> (same subject only, as on TCP).
+    /// </summary>
+    public async Task<FrontDoorRefusal?> AuthorizeAsync(string token, CancellationToken cancellationToken)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+        if (CryptographicOperations.FixedTimeEquals(hash, Volatile.Read(ref _tokenHash)))
+        {
+            return IsExpired ? FrontDoorRefusal.TokenExpired : null;
+        }
+
+        await _renewLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, Volatile.Read(ref _tokenHash)))
+            {
+                return IsExpired ? FrontDoorRefusal.TokenExpired : null;
+            }
+
+            var id = JsonRpcId.FromString(string.Create(CultureInfo.InvariantCulture, $"mcpgw-renew-{Interlocked.Increment(ref _nextId)}"));
+            var exchange = new FrontDoorExchange(id, McpMethods.Authenticate, null, acceptsStream: false, Interlocked.Increment(ref _order), null);
+            if (!_exchanges.TryAdd(id, exchange))
+            {
+                return FrontDoorRefusal.Create(StatusCodes.Status409Conflict, GatewayErrors.IdInUse);
+            }
+
+            if (!await WriteFrameAsync(AuthenticateFrame(id.Text, token), cancellationToken).ConfigureAwait(false))
+            {
+                _exchanges.TryRemove(id, out _);
+                return SessionGone;
+            }
+
+            byte[]? answer = null;
+            await foreach (var message in exchange.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                answer = message;
+            }
+
+            return answer is null ? SessionGone : Accept(answer, hash);
+        }
+        finally
+        {
+            _renewLock.Release();
+        }
+    }
+
+    private static FrontDoorRefusal SessionGone { get; } = FrontDoorRefusal.Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "session_closed", "The session has ended; start a new one");
+
+    private bool IsExpired => _runtime.TimeProvider.GetUtcNow().UtcTicks >= Interlocked.Read(ref _expiresAtTicks);
+
+    /// <summary>Registers a request before it is written, so that no part of its answer can miss it. False when its id is still pending.</summary>
+    public bool TryBegin(FrontDoorExchange exchange)
+    {
+        if (exchange.Id.IsValue)
+        {
+            return _exchanges.TryAdd(exchange.Id, exchange);
+        }
+
+        // A message the session will refuse without a readable id: it answers with id null, in order.
+        _unidentified.Enqueue(exchange);
+        return true;
+    }
+
+    /// <summary>The client went away before the response: it is dropped when it comes.</summary>
+    public void Abandon(FrontDoorExchange exchange)
+    {
+        if (exchange.Id.IsValue && _exchanges.TryGetValue(exchange.Id, out var current) && ReferenceEquals(current, exchange))
+        {
+            _exchanges.TryRemove(exchange.Id, out _);
+        }
+
+        exchange.Abandon();
+    }
+
+    public FrontDoorExchange NewExchange(JsonRpcId id, string? method, string? progressToken, bool acceptsStream, byte[]? clientId, JsonRpcId clientRpcId = default) =>
+        new(id, method, progressToken, acceptsStream, Interlocked.Increment(ref _order), clientId, clientRpcId);
+
+    /// <summary>The renumbered request a stateless client knows as <paramref name="clientRpcId"/>; null when none or several are pending.</summary>
+    public FrontDoorExchange? FindRenumbered(JsonRpcId clientRpcId)
+    {
+        FrontDoorExchange? found = null;
+        foreach (var exchange in _exchanges.Values)
+        {
+            if (exchange.ClientId is not null && exchange.ClientRpcId == clientRpcId)
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = exchange;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A gateway-side id for a stateless request, unique within this session.</summary>
+    public long NextRequestNumber() => Interlocked.Increment(ref _nextId);
+
+    /// <summary>Writes one message as one frame; false once the session is over.</summary>
+    public async Task<bool> WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (IsClosed)
+            {
+                return false;
+            }
+
+            var writer = _toGateway.Writer;
+            writer.Write(frame.Span);
+            writer.Write("\n"u8);
+            var result = await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            return !result.IsCompleted && !result.IsCanceled;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Opens the GET stream, replacing one that was open, and hands it what waited for it.</summary>
+    public ServerStream OpenServerStream()
+    {
+        var stream = new ServerStream();
+        lock (_streamLock)
+        {
+            _serverStream?.Close();
+            _serverStream = stream;
+            while (_backlog.TryDequeue(out var waiting))
+            {
+                stream.TryPost(waiting);
+            }
+
+            if (IsClosed)
+            {
+                stream.Close();
+            }
+        }
+
+        return stream;
+    }
+
+    public void CloseServerStream(ServerStream stream)
+    {
+        lock (_streamLock)
+        {
+            if (ReferenceEquals(_serverStream, stream))
+            {
+                _serverStream = null;
+            }
+        }
+
+        stream.Close();
+    }
+
+    /// <summary>Ends the session as a closing TCP client would: the gateway session ends and closes its upstream.</summary>
+    public async Task CloseAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _toGateway.Writer.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        await _run.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        _writeLock.Dispose();
+        _renewLock.Dispose();
+    }
+
+    private async Task RunGatewayAsync()
+    {
+        try
+        {
+            await _gateway.RunAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _gateway.DisposeAsync().ConfigureAwait(false);
+            await _toGateway.Reader.CompleteAsync().ConfigureAwait(false);
+            _lease.Dispose();
+            _runtime.Metrics.ConnectionClosed();
+        }
+    }
+
+    private async Task<FrontDoorRefusal?> AuthenticateFirstAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!await WriteFrameAsync(AuthenticateFrame(AuthenticateId, token), cancellationToken).ConfigureAwait(false))
+        {
+            return SessionGone;
+        }
+
+        var reader = _fromGateway.Reader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (FrameReader.TryReadFrame(ref buffer, int.MaxValue / 2, out var frame) == FrameReadStatus.Frame)
+            {
+                var answer = frame.ToArray();
+                reader.AdvanceTo(buffer.Start);
+                return Accept(answer, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return FrontDoorRefusal.Create(StatusCodes.Status502BadGateway, GatewayErrors.UpstreamUnavailable);
+            }
+        }
+    }
+
+    /// <summary>Takes the answer to an <c>mcpgateway/authenticate</c>: the identity it grants, or the refusal.</summary>
+    private FrontDoorRefusal? Accept(byte[] answer, byte[] tokenHash)
+    {
+        using var document = JsonDocument.Parse(answer);
+        var root = document.RootElement;
+        if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
+        {
+            Subject = result.GetProperty("subject").GetString() ?? "";
+            var expires = result.GetProperty("expiresAt").GetDateTimeOffset();
+            Interlocked.Exchange(ref _expiresAtTicks, expires.UtcTicks);
+            Volatile.Write(ref _tokenHash, tokenHash);
+            return null;
+        }
+
+        return root.TryGetProperty("error", out var error)
+            ? FrontDoorRefusal.FromAuthenticateError(error)
+            : FrontDoorRefusal.Create(StatusCodes.Status502BadGateway, GatewayErrors.UpstreamProtocolViolation);
+    }
+
+    private byte[] AuthenticateFrame(string id, string token)
+    {
+        var buffer = new ArrayBufferWriter<byte>(token.Length + 160);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("jsonrpc", "2.0");
+            json.WriteString("id", id);
+            json.WriteString("method", McpMethods.Authenticate);
+            json.WriteStartObject("params");
+            json.WriteString("token", token);
+            json.WriteString("connection", ConnectionName);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Routes every frame the gateway session sends to the HTTP side until the session ends.</summary>
+    private async Task ReadGatewayAsync()
+    {
+        var reader = _fromGateway.Reader;
+        var limits = _runtime.Settings.UpstreamLimits;
+        var scanner = new EnvelopeScanner(new FrameLimits(int.MaxValue / 2, Math.Max(limits.MaxDepth, _runtime.Settings.ClientLimits.MaxDepth) + 1));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (FrameReader.TryReadFrame(ref buffer, int.MaxValue / 2, out var frame) == FrameReadStatus.Frame)
+                {
+                    Route(scanner, frame.ToArray());
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            // The session's output went away.
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            End();
+        }
+    }
+
+    private void Route(EnvelopeScanner scanner, byte[] frame)
+    {
+        if (scanner.Scan(new ReadOnlySequence<byte>(frame), out var envelope) is not null)
+        {
+            // The session vouches for what it writes; a frame it could not have meant goes nowhere.
+            return;
+        }
+
+        switch (envelope.Kind)
+        {
+            case MessageKind.Response or MessageKind.ErrorResponse:
+                if (envelope.Id.IsValue && _exchanges.TryRemove(envelope.Id, out var exchange))
+                {
+                    exchange.Complete(frame);
+                }
+                else if (!envelope.Id.IsValue && _unidentified.TryDequeue(out var refused))
+                {
+                    refused.Complete(frame);
+                }
+                else
+                {
+                    FrontDoorLog.UnmatchedResponse(_logger, Id, envelope.Id.ToString());
+                }
+
+                return;
+            case MessageKind.Notification when envelope.Method == McpMethods.NotificationsProgress:
+                var token = RequestFacts.ProgressTokenOfNotification(frame);
+                if (token is not null)
+                {
+                    foreach (var candidate in _exchanges.Values)
+                    {
+                        if (token == candidate.ProgressToken && candidate.TryPost(frame))
+                        {
+                            return;
+                        }
+                    }
+                }
+
+                break;
+        }
+
+        DeliverUnrelated(frame, envelope.Method ?? "");
+    }
+
+    /// <summary>
+    /// A server request or notification that answers no POST: to the GET stream; without one, to the oldest POST
+    /// still streaming (a client handles messages on any of its streams); else it waits for a GET stream.
+    /// </summary>
+    private void DeliverUnrelated(byte[] frame, string method)
+    {
+        lock (_streamLock)
+        {
+            if (_serverStream is { } stream && stream.TryPost(frame))
+            {
+                return;
+            }
+        }
+
+        // A subscriptions/listen stream (2026-07-28) is meant for them; otherwise the oldest stream still open.
+        FrontDoorExchange? oldest = null;
+        foreach (var candidate in _exchanges.Values)
+        {
+            if (candidate.AcceptsStream && !candidate.IsDone && (oldest is null || Rank(candidate) < Rank(oldest)))
+            {
+                oldest = candidate;
+            }
+        }
+
+        if (oldest is not null && oldest.TryPost(frame))
+        {
+            return;
+        }
+
+        if (Stateless)
+        {
+            FrontDoorLog.Undeliverable(_logger, Id, method);
+            return;
+        }
+
+        lock (_streamLock)
+        {
+            if (_backlog.Count >= MaxBacklog)
+            {
+                _backlog.Dequeue();
+                FrontDoorLog.BacklogFull(_logger, Id, MaxBacklog);
+            }
+
+            _backlog.Enqueue(frame);
+        }
+    }
+
+    private static long Rank(FrontDoorExchange exchange) => exchange.Method == McpMethods.SubscriptionsListen ? exchange.Order : long.MaxValue / 2 + exchange.Order;
+
+    private void End()
+    {
+        foreach (var exchange in _exchanges.Values)
+        {
+            exchange.Abandon();
+        }
+
+        _exchanges.Clear();
+        while (_unidentified.TryDequeue(out var waiting))
+        {
+            waiting.Abandon();
+        }
+
+        lock (_streamLock)
+        {
+            _serverStream?.Close();
+            _serverStream = null;
+            _backlog.Clear();
+        }
+
+        if (_closed.TrySetResult())
+        {
+            FrontDoorLog.SessionClosed(_logger, Id);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using McpGateway.Core.Configuration;
+using McpGateway.Host.Commands;
+
+namespace McpGateway.Tests.FrontDoor;
+
+/// <summary>The <c>http</c> section: validated with every mistake reported at once, by its path.</summary>
+[TestFixture]
+internal sealed class FrontDoorSettingsLoaderTests
+{
+    private const string Connections = """ "connections": { "x": { "transport": "tcp", "host": "127.0.0.1", "port": 9 } } """;
+
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("mcpgw-http-config-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void LoadFile_FullSection_NormalizedSettings()
+    {
+        var settings = Load("""
+            "http": { "listen": "127.0.0.1:7402", "allowedOrigins": [ "https://Console.Example.com/", "http://localhost:3000" ],
+                      "publicUrl": "https://mcp.example.com/", "scopes": [ "mcp:tools", "openid" ] }
+            """);
+
+        var frontDoor = settings.FrontDoor!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(frontDoor.Endpoint.ToString(), Is.EqualTo("127.0.0.1:7402"));
+            Assert.That(frontDoor.AllowedOrigins, Is.EquivalentTo(new[] { "https://console.example.com", "http://localhost:3000" }));
+            Assert.That(frontDoor.PublicUrl, Is.EqualTo("https://mcp.example.com"));
+            Assert.That(frontDoor.Scopes, Is.EqualTo(new[] { "mcp:tools", "openid" }));
+            Assert.That(frontDoor.UseTls, Is.False);
+        });
+    }
+
+    [Test]
+    public void LoadFile_NoSection_NoFrontDoor() => Assert.That(Load("").FrontDoor, Is.Null);
+
+    [Test]
+    public void LoadFile_EveryMistake_ReportedAtOnce()
+    {
+        var ex = Assert.Throws<InvalidConfigurationException>(() => Load("""
+            "http": { "listen": "127.0.0.1:7402", "allowedOrigins": [ "https://ok.example", "https://evil.example/path", "*" ],
+                      "publicUrl": "https://mcp.example.com/base?x=1", "scopes": [ "two words" ], "tls": true }
+            """));
+
+        Assert.That(ex!.Errors, Has.Some.StartsWith("http.allowedOrigins[1]:")
+            .And.Some.StartsWith("http.allowedOrigins[2]:")
+            .And.Some.StartsWith("http.publicUrl:")
+            .And.Some.StartsWith("http.scopes[0]:")
+            .And.Some.StartsWith("http.tls:"));
+        Assert.That(ex.Errors.Count(e => e.StartsWith("http.", StringComparison.Ordinal)), Is.EqualTo(5));
+    }
+
+    [TestCase("\"http\": { }", "http.listen: required")]
+    [TestCase("\"http\": { \"listen\": \"localhost:7402\" }", "http.listen: 'localhost:7402' is not an IP address")]
+    [TestCase("\"http\": { \"listen\": \"0.0.0.0:7402\" }", "http.listen: '0.0.0.0:7402' is not a loopback address; set \"allowRemote\"")]
+    [TestCase("\"http\": { \"listen\": \"0.0.0.0:7402\", \"allowRemote\": true }", "http.listen: '0.0.0.0:7402' is not a loopback address; auth mode none")]
+    [TestCase("\"http\": { \"listen\": \"127.0.0.1:7400\" }", "http.listen: '127.0.0.1:7400' is already the port")]
+    public void LoadFile_BadListen_Refused(string section, string error)
+    {
+        var ex = Assert.Throws<InvalidConfigurationException>(() => Load(section.Replace("{ }", "{ \"allowedOrigins\": [] }", StringComparison.Ordinal)));
+
+        Assert.That(ex!.Errors, Has.One.StartsWith(error));
+    }
+
+    [Test]
+    public void LoadFile_RemoteWithOidcWithoutTls_RefusedUnlessPlaintextIsAllowed()
+    {
+        const string Oidc = """ "auth": { "mode": "oidc", "issuer": "https://idp.example.com", "audience": "api://mcp-gateway" }, "allowPlaintext": ALLOW, """;
+        const string Http = """ "http": { "listen": "0.0.0.0:7402", "allowRemote": true } """;
+
+        var refused = Assert.Throws<InvalidConfigurationException>(() => LoadRaw(Oidc.Replace("ALLOW", "false", StringComparison.Ordinal) + Http));
+        var accepted = LoadRaw(Oidc.Replace("ALLOW", "true", StringComparison.Ordinal) + Http);
+
+        Assert.That(refused!.Errors, Has.Some.StartsWith("http.listen: '0.0.0.0:7402' would carry bearer tokens in plaintext"));
+        Assert.That(accepted.FrontDoor!.Endpoint.ToString(), Is.EqualTo("0.0.0.0:7402"));
+    }
+
+    [Test]
+    public void ConfigCheck_HttpSection_SummaryNamesTheFrontDoor_TypoNamed()
+    {
+        var path = Path.Combine(_dir, "gateway.json");
+        File.WriteAllText(path, $$"""{ "listen": "127.0.0.1:7400", "auth": { "mode": "none" }, "http": { "listen": "127.0.0.1:7402" }, {{Connections}} }""");
+        var typo = Path.Combine(_dir, "typo.json");
+        File.WriteAllText(typo, $$"""{ "listen": "127.0.0.1:7400", "auth": { "mode": "none" }, "http": { "listen": "127.0.0.1:7402", "allowedOrigin": [ "https://a.example" ] }, {{Connections}} }""");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var valid = ConfigCheckCommand.Run([path], output, error);
+        var invalid = ConfigCheckCommand.Run([typo], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(valid, Is.Zero, error.ToString());
+            Assert.That(output.ToString(), Does.Contain("http front door 127.0.0.1:7402 (http), MCP at /mcp/{connection}"));
+            Assert.That(invalid, Is.EqualTo(ConfigCheckCommand.Invalid));
+            Assert.That(error.ToString(), Does.Contain("http.allowedOrigin: unknown key"));
+        });
+    }
+
+    private GatewaySettings Load(string section) =>
+        LoadRaw(""" "auth": { "mode": "none" }, """ + section);
+
+    private GatewaySettings LoadRaw(string sections)
+    {
+        var path = Path.Combine(_dir, "gateway.json");
+        var separator = sections.TrimEnd().EndsWith(',') || sections.Trim().Length == 0 ? "" : ",";
+        File.WriteAllText(path, $$"""{ "listen": "127.0.0.1:7400", {{sections}}{{separator}} {{Connections}} }""");
+        return GatewaySettingsLoader.LoadFile(path);
+    }
+}
