@@ -7,4 +7,7 @@ public enum AuditEventKind
     Frame,
     InvalidFrame,
     SessionEnd,
+
+    /// <summary>A connection refused before its session began (authentication failed or timed out, connection not allowed).</summary>
+    SessionRefused,
 }

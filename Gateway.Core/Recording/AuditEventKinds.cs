@@ -9,6 +9,7 @@ public static class AuditEventKinds
         AuditEventKind.Frame => "frame",
         AuditEventKind.InvalidFrame => "invalid_frame",
         AuditEventKind.SessionEnd => "session_end",
+        AuditEventKind.SessionRefused => "session_refused",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -18,6 +19,7 @@ public static class AuditEventKinds
         "frame" => AuditEventKind.Frame,
         "invalid_frame" => AuditEventKind.InvalidFrame,
         "session_end" => AuditEventKind.SessionEnd,
+        "session_refused" => AuditEventKind.SessionRefused,
         _ => throw new FormatException($"unknown audit event kind '{text}'"),
     };
 }

@@ -13,11 +13,8 @@ internal sealed partial class GatewaySession
 {
     private async ValueTask ApplyAsync(PumpState state, McpFrame frame, ChainOutcome outcome, bool inBatch)
     {
+        // A replacement that changed the envelope was rejected by the chain before recording saw it.
         var verdict = outcome.Verdict;
-        if (verdict.Kind == VerdictKind.Forward && frame.IsReplaced && !EnvelopeUnchanged(frame, state.Limits))
-        {
-            verdict = Verdict.Reject(GatewayErrors.InspectorFailed.WithRule(outcome.InspectorName ?? "replace"));
-        }
 
         if (verdict.Kind is not (VerdictKind.Forward or VerdictKind.Replace))
         {
@@ -95,20 +92,24 @@ internal sealed partial class GatewaySession
         }
     }
 
-    private static bool EnvelopeUnchanged(McpFrame frame, FrameLimits limits)
-    {
-        var error = new EnvelopeScanner(limits).Scan(frame.Payload, out var rescanned);
-        var original = frame.Envelope;
-        return error is null && rescanned.Kind == original.Kind && rescanned.Id == original.Id
-            && string.Equals(rescanned.Method, original.Method, StringComparison.Ordinal)
-            && string.Equals(rescanned.ToolName, original.ToolName, StringComparison.Ordinal);
-    }
-
     private async ValueTask ForwardAsync(PumpState state, McpFrame frame, bool inBatch)
     {
         if (state.Peer.IsClosed)
         {
-            await RejectAsync(state, frame, state.Direction == FrameDirection.ClientToUpstream ? GatewayErrors.UpstreamExited : GatewayErrors.UpstreamUnavailable, inBatch).ConfigureAwait(false);
+            // Recorded as cleared for forwarding, but the peer is gone: the gateway's answer in its place is a frame
+            // of its own, recorded as such. A request the upstream-exit path already answered gets no second answer.
+            var error = state.Direction == FrameDirection.ClientToUpstream ? GatewayErrors.UpstreamExited : GatewayErrors.UpstreamUnavailable;
+            if (frame.Kind == MessageKind.Request && !state.OwnPending.TryRemove(frame.Id, out _))
+            {
+                return;
+            }
+
+            if (frame.Kind == MessageKind.Request && _runtime.Recorder is { } recorder)
+            {
+                await recorder.AnsweredAsync(this, state.Direction == FrameDirection.ClientToUpstream ? FrameDirection.UpstreamToClient : FrameDirection.ClientToUpstream, frame.Id, frame.Method, frame.ToolName, frame.Sequence, error).ConfigureAwait(false);
+            }
+
+            await RejectAsync(state, frame, error, inBatch).ConfigureAwait(false);
             return;
         }
 
