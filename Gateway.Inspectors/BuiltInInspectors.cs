@@ -71,6 +71,15 @@ public static class BuiltInInspectors
                     audit.CheckpointInterval,
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
+                if (audit.Retention is { } retention)
+                {
+                    services.AddHostedService(sp => new RetentionService(
+                        sp.GetRequiredService<IAuditStore>(),
+                        sp.GetRequiredService<CheckpointSigner>(),
+                        retention,
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
+                }
             }
         }
 
