@@ -1,3 +1,4 @@
+using McpGateway.Core.Admin;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
@@ -62,6 +63,7 @@ public static class BuiltInInspectors
                 sp.GetService<IRecordMasker>()));
             services.AddSingleton<ISessionRecorder>(sp => sp.GetRequiredService<SessionRecorder>());
             services.AddInspector<RecordingInspector>(RecordingInspector.InspectorName, ChainSlot.Recording);
+            services.AddSingleton<IAdminRoutes>(sp => new AuditAdminRoutes(sp.GetRequiredService<IAuditStore>(), audit));
             if (audit.SigningKeyFile is { } keyFile)
             {
                 services.AddSingleton(_ => CheckpointSigner.FromPemFile(keyFile));

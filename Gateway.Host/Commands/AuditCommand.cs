@@ -32,14 +32,14 @@ internal static class AuditCommand
 
     private const string UsageText =
         "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM]\n" +
-        "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--json]\n" +
+        "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
         "       mcpgw audit purge --config FILE\n" +
         "       mcpgw audit keygen --out FILE";
 
     private static async Task<int> QueryAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var json = args.Contains("--json");
-        var options = Usage.Options([.. args.Where(a => a != "--json")], "config", "subject", "group", "connection", "tool", "verdict", "since", "until");
+        var options = Usage.Options([.. args.Where(a => a != "--json")], ["config", .. AuditQuery.OptionNames]);
         if (options is null || !options.TryGetValue("config", out var config))
         {
             await error.WriteLineAsync(UsageText).ConfigureAwait(false);
@@ -60,7 +60,7 @@ internal static class AuditCommand
 
         await using (store as IAsyncDisposable)
         {
-            await query.WriteAsync(store.ReadAsync(1, cancellationToken), json, output, cancellationToken).ConfigureAwait(false);
+            await query.WriteAsync(store, json, output, cancellationToken).ConfigureAwait(false);
         }
 
         return 0;
