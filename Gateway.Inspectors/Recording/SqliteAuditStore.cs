@@ -57,21 +57,24 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
 
         try
         {
-            await using var probe = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWrite));
+            // The file may not exist yet (its directory was not writable); creating it is what the writer would do.
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            await using var probe = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWriteCreate));
             await probe.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (var transaction = (SqliteTransaction)await probe.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
                 // A write that changes nothing still needs the write lock and a writable journal.
                 await using var touch = probe.CreateCommand();
                 touch.Transaction = transaction;
-                touch.CommandText = "UPDATE audit_records SET seq = seq WHERE seq = 0";
+                touch.CommandText = SqliteAuditSchema.Create + "UPDATE audit_records SET seq = seq WHERE seq = 0;";
                 await touch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             _writer.MarkAvailable();
             return true;
         }
-        catch (SqliteException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             return false;
         }
