@@ -68,8 +68,8 @@ internal static class LoadDriver
         };
 
         var targets = options.Targets.ToList();
-        var gatewayDll = targets.Contains("gateway") ? FindGatewayDll(options) : null;
-        if (gatewayDll is null && targets.Remove("gateway"))
+        var gatewayDll = targets.Any(t => t.StartsWith("gateway", StringComparison.Ordinal)) ? FindGatewayDll(options) : null;
+        if (gatewayDll is null && targets.RemoveAll(t => t.StartsWith("gateway", StringComparison.Ordinal)) > 0)
         {
             Skip(notes, "gateway: mcpgw.dll not found; build it first (dotnet build -c Release Gateway.Host) or pass --gateway-dll. Skipped.");
         }
@@ -87,6 +87,11 @@ internal static class LoadDriver
                 + $"default chain (authentication), one tcp connection to the upstream, connection limits raised to {MaxConnections(options)} (all load connections are one identity); "
                 + "its console logs at Information (per session, not per frame)"
                 + (options.GatewayEnvironment.Count == 0 ? "." : $"; environment {string.Join(", ", options.GatewayEnvironment.Select(p => $"{p.Key}={p.Value}"))}."));
+            if (targets.Any(LoadOptions.AuditTargets.ContainsKey))
+            {
+                notes.Add("gateway-audit-*: the same gateway with an `audit` section: every frame recorded (request before it is forwarded, response before it is delivered) "
+                    + "into a fresh SQLite store in the temp directory (WAL, group commit); `durability: full` syncs each group commit to disk, `normal` only to the OS (survives a gateway crash, not a power loss). No masking, no checkpoint key.");
+            }
         }
 
         if (haproxyVersion is not null)
@@ -140,11 +145,30 @@ internal static class LoadDriver
     {
         ProxyProcess? gateway = null;
         ProxyProcess? relay = null;
+        var recording = new Dictionary<string, ProxyProcess>(StringComparer.Ordinal);
+        var stores = new List<string>();
         try
         {
             if (targets.Contains("gateway"))
             {
                 gateway = await StartAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct), targets, results, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var (target, durability) in LoadOptions.AuditTargets)
+            {
+                if (!targets.Contains(target))
+                {
+                    continue;
+                }
+
+                // A fresh store per target, in the temp directory (on this machine the same disk as the repository).
+                var store = Path.Combine(Path.GetTempPath(), $"mcpgw-load-audit-{Environment.ProcessId}-{durability}.db");
+                stores.Add(store);
+                var audit = new Dictionary<string, object> { ["path"] = store, ["durability"] = durability };
+                if (await StartAsync(target, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, audit: audit), targets, results, cancellationToken).ConfigureAwait(false) is { } started)
+                {
+                    recording[target] = started;
+                }
             }
 
             if (targets.Contains("haproxy"))
@@ -164,6 +188,7 @@ internal static class LoadDriver
                     var result = target switch
                     {
                         "gateway" => await RunTargetAsync(target, gateway!.Endpoint, gateway.Pid, connections, options, cancellationToken).ConfigureAwait(false),
+                        _ when recording.TryGetValue(target, out var audited) => await RunTargetAsync(target, audited.Endpoint, audited.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         "haproxy" => await RunTargetAsync(target, relay!.Endpoint, relay.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         _ => await RunTargetAsync(target, upstream, null, connections, options, cancellationToken).ConfigureAwait(false),
                     };
@@ -189,6 +214,16 @@ internal static class LoadDriver
             if (relay is not null)
             {
                 await relay.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var audited in recording.Values)
+            {
+                await audited.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var store in stores.SelectMany(s => new[] { s, s + "-wal", s + "-shm" }))
+            {
+                File.Delete(store);
             }
         }
     }
@@ -223,7 +258,7 @@ internal static class LoadDriver
         {
             await OpenAsync(count, async ct =>
             {
-                var connection = await LoadConnection.ConnectAsync(endpoint, target == "gateway", options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
+                var connection = await LoadConnection.ConnectAsync(endpoint, target.StartsWith("gateway", StringComparison.Ordinal), options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
                 lock (connections)
                 {
                     connections.Add(connection);

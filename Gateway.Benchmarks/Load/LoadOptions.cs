@@ -13,6 +13,8 @@ internal sealed record LoadOptions
           --seconds 10                measured seconds per target and connection count
           --warmup 3                  unmeasured seconds before each measurement (storm: 10)
           --targets direct,gateway,haproxy
+                                      also: gateway-audit-full, gateway-audit-normal (the gateway recording into a
+                                      fresh SQLite audit store, durability full / normal)
           --idle-connections 1000     idle authenticated connections for the memory probe (0: skip)
           --gateway-dll PATH          mcpgw.dll to run (default: Gateway.Host/bin/Release/net10.0/mcpgw.dll)
           --gateway-env K=V[,K=V]     extra environment variables for the gateway process (runtime knobs)
@@ -25,7 +27,17 @@ internal sealed record LoadOptions
           --gateway-log-level NAME    storm: the gateway's logging.level (default: its own, Information)
         """;
 
-    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "haproxy"];
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "haproxy"];
+
+    /// <summary>Without <c>--targets</c>: the relays, not recording.</summary>
+    public static readonly IReadOnlyList<string> DefaultTargets = ["direct", "gateway", "haproxy"];
+
+    /// <summary>The recording targets and their <c>audit.durability</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> AuditTargets = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["gateway-audit-full"] = "full",
+        ["gateway-audit-normal"] = "normal",
+    };
 
     public static readonly IReadOnlyList<string> AllAuthModes = ["none", "oidc", "oidc-fresh"];
 
@@ -54,7 +66,7 @@ internal sealed record LoadOptions
     /// <summary>Storm's warmup: <c>--warmup</c>, or 10 s.</summary>
     public int StormWarmupSeconds => WarmupGiven ? WarmupSeconds : 10;
 
-    public IReadOnlyList<string> Targets { get; init; } = AllTargets;
+    public IReadOnlyList<string> Targets { get; init; } = DefaultTargets;
 
     public int IdleConnections { get; init; } = 1000;
 
