@@ -49,6 +49,12 @@ public sealed class McpFrame
     /// <summary>True when a replacement changed the envelope (kind, id, method, tool) or broke the parsing rule: the chain rejects the frame.</summary>
     internal bool IsEnvelopeBroken { get; private set; }
 
+    /// <summary>
+    /// Set by the recording inspector: the frame may move on only once this completes (its record is committed); if it
+    /// faults, the frame is refused with -31006. The pump enqueues the records of a whole read batch before it waits.
+    /// </summary>
+    internal Task? RecordCommitted { get; private set; }
+
     /// <summary>True when this instance owns its payload (a detached copy).</summary>
     public bool IsDetached { get; private set; }
 
@@ -60,6 +66,7 @@ public sealed class McpFrame
         copy.IsDetached = true;
         copy.IsReplaced = IsReplaced;
         copy.IsEnvelopeBroken = IsEnvelopeBroken;
+        copy.RecordCommitted = RecordCommitted;
         return copy;
     }
 
@@ -72,7 +79,15 @@ public sealed class McpFrame
         Sequence = sequence;
         IsReplaced = false;
         IsEnvelopeBroken = false;
+        RecordCommitted = null;
     }
+
+    internal void AwaitRecord(Task committed) => RecordCommitted = committed;
+
+    /// <summary>For a response: the method and tool of the request it answers, as the pump found them.</summary>
+    internal string? RequestMethod => _requestMethod;
+
+    internal string? RequestToolName => _requestToolName;
 
     /// <summary>After a replace: same envelope, new bytes. The new bytes are scanned again; see <see cref="IsEnvelopeBroken"/>.</summary>
     internal void ReplacePayload(ReadOnlyMemory<byte> payload)

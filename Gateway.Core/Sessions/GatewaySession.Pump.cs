@@ -58,6 +58,8 @@ internal sealed partial class GatewaySession
                         }
                     }
 
+                    // Before the pump advances: the deferred frames are slices of this read's buffer.
+                    await ReleaseDeferredAsync(state).ConfigureAwait(false);
                     if (result.IsCompleted)
                     {
                         if (!buffer.IsEmpty && !discarding)

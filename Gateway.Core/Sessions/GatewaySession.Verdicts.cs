@@ -94,6 +94,22 @@ internal sealed partial class GatewaySession
 
     private async ValueTask ForwardAsync(PumpState state, McpFrame frame, bool inBatch)
     {
+        if (frame.RecordCommitted is { } record)
+        {
+            if (inBatch && !record.IsCompleted)
+            {
+                // Written at the end of the read batch, once the records of the whole batch are committed together.
+                state.Deferred.Add(new DeferredFrame(frame.Payload, frame.Envelope, frame.RequestMethod, frame.RequestToolName, frame.Sequence, record));
+                return;
+            }
+
+            if (!await IsRecordedAsync(record).ConfigureAwait(false))
+            {
+                await RejectAsync(state, frame, GatewayErrors.AuditUnavailable, inBatch).ConfigureAwait(false);
+                return;
+            }
+        }
+
         if (state.Peer.IsClosed)
         {
             // Recorded as cleared for forwarding, but the peer is gone: the gateway's answer in its place is a frame
@@ -133,6 +149,46 @@ internal sealed partial class GatewaySession
         else
         {
             await state.Peer.WriteAloneAsync(frame, static (w, f) => w.WriteFrame(f.Payload), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes (or, when their records failed, refuses with -31006) the frames deferred in this read batch, in order.</summary>
+    private async ValueTask ReleaseDeferredAsync(PumpState state)
+    {
+        if (state.Deferred.Count == 0)
+        {
+            return;
+        }
+
+        var frame = state.Frame;
+        foreach (var deferred in state.Deferred)
+        {
+            var recorded = await IsRecordedAsync(deferred.RecordCommitted).ConfigureAwait(false);
+            frame.Reset(deferred.Payload, deferred.Envelope, deferred.RequestMethod, deferred.RequestTool, deferred.Sequence);
+            if (recorded)
+            {
+                await ForwardAsync(state, frame, inBatch: true).ConfigureAwait(false);
+            }
+            else
+            {
+                _runtime.Metrics.Verdict(ISessionRecorder.InspectorName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
+                await RejectAsync(state, frame, GatewayErrors.AuditUnavailable, inBatch: true).ConfigureAwait(false);
+            }
+        }
+
+        state.Deferred.Clear();
+    }
+
+    private static async ValueTask<bool> IsRecordedAsync(Task record)
+    {
+        try
+        {
+            await record.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -77,6 +77,20 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
 
     async Task IAuditBatchSink.CommitAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
     {
+        try
+        {
+            await CommitBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The tables were dropped, or created in a transaction that rolled back: create them again next time.
+            _schemaReady = false;
+            throw;
+        }
+    }
+
+    private async Task CommitBatchAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -133,7 +147,11 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        return await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var head = await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
+        // Committed: the lock may have created the tables, and the flag says they exist.
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return head;
     }
 
     public async Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
@@ -146,8 +164,17 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         {
             Parameters = { new() { Value = checkpoint.Sequence }, new() { Value = checkpoint.Hash }, new() { Value = checkpoint.TimeMicros }, new() { Value = checkpoint.Signature } },
         };
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The tables were dropped, or created in a transaction that rolled back: create them again next time.
+            _schemaReady = false;
+            throw;
+        }
     }
 
     public async IAsyncEnumerable<StoredAuditRecord> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
