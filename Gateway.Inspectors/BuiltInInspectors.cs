@@ -1,3 +1,4 @@
+using McpGateway.Core.Admin;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
@@ -64,6 +65,7 @@ public static class BuiltInInspectors
                 sp.GetService<IRecordMasker>()));
             services.AddSingleton<ISessionRecorder>(sp => sp.GetRequiredService<SessionRecorder>());
             services.AddInspector<RecordingInspector>(RecordingInspector.InspectorName, ChainSlot.Recording);
+            services.AddSingleton<IAdminRoutes>(sp => new AuditAdminRoutes(sp.GetRequiredService<IAuditStore>(), audit));
             if (audit.SigningKeyFile is { } keyFile)
             {
                 services.AddSingleton(_ => CheckpointSigner.FromPemFile(keyFile));
@@ -73,6 +75,15 @@ public static class BuiltInInspectors
                     audit.CheckpointInterval,
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
+                if (audit.Retention is { } retention)
+                {
+                    services.AddHostedService(sp => new RetentionService(
+                        sp.GetRequiredService<IAuditStore>(),
+                        sp.GetRequiredService<CheckpointSigner>(),
+                        retention,
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
+                }
             }
         }
 

@@ -73,8 +73,8 @@ internal static class LoadDriver
         };
 
         var targets = options.Targets.ToList();
-        var gatewayDll = targets.Contains("gateway") || targets.Contains("gateway-http") ? FindGatewayDll(options) : null;
-        if (gatewayDll is null && targets.Remove("gateway"))
+        var gatewayDll = targets.Any(t => t.StartsWith("gateway", StringComparison.Ordinal)) ? FindGatewayDll(options) : null;
+        if (gatewayDll is null && targets.RemoveAll(t => t.StartsWith("gateway", StringComparison.Ordinal)) > 0)
         {
             Skip(notes, "gateway: mcpgw.dll not found; build it first (dotnet build -c Release Gateway.Host) or pass --gateway-dll. Skipped.");
         }
@@ -92,6 +92,11 @@ internal static class LoadDriver
                 + $"default chain (authentication), one tcp connection to the upstream, connection limits raised to {MaxConnections(options)} (all load connections are one identity); "
                 + "its console logs at Information (per session, not per frame)"
                 + (options.GatewayEnvironment.Count == 0 ? "." : $"; environment {string.Join(", ", options.GatewayEnvironment.Select(p => $"{p.Key}={p.Value}"))}."));
+            if (targets.Any(LoadOptions.AuditTargets.ContainsKey))
+            {
+                notes.Add("gateway-audit-*: the same gateway with an `audit` section: every frame recorded (request before it is forwarded, response before it is delivered) "
+                    + "into a fresh SQLite store in the temp directory (WAL, group commit); `durability: full` syncs each group commit to disk, `normal` only to the OS (survives a gateway crash, not a power loss). No masking, no checkpoint key.");
+            }
         }
 
         if (haproxyVersion is not null)
@@ -159,6 +164,8 @@ internal static class LoadDriver
         ProxyProcess? gateway = null;
         ProxyProcess? relay = null;
         ProxyProcess? gatewayHttp = null;
+        var recording = new Dictionary<string, ProxyProcess>(StringComparer.Ordinal);
+        var stores = new List<string>();
         try
         {
             if (targets.Contains("gateway"))
@@ -169,6 +176,23 @@ internal static class LoadDriver
             if (targets.Contains("gateway-http"))
             {
                 gatewayHttp = await StartAsync("gateway-http", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, httpUpstream: httpUpstream), targets, results, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var (target, durability) in LoadOptions.AuditTargets)
+            {
+                if (!targets.Contains(target))
+                {
+                    continue;
+                }
+
+                // A fresh store per target, in the temp directory (on this machine the same disk as the repository).
+                var store = Path.Combine(Path.GetTempPath(), $"mcpgw-load-audit-{Environment.ProcessId}-{durability}.db");
+                stores.Add(store);
+                var audit = new Dictionary<string, object> { ["path"] = store, ["durability"] = durability };
+                if (await StartAsync(target, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, audit: audit), targets, results, cancellationToken).ConfigureAwait(false) is { } started)
+                {
+                    recording[target] = started;
+                }
             }
 
             if (targets.Contains("haproxy"))
@@ -189,6 +213,7 @@ internal static class LoadDriver
                     {
                         "gateway" => await RunTargetAsync(target, gateway!.Endpoint, gateway.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         "gateway-http" => await RunTargetAsync(target, gatewayHttp!.Endpoint, gatewayHttp.Pid, connections, options, cancellationToken).ConfigureAwait(false),
+                        _ when recording.TryGetValue(target, out var audited) => await RunTargetAsync(target, audited.Endpoint, audited.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         "haproxy" => await RunTargetAsync(target, relay!.Endpoint, relay.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         _ => await RunTargetAsync(target, upstream, null, connections, options, cancellationToken).ConfigureAwait(false),
                     };
@@ -219,6 +244,16 @@ internal static class LoadDriver
             if (relay is not null)
             {
                 await relay.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var audited in recording.Values)
+            {
+                await audited.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var store in stores.SelectMany(s => new[] { s, s + "-wal", s + "-shm" }))
+            {
+                File.Delete(store);
             }
         }
     }

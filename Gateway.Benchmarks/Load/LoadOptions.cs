@@ -12,7 +12,10 @@ internal sealed record LoadOptions
           --frame-bytes 256           size of each request line (and of each response)
           --seconds 10                measured seconds per target and connection count
           --warmup 3                  unmeasured seconds before each measurement (storm: 10)
-          --targets direct,gateway,haproxy   (also: gateway-http, the gateway with an http connection to an HTTP upstream)
+          --targets direct,gateway,haproxy
+                                      also: gateway-audit-full, gateway-audit-normal (the gateway recording into a
+                                      fresh SQLite audit store, durability full / normal),
+                                      gateway-http (the gateway with an http connection to an HTTP upstream)
           --idle-connections 1000     idle authenticated connections for the memory probe (0: skip)
           --gateway-dll PATH          mcpgw.dll to run (default: Gateway.Host/bin/Release/net10.0/mcpgw.dll)
           --gateway-env K=V[,K=V]     extra environment variables for the gateway process (runtime knobs)
@@ -27,10 +30,17 @@ internal sealed record LoadOptions
           --gateway-log-level NAME    storm: the gateway's logging.level (default: its own, Information)
         """;
 
-    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "haproxy"];
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "gateway-http", "haproxy"];
 
-    /// <summary>Targets run only when named: <c>gateway-http</c> is the gateway with an <c>http</c> connection to an HTTP twin of the upstream.</summary>
-    public static readonly IReadOnlyList<string> OptionalTargets = ["gateway-http"];
+    /// <summary>Without <c>--targets</c>: the relays, not recording.</summary>
+    public static readonly IReadOnlyList<string> DefaultTargets = ["direct", "gateway", "haproxy"];
+
+    /// <summary>The recording targets and their <c>audit.durability</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> AuditTargets = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["gateway-audit-full"] = "full",
+        ["gateway-audit-normal"] = "normal",
+    };
 
     public static readonly IReadOnlyList<string> AllAuthModes = ["none", "oidc", "oidc-fresh"];
 
@@ -59,7 +69,7 @@ internal sealed record LoadOptions
     /// <summary>Storm's warmup: <c>--warmup</c>, or 10 s.</summary>
     public int StormWarmupSeconds => WarmupGiven ? WarmupSeconds : 10;
 
-    public IReadOnlyList<string> Targets { get; init; } = AllTargets;
+    public IReadOnlyList<string> Targets { get; init; } = DefaultTargets;
 
     public int IdleConnections { get; init; } = 1000;
 
@@ -151,7 +161,7 @@ internal sealed record LoadOptions
             .Select(t => t.ToLowerInvariant())
             .Distinct()
             .ToArray();
-        var known = AllTargets.Concat(OptionalTargets).ToArray();
+        var known = AllTargets.ToArray();
         var unknown = targets.Where(t => !known.Contains(t)).ToArray();
         if (targets.Length == 0 || unknown.Length > 0)
         {

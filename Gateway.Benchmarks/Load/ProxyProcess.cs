@@ -65,7 +65,8 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, object>? auth = null,
         string? logLevel = null,
-        Uri? httpUpstream = null)
+        Uri? httpUpstream = null,
+        IReadOnlyDictionary<string, object>? audit = null)
     {
         // Below Information the "listening on" line is not printed: listen on a port chosen here and probe it instead.
         var fixedPort = logLevel is null ? (int?)null : FreePort();
@@ -100,6 +101,11 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         if (logLevel is not null)
         {
             settings["logging"] = new Dictionary<string, string> { ["level"] = logLevel };
+        }
+
+        if (audit is not null)
+        {
+            settings["audit"] = audit;
         }
 
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(settings), cancellationToken).ConfigureAwait(false);

@@ -65,6 +65,28 @@ internal static class ResultReport
             }
         }
 
+        var recorded = results
+            .Where(r => r.Target.StartsWith("gateway-audit", StringComparison.Ordinal) && r.Failure is null)
+            .Select(a => (Audit: a, Gateway: results.FirstOrDefault(g => g.Target == "gateway" && g.Connections == a.Connections && g.Failure is null)))
+            .Where(p => p.Gateway is not null)
+            .ToList();
+        if (recorded.Count > 0)
+        {
+            text.AppendLine().AppendLine("### Recording cost (gateway recording / gateway not recording)").AppendLine();
+            text.AppendLine("| Conns | Target | req/s | p50 | p99 | Relay CPU µs/req |");
+            text.AppendLine("|------:|--------|------:|----:|----:|-----------------:|");
+            foreach (var (audit, gateway) in recorded)
+            {
+                text.AppendLine(Row(
+                    audit.Connections.ToString(CultureInfo.InvariantCulture),
+                    audit.Target,
+                    Percent(audit.RequestsPerSecond / gateway!.RequestsPerSecond),
+                    Times(audit.P50 / gateway.P50),
+                    Times(audit.P99 / gateway.P99),
+                    Times(audit.ProxyCpuPerRequest / gateway.ProxyCpuPerRequest)));
+            }
+        }
+
         if (idle.Count > 0)
         {
             text.AppendLine().AppendLine("### Memory per idle connection (relay process VmRSS)").AppendLine();

@@ -53,6 +53,12 @@ public sealed class InspectorChain
     internal ValueTask<ChainOutcome> RunAsync(McpFrame frame, int start, CancellationToken cancellationToken)
     {
         var inspectors = For(frame.Direction);
+        if (frame.IsEnvelopeBroken && start > 0)
+        {
+            // Resumed after a hold whose decision replaced the frame with another envelope.
+            return new ValueTask<ChainOutcome>(EnvelopeBroken(inspectors[start - 1], start - 1));
+        }
+
         for (var i = start; i < inspectors.Length; i++)
         {
             ValueTask<Verdict> pending;
@@ -73,7 +79,7 @@ public sealed class InspectorChain
             var verdict = pending.Result;
             if (!Apply(frame, verdict))
             {
-                return new ValueTask<ChainOutcome>(new ChainOutcome(verdict, i, inspectors[i].Name));
+                return new ValueTask<ChainOutcome>(frame.IsEnvelopeBroken ? EnvelopeBroken(inspectors[i], i) : new ChainOutcome(verdict, i, inspectors[i].Name));
             }
         }
 
@@ -95,7 +101,7 @@ public sealed class InspectorChain
 
         if (!Apply(frame, verdict))
         {
-            return new ChainOutcome(verdict, index, inspector.Name);
+            return frame.IsEnvelopeBroken ? EnvelopeBroken(inspector, index) : new ChainOutcome(verdict, index, inspector.Name);
         }
 
         return await RunAsync(frame, index + 1, cancellationToken).ConfigureAwait(false);
@@ -109,12 +115,16 @@ public sealed class InspectorChain
             case VerdictKind.Forward:
                 return true;
             case VerdictKind.Replace:
+                // A replacement must keep the envelope; one that does not ends the run before anything later sees it.
                 frame.ReplacePayload(verdict.Payload);
-                return true;
+                return !frame.IsEnvelopeBroken;
             default:
                 return false;
         }
     }
+
+    private static ChainOutcome EnvelopeBroken(IFrameInspector inspector, int index) =>
+        new(Verdict.Reject(GatewayErrors.InspectorFailed.WithRule(inspector.Name)), index, inspector.Name);
 
     private ChainOutcome Failed(IFrameInspector inspector, int index, Exception ex)
     {

@@ -12,11 +12,13 @@ public sealed class McpFrame
     private FrameEnvelope _envelope;
     private string? _requestMethod;
     private string? _requestToolName;
+    private readonly FrameLimits _limits;
 
-    internal McpFrame(IGatewaySession session, FrameDirection direction)
+    internal McpFrame(IGatewaySession session, FrameDirection direction, FrameLimits? limits = null)
     {
         Session = session;
         Direction = direction;
+        _limits = limits ?? FrameLimits.Default;
     }
 
     public IGatewaySession Session { get; }
@@ -41,8 +43,17 @@ public sealed class McpFrame
     /// <summary>The frame's ordinal in its session, counting both directions.</summary>
     public long Sequence { get; private set; }
 
-    /// <summary>True once an inspector replaced the payload; the pump then checks that the envelope is unchanged.</summary>
+    /// <summary>True once an inspector replaced the payload.</summary>
     public bool IsReplaced { get; private set; }
+
+    /// <summary>True when a replacement changed the envelope (kind, id, method, tool) or broke the parsing rule: the chain rejects the frame.</summary>
+    internal bool IsEnvelopeBroken { get; private set; }
+
+    /// <summary>
+    /// Set by the recording inspector: the frame may move on only once this completes (its record is committed); if it
+    /// faults, the frame is refused with -31006. The pump enqueues the records of a whole read batch before it waits.
+    /// </summary>
+    internal Task? RecordCommitted { get; private set; }
 
     /// <summary>True when this instance owns its payload (a detached copy).</summary>
     public bool IsDetached { get; private set; }
@@ -50,10 +61,12 @@ public sealed class McpFrame
     /// <summary>Copies the frame so that it outlives the pump's buffer.</summary>
     public McpFrame Detach()
     {
-        var copy = new McpFrame(Session, Direction);
+        var copy = new McpFrame(Session, Direction, _limits);
         copy.Reset(new ReadOnlySequence<byte>(Payload.ToArray()), _envelope, _requestMethod, _requestToolName, Sequence);
         copy.IsDetached = true;
         copy.IsReplaced = IsReplaced;
+        copy.IsEnvelopeBroken = IsEnvelopeBroken;
+        copy.RecordCommitted = RecordCommitted;
         return copy;
     }
 
@@ -65,13 +78,26 @@ public sealed class McpFrame
         _requestToolName = requestToolName;
         Sequence = sequence;
         IsReplaced = false;
+        IsEnvelopeBroken = false;
+        RecordCommitted = null;
     }
 
-    /// <summary>After a replace: same envelope, new bytes.</summary>
+    internal void AwaitRecord(Task committed) => RecordCommitted = committed;
+
+    /// <summary>For a response: the method and tool of the request it answers, as the pump found them.</summary>
+    internal string? RequestMethod => _requestMethod;
+
+    internal string? RequestToolName => _requestToolName;
+
+    /// <summary>After a replace: same envelope, new bytes. The new bytes are scanned again; see <see cref="IsEnvelopeBroken"/>.</summary>
     internal void ReplacePayload(ReadOnlyMemory<byte> payload)
     {
         Payload = new ReadOnlySequence<byte>(payload);
         IsReplaced = true;
+        var error = new EnvelopeScanner(_limits).Scan(Payload, out var rescanned);
+        IsEnvelopeBroken |= error is not null || rescanned.Kind != _envelope.Kind || rescanned.Id != _envelope.Id
+            || !string.Equals(rescanned.Method, _envelope.Method, StringComparison.Ordinal)
+            || !string.Equals(rescanned.ToolName, _envelope.ToolName, StringComparison.Ordinal);
     }
 
     public override string ToString() => $"{Direction} {Kind} id={Id} method={Method} tool={ToolName} bytes={Payload.Length}";

@@ -23,4 +23,17 @@ public sealed class AuditOptions
 
     /// <summary>How often the chain head is signed, also when idle (default 60 s).</summary>
     public TimeSpan? CheckpointInterval { get; set; }
+
+    /// <summary>How long records are kept; absent, they are kept forever.</summary>
+    public AuditRetentionOptions? Retention { get; set; }
+
+    /// <summary>
+    /// <c>full</c> (default): each group commit reaches the disk before its frames move on (SQLite synchronous FULL,
+    /// PostgreSQL synchronous_commit on). <c>normal</c>: committed records survive a crash of the gateway but may be lost
+    /// with the machine's power (SQLite synchronous NORMAL, PostgreSQL synchronous_commit off).
+    /// </summary>
+    public string? Durability { get; set; }
+
+    /// <summary>Groups whose members may query the audit store over the admin HTTP API; absent or empty, nobody may.</summary>
+    public string[]? AuditorGroups { get; set; }
 }

@@ -13,6 +13,15 @@ public sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan
     /// <summary>Set when the store is PostgreSQL (then <see cref="StorePath"/> is unused); null for SQLite.</summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>Null: records are kept forever.</summary>
+    public AuditRetention? Retention { get; init; }
+
+    /// <summary>False with <c>durability: normal</c>: commits are not flushed to the disk each time.</summary>
+    public bool SyncCommits { get; init; } = true;
+
+    /// <summary>Groups that may query the store over the admin API.</summary>
+    public IReadOnlyList<string> AuditorGroups { get; init; } = [];
+
     public const string DefaultFileName = "audit.db";
     public const int DefaultQueueCapacity = 4096;
     public static readonly TimeSpan DefaultEnqueueTimeout = TimeSpan.FromSeconds(2);
@@ -71,11 +80,33 @@ public sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan
             errors.Add("audit.checkpointInterval: must be positive");
         }
 
+        var sync = true;
+        switch (options.Durability?.Trim().ToUpperInvariant())
+        {
+            case null or "" or "FULL":
+                break;
+            case "NORMAL":
+                sync = false;
+                break;
+            default:
+                errors.Add($"audit.durability: '{options.Durability}' is not one of full, normal");
+                break;
+        }
+
+        var groups = options.AuditorGroups ?? [];
+        if (groups.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("audit.auditorGroups: a group name may not be empty");
+        }
+
         return new AuditSettings(System.IO.Path.GetFullPath(path, baseDirectory), capacity, timeout)
         {
             SigningKeyFile = keyFile,
             CheckpointInterval = interval,
             PostgresConnectionString = postgres,
+            Retention = AuditRetention.Parse(options.Retention, !string.IsNullOrWhiteSpace(options.SigningKeyFile), errors),
+            SyncCommits = sync,
+            AuditorGroups = [.. groups],
         };
     }
 }

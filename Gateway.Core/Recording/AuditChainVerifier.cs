@@ -16,11 +16,36 @@ public static class AuditChainVerifier
 
     /// <param name="checkpoints">The store's checkpoints; each must verify with <paramref name="publicKey"/> and match the record it names.</param>
     /// <param name="publicKey">Null: checkpoints are not checked (and truncation cannot be detected).</param>
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, System.Security.Cryptography.ECDsa? publicKey, CancellationToken cancellationToken)
+    public static Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, System.Security.Cryptography.ECDsa? publicKey, CancellationToken cancellationToken) =>
+        VerifyAsync(records, checkpoints, [], publicKey, cancellationToken);
+
+    /// <param name="anchors">
+    /// The store's retention anchors. The latest one whose signature verifies says where the chain now starts and from
+    /// which hash: records before it were purged, not deleted. Without <paramref name="publicKey"/> anchors are not
+    /// trusted, and a purged prefix is reported as deleted.
+    /// </param>
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(checkpoints);
+        ArgumentNullException.ThrowIfNull(anchors);
         var rows = new List<(AuditFindingKind Kind, long From, long To)>();
+        AuditAnchor? anchor = null;
+        if (publicKey is not null)
+        {
+            foreach (var candidate in anchors)
+            {
+                if (!CheckpointSigner.Verify(publicKey, candidate))
+                {
+                    rows.Add((AuditFindingKind.CheckpointMismatch, candidate.Sequence, candidate.Sequence));
+                }
+                else if (anchor is null || candidate.Sequence > anchor.Sequence)
+                {
+                    anchor = candidate;
+                }
+            }
+        }
+
         var vouched = new Dictionary<long, List<AuditCheckpoint>>();
         long lastVouched = 0;
         if (publicKey is not null)
@@ -43,12 +68,20 @@ public static class AuditChainVerifier
             }
         }
 
-        var previousHash = AuditHashChain.Genesis;
-        long previousSequence = 0;
+        // After a purge the chain starts at the anchor's record, linked to the hash the anchor names.
+        var purgedBefore = anchor?.Sequence ?? 1;
+        var previousHash = anchor?.PrevHash ?? AuditHashChain.Genesis;
+        var previousSequence = purgedBefore - 1;
         long count = 0;
         var previousFlagged = false;
         await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            if (stored.Sequence < purgedBefore)
+            {
+                // Left by a purge that was interrupted; the anchor already covers it.
+                continue;
+            }
+
             count++;
             var gap = stored.Sequence > previousSequence + 1;
             if (gap)
@@ -115,7 +148,12 @@ public static class AuditChainVerifier
             }
         }
 
-        return new AuditVerification(count, previousSequence, previousHash, findings) { CheckpointsVerified = publicKey is null ? null : checkpoints.Count, LastCheckpoint = lastVouched };
+        return new AuditVerification(count, previousSequence, previousHash, findings)
+        {
+            CheckpointsVerified = publicKey is null ? null : checkpoints.Count,
+            LastCheckpoint = lastVouched,
+            PurgedBefore = anchor?.Sequence ?? 0,
+        };
     }
 
     /// <summary>Current sequence minus the one the record hashes under, or 0 when it hashes under none nearby.</summary>

@@ -19,4 +19,7 @@ public enum AuditEventKind
 
     /// <summary>A call went through under a time-bound grant instead of being held.</summary>
     ApprovalGrantUsed,
+
+    /// <summary>A connection refused before its session began (authentication failed or timed out, connection not allowed).</summary>
+    SessionRefused,
 }

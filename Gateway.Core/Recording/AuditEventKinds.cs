@@ -13,6 +13,7 @@ public static class AuditEventKinds
         AuditEventKind.ApprovalVote => "approval_vote",
         AuditEventKind.ApprovalDecided => "approval_decided",
         AuditEventKind.ApprovalGrantUsed => "approval_grant_used",
+        AuditEventKind.SessionRefused => "session_refused",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -26,6 +27,7 @@ public static class AuditEventKinds
         "approval_vote" => AuditEventKind.ApprovalVote,
         "approval_decided" => AuditEventKind.ApprovalDecided,
         "approval_grant_used" => AuditEventKind.ApprovalGrantUsed,
+        "session_refused" => AuditEventKind.SessionRefused,
         _ => throw new FormatException($"unknown audit event kind '{text}'"),
     };
 }

@@ -45,7 +45,7 @@ public sealed record AuditRecord
 
     public string? Tool { get; init; }
 
-    /// <summary><c>forwarded</c>, <c>replaced</c>, <c>rejected</c>, <c>responded</c>, <c>dropped</c>, <c>invalid</c>, <c>withdrawn</c>.</summary>
+    /// <summary><c>forwarded</c>, <c>replaced</c>, <c>rejected</c>, <c>responded</c>, <c>dropped</c>, <c>invalid</c>, <c>withdrawn</c>; <c>generated</c> for an error the gateway sent in place of a response.</summary>
     public string? Verdict { get; init; }
 
     /// <summary>The inspector (or <c>gateway</c>) that decided, and its rule when it gave one.</summary>

@@ -10,4 +10,7 @@ public sealed record AuditVerification(long Records, long HeadSequence, byte[] H
 
     /// <summary>The highest sequence a valid checkpoint vouches for.</summary>
     public long LastCheckpoint { get; init; }
+
+    /// <summary>Records before this sequence were purged by retention, as a signed anchor says; 0 when none were.</summary>
+    public long PurgedBefore { get; init; }
 }

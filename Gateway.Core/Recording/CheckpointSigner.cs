@@ -12,6 +12,8 @@ public sealed class CheckpointSigner : IDisposable
 {
     private static readonly byte[] Domain = Encoding.ASCII.GetBytes("mcpgw-audit-checkpoint-v1");
 
+    private static readonly byte[] AnchorDomain = Encoding.ASCII.GetBytes("mcpgw-audit-anchor-v1");
+
     private readonly ECDsa _key;
 
     private CheckpointSigner(ECDsa key) => _key = key;
@@ -52,22 +54,33 @@ public sealed class CheckpointSigner : IDisposable
     }
 
     public AuditCheckpoint Sign(long sequence, byte[] hash, long timeMicros) =>
-        new(sequence, hash, timeMicros, _key.SignData(Payload(sequence, hash, timeMicros), HashAlgorithmName.SHA256));
+        new(sequence, hash, timeMicros, _key.SignData(Payload(Domain, sequence, hash, timeMicros), HashAlgorithmName.SHA256));
+
+    /// <summary>Signs a retention anchor: <c>"mcpgw-audit-anchor-v1" || sequence || prev_hash || time</c>, otherwise as a checkpoint.</summary>
+    public AuditAnchor SignAnchor(long sequence, byte[] prevHash, long timeMicros) =>
+        new(sequence, prevHash, timeMicros, _key.SignData(Payload(AnchorDomain, sequence, prevHash, timeMicros), HashAlgorithmName.SHA256));
+
+    public static bool Verify(ECDsa publicKey, AuditAnchor anchor)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        ArgumentNullException.ThrowIfNull(anchor);
+        return publicKey.VerifyData(Payload(AnchorDomain, anchor.Sequence, anchor.PrevHash, anchor.TimeMicros), anchor.Signature, HashAlgorithmName.SHA256);
+    }
 
     public static bool Verify(ECDsa publicKey, AuditCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return publicKey.VerifyData(Payload(checkpoint.Sequence, checkpoint.Hash, checkpoint.TimeMicros), checkpoint.Signature, HashAlgorithmName.SHA256);
+        return publicKey.VerifyData(Payload(Domain, checkpoint.Sequence, checkpoint.Hash, checkpoint.TimeMicros), checkpoint.Signature, HashAlgorithmName.SHA256);
     }
 
-    private static byte[] Payload(long sequence, byte[] hash, long timeMicros)
+    private static byte[] Payload(byte[] domain, long sequence, byte[] hash, long timeMicros)
     {
-        var payload = new byte[Domain.Length + 8 + hash.Length + 8];
-        Domain.CopyTo(payload, 0);
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(Domain.Length), sequence);
-        hash.CopyTo(payload, Domain.Length + 8);
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(Domain.Length + 8 + hash.Length), timeMicros);
+        var payload = new byte[domain.Length + 8 + hash.Length + 8];
+        domain.CopyTo(payload, 0);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(domain.Length), sequence);
+        hash.CopyTo(payload, domain.Length + 8);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(domain.Length + 8 + hash.Length), timeMicros);
         return payload;
     }
 

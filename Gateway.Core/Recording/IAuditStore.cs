@@ -24,4 +24,15 @@ public interface IAuditStore
     Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken);
 
     IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retention: removes the oldest records, those older than <paramref name="beforeTimeMicros"/> and those beyond the
+    /// newest <paramref name="keepRecords"/>, always keeping the last one. First a signed anchor (<paramref name="sign"/>
+    /// gets the first kept sequence and its <c>prev_hash</c>) is stored, then the records before it are deleted in small
+    /// transactions, so appends go on meanwhile and an interrupted purge leaves a verifiable store.
+    /// </summary>
+    /// <returns>How many records were removed, and the sequence the chain now starts at (0 when the store is empty).</returns>
+    Task<(long Purged, long FirstSequence)> PurgeAsync(long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync(CancellationToken cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Identity;
 
 namespace McpGateway.Core.Recording;
 
@@ -25,4 +26,16 @@ internal interface ISessionRecorder
 
     /// <summary>A frame that broke the parsing rule (or had no end); <paramref name="payload"/> is hashed, never kept, and empty when unknown.</summary>
     ValueTask InvalidAsync(IGatewaySession session, FrameDirection direction, in ReadOnlySequence<byte> payload, long size, long sequence, GatewayError error);
+
+    /// <summary>
+    /// A frame the gateway itself sends in answer to a call that was forwarded: the upstream timed out (-31008) or
+    /// exited (-31007), or the drain deadline passed. Recorded before it is sent; <paramref name="direction"/> is where it goes.
+    /// </summary>
+    ValueTask AnsweredAsync(IGatewaySession session, FrameDirection direction, JsonRpcId id, string? method, string? tool, long sequence, GatewayError error);
+
+    /// <summary>
+    /// A connection refused before its session began. <paramref name="token"/> is hashed, never kept; of
+    /// <paramref name="firstFrame"/> (empty when none arrived) only the size and hash are kept.
+    /// </summary>
+    ValueTask SessionRefusedAsync(IGatewaySession session, GatewayError error, GatewayIdentity? identity, string? token, ReadOnlySequence<byte> firstFrame);
 }

@@ -75,12 +75,13 @@ internal sealed partial class GatewaySession
         var id = envelope.Kind == MessageKind.Request ? envelope.Id : JsonRpcId.None;
         if (invalid is not null)
         {
-            await RefuseAsync(id, GatewayErrors.Unauthenticated).ConfigureAwait(false);
+            await RefuseAsync(id, GatewayErrors.Unauthenticated, payload).ConfigureAwait(false);
             return false;
         }
 
         GatewayIdentity? identity;
         string? connectionName = null;
+        string? token = null;
         if (envelope.Kind != MessageKind.Request || envelope.Method != McpMethods.Authenticate)
         {
             // A connection whose client certificate maps to an identity may skip authenticate: its first frame is
@@ -88,15 +89,15 @@ internal sealed partial class GatewaySession
             identity = _certificateIdentity?.Invoke(Id);
             if (identity is null)
             {
-                await RefuseAsync(id, GatewayErrors.Unauthenticated).ConfigureAwait(false);
+                await RefuseAsync(id, GatewayErrors.Unauthenticated, payload).ConfigureAwait(false);
                 return false;
             }
 
             _replayFirstFrame = true;
         }
-        else if (!AuthenticateParams.TryReadFields(payload, out var token, out connectionName))
+        else if (!AuthenticateParams.TryReadFields(payload, out token, out connectionName))
         {
-            await RefuseAsync(id, GatewayErrors.InvalidToken).ConfigureAwait(false);
+            await RefuseAsync(id, GatewayErrors.InvalidToken, payload, token).ConfigureAwait(false);
             return false;
         }
         else if (token is null)
@@ -112,21 +113,21 @@ internal sealed partial class GatewaySession
             }
             catch (OperationCanceledException) when (!_end.IsCancellationRequested)
             {
-                await RefuseAsync(id, GatewayErrors.AuthenticationTimeout).ConfigureAwait(false);
+                await RefuseAsync(id, GatewayErrors.AuthenticationTimeout, payload, token).ConfigureAwait(false);
                 return false;
             }
 
             identity = outcome.Identity;
             if (identity is null)
             {
-                await RefuseAsync(id, outcome.Error ?? GatewayErrors.InvalidToken).ConfigureAwait(false);
+                await RefuseAsync(id, outcome.Error ?? GatewayErrors.InvalidToken, payload, token).ConfigureAwait(false);
                 return false;
             }
         }
 
         if (identity is null)
         {
-            await RefuseAsync(id, GatewayErrors.InvalidToken).ConfigureAwait(false);
+            await RefuseAsync(id, GatewayErrors.InvalidToken, payload, token).ConfigureAwait(false);
             return false;
         }
 
@@ -134,7 +135,7 @@ internal sealed partial class GatewaySession
         if (connectionName is null ? (connection = Settings.SoleConnection) is null : !Settings.Connections.TryGetValue(connectionName, out connection))
         {
             _replayFirstFrame = false;
-            await RefuseAsync(id, GatewayErrors.UnknownConnection).ConfigureAwait(false);
+            await RefuseAsync(id, GatewayErrors.UnknownConnection, payload, token, identity).ConfigureAwait(false);
             return false;
         }
 
@@ -142,14 +143,14 @@ internal sealed partial class GatewaySession
         {
             _replayFirstFrame = false;
             GatewayLog.ConnectionNotAllowed(_logger, Id, identity.Subject, connection.Name);
-            await RefuseAsync(id, GatewayErrors.ConnectionNotAllowed).ConfigureAwait(false);
+            await RefuseAsync(id, GatewayErrors.ConnectionNotAllowed, payload, token, identity).ConfigureAwait(false);
             return false;
         }
 
         if (_lease is not null && !_lease.TryClaimIdentity(identity.Subject))
         {
             _replayFirstFrame = false;
-            await RefuseAsync(id, ConnectionLimiter.TooManyConnections).ConfigureAwait(false);
+            await RefuseAsync(id, ConnectionLimiter.TooManyConnections, payload, token, identity).ConfigureAwait(false);
             return false;
         }
 
@@ -196,11 +197,20 @@ internal sealed partial class GatewaySession
         return await _clientWriter.WriteAloneAsync((id, result), static (w, s) => w.WriteResult(s.id, s.result), _end.Token).ConfigureAwait(false);
     }
 
-    private async Task RefuseAsync(JsonRpcId id, GatewayError error)
+    /// <summary>
+    /// Refuses the connection before its session began, and records that (never the token, only its hash; of the
+    /// first frame only its size and hash). A refusal for want of the audit store is not recorded: it could not be.
+    /// </summary>
+    private async Task RefuseAsync(JsonRpcId id, GatewayError error, ReadOnlySequence<byte> firstFrame = default, string? token = null, GatewayIdentity? identity = null)
     {
         _endReason = error.Reason;
         GatewayLog.SessionRefused(_logger, Id, error.Reason);
         _runtime.Metrics.SessionRefused(error.Reason);
+        if (_runtime.Recorder is { } recorder && error.Code != GatewayErrorCode.AuditUnavailable)
+        {
+            await recorder.SessionRefusedAsync(this, error, identity, token, firstFrame).ConfigureAwait(false);
+        }
+
         try
         {
             await _clientWriter.WriteAloneAsync((id, error, CorrelationId(0)), static (w, s) => w.WriteError(s.id, s.error, s.Item3), CancellationToken.None).ConfigureAwait(false);

@@ -58,6 +58,8 @@ internal sealed partial class GatewaySession
                         }
                     }
 
+                    // Before the pump advances: the deferred frames are slices of this read's buffer.
+                    await ReleaseDeferredAsync(state).ConfigureAwait(false);
                     if (result.IsCompleted)
                     {
                         if (!buffer.IsEmpty && !discarding)
@@ -99,16 +101,25 @@ internal sealed partial class GatewaySession
 
     private async ValueTask HandleFrameAsync(PumpState state, ReadOnlySequence<byte> payload)
     {
-        if (state.Direction == FrameDirection.ClientToUpstream && _end.IsCancellationRequested)
-        {
-            // The session was aborted (a renewal named another subject or a connection it may not open): nothing
-            // the client sent after that goes anywhere.
-            return;
-        }
-
         _runtime.Metrics.FrameRead(state.Direction, payload.Length);
         var sequence = NextSequence();
         var invalid = state.Scanner.Scan(payload, out var envelope);
+        if (state.Direction == FrameDirection.ClientToUpstream && _end.IsCancellationRequested)
+        {
+            // The session was aborted (a renewal named another subject or a connection it may not open): nothing
+            // the client sent after that goes anywhere, but it is still recorded.
+            if (invalid is null)
+            {
+                await RecordNotForwardedAsync(state, envelope, payload, sequence, "dropped", null).ConfigureAwait(false);
+            }
+            else
+            {
+                await RecordInvalidAsync(state, payload, sequence, invalid).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         if (invalid is not null)
         {
             if (_runtime.Recorder is { } recorder)
@@ -213,6 +224,11 @@ internal sealed partial class GatewaySession
         Reply(state, envelope.Id, error, sequence);
         return RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", error);
     }
+
+    private ValueTask RecordInvalidAsync(PumpState state, in ReadOnlySequence<byte> payload, long sequence, GatewayError error) =>
+        _runtime.Recorder is { } recorder
+            ? recorder.InvalidAsync(this, state.Direction, payload, payload.Length, sequence, error)
+            : ValueTask.CompletedTask;
 
     private ValueTask RecordNotForwardedAsync(PumpState state, in FrameEnvelope envelope, in ReadOnlySequence<byte> payload, long sequence, string verdict, GatewayError? error) =>
         _runtime.Recorder is { } recorder

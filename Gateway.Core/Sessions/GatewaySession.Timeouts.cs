@@ -64,29 +64,49 @@ internal sealed partial class GatewaySession
     /// <summary>The upstream channel lost the exchange of one forwarded request: its caller gets <paramref name="error"/>, unless it was answered already.</summary>
     private void FailRequest(JsonRpcId id, GatewayError error)
     {
-        if (_clientPending.TryRemove(id, out _))
+        if (_clientPending.TryRemove(id, out var pending))
         {
-            _ = FailAsync([id], error);
+            _ = FailAsync([new(id, pending)], error);
         }
     }
 
-    /// <summary>Answers each request in <paramref name="ids"/> with <paramref name="error"/>, exactly once: the ids were already removed from the pending table.</summary>
-    private async Task<int> FailAsync(List<JsonRpcId> ids, GatewayError error)
+    /// <summary>
+    /// Answers each request in <paramref name="requests"/> with <paramref name="error"/>, exactly once: they were already
+    /// removed from the pending table. Each answer is a frame of the gateway's own, recorded before it is sent.
+    /// </summary>
+    private async Task<int> FailAsync(List<KeyValuePair<JsonRpcId, PendingRequest>> requests, GatewayError error)
     {
-        if (ids.Count == 0)
+        if (requests.Count == 0)
         {
             return 0;
         }
 
-        _runtime.Metrics.UpstreamError(error, ids.Count);
-        var sequence = NextSequence();
+        _runtime.Metrics.UpstreamError(error, requests.Count);
+        var answers = new (JsonRpcId Id, long Sequence)[requests.Count];
+        for (var i = 0; i < answers.Length; i++)
+        {
+            answers[i] = (requests[i].Key, NextSequence());
+        }
+
+        if (_runtime.Recorder is { } recorder)
+        {
+            var records = new Task[answers.Length];
+            for (var i = 0; i < answers.Length; i++)
+            {
+                var (id, request) = requests[i];
+                records[i] = recorder.AnsweredAsync(this, FrameDirection.UpstreamToClient, id, request.Method, request.ToolName, answers[i].Sequence, error).AsTask();
+            }
+
+            await Task.WhenAll(records).ConfigureAwait(false);
+        }
+
         try
         {
-            await _clientWriter.WriteAloneAsync((this, ids, error, sequence), static (w, s) =>
+            await _clientWriter.WriteAloneAsync((this, answers, error), static (w, s) =>
             {
-                foreach (var id in s.ids)
+                foreach (var (id, sequence) in s.answers)
                 {
-                    w.WriteError(id, s.error, s.Item1.CorrelationId(s.sequence));
+                    w.WriteError(id, s.error, s.Item1.CorrelationId(sequence));
                 }
             }, CancellationToken.None).ConfigureAwait(false);
         }
@@ -95,6 +115,6 @@ internal sealed partial class GatewaySession
             // The session ended meanwhile; the client is gone.
         }
 
-        return ids.Count;
+        return requests.Count;
     }
 }

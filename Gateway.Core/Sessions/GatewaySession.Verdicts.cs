@@ -14,11 +14,8 @@ internal sealed partial class GatewaySession
 {
     private async ValueTask ApplyAsync(PumpState state, McpFrame frame, ChainOutcome outcome, bool inBatch)
     {
+        // A replacement that changed the envelope was rejected by the chain before recording saw it.
         var verdict = outcome.Verdict;
-        if (verdict.Kind == VerdictKind.Forward && frame.IsReplaced && !EnvelopeUnchanged(frame, state.Limits))
-        {
-            verdict = Verdict.Reject(GatewayErrors.InspectorFailed.WithRule(outcome.InspectorName ?? "replace"));
-        }
 
         if (verdict.Kind is not (VerdictKind.Forward or VerdictKind.Replace))
         {
@@ -116,20 +113,40 @@ internal sealed partial class GatewaySession
         }
     }
 
-    private static bool EnvelopeUnchanged(McpFrame frame, FrameLimits limits)
-    {
-        var error = new EnvelopeScanner(limits).Scan(frame.Payload, out var rescanned);
-        var original = frame.Envelope;
-        return error is null && rescanned.Kind == original.Kind && rescanned.Id == original.Id
-            && string.Equals(rescanned.Method, original.Method, StringComparison.Ordinal)
-            && string.Equals(rescanned.ToolName, original.ToolName, StringComparison.Ordinal);
-    }
-
     private async ValueTask ForwardAsync(PumpState state, McpFrame frame, bool inBatch)
     {
+        if (frame.RecordCommitted is { } record)
+        {
+            if (inBatch && !record.IsCompleted)
+            {
+                // Written at the end of the read batch, once the records of the whole batch are committed together.
+                state.Deferred.Add(new DeferredFrame(frame.Payload, frame.Envelope, frame.RequestMethod, frame.RequestToolName, frame.Sequence, record));
+                return;
+            }
+
+            if (!await IsRecordedAsync(record).ConfigureAwait(false))
+            {
+                await RejectAsync(state, frame, GatewayErrors.AuditUnavailable, inBatch).ConfigureAwait(false);
+                return;
+            }
+        }
+
         if (state.Peer.IsClosed)
         {
-            await RejectAsync(state, frame, state.Direction == FrameDirection.ClientToUpstream ? GatewayErrors.UpstreamExited : GatewayErrors.UpstreamUnavailable, inBatch).ConfigureAwait(false);
+            // Recorded as cleared for forwarding, but the peer is gone: the gateway's answer in its place is a frame
+            // of its own, recorded as such. A request the upstream-exit path already answered gets no second answer.
+            var error = state.Direction == FrameDirection.ClientToUpstream ? GatewayErrors.UpstreamExited : GatewayErrors.UpstreamUnavailable;
+            if (frame.Kind == MessageKind.Request && !state.OwnPending.TryRemove(frame.Id, out _))
+            {
+                return;
+            }
+
+            if (frame.Kind == MessageKind.Request && _runtime.Recorder is { } recorder)
+            {
+                await recorder.AnsweredAsync(this, state.Direction == FrameDirection.ClientToUpstream ? FrameDirection.UpstreamToClient : FrameDirection.ClientToUpstream, frame.Id, frame.Method, frame.ToolName, frame.Sequence, error).ConfigureAwait(false);
+            }
+
+            await RejectAsync(state, frame, error, inBatch).ConfigureAwait(false);
             return;
         }
 
@@ -153,6 +170,46 @@ internal sealed partial class GatewaySession
         else
         {
             await state.Peer.WriteAloneAsync(frame, static (w, f) => w.WriteFrame(f.Payload), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes (or, when their records failed, refuses with -31006) the frames deferred in this read batch, in order.</summary>
+    private async ValueTask ReleaseDeferredAsync(PumpState state)
+    {
+        if (state.Deferred.Count == 0)
+        {
+            return;
+        }
+
+        var frame = state.Frame;
+        foreach (var deferred in state.Deferred)
+        {
+            var recorded = await IsRecordedAsync(deferred.RecordCommitted).ConfigureAwait(false);
+            frame.Reset(deferred.Payload, deferred.Envelope, deferred.RequestMethod, deferred.RequestTool, deferred.Sequence);
+            if (recorded)
+            {
+                await ForwardAsync(state, frame, inBatch: true).ConfigureAwait(false);
+            }
+            else
+            {
+                _runtime.Metrics.Verdict(ISessionRecorder.InspectorName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
+                await RejectAsync(state, frame, GatewayErrors.AuditUnavailable, inBatch: true).ConfigureAwait(false);
+            }
+        }
+
+        state.Deferred.Clear();
+    }
+
+    private static async ValueTask<bool> IsRecordedAsync(Task record)
+    {
+        try
+        {
+            await record.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -113,8 +113,8 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
 
             activity?.SetTag("mcpgw.connection", ConnectionName);
 
-            var client = new McpFrame(this, FrameDirection.ClientToUpstream);
-            var upstream = new McpFrame(this, FrameDirection.UpstreamToClient);
+            var client = new McpFrame(this, FrameDirection.ClientToUpstream, Settings.ClientLimits);
+            var upstream = new McpFrame(this, FrameDirection.UpstreamToClient, Settings.UpstreamLimits);
             var clientState = new PumpState(FrameDirection.ClientToUpstream, _client.Input, Settings.ClientLimits, _clientWriter, _upstreamWriter!, _clientPending, _upstreamPending, client);
             var upstreamState = new PumpState(FrameDirection.UpstreamToClient, _upstream!.Input, Settings.UpstreamLimits, _upstreamWriter!, _clientWriter, _upstreamPending, _clientPending, upstream);
 

@@ -63,24 +63,24 @@ internal sealed class PendingTable
     }
 
     /// <summary>Removes and returns every request whose deadline passed.</summary>
-    public List<JsonRpcId>? RemoveExpired(long now)
+    public List<KeyValuePair<JsonRpcId, PendingRequest>>? RemoveExpired(long now)
     {
-        List<JsonRpcId>? expired = null;
+        List<KeyValuePair<JsonRpcId, PendingRequest>>? expired = null;
         lock (_lock)
         {
-            foreach (var (id, entry) in _pending)
+            foreach (var entry in _pending)
             {
-                if (entry.Deadline <= now)
+                if (entry.Value.Deadline <= now)
                 {
-                    (expired ??= []).Add(id);
+                    (expired ??= []).Add(entry);
                 }
             }
 
             if (expired is not null)
             {
-                foreach (var id in expired)
+                foreach (var entry in expired)
                 {
-                    _pending.Remove(id);
+                    _pending.Remove(entry.Key);
                 }
             }
         }
@@ -88,14 +88,14 @@ internal sealed class PendingTable
         return expired;
     }
 
-    /// <summary>Empties the table, returning the ids that were waiting.</summary>
-    public List<JsonRpcId> Drain()
+    /// <summary>Empties the table, returning the requests that were waiting.</summary>
+    public List<KeyValuePair<JsonRpcId, PendingRequest>> Drain()
     {
         lock (_lock)
         {
-            var ids = new List<JsonRpcId>(_pending.Keys);
+            var requests = new List<KeyValuePair<JsonRpcId, PendingRequest>>(_pending);
             _pending.Clear();
-            return ids;
+            return requests;
         }
     }
 }

@@ -48,5 +48,8 @@ internal sealed class PumpState(
     /// <summary>Replies to the sender, written after the peer's lock is released so no pump ever holds two locks.</summary>
     public List<SenderReply> Replies { get; } = [];
 
+    /// <summary>Forwarded frames of this read batch waiting for their audit records, in order; written once committed.</summary>
+    public List<DeferredFrame> Deferred { get; } = [];
+
     public string Name => Direction == FrameDirection.ClientToUpstream ? "client->upstream" : "upstream->client";
 }

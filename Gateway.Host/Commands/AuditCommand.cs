@@ -22,6 +22,8 @@ internal static class AuditCommand
                 return await VerifyAsync(verify, output, error, cancellationToken).ConfigureAwait(false);
             case ["query", .. var query]:
                 return await QueryAsync(query, output, error, cancellationToken).ConfigureAwait(false);
+            case ["purge", .. var purge]:
+                return await PurgeAsync(purge, output, error, cancellationToken).ConfigureAwait(false);
             default:
                 await error.WriteLineAsync(UsageText).ConfigureAwait(false);
                 return Usage.BadUsage;
@@ -30,13 +32,14 @@ internal static class AuditCommand
 
     private const string UsageText =
         "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM]\n" +
-        "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--json]\n" +
+        "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
+        "       mcpgw audit purge --config FILE\n" +
         "       mcpgw audit keygen --out FILE";
 
     private static async Task<int> QueryAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var json = args.Contains("--json");
-        var options = Usage.Options([.. args.Where(a => a != "--json")], "config", "subject", "group", "connection", "tool", "verdict", "since", "until");
+        var options = Usage.Options([.. args.Where(a => a != "--json")], ["config", .. AuditQuery.OptionNames]);
         if (options is null || !options.TryGetValue("config", out var config))
         {
             await error.WriteLineAsync(UsageText).ConfigureAwait(false);
@@ -57,7 +60,42 @@ internal static class AuditCommand
 
         await using (store as IAsyncDisposable)
         {
-            await query.WriteAsync(store.ReadAsync(1, cancellationToken), json, output, cancellationToken).ConfigureAwait(false);
+            await query.WriteAsync(store, json, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Applies the configuration's <c>audit.retention</c> now, behind an anchor signed with <c>audit.signingKeyFile</c>.</summary>
+    private static async Task<int> PurgeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var options = Usage.Options(args, "config");
+        if (options is null || !options.TryGetValue("config", out var config))
+        {
+            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
+            return Usage.BadUsage;
+        }
+
+        var store = await ConfiguredAuditStore.OpenAsync(config, "purge", error).ConfigureAwait(false);
+        if (store is null)
+        {
+            return 1;
+        }
+
+        await using (store as IAsyncDisposable)
+        {
+            var audit = GatewaySettingsLoader.LoadFile(config).Audit!;
+            if (audit.Retention is not { } retention || audit.SigningKeyFile is not { } keyFile)
+            {
+                await error.WriteLineAsync($"mcpgw: {config} sets no audit.retention; nothing to purge").ConfigureAwait(false);
+                return 1;
+            }
+
+            using var signer = CheckpointSigner.FromPemFile(keyFile);
+            var (purged, first) = await RetentionService.PurgeAsync(store, signer, retention, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(purged == 0
+                ? $"nothing to purge; the chain starts at record {first}"
+                : $"purged {purged} records; the chain now starts at record {first} behind a signed anchor").ConfigureAwait(false);
         }
 
         return 0;
@@ -143,12 +181,14 @@ internal static class AuditCommand
 
         using var publicKey = keyFile is null ? null : CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
         AuditVerification verification;
+        List<AuditAnchor> anchors;
         if (audit.PostgresConnectionString is null)
         {
             await using var connection = new SqliteConnection(SqliteAuditStore.ConnectionString(path, SqliteOpenMode.ReadOnly));
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var checkpoints = await SqliteAuditStore.ReadCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
-            verification = await AuditChainVerifier.VerifyAsync(SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken), checkpoints, publicKey, cancellationToken).ConfigureAwait(false);
+            anchors = await SqliteAuditStore.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false);
+            verification = await AuditChainVerifier.VerifyAsync(SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken), checkpoints, anchors, publicKey, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -156,13 +196,23 @@ internal static class AuditCommand
             await using (postgres as IAsyncDisposable)
             {
                 var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-                verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, publicKey, cancellationToken).ConfigureAwait(false);
+                anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, cancellationToken).ConfigureAwait(false);
             }
         }
 
         await output.WriteLineAsync(verification.CheckpointsVerified is { } checkedCount
             ? $"checkpoints: {checkedCount} checked, the last vouches for record {verification.LastCheckpoint}"
             : "checkpoints: not checked (no public key); truncation cannot be detected").ConfigureAwait(false);
+        if (verification.PurgedBefore > 0)
+        {
+            await output.WriteLineAsync($"retention: records before {verification.PurgedBefore} were purged (signed anchor)").ConfigureAwait(false);
+        }
+        else if (publicKey is null && anchors.Count > 0)
+        {
+            await output.WriteLineAsync($"retention: {anchors.Count} purge anchors not checked (no public key); purged records are reported as deleted").ConfigureAwait(false);
+        }
+
         var head = Convert.ToHexStringLower(verification.HeadHash);
         if (verification.IsIntact)
         {

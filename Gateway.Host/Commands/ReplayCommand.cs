@@ -61,6 +61,8 @@ internal static class ReplayCommand
                 return at + $"session start: subject {r.Subject}, client {r.ClientId ?? "-"}, groups [{(r.Groups ?? "").Replace('\n', ',')}], connection {r.Connection}, from {r.RemoteAddress ?? "-"}";
             case AuditEventKind.SessionEnd:
                 return at + $"session end: {r.Reason}" + (r.ProtocolVersion is null ? "" : $" (protocol {r.ProtocolVersion})");
+            case AuditEventKind.SessionRefused:
+                return at + string.Create(CultureInfo.InvariantCulture, $"session refused: {r.Reason} ({r.ErrorCode}), subject {r.Subject ?? "-"}, from {r.RemoteAddress ?? "-"}");
             default:
                 var arrow = r.Direction == "client_to_upstream" ? "client -> upstream" : "upstream -> client";
                 var text = new StringBuilder(at).Append(arrow).Append("  ");
@@ -96,7 +98,16 @@ internal static class ReplayCommand
                     text.Append(": ").Append(r.Reason);
                 }
 
-                text.Append(CultureInfo.InvariantCulture, $"  [{r.Size} B]");
+                if (r.ErrorCode is { } code && r.Verdict == "generated")
+                {
+                    text.Append(CultureInfo.InvariantCulture, $" ({code})");
+                }
+
+                if (r.Size is { } size)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"  [{size} B]");
+                }
+
                 if (r.Payload is not null)
                 {
                     text.Append("\n       ").Append(Encoding.UTF8.GetString(r.Payload));

@@ -34,6 +34,8 @@ internal static class Usage
                                           a recorded session step by step, from the audit store only (masked payloads)
               mcpgw audit keygen --out FILE
                                           a new ECDSA P-256 checkpoint signing key (FILE) and its public key (FILE.pub.pem)
+              mcpgw audit purge --config FILE
+                                          apply audit.retention now: purge the oldest records behind a signed anchor
               mcpgw --version
             """);
         return args.Length > 0 && args[0] is "help" or "--help" or "-h" ? 0 : BadUsage;

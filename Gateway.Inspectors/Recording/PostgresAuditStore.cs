@@ -25,6 +25,8 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         CREATE INDEX IF NOT EXISTS audit_records_session ON audit_records (session_id, seq);
         CREATE TABLE IF NOT EXISTS audit_checkpoints (
             id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, hash BYTEA NOT NULL, time_us BIGINT NOT NULL, signature BYTEA NOT NULL);
+        CREATE TABLE IF NOT EXISTS audit_anchors (
+            id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, prev_hash BYTEA NOT NULL, time_us BIGINT NOT NULL, signature BYTEA NOT NULL);
         """;
 
     private static readonly string Insert =
@@ -43,6 +45,9 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
     }
 
     public string Description { get; }
+
+    /// <summary>True (default): synchronous_commit as the server says (on). False: off, a commit survives a gateway crash but not a database crash.</summary>
+    public bool SyncCommits { get; init; } = true;
 
     public bool IsAvailable => _writer.IsAvailable;
 
@@ -72,11 +77,30 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
 
     async Task IAuditBatchSink.CommitAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
     {
+        try
+        {
+            await CommitBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The tables were dropped, or created in a transaction that rolled back: create them again next time.
+            _schemaReady = false;
+            throw;
+        }
+    }
+
+    private async Task CommitBatchAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var (sequence, hash) = await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await using var insert = new NpgsqlBatch(connection, transaction);
+        if (!SyncCommits)
+        {
+            insert.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
+        }
+
         foreach (var record in batch)
         {
             sequence++;
@@ -123,7 +147,11 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        return await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var head = await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
+        // Committed: the lock may have created the tables, and the flag says they exist.
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return head;
     }
 
     public async Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
@@ -136,8 +164,17 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         {
             Parameters = { new() { Value = checkpoint.Sequence }, new() { Value = checkpoint.Hash }, new() { Value = checkpoint.TimeMicros }, new() { Value = checkpoint.Signature } },
         };
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The tables were dropped, or created in a transaction that rolled back: create them again next time.
+            _schemaReady = false;
+            throw;
+        }
     }
 
     public async IAsyncEnumerable<StoredAuditRecord> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -160,6 +197,30 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         {
             yield return new AuditCheckpoint(reader.GetInt64(0), AuditColumns.Blob(reader, 1), reader.GetInt64(2), AuditColumns.Blob(reader, 3));
         }
+    }
+
+    public async Task<(long Purged, long FirstSequence)> PurgeAsync(long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+        foreach (var anchor in await AuditPurger.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            yield return anchor;
+        }
+    }
+
+    private async Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -5,9 +5,9 @@ using McpGateway.Core.Recording;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// Always last in both directions: records the frame as the other inspectors left it and returns only once the record
-/// is committed, so a request is recorded before it is forwarded and a response before it is delivered. When the store
-/// cannot record, the frame is refused with -31006 (fail closed).
+/// Always last in both directions: records the frame as the other inspectors left it; the frame moves on only once the
+/// record is committed, so a request is recorded before it is forwarded and a response before it is delivered. When the
+/// store cannot record, the frame is refused with -31006 (fail closed).
 /// </summary>
 internal sealed class RecordingInspector(SessionRecorder recorder) : IFrameInspector
 {
@@ -17,16 +17,27 @@ internal sealed class RecordingInspector(SessionRecorder recorder) : IFrameInspe
 
     public InspectedDirections Directions => InspectedDirections.Both;
 
-    public async ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enqueues the record and lets the frame go on without waiting: the session holds the frame back until the record
+    /// is committed (the pump first enqueues the records of its whole read batch, so they share one group commit).
+    /// </summary>
+    public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken)
     {
-        try
+        ArgumentNullException.ThrowIfNull(frame);
+        var append = recorder.Store.AppendAsync(recorder.Forwarded(frame), cancellationToken);
+        if (append.IsCompletedSuccessfully)
         {
-            await recorder.Store.AppendAsync(recorder.Forwarded(frame), cancellationToken).ConfigureAwait(false);
-            return Verdict.Forward;
+            return ValueTask.FromResult(Verdict.Forward);
         }
-        catch (AuditUnavailableException)
+
+        var committed = append.AsTask();
+        if (committed.IsFaulted)
         {
-            return Verdict.Reject(GatewayErrors.AuditUnavailable);
+            _ = committed.Exception;
+            return ValueTask.FromResult(Verdict.Reject(GatewayErrors.AuditUnavailable));
         }
+
+        frame.AwaitRecord(committed);
+        return ValueTask.FromResult(Verdict.Forward);
     }
 }

@@ -28,4 +28,10 @@ internal static partial class RecordingLog
 
     [LoggerMessage(7007, LogLevel.Error, "Audit checkpoint could not be signed or stored; retrying at the next interval")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7008, LogLevel.Information, "Audit retention purged {Count} records; the chain now starts at record {First} behind a signed anchor")]
+    public static partial void Purged(ILogger logger, long count, long first);
+
+    [LoggerMessage(7009, LogLevel.Error, "Audit retention purge failed; retrying at the next interval")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
 }

@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Identity;
 using McpGateway.Core.Masking;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Inspectors.Recording;
@@ -15,6 +17,9 @@ namespace McpGateway.Inspectors.Recording;
 /// </summary>
 internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvider, ILogger<SessionRecorder> logger, IRecordMasker? masker = null) : ISessionRecorder
 {
+    /// <summary>The verdict of a frame the gateway itself sent (an error in place of a response that will not come).</summary>
+    public const string GeneratedVerdict = "generated";
+
     public IAuditStore Store => store;
 
     public async ValueTask<bool> SessionStartedAsync(IGatewaySession session, CancellationToken cancellationToken)
@@ -71,6 +76,45 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
             ErrorCode = (int)error.Code,
             Size = size,
             PayloadSha256 = payload.IsEmpty ? null : Sha256(payload),
+        };
+        return AppendLoggedAsync(session, record);
+    }
+
+    public ValueTask AnsweredAsync(IGatewaySession session, FrameDirection direction, JsonRpcId id, string? method, string? tool, long sequence, GatewayError error)
+    {
+        var record = FrameRecord(session, AuditEventKind.Frame, direction, sequence) with
+        {
+            MessageKind = "error",
+            RpcId = id.IsValue ? id.ToString() : null,
+            Method = method,
+            Tool = tool,
+            Verdict = GeneratedVerdict,
+            Inspector = "gateway",
+            Reason = error.Reason,
+            ErrorCode = (int)error.Code,
+        };
+        return AppendLoggedAsync(session, record);
+    }
+
+    public ValueTask SessionRefusedAsync(IGatewaySession session, GatewayError error, GatewayIdentity? identity, string? token, ReadOnlySequence<byte> firstFrame)
+    {
+        var record = new AuditRecord
+        {
+            TimeMicros = Now(),
+            Kind = AuditEventKind.SessionRefused,
+            SessionId = session.Id,
+            Subject = identity?.Subject,
+            ClientId = identity?.ClientId,
+            Groups = identity is null ? null : string.Join('\n', identity.Groups),
+            TokenHash = identity?.TokenHash ?? (token is null ? null : TokenHash.Of(token)),
+            RemoteAddress = session.RemoteAddress,
+            Direction = "client_to_upstream",
+            Verdict = "rejected",
+            Inspector = "authentication",
+            Reason = error.Reason,
+            ErrorCode = (int)error.Code,
+            Size = firstFrame.IsEmpty ? null : firstFrame.Length,
+            PayloadSha256 = firstFrame.IsEmpty ? null : Sha256(firstFrame),
         };
         return AppendLoggedAsync(session, record);
     }

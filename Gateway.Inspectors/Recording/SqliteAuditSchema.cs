@@ -40,5 +40,12 @@ internal static class SqliteAuditSchema
             time_us INTEGER NOT NULL,
             signature BLOB NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS audit_anchors (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq INTEGER NOT NULL,
+            prev_hash BLOB NOT NULL,
+            time_us INTEGER NOT NULL,
+            signature BLOB NOT NULL
+        );
         """;
 }

@@ -33,6 +33,9 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
 
     public string Description => $"sqlite:{_path}";
 
+    /// <summary>True (default): synchronous FULL, each commit is on the disk. False: NORMAL, it survives a gateway crash but not a power loss.</summary>
+    public bool SyncCommits { get; init; } = true;
+
     public bool IsAvailable => _writer.IsAvailable;
 
     public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken) => _writer.AppendAsync(record, cancellationToken);
@@ -54,21 +57,24 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
 
         try
         {
-            await using var probe = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWrite));
+            // The file may not exist yet (its directory was not writable); creating it is what the writer would do.
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            await using var probe = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWriteCreate));
             await probe.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (var transaction = (SqliteTransaction)await probe.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
                 // A write that changes nothing still needs the write lock and a writable journal.
                 await using var touch = probe.CreateCommand();
                 touch.Transaction = transaction;
-                touch.CommandText = "UPDATE audit_records SET seq = seq WHERE seq = 0";
+                touch.CommandText = SqliteAuditSchema.Create + "UPDATE audit_records SET seq = seq WHERE seq = 0;";
                 await touch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             _writer.MarkAvailable();
             return true;
         }
-        catch (SqliteException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             return false;
         }
@@ -112,7 +118,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {(SyncCommits ? "FULL" : "NORMAL")};", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
             await using (var head = connection.CreateCommand())
             {
@@ -258,6 +264,41 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         }
 
         return checkpoints;
+    }
+
+    public async Task<(long Purged, long FirstSequence)> PurgeAsync(long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(_path))
+        {
+            return (0, 0);
+        }
+
+        // Its own connection: each chunk is a short write transaction between the writer's commits.
+        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWrite));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
+        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadOnly));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var anchor in await ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            yield return anchor;
+        }
+    }
+
+    /// <summary>Every retention anchor of an open connection, oldest first; none when the table does not exist yet.</summary>
+    public static async Task<List<AuditAnchor>> ReadAnchorsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_anchors'";
+        return Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0
+            ? []
+            : await AuditPurger.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     private static byte[] Blob(SqliteDataReader reader, int ordinal) => AuditColumns.Blob(reader, ordinal);

@@ -73,6 +73,41 @@ public sealed class InspectorChainTests
 
     [Test]
     [CancelAfter(5000)]
+    public async Task RunAsync_ReplaceChangesTheEnvelope_RejectedNamingTheReplacerAndLaterInspectorsSeeNothing(CancellationToken token)
+    {
+        var otherId = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        var otherTool = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"rm"}}""");
+        var after = new RecordingInspector("after", InspectedDirections.Both);
+
+        var idOutcome = await Chain(new RecordingInspector("replacer", InspectedDirections.Both, _ => ValueTask.FromResult(Verdict.Replace(otherId))), after).RunAsync(Frame(), 0, token);
+        var toolOutcome = await Chain(new RecordingInspector("async-replacer", InspectedDirections.Both, async _ => { await Task.Yield(); return Verdict.Replace(otherTool); }), after).RunAsync(Frame(), 0, token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((idOutcome.Verdict.Kind, idOutcome.Verdict.Error?.Reason, idOutcome.Verdict.Error?.Rule, idOutcome.InspectorName), Is.EqualTo((VerdictKind.Reject, "inspector_failed", "replacer", "replacer")));
+            Assert.That((toolOutcome.Verdict.Kind, toolOutcome.Verdict.Error?.Rule), Is.EqualTo((VerdictKind.Reject, "async-replacer")));
+            Assert.That(after.Seen, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(5000)]
+    public async Task RunAsync_HoldDecisionReplacesTheEnvelope_ResumedRunRejectsNamingTheHolder(CancellationToken token)
+    {
+        var holder = new RecordingInspector("holder", InspectedDirections.Both);
+        var last = new RecordingInspector("last", InspectedDirections.Both);
+        var chain = Chain(holder, last);
+        var frame = Frame().Detach();
+        frame.ReplacePayload(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"ping"}"""));
+
+        var resumed = await chain.RunAsync(frame, 1, token);
+
+        Assert.That((resumed.Verdict.Kind, resumed.Verdict.Error?.Rule, resumed.InspectorName), Is.EqualTo((VerdictKind.Reject, "holder", "holder")));
+        Assert.That(last.Seen, Is.Empty);
+    }
+
+    [Test]
+    [CancelAfter(5000)]
     public async Task RunAsync_Hold_ReturnsTheIndexToResumeFrom(CancellationToken token)
     {
         var decision = new TaskCompletionSource<Verdict>();

@@ -8,6 +8,120 @@ internal abstract class AuditStoreContractTests
     /// <summary>A store over the fixture's database; the same database each call, so that a reopened store continues it.</summary>
     protected abstract IAuditStore OpenStore();
 
+    /// <summary>Runs <paramref name="sql"/> on the store's database directly, as someone with access to it would.</summary>
+    protected abstract Task ExecuteSqlAsync(string sql, CancellationToken cancellationToken);
+
+    private static readonly (string PrivateKey, string PublicKey) Key = CheckpointSigner.GenerateKey();
+
+    /// <summary>A store of <paramref name="count"/> records (times 1..count micros after a base), purged to keep <paramref name="keep"/>.</summary>
+    private async Task<(IAuditStore Store, CheckpointSigner Signer, System.Security.Cryptography.ECDsa PublicKey, long Purged, long First)> PurgedStoreAsync(int count, int keep, CancellationToken cancellationToken)
+    {
+        var store = OpenStore();
+        await Task.WhenAll(Enumerable.Range(1, count).Select(n => store.AppendAsync(Record("s", n), cancellationToken).AsTask()));
+        var keyPath = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyPath, Key.PrivateKey, cancellationToken);
+        var signer = CheckpointSigner.FromPemFile(keyPath);
+        File.Delete(keyPath);
+        var (sequence, hash) = await store.ReadHeadAsync(cancellationToken);
+        await store.AppendCheckpointAsync(signer.Sign(sequence, hash, 1), cancellationToken);
+        var (purged, first) = await store.PurgeAsync(null, keep, (s, prev) => signer.SignAnchor(s, prev, 2), cancellationToken);
+        return (store, signer, CheckpointSigner.PublicKeyFromPem(Key.PublicKey), purged, first);
+    }
+
+    private static async Task<AuditVerification> VerifyAsync(IAuditStore store, System.Security.Cryptography.ECDsa? publicKey, CancellationToken cancellationToken) =>
+        await AuditChainVerifier.VerifyAsync(
+            store.ReadAsync(1, cancellationToken),
+            await store.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken),
+            await store.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken),
+            publicKey,
+            cancellationToken);
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task PurgeAsync_KeepTwenty_OldestGoneAndTheRestVerifiesFromTheSignedAnchor(CancellationToken cancellationToken)
+    {
+        var (store, signer, publicKey, purged, first) = await PurgedStoreAsync(50, 20, cancellationToken);
+        try
+        {
+            await store.AppendAsync(Record("s", 51), cancellationToken);
+            var verification = await VerifyAsync(store, publicKey, cancellationToken);
+            var unsigned = await VerifyAsync(store, null, cancellationToken);
+            var again = await store.PurgeAsync(null, 21, (s, prev) => signer.SignAnchor(s, prev, 3), cancellationToken);
+            Assert.Multiple(() =>
+            {
+                Assert.That((purged, first), Is.EqualTo((30L, 31L)));
+                Assert.That(verification.Findings, Is.Empty);
+                Assert.That((verification.PurgedBefore, verification.Records, verification.HeadSequence), Is.EqualTo((31L, 21L, 51L)));
+                Assert.That(unsigned.Findings, Is.EqualTo(new[] { new AuditFinding(AuditFindingKind.Deleted, 1, 30) }), "without the key a purge cannot be told from deletion");
+                Assert.That(again, Is.EqualTo((0L, 31L)));
+            });
+        }
+        finally
+        {
+            signer.Dispose();
+            publicKey.Dispose();
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task PurgeAsync_ByAge_RecordsBeforeTheCutoffGoneAlwaysKeepingTheLast(CancellationToken cancellationToken)
+    {
+        var store = OpenStore();
+        try
+        {
+            for (var n = 1; n <= 10; n++)
+            {
+                await store.AppendAsync(Record("s", n), cancellationToken);
+            }
+
+            var times = (await ReadAllAsync(store, cancellationToken)).Select(r => r.Record.TimeMicros).Order().ToList();
+
+            var (purged, first) = await store.PurgeAsync(times[4], null, (s, prev) => new AuditAnchor(s, prev, 0, []), cancellationToken);
+            var remaining = await ReadAllAsync(store, cancellationToken);
+            var (all, last) = await store.PurgeAsync(long.MaxValue, null, (s, prev) => new AuditAnchor(s, prev, 0, []), cancellationToken);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(purged, Is.EqualTo(4));
+                Assert.That(remaining.Select(r => r.Record.TimeMicros), Has.All.GreaterThanOrEqualTo(times[4]));
+                Assert.That(remaining.First().Sequence, Is.EqualTo(first));
+                Assert.That((all, last), Is.EqualTo((5L, 10L)), "the newest record stays, so the chain goes on from it");
+            });
+        }
+        finally
+        {
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
+    [TestCase("DELETE FROM audit_records WHERE seq IN (35, 36)", AuditFindingKind.Deleted, 35, 36)]
+    [TestCase("DELETE FROM audit_records WHERE seq IN (31, 32)", AuditFindingKind.Deleted, 31, 32)]
+    [TestCase("DELETE FROM audit_anchors", AuditFindingKind.Deleted, 1, 30)]
+    [TestCase("DELETE FROM audit_records WHERE seq >= 45", AuditFindingKind.Truncated, 45, 50)]
+    [TestCase("UPDATE audit_anchors SET seq = 33", AuditFindingKind.CheckpointMismatch, 33, 33)]
+    [TestCase("UPDATE audit_records SET tool = 'rm' WHERE seq = 40", AuditFindingKind.Modified, 40, 40)]
+    [CancelAfter(30000)]
+    public async Task Verify_TamperedAfterPurge_ReportedWithItsRange(string sql, AuditFindingKind kind, long from, long to, CancellationToken cancellationToken)
+    {
+        var (store, signer, publicKey, _, _) = await PurgedStoreAsync(50, 20, cancellationToken);
+        try
+        {
+            await ExecuteSqlAsync(sql, cancellationToken);
+
+            var verification = await VerifyAsync(store, publicKey, cancellationToken);
+
+            Assert.That(verification.Findings, Does.Contain(new AuditFinding(kind, from, to)), string.Join("; ", verification.Findings));
+        }
+        finally
+        {
+            signer.Dispose();
+            publicKey.Dispose();
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
     protected static AuditRecord Record(string session, int n) => new()
     {
         TimeMicros = 1_700_000_000_000_000 + n,

@@ -41,8 +41,16 @@ internal sealed class PostgresAuditStoreTests : AuditStoreContractTests
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS audit_checkpoints;", connection);
+        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS audit_checkpoints; DROP TABLE IF EXISTS audit_anchors;", connection);
         await drop.ExecuteNonQueryAsync();
+    }
+
+    protected override async Task ExecuteSqlAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     protected override IAuditStore OpenStore() =>

@@ -25,6 +25,15 @@ internal sealed class SqliteAuditStoreTests : AuditStoreContractTests
 
     protected override IAuditStore OpenStore() => Open(DatabasePath);
 
+    protected override async Task ExecuteSqlAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(SqliteAuditStore.ConnectionString(DatabasePath, SqliteOpenMode.ReadWrite));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     internal static SqliteAuditStore Open(string path, TimeSpan? enqueueTimeout = null) =>
         new(path, 64, enqueueTimeout ?? TimeSpan.FromSeconds(2), TimeProvider.System, NullLogger.Instance);
 

@@ -1,13 +1,15 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using McpGateway.Core.Recording;
 
-namespace McpGateway.Host.Commands;
+namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// <c>mcpgw audit query</c>: the records matching every given filter, oldest first, as a table or JSON lines. A group
-/// matches the records of sessions whose identity had the group at session start.
+/// An audit query, for <c>mcpgw audit query</c> and <c>GET /audit/records</c>: the records matching every given filter,
+/// oldest first, as a table, JSON lines or a JSON array. A group matches the records of sessions whose identity had the
+/// group at session start. Paging: at most <see cref="Limit"/> records, those after sequence <see cref="After"/>.
 /// </summary>
 internal sealed class AuditQuery
 {
@@ -24,6 +26,15 @@ internal sealed class AuditQuery
     public DateTimeOffset? Since { get; init; }
 
     public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Only records with a higher sequence: the last sequence of the previous page.</summary>
+    public long? After { get; init; }
+
+    /// <summary>At most this many records.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>The option names <see cref="Parse"/> reads.</summary>
+    public static readonly string[] OptionNames = ["subject", "group", "connection", "tool", "verdict", "since", "until", "after", "limit"];
 
     public static AuditQuery? Parse(IReadOnlyDictionary<string, string> options, TextWriter error)
     {
@@ -43,6 +54,23 @@ internal sealed class AuditQuery
             return DateTimeOffset.MinValue;
         }
 
+        long? Number(string name, long minimum)
+        {
+            if (!options.TryGetValue(name, out var text))
+            {
+                return null;
+            }
+
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+            {
+                return value;
+            }
+
+            error.WriteLine($"mcpgw: --{name} '{text}' is not a whole number of at least {minimum}");
+            return -1;
+        }
+
+        var limit = Number("limit", 1);
         var query = new AuditQuery
         {
             Subject = options.GetValueOrDefault("subject"),
@@ -52,20 +80,22 @@ internal sealed class AuditQuery
             Verdict = options.GetValueOrDefault("verdict"),
             Since = Time("since"),
             Until = Time("until"),
+            After = Number("after", 0),
+            Limit = limit is null or -1 ? null : (int)Math.Min(limit.Value, int.MaxValue),
         };
-        return query.Since == DateTimeOffset.MinValue || query.Until == DateTimeOffset.MinValue ? null : query;
+        return query.Since == DateTimeOffset.MinValue || query.Until == DateTimeOffset.MinValue || query.After == -1 || limit == -1 ? null : query;
     }
 
-    public async Task<int> WriteAsync(IAsyncEnumerable<StoredAuditRecord> records, bool json, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The matching records of <paramref name="store"/>, oldest first, at most <see cref="Limit"/>.</summary>
+    public async IAsyncEnumerable<StoredAuditRecord> MatchAsync(IAuditStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
         var sessionsInGroup = new HashSet<string>(StringComparer.Ordinal);
-        var count = 0;
-        if (!json)
-        {
-            await output.WriteLineAsync($"{"seq",8}  {"time (UTC)",-24}  {"kind",-13}  {"session",-24}  {"subject",-16}  {"connection",-12}  {"direction",-18}  {"method",-16}  {"tool",-16}  {"verdict",-10}  reason").ConfigureAwait(false);
-        }
 
-        await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        // A group filter needs the session starts before the page too.
+        var from = Group is null && After is { } after ? after + 1 : 1;
+        var count = 0;
+        await foreach (var stored in store.ReadAsync(from, cancellationToken).ConfigureAwait(false))
         {
             var r = stored.Record;
             if (Group is not null && r.Kind == AuditEventKind.SessionStart && (r.Groups ?? "").Split('\n').Contains(Group, StringComparer.Ordinal))
@@ -73,8 +103,9 @@ internal sealed class AuditQuery
                 sessionsInGroup.Add(r.SessionId);
             }
 
-            var time = DateTimeOffset.UnixEpoch.AddTicks(r.TimeMicros * TimeSpan.TicksPerMicrosecond);
-            if ((Subject is not null && r.Subject != Subject)
+            var time = Time(r);
+            if ((After is { } cursor && stored.Sequence <= cursor)
+                || (Subject is not null && r.Subject != Subject)
                 || (Group is not null && !sessionsInGroup.Contains(r.SessionId))
                 || (Connection is not null && r.Connection != Connection)
                 || (Tool is not null && r.Tool != Tool)
@@ -85,8 +116,30 @@ internal sealed class AuditQuery
                 continue;
             }
 
+            yield return stored;
+            if (++count == Limit)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static DateTimeOffset Time(AuditRecord record) => DateTimeOffset.UnixEpoch.AddTicks(record.TimeMicros * TimeSpan.TicksPerMicrosecond);
+
+    /// <summary>For the command line: a table, or JSON lines with the masked payloads.</summary>
+    public async Task<int> WriteAsync(IAuditStore store, bool json, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var count = 0;
+        if (!json)
+        {
+            await output.WriteLineAsync($"{"seq",8}  {"time (UTC)",-24}  {"kind",-13}  {"session",-24}  {"subject",-16}  {"connection",-12}  {"direction",-18}  {"method",-16}  {"tool",-16}  {"verdict",-10}  reason").ConfigureAwait(false);
+        }
+
+        await foreach (var stored in MatchAsync(store, cancellationToken).ConfigureAwait(false))
+        {
             count++;
-            await output.WriteLineAsync(json ? Json(stored, time) : Row(stored, time)).ConfigureAwait(false);
+            await output.WriteLineAsync(json ? Json(stored) : Row(stored, Time(stored.Record))).ConfigureAwait(false);
         }
 
         return count;
@@ -99,11 +152,24 @@ internal sealed class AuditQuery
             $"{stored.Sequence,8}  {time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture),-24}  {AuditEventKinds.ToText(r.Kind),-13}  {r.SessionId,-24}  {r.Subject,-16}  {r.Connection,-12}  {r.Direction,-18}  {r.Method,-16}  {r.Tool,-16}  {r.Verdict,-10}  {r.Reason}");
     }
 
-    private static string Json(StoredAuditRecord stored, DateTimeOffset time)
+    private static string Json(StoredAuditRecord stored)
     {
-        var r = stored.Record;
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteJson(writer, stored);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>One record as a JSON object: every field, the groups as an array, the masked payload as text.</summary>
+    public static void WriteJson(Utf8JsonWriter writer, StoredAuditRecord stored)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(stored);
+        var r = stored.Record;
+        var time = Time(r);
         {
             writer.WriteStartObject();
             writer.WriteNumber("seq", stored.Sequence);
@@ -154,8 +220,6 @@ internal sealed class AuditQuery
             Optional(writer, "payload", r.Payload is null ? null : Encoding.UTF8.GetString(r.Payload));
             writer.WriteEndObject();
         }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static void Optional(Utf8JsonWriter writer, string name, string? value)
