@@ -14,10 +14,12 @@ namespace McpGateway.Benchmarks.Load;
 /// <c>streamableHttp</c> mode, the Node SDK's HTTP transport) and once through the gateway's HTTP front door (the same
 /// server over stdio behind a <c>mcpgw serve</c> process). Each client holds one MCP session and sends
 /// <c>tools/call echo</c> one request at a time, as an agent does; throughput, latency and server CPU are reported.
+/// The like-for-like row, <c>front-door-http</c>, sends the same clients through the front door to an <c>http</c>
+/// connection whose upstream is the very server-everything process the <c>direct</c> rows measured.
 /// </summary>
 internal static class HttpDriver
 {
-    public static readonly IReadOnlyList<string> Targets = ["direct", "front-door", "gateway-tcp"];
+    public static readonly IReadOnlyList<string> Targets = ["direct", "front-door", "front-door-http", "gateway-tcp"];
 
     public static async Task<int> RunAsync(LoadOptions options)
     {
@@ -41,6 +43,8 @@ internal static class HttpDriver
             "direct: `node server-everything/dist/index.js streamableHttp` (preloaded with peers/force-loopback.cjs); every answer is an SSE stream.",
             "front-door: `mcpgw serve` (auth none, logging Warning) with the HTTP front door, connection `everything` = the same server-everything over stdio, "
                 + "one process per session; answers are JSON.",
+            "front-door-http: the same gateway's front door, connection `everything-http` = an `http` connection to the server-everything process "
+                + "of the direct rows (one upstream MCP session per client session, 2025-11-25, SSE answers relayed as JSON); server CPU counts both processes.",
             "gateway-tcp: the same gateway process and upstream reached over its TCP listener (one line per message, "
                 + "`mcpgw bridge`'s protocol) with the same one-call-at-a-time clients: the cost of HTTP over the gateway's own framing.",
             "Server CPU: utime + stime from /proc of the server process and its children (the gateway and its node children for front-door) over the window.",
@@ -48,17 +52,16 @@ internal static class HttpDriver
 
         var rows = new List<(int Clients, string Target, double Rps, double P50, double P99, double CpuPerRequest)>();
         var port = FreePort();
-        await using (var direct = StartProcess("node", [serverJs, "streamableHttp"], new Dictionary<string, string>
+        var directUrl = new Uri($"http://127.0.0.1:{port}/mcp");
+        await using var direct = StartProcess("node", [serverJs, "streamableHttp"], new Dictionary<string, string>
         {
             ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
             ["NODE_OPTIONS"] = $"--require {Path.Combine(root, "peers", "force-loopback.cjs")}",
-        }))
+        });
+        await WaitForPortAsync(port, direct, stop.Token).ConfigureAwait(false);
+        foreach (var clients in options.Connections)
         {
-            await WaitForPortAsync(port, direct, stop.Token).ConfigureAwait(false);
-            foreach (var clients in options.Connections)
-            {
-                rows.Add(await MeasureAsync("direct", new Uri($"http://127.0.0.1:{port}/mcp"), clients, direct.Process.Id, options, stop.Token).ConfigureAwait(false));
-            }
+            rows.Add(await MeasureAsync("direct", directUrl, clients, [direct.Process.Id], options, stop.Token).ConfigureAwait(false));
         }
 
         var mcpPort = FreePort();
@@ -75,6 +78,7 @@ internal static class HttpDriver
             ["connections"] = new Dictionary<string, object>
             {
                 ["everything"] = new Dictionary<string, object> { ["transport"] = "stdio", ["command"] = "node", ["args"] = new[] { serverJs, "stdio" } },
+                ["everything-http"] = new Dictionary<string, object> { ["transport"] = "http", ["url"] = directUrl.ToString() },
             },
         }), stop.Token).ConfigureAwait(false);
         try
@@ -83,7 +87,13 @@ internal static class HttpDriver
             await WaitForPortAsync(httpPort, gateway, stop.Token).ConfigureAwait(false);
             foreach (var clients in options.Connections)
             {
-                rows.Add(await MeasureAsync("front-door", new Uri($"http://127.0.0.1:{httpPort}/mcp/everything"), clients, gateway.Process.Id, options, stop.Token).ConfigureAwait(false));
+                rows.Add(await MeasureAsync("front-door", new Uri($"http://127.0.0.1:{httpPort}/mcp/everything"), clients, [gateway.Process.Id], options, stop.Token).ConfigureAwait(false));
+            }
+
+            foreach (var clients in options.Connections)
+            {
+                rows.Add(await MeasureAsync(
+                    "front-door-http", new Uri($"http://127.0.0.1:{httpPort}/mcp/everything-http"), clients, [gateway.Process.Id, direct.Process.Id], options, stop.Token).ConfigureAwait(false));
             }
 
             foreach (var clients in options.Connections)
@@ -120,7 +130,7 @@ internal static class HttpDriver
     }
 
     private static async Task<(int, string, double, double, double, double)> MeasureAsync(
-        string target, Uri url, int clients, int serverPid, LoadOptions options, CancellationToken cancellationToken)
+        string target, Uri url, int clients, int[] serverPids, LoadOptions options, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
@@ -160,13 +170,13 @@ internal static class HttpDriver
         }, CancellationToken.None)).ToArray();
 
         await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken).ConfigureAwait(false);
-        var cpuBefore = TreeCpu(serverPid);
+        var cpuBefore = serverPids.Sum(p => TreeCpu(p).Ticks);
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref measuring, 1);
         await Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref measuring, 0);
         var elapsed = clock.Elapsed;
-        var cpu = TreeCpu(serverPid) - cpuBefore;
+        var cpu = TimeSpan.FromTicks(serverPids.Sum(p => TreeCpu(p).Ticks) - cpuBefore);
         await running.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
         await Task.WhenAll(sessions.Select(s => CloseSessionAsync(http, url, s))).ConfigureAwait(false);
@@ -178,7 +188,7 @@ internal static class HttpDriver
         }
 
         var requests = counts.Sum();
-        Console.WriteLine($"{target,-10} clients {clients,4}: {requests / elapsed.TotalSeconds,10:N0} req/s  p50 {total.PercentileMicroseconds(50),8:N0} us  p99 {total.PercentileMicroseconds(99),8:N0} us");
+        Console.WriteLine($"{target,-15} clients {clients,4}: {requests / elapsed.TotalSeconds,10:N0} req/s  p50 {total.PercentileMicroseconds(50),8:N0} us  p99 {total.PercentileMicroseconds(99),8:N0} us");
         return (clients, target, requests / elapsed.TotalSeconds, total.PercentileMicroseconds(50), total.PercentileMicroseconds(99),
             requests == 0 ? 0 : cpu.TotalMicroseconds / requests);
     }
@@ -253,7 +263,7 @@ internal static class HttpDriver
         }
 
         var requests = counts.Sum();
-        Console.WriteLine($"{"gateway-tcp",-10} clients {clients,4}: {requests / elapsed.TotalSeconds,10:N0} req/s  p50 {total.PercentileMicroseconds(50),8:N0} us  p99 {total.PercentileMicroseconds(99),8:N0} us");
+        Console.WriteLine($"{"gateway-tcp",-15} clients {clients,4}: {requests / elapsed.TotalSeconds,10:N0} req/s  p50 {total.PercentileMicroseconds(50),8:N0} us  p99 {total.PercentileMicroseconds(99),8:N0} us");
         return (clients, "gateway-tcp", requests / elapsed.TotalSeconds, total.PercentileMicroseconds(50), total.PercentileMicroseconds(99),
             requests == 0 ? 0 : cpu.TotalMicroseconds / requests);
     }

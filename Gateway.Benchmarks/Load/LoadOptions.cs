@@ -24,6 +24,7 @@ internal sealed record LoadOptions
                                       storm: connect + authenticate + one tools/call + close, in a loop, per worker
                                       http: Streamable HTTP clients (one session each, one call at a time; --connections
                                       is the client count) against server-everything directly and through the front door
+                                      (to it over stdio, and to the direct rows' own process as an http upstream)
           --workers 32                storm: concurrent workers (each one connection at a time)
           --auth none,oidc,oidc-fresh storm: one gateway per value; oidc: each worker reuses one RS256 token from the
                                       in-process development issuer; oidc-fresh: every cycle a token never validated before

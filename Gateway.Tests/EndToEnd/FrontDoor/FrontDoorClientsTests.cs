@@ -24,9 +24,7 @@ namespace McpGateway.Tests.EndToEnd.FrontDoor;
 internal sealed class FrontDoorClientsTests
 {
     private const string Connection = "everything";
-    private const string Secret = "AKIAIOSFODNN7EXAMPLE";
-
-    private static readonly TimeSpan _runTimeout = TimeSpan.FromSeconds(25);
+    private const string Secret = FrontDoorGatewayConfig.Secret;
 
     private OidcProvider _provider = null!;
     private GatewayHarness _gateway = null!;
@@ -41,27 +39,12 @@ internal sealed class FrontDoorClientsTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         _provider = await OidcProvider.StartAsync(timeout.Token, new OidcProviderOptions { IssuerPath = "/oauth2/default", OktaStyle = true });
         _directory = Directory.CreateTempSubdirectory("mcpgw-frontdoor-");
-        var path = Path.Combine(_directory.FullName, "gateway.json");
-        await File.WriteAllTextAsync(path, $$"""
-            {
-              "listen": "127.0.0.1:0",
-              "allowPlaintext": true,
-              "auth": { "mode": "oidc", "issuer": "{{_provider.Issuer}}", "audience": "api://mcp-gateway", "requireHttpsMetadata": false },
-              "http": { "listen": "127.0.0.1:0", "allowedOrigins": [ "http://agent-console.example" ], "scopes": [ "mcp:tools" ] },
-              "connections": {
-                "{{Connection}}": { "transport": "stdio", "command": "node", "args": [ {{JsonSerializer.Serialize(RepoPaths.ServerEverythingJs)}}, "stdio" ] }
-              },
-              "policy": {
-                "default": "allow",
-                "rules": [
-                  { "id": "no-env", "action": "block", "reason": "the environment holds secrets", "match": { "tools": [ "get-env" ] } },
-                  { "id": "sampling", "action": "allow", "match": { "methods": [ "sampling/createMessage" ] } }
-                ]
-              },
-              "masking": { "defaultProfile": "default" },
-              "audit": { "path": {{JsonSerializer.Serialize(Path.Combine(_directory.FullName, "audit.db"))}} }
-            }
-            """, timeout.Token);
+        var path = await FrontDoorGatewayConfig.WriteAsync(
+            _directory,
+            _provider.Issuer,
+            Connection,
+            $$"""{ "transport": "stdio", "command": "node", "args": [ {{JsonSerializer.Serialize(RepoPaths.ServerEverythingJs)}}, "stdio" ] }""",
+            timeout.Token);
         _gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), timeout.Token);
         _token = await _provider.GetTokenAsync(OidcProvider.Alice, timeout.Token);
     }
@@ -207,20 +190,7 @@ internal sealed class FrontDoorClientsTests
         var lines = await RunTypeScriptAsync("terminate", cancellationToken);
         var sessionId = Steps(lines)["terminate"]["result"]!["sessionId"]!.GetValue<string>();
 
-        var records = new List<AuditRecord>();
-        for (var attempt = 0; attempt < 40 && !records.Any(r => r.Kind == AuditEventKind.SessionEnd); attempt++)
-        {
-            await Task.Delay(100, cancellationToken);
-            records.Clear();
-            await using var store = SqliteAuditStoreTestsAccess.Open(Path.Combine(_directory.FullName, "audit.db"));
-            await foreach (var stored in store.ReadAsync(1, cancellationToken))
-            {
-                if (stored.Record.SessionId == sessionId)
-                {
-                    records.Add(stored.Record);
-                }
-            }
-        }
+        var records = await RecordedSession.ReadAsync(FrontDoorGatewayConfig.AuditPath(_directory), sessionId, cancellationToken);
 
         var echo = records.Where(r => r.Kind == AuditEventKind.Frame && r.Tool == "echo").ToList();
         Assert.Multiple(() =>
@@ -265,28 +235,12 @@ internal sealed class FrontDoorClientsTests
         return found;
     }
 
-    private async Task<List<JsonObject>> RunTypeScriptAsync(string scenario, CancellationToken cancellationToken)
-    {
-        await using var client = ChildProcess.Start(
-            "node",
-            [
-                Path.Combine(RepoPaths.Peers, "ts-http-client.mjs"),
-                "--url", Url.ToString(),
-                "--token", _token,
-                "--scenario", scenario,
-                "--timeout-ms", ((int)_runTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-            ],
-            workingDirectory: RepoPaths.Peers);
-        await client.WaitForExitAsync(cancellationToken);
+    private Task<List<JsonObject>> RunTypeScriptAsync(string scenario, CancellationToken cancellationToken) =>
+        TypeScriptHttpClient.RunAsync(Url, _token, scenario, cancellationToken);
 
-        Assert.That(client.ExitCode, Is.Zero, client.Describe());
-        return [.. client.OutputLines.Select(line => JsonNode.Parse(line)!.AsObject())];
-    }
+    private static Dictionary<string, JsonObject> Steps(IEnumerable<JsonObject> lines) => TypeScriptHttpClient.Steps(lines);
 
-    private static Dictionary<string, JsonObject> Steps(IEnumerable<JsonObject> lines) =>
-        lines.Where(l => l.ContainsKey("step")).ToDictionary(l => l["step"]!.GetValue<string>(), l => l);
-
-    private static string? FirstText(JsonObject step) => step["result"]?["content"]?[0]?["text"]?.GetValue<string>();
+    private static string? FirstText(JsonObject step) => TypeScriptHttpClient.FirstText(step);
 
     private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
 
