@@ -301,10 +301,14 @@ internal sealed class MaskPrefilter
     private bool ShapeIn(ReadOnlySpan<byte> bytes, int at, ReadOnlySpan<byte> window, ulong starts)
     {
         var (digits, issuers, upper, space, hyphen, special) = Classify(window);
+
+        // Cards and SSNs never start right after a digit or a hyphen, IBANs never after a digit or a capital (the
+        // detectors' lookbehinds say more; the first byte of a window may start anything).
+        var afterDigitOrHyphen = (digits | hyphen) << 1;
         var found = 0UL;
         if ((_shapes & PrefilterShapes.Ssn) != 0)
         {
-            found |= digits & (digits >> 1) & (digits >> 2) & (hyphen >> 3) & (digits >> 4) & (digits >> 5) & (hyphen >> 6)
+            found |= ~afterDigitOrHyphen & digits & (digits >> 1) & (digits >> 2) & (hyphen >> 3) & (digits >> 4) & (digits >> 5) & (hyphen >> 6)
                 & (digits >> 7) & (digits >> 8) & (digits >> 9) & (digits >> 10);
         }
 
@@ -321,13 +325,13 @@ internal sealed class MaskPrefilter
         if ((_shapes & PrefilterShapes.CardDigits) != 0)
         {
             // A chain: digits, and spaces or hyphens with a digit on each side; where 13 links follow an issuer digit,
-            // count the chain's digits (13 needed).
+            // the chain's digits get the card checks.
             var chain = digits | ((space | hyphen) & (digits << 1) & (digits >> 1));
             var run2 = chain & (chain >> 1);
             var run4 = run2 & (run2 >> 2);
             var run8 = run4 & (run4 >> 4);
             var run13 = run8 & (run8 >> 5);
-            for (var cards = run13 & issuers & starts; cards != 0; cards &= cards - 1)
+            for (var cards = run13 & issuers & ~afterDigitOrHyphen & starts; cards != 0; cards &= cards - 1)
             {
                 if (CardDigitsAt(bytes, at + BitOperations.TrailingZeroCount(cards)))
                 {
@@ -338,7 +342,7 @@ internal sealed class MaskPrefilter
 
         if ((_shapes & PrefilterShapes.Iban) != 0)
         {
-            for (var ibans = upper & (upper >> 1) & (digits >> 2) & (digits >> 3) & starts; ibans != 0; ibans &= ibans - 1)
+            for (var ibans = ~((digits | upper) << 1) & upper & (upper >> 1) & (digits >> 2) & (digits >> 3) & starts; ibans != 0; ibans &= ibans - 1)
             {
                 if (IbanBodyAt(bytes, at + BitOperations.TrailingZeroCount(ibans)))
                 {
@@ -350,22 +354,31 @@ internal sealed class MaskPrefilter
         return false;
     }
 
-    /// <summary>Thirteen digits from <paramref name="start"/>, single spaces or hyphens between them.</summary>
+    /// <summary>
+    /// Whether the chain of digits from <paramref name="start"/> (single spaces or hyphens between them) begins with 13
+    /// to 19 digits that pass the card detector's own checks, Luhn and the issuer's prefix and length.
+    /// </summary>
     private static bool CardDigitsAt(ReadOnlySpan<byte> bytes, int start)
     {
+        Span<int> digits = stackalloc int[19];
         var count = 0;
-        for (var i = start; i < bytes.Length; i++)
+        for (var i = start; i < bytes.Length && count < 19; i++)
         {
             if (char.IsAsciiDigit((char)bytes[i]))
             {
-                if (++count == 13)
-                {
-                    return true;
-                }
+                digits[count++] = bytes[i] - '0';
             }
             else if (bytes[i] is not ((byte)' ' or (byte)'-') || i + 1 == bytes.Length || !char.IsAsciiDigit((char)bytes[i + 1]))
             {
-                return false;
+                break;
+            }
+        }
+
+        for (var length = 13; length <= count; length++)
+        {
+            if (SecretChecks.Luhn(digits[..length]) && SecretChecks.IssuerAccepts(digits[..length]))
+            {
+                return true;
             }
         }
 

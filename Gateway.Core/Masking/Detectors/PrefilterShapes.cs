@@ -6,13 +6,13 @@ internal enum PrefilterShapes
 {
     None = 0,
 
-    /// <summary>A digit 2-6 followed by twelve or more digits, single spaces or hyphens allowed between them (card issuers).</summary>
+    /// <summary>13 to 19 digits, single spaces or hyphens allowed between them, that pass Luhn and an issuer's prefix and length.</summary>
     CardDigits = 1,
 
     /// <summary><c>ddd-dd-dddd</c>.</summary>
     Ssn = 2,
 
-    /// <summary>Two capital letters and two digits: an IBAN's country code and check digits.</summary>
+    /// <summary>Two capital letters and two digits (an IBAN's country code and check digits) and eleven more capitals or digits.</summary>
     Iban = 4,
 
     /// <summary>An at sign (email addresses).</summary>
