@@ -65,6 +65,27 @@ internal static class ResultReport
             }
         }
 
+        var masking = results
+            .Where(r => r.Target == LoadDriver.MaskedGateway && r.Failure is null)
+            .Select(m => (Masked: m, Plain: results.FirstOrDefault(g => g.Target == "gateway" && g.Connections == m.Connections && g.Failure is null)))
+            .Where(p => p.Plain is not null)
+            .ToList();
+        if (masking.Count > 0)
+        {
+            text.AppendLine().AppendLine("### Masking on vs off (gateway+masking / gateway)").AppendLine();
+            text.AppendLine("| Conns | req/s | Relay CPU µs/req | p50 | p99 |");
+            text.AppendLine("|------:|------:|-----------------:|----:|----:|");
+            foreach (var (masked, plain) in masking)
+            {
+                text.AppendLine(Row(
+                    masked.Connections.ToString(CultureInfo.InvariantCulture),
+                    Percent(masked.RequestsPerSecond / plain!.RequestsPerSecond),
+                    Times(masked.ProxyCpuPerRequest / plain.ProxyCpuPerRequest),
+                    Times(masked.P50 / plain.P50),
+                    Times(masked.P99 / plain.P99)));
+            }
+        }
+
         if (idle.Count > 0)
         {
             text.AppendLine().AppendLine("### Memory per idle connection (relay process VmRSS)").AppendLine();
