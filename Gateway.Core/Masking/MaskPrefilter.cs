@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using McpGateway.Core.Masking.Detectors;
@@ -10,7 +12,8 @@ namespace McpGateway.Core.Masking;
 /// Decides from the raw UTF-8 bytes whether a frame, or one string of it, could hold anything the profile masks, so that
 /// the common message with nothing to mask costs a few vectorized passes instead of a JSON pass and every regex. It only
 /// ever answers "maybe" for more text than the detectors match, never less: the bytes may hold a detector's anchor
-/// (compared ignoring case, also where a slash is written <c>\/</c>), a digit shape (cards, SSNs, IBANs), a field rule's
+/// (compared ignoring case: bytes and anchors are both folded by setting bit 0x20, which maps each capital onto its small
+/// letter and never two letters onto one; also where a slash is written <c>\/</c>), a digit shape (cards, SSNs, IBANs), a field rule's
 /// member name or a base64 <c>data</c>/<c>blob</c> member, or a <c>\uXXXX</c> escape of a character any of those
 /// contain. A profile with a detector whose matches it cannot describe (a custom regex, IP addresses) gets
 /// <see cref="Disabled"/>, which answers "maybe" to everything.
@@ -89,10 +92,10 @@ internal sealed class MaskPrefilter
             members.Add("blob");
         }
 
-        var contentVariants = content.SelectMany(SlashVariants).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var contentVariants = content.SelectMany(SlashVariants).Select(Fold).Distinct(StringComparer.Ordinal).ToArray();
         var frameVariants = contentVariants
-            .Concat(members.Select(name => Latin1Of($"\"{name}\"")).SelectMany(SlashVariants))
-            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            .Concat(members.Select(name => Latin1Of($"\"{name}\"")).SelectMany(SlashVariants).Select(Fold))
+            .Distinct(StringComparer.Ordinal).ToArray();
         var escapeMatters = new bool[128];
         for (var c = 0; c < 128; c++)
         {
@@ -117,8 +120,8 @@ internal sealed class MaskPrefilter
 
         var allEscapes = content.Concat(members).Any(a => a.Any(c => c >= 128));
         return new MaskPrefilter(
-            contentVariants.Length == 0 ? null : SearchValues.Create(contentVariants, StringComparison.OrdinalIgnoreCase),
-            frameVariants.Length == 0 ? null : SearchValues.Create(frameVariants, StringComparison.OrdinalIgnoreCase),
+            contentVariants.Length == 0 ? null : SearchValues.Create(contentVariants, StringComparison.Ordinal),
+            frameVariants.Length == 0 ? null : SearchValues.Create(frameVariants, StringComparison.Ordinal),
             shapes,
             escapeMatters,
             allEscapes,
@@ -246,7 +249,7 @@ internal sealed class MaskPrefilter
         _ => -1,
     };
 
-    /// <summary>Anchors, compared ignoring case, on the bytes widened one to one into chars (anchors are widened the same way).</summary>
+    /// <summary>Anchors on the bytes folded and widened one to one into chars, chunk by chunk (anchors are folded the same way).</summary>
     private bool HasAnchor(ReadOnlySpan<byte> bytes, SearchValues<string> anchors)
     {
         Span<char> chars = stackalloc char[Math.Min(bytes.Length, ChunkBytes)];
@@ -254,7 +257,7 @@ internal sealed class MaskPrefilter
         while (true)
         {
             var count = Math.Min(chars.Length, bytes.Length - start);
-            Encoding.Latin1.GetChars(bytes.Slice(start, count), chars);
+            FoldWiden(bytes.Slice(start, count), chars);
             if (chars[..count].IndexOfAny(anchors) >= 0)
             {
                 return true;
@@ -411,6 +414,7 @@ internal sealed class MaskPrefilter
     /// Digits, card issuer digits (2-6), capitals, spaces, hyphens, and the at and plus signs the profile wants, as 64-bit
     /// masks (bit i is byte i): with AVX-512 one vector per class, else four 128-bit vectors.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ByteClasses Classify(ReadOnlySpan<byte> window)
     {
         var at = (_shapes & PrefilterShapes.At) != 0;
@@ -478,6 +482,43 @@ internal sealed class MaskPrefilter
 
         return variants.ToList();
     }
+
+    /// <summary>Each byte with bit 0x20 set, widened to a char: ASCII letters lose their case, other bytes map onto bytes no letter maps onto.</summary>
+    private static void FoldWiden(ReadOnlySpan<byte> bytes, Span<char> chars)
+    {
+        var wide = MemoryMarshal.Cast<char, ushort>(chars);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 64 <= bytes.Length; i += 64)
+            {
+                var (lower, upper) = Vector512.Widen(Vector512.Create(bytes.Slice(i, 64)) | Vector512.Create((byte)0x20));
+                lower.CopyTo(wide[i..]);
+                upper.CopyTo(wide[(i + 32)..]);
+            }
+        }
+
+        for (; i + 16 <= bytes.Length; i += 16)
+        {
+            var (lower, upper) = Vector128.Widen(Vector128.Create(bytes.Slice(i, 16)) | Vector128.Create((byte)0x20));
+            lower.CopyTo(wide[i..]);
+            upper.CopyTo(wide[(i + 8)..]);
+        }
+
+        for (; i < bytes.Length; i++)
+        {
+            chars[i] = (char)(bytes[i] | 0x20);
+        }
+    }
+
+    /// <summary>An anchor folded as <see cref="FoldWiden"/> folds the bytes.</summary>
+    private static string Fold(string anchor) => string.Create(anchor.Length, anchor, static (span, text) =>
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            span[i] = (char)(text[i] | 0x20);
+        }
+    });
 
     /// <summary>A string's UTF-8 bytes widened one to one, as <see cref="HasAnchor"/> widens the frame.</summary>
     private static string Latin1Of(string text) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(text));
