@@ -138,7 +138,7 @@ internal sealed class MaskPrefilter
 
         if (frame.IsSingleSegment)
         {
-            return MayMatch(frame.FirstSpan, _frameAnchors);
+            return MayMatchFrame(frame.FirstSpan);
         }
 
         // Each segment by itself, then each boundary: the last Window - 1 bytes before it (possibly from several short
@@ -146,6 +146,7 @@ internal sealed class MaskPrefilter
         // whole in a segment or in a boundary's seam, and a check that runs out of bytes may answer no.
         var reach = Window - 1;
         Span<byte> seam = stackalloc byte[2 * reach];
+        Span<char> chars = stackalloc char[(int)Math.Min(frame.Length, ChunkBytes)];
         var carried = 0;
         foreach (var memory in frame)
         {
@@ -155,7 +156,7 @@ internal sealed class MaskPrefilter
                 continue;
             }
 
-            if (MayMatch(segment, _frameAnchors))
+            if (MayMatch(segment, _frameAnchors, chars))
             {
                 return true;
             }
@@ -164,7 +165,7 @@ internal sealed class MaskPrefilter
             if (carried > 0)
             {
                 segment[..head].CopyTo(seam[carried..]);
-                if (MayMatch(seam[..(carried + head)], _frameAnchors))
+                if (MayMatch(seam[..(carried + head)], _frameAnchors, chars))
                 {
                     return true;
                 }
@@ -189,13 +190,16 @@ internal sealed class MaskPrefilter
     }
 
     /// <summary>Whether the frame may hold something to mask anywhere in its bytes.</summary>
-    public bool MayMatchFrame(ReadOnlySpan<byte> frame) => !IsEnabled || MayMatch(frame, _frameAnchors);
+    public bool MayMatchFrame(ReadOnlySpan<byte> frame) =>
+        !IsEnabled || MayMatch(frame, _frameAnchors, stackalloc char[_frameAnchors is null ? 0 : Math.Min(frame.Length, ChunkBytes)]);
 
     /// <summary>Whether one string (its raw bytes between the quotes, escapes as they are) may hold something a detector matches.</summary>
-    public bool MayMatchString(ReadOnlySpan<byte> raw) => !IsEnabled || MayMatch(raw, _stringAnchors);
+    public bool MayMatchString(ReadOnlySpan<byte> raw) =>
+        !IsEnabled || MayMatch(raw, _stringAnchors, stackalloc char[_stringAnchors is null ? 0 : Math.Min(raw.Length, ChunkBytes)]);
 
-    private bool MayMatch(ReadOnlySpan<byte> bytes, SearchValues<string>? anchors) =>
-        HasRelevantEscape(bytes) || (_shapes != PrefilterShapes.None && HasShape(bytes)) || (anchors is not null && HasAnchor(bytes, anchors));
+    /// <param name="chars">Room to widen the bytes into for the anchor search, up to <see cref="ChunkBytes"/> at a time.</param>
+    private bool MayMatch(ReadOnlySpan<byte> bytes, SearchValues<string>? anchors, Span<char> chars) =>
+        HasRelevantEscape(bytes) || (_shapes != PrefilterShapes.None && HasShape(bytes)) || (anchors is not null && HasAnchor(bytes, anchors, chars));
 
     /// <summary>A <c>\uXXXX</c> escape of a character some evidence contains.</summary>
     private bool HasRelevantEscape(ReadOnlySpan<byte> bytes)
@@ -250,9 +254,9 @@ internal sealed class MaskPrefilter
     };
 
     /// <summary>Anchors on the bytes folded and widened one to one into chars, chunk by chunk (anchors are folded the same way).</summary>
-    private bool HasAnchor(ReadOnlySpan<byte> bytes, SearchValues<string> anchors)
+    private bool HasAnchor(ReadOnlySpan<byte> bytes, SearchValues<string> anchors, Span<char> chars)
     {
-        Span<char> chars = stackalloc char[Math.Min(bytes.Length, ChunkBytes)];
+        chars = chars[..Math.Min(chars.Length, bytes.Length)];
         var start = 0;
         while (true)
         {

@@ -71,7 +71,15 @@ internal static class BuiltInDetectors
         List<SecretMatch>? matches = null;
         foreach (var detector in detectors.Values.SelectMany(d => d))
         {
-            detector.Find(Sample, ref matches);
+            try
+            {
+                detector.Find(Sample, ref matches);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Only a warm-up: on a loaded machine the first, unoptimized run may miss the match timeout. Throwing
+                // here would fail the type initializer and leave masking broken for the life of the process.
+            }
         }
 
         return detectors;
