@@ -5,6 +5,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using McpGateway.Core.Framing;
+using McpGateway.Benchmarks.Upstream;
 using McpGateway.Core.Masking;
 
 namespace McpGateway.Benchmarks.Masking;
@@ -41,7 +42,8 @@ public class MaskingBenchmarks
         _profile = MaskingCompiler.Compile(options, [])!.DefaultProfile;
         _clean = Segmented(Response(withSecrets: false), SegmentBytes);
         _secrets = Segmented(Response(withSecrets: true), SegmentBytes);
-        Console.WriteLine($"// frames: {_clean.Length} B clean, {_secrets.Length} B with secrets, pre-filter enabled: {_profile.Prefilter.IsEnabled}");
+        Console.WriteLine($"// frames: {_clean.Length} B clean, {_secrets.Length} B with secrets; pre-filter enabled: {_profile.Prefilter.IsEnabled}, "
+            + $"clean frame a candidate: {_profile.Prefilter.MayMatchFrame(_clean)}");
 
         // One call per iteration leaves too few warm-up calls for tiered JIT: call each path often enough to be
         // recompiled fully optimized, and give the background compiler time to install the code.
@@ -82,9 +84,7 @@ public class MaskingBenchmarks
             var text = new StringBuilder();
             for (var line = 0; line < 20; line++)
             {
-                text.Append("2026-11-22T01:51:49.").Append(block * 20 + line).Append("Z INFO request ")
-                    .Append(Guid.CreateVersion7(DateTimeOffset.UnixEpoch.AddSeconds(block * 20 + line)).ToString())
-                    .Append(" served /api/v1/orders/ORD-").Append(1000000 + line).Append(" in 12ms sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n");
+                text.Append(LogText.Line((block * 20) + line)).Append('\n');
             }
 
             if (withSecrets && block % 10 == 0)

@@ -16,7 +16,8 @@ namespace McpGateway.Core.Masking;
 /// letter and never two letters onto one; also where a slash is written <c>\/</c>), a digit shape (cards, SSNs, IBANs), a field rule's
 /// member name or a base64 <c>data</c>/<c>blob</c> member, or a <c>\uXXXX</c> escape of a character any of those
 /// contain. A profile with a detector whose matches it cannot describe (a custom regex, IP addresses) gets
-/// <see cref="Disabled"/>, which answers "maybe" to everything.
+/// <see cref="Disabled"/>, which answers "maybe" to everything. The vector loops are compiled fully optimized at their
+/// first call: a tier-0 pass over a large frame, right after start, could cost more than the masking budget.
 /// </summary>
 internal sealed class MaskPrefilter
 {
@@ -202,6 +203,7 @@ internal sealed class MaskPrefilter
         HasRelevantEscape(bytes) || (_shapes != PrefilterShapes.None && HasShape(bytes)) || (anchors is not null && HasAnchor(bytes, anchors, chars));
 
     /// <summary>A <c>\uXXXX</c> escape of a character some evidence contains.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HasRelevantEscape(ReadOnlySpan<byte> bytes)
     {
         var at = 0;
@@ -254,6 +256,7 @@ internal sealed class MaskPrefilter
     };
 
     /// <summary>Anchors on the bytes folded and widened one to one into chars, chunk by chunk (anchors are folded the same way).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HasAnchor(ReadOnlySpan<byte> bytes, SearchValues<string> anchors, Span<char> chars)
     {
         chars = chars[..Math.Min(chars.Length, bytes.Length)];
@@ -280,6 +283,7 @@ internal sealed class MaskPrefilter
     /// The digit shapes, on 64-byte windows that advance by 48, so that a shape of up to 16 bytes starting in the first 48
     /// lies wholly in its window. Per window: bit masks of digits, capitals, spaces and hyphens, then shifts and ands.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HasShape(ReadOnlySpan<byte> bytes)
     {
         const int Step = 64 - VectorLookahead;
@@ -305,6 +309,7 @@ internal sealed class MaskPrefilter
     }
 
     /// <summary>Shapes starting at the window's positions in <paramref name="starts"/>; the window begins at <paramref name="at"/> in <paramref name="bytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ShapeIn(ReadOnlySpan<byte> bytes, int at, ReadOnlySpan<byte> window, ulong starts)
     {
         var (digits, issuers, upper, space, hyphen, special) = Classify(window);
@@ -363,17 +368,24 @@ internal sealed class MaskPrefilter
 
     /// <summary>
     /// Whether the chain of digits from <paramref name="start"/> (single spaces or hyphens between them) begins with 13
-    /// to 19 digits that pass the card detector's own checks, Luhn and the issuer's prefix and length.
+    /// to 19 digits that could end a card match (not followed by a letter, a digit, or a hyphen, dot or comma and a
+    /// digit, as the detector's lookahead requires) and pass its checks, Luhn and the issuer's prefix and length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool CardDigitsAt(ReadOnlySpan<byte> bytes, int start)
     {
         Span<int> digits = stackalloc int[19];
         var count = 0;
-        for (var i = start; i < bytes.Length && count < 19; i++)
+        var i = start;
+        for (; i < bytes.Length && count < 19; i++)
         {
             if (char.IsAsciiDigit((char)bytes[i]))
             {
                 digits[count++] = bytes[i] - '0';
+                if (count >= 13 && MayEndCard(bytes, i + 1) && SecretChecks.Luhn(digits[..count]) && SecretChecks.IssuerAccepts(digits[..count]))
+                {
+                    return true;
+                }
             }
             else if (bytes[i] is not ((byte)' ' or (byte)'-') || i + 1 == bytes.Length || !char.IsAsciiDigit((char)bytes[i + 1]))
             {
@@ -381,18 +393,17 @@ internal sealed class MaskPrefilter
             }
         }
 
-        for (var length = 13; length <= count; length++)
-        {
-            if (SecretChecks.Luhn(digits[..length]) && SecretChecks.IssuerAccepts(digits[..length]))
-            {
-                return true;
-            }
-        }
-
         return false;
     }
 
+    /// <summary>The card detector's lookahead after a match ending before <paramref name="next"/>.</summary>
+    private static bool MayEndCard(ReadOnlySpan<byte> bytes, int next) =>
+        next >= bytes.Length
+        || (!char.IsAsciiLetterOrDigit((char)bytes[next])
+            && !(bytes[next] is (byte)'.' or (byte)',' or (byte)'-' && next + 1 < bytes.Length && char.IsAsciiDigit((char)bytes[next + 1])));
+
     /// <summary>After country and check digits, eleven capitals or digits, each after at most one space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IbanBodyAt(ReadOnlySpan<byte> bytes, int start)
     {
         var count = 0;
@@ -418,7 +429,7 @@ internal sealed class MaskPrefilter
     /// Digits, card issuer digits (2-6), capitals, spaces, hyphens, and the at and plus signs the profile wants, as 64-bit
     /// masks (bit i is byte i): with AVX-512 one vector per class, else four 128-bit vectors.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private ByteClasses Classify(ReadOnlySpan<byte> window)
     {
         var at = (_shapes & PrefilterShapes.At) != 0;
@@ -488,6 +499,7 @@ internal sealed class MaskPrefilter
     }
 
     /// <summary>Each byte with bit 0x20 set, widened to a char: ASCII letters lose their case, other bytes map onto bytes no letter maps onto.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FoldWiden(ReadOnlySpan<byte> bytes, Span<char> chars)
     {
         var wide = MemoryMarshal.Cast<char, ushort>(chars);

@@ -6,7 +6,10 @@ internal enum PrefilterShapes
 {
     None = 0,
 
-    /// <summary>13 to 19 digits, single spaces or hyphens allowed between them, that pass Luhn and an issuer's prefix and length.</summary>
+    /// <summary>
+    /// 13 to 19 digits, single spaces or hyphens allowed between them, where the card detector's lookbehind and lookahead
+    /// allow a match to start and end, that pass Luhn and an issuer's prefix and length.
+    /// </summary>
     CardDigits = 1,
 
     /// <summary><c>ddd-dd-dddd</c>.</summary>
