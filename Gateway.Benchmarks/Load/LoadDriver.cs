@@ -18,6 +18,11 @@ internal static class LoadDriver
     private const int ConnectParallelism = 32;
     private const int IdleWarmConnections = 32;
 
+    /// <summary>The gateway target with the masking inspector (<c>--masking on</c>).</summary>
+    internal const string MaskedGateway = "gateway+masking";
+
+    private static bool IsGateway(string target) => target.StartsWith("gateway", StringComparison.Ordinal);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var options = LoadOptions.Parse(args, out var error);
@@ -40,7 +45,7 @@ internal static class LoadDriver
 
         // A hard bound on the whole run, whatever hangs.
         var perRow = options.WarmupSeconds + options.Seconds + 45;
-        var budget = TimeSpan.FromSeconds((perRow * options.Connections.Count * options.Targets.Count) + 180);
+        var budget = TimeSpan.FromSeconds((perRow * options.Connections.Count * (options.Targets.Count + options.Masking.Count - 1)) + 180);
         using var stop = new CancellationTokenSource(budget);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -66,15 +71,29 @@ internal static class LoadDriver
                 + "the upstream (inside the driver process) and the relay under test all run here together and compete for the same cores: "
                 + $"read the numbers as relative. Load average before the run: {ProcStat.LoadAverage()}.",
             $"Each connection keeps {options.InFlight} `tools/call` requests of {options.FrameBytes} bytes in flight (pipelined); the upstream answers each "
-                + $"with a result of about {options.FrameBytes} bytes. Warmup {options.WarmupSeconds} s, then {options.Seconds} s measured per row.",
+                + $"with a result of about {options.ResponseBytes} bytes"
+                + (options.Payload == "log" ? " of log-like lines (timestamps, UUIDs, order ids, SHA-256 digests; nothing to mask)" : string.Empty)
+                + $". Warmup {options.WarmupSeconds} s, then {options.Seconds} s measured per row.",
             "Latency: client side, from the send that carried the request to the receive that completed it (log-linear histogram, ≤ 1.6 % bucket error).",
             "Relay CPU: utime + stime of the relay process from /proc/<pid>/stat over the measured window (10 ms ticks); "
                 + "µs/req covers one request and its response. Driver CPU: the same for the driver + upstream process. 100 % = one core.",
         };
 
         var targets = options.Targets.ToList();
-        var gatewayDll = targets.Any(t => t.StartsWith("gateway", StringComparison.Ordinal)) ? FindGatewayDll(options) : null;
-        if (gatewayDll is null && targets.RemoveAll(t => t.StartsWith("gateway", StringComparison.Ordinal)) > 0)
+        if (targets.Contains("gateway") && options.Masking.Contains("on"))
+        {
+            targets.Insert(targets.IndexOf("gateway") + 1, MaskedGateway);
+            if (!options.Masking.Contains("off"))
+            {
+                targets.Remove("gateway");
+            }
+
+            notes.Add($"{MaskedGateway}: the same gateway with a `masking` section (default profile: every built-in detector but the opt-in "
+                + "email, phone and IP; base64 scan), its own process; the chain upstream->client is authentication > masking.");
+        }
+
+        var gatewayDll = targets.Any(IsGateway) ? FindGatewayDll(options) : null;
+        if (gatewayDll is null && targets.RemoveAll(IsGateway) > 0)
         {
             Skip(notes, "gateway: mcpgw.dll not found; build it first (dotnet build -c Release Gateway.Host) or pass --gateway-dll. Skipped.");
         }
@@ -118,13 +137,13 @@ internal static class LoadDriver
         }
 
         await using (httpUpstream)
-        await using (var upstream = FastUpstreamServer.Start(options.FrameBytes))
+        await using (var upstream = FastUpstreamServer.Start(options.ResponseBytes, options.Payload == "log"))
         {
             Console.WriteLine($"load: upstream on {upstream.Endpoint}; targets {string.Join(", ", targets)}; connections {string.Join(", ", options.Connections)}");
             await RunLoadAsync(options, targets, upstream.Endpoint, gatewayDll, haproxy, results, cancellationToken, httpUpstream?.Url).ConfigureAwait(false);
             if (options.IdleConnections > 0 && !cancellationToken.IsCancellationRequested)
             {
-                if (targets.Contains("gateway"))
+                if (targets.Any(IsGateway))
                 {
                     idle.Add(await MeasureIdleAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream.Endpoint, MaxConnections(options), options.GatewayEnvironment, ct), true, options.IdleConnections, cancellationToken).ConfigureAwait(false));
                 }
@@ -162,6 +181,7 @@ internal static class LoadDriver
         Uri? httpUpstream = null)
     {
         ProxyProcess? gateway = null;
+        ProxyProcess? masked = null;
         ProxyProcess? relay = null;
         ProxyProcess? gatewayHttp = null;
         var recording = new Dictionary<string, ProxyProcess>(StringComparer.Ordinal);
@@ -195,6 +215,15 @@ internal static class LoadDriver
                 }
             }
 
+            if (targets.Contains(MaskedGateway))
+            {
+                masked = await StartAsync(MaskedGateway, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, masking: true), targets, results, cancellationToken).ConfigureAwait(false);
+                if (masked is not null && !masked.RecentOutput.Contains("masking", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{MaskedGateway}: the gateway's chain does not show the masking inspector:{Environment.NewLine}{masked.RecentOutput}");
+                }
+            }
+
             if (targets.Contains("haproxy"))
             {
                 relay = await StartAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream, ct), targets, results, cancellationToken).ConfigureAwait(false);
@@ -214,6 +243,7 @@ internal static class LoadDriver
                         "gateway" => await RunTargetAsync(target, gateway!.Endpoint, gateway.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         "gateway-http" => await RunTargetAsync(target, gatewayHttp!.Endpoint, gatewayHttp.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         _ when recording.TryGetValue(target, out var audited) => await RunTargetAsync(target, audited.Endpoint, audited.Pid, connections, options, cancellationToken).ConfigureAwait(false),
+                        MaskedGateway => await RunTargetAsync(target, masked!.Endpoint, masked.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         "haproxy" => await RunTargetAsync(target, relay!.Endpoint, relay.Pid, connections, options, cancellationToken).ConfigureAwait(false),
                         _ => await RunTargetAsync(target, upstream, null, connections, options, cancellationToken).ConfigureAwait(false),
                     };
@@ -239,6 +269,11 @@ internal static class LoadDriver
             if (gatewayHttp is not null)
             {
                 await gatewayHttp.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (masked is not null)
+            {
+                await masked.DisposeAsync().ConfigureAwait(false);
             }
 
             if (relay is not null)
@@ -288,7 +323,7 @@ internal static class LoadDriver
         {
             await OpenAsync(count, async ct =>
             {
-                var connection = await LoadConnection.ConnectAsync(endpoint, target.StartsWith("gateway", StringComparison.Ordinal), options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
+                var connection = await LoadConnection.ConnectAsync(endpoint, IsGateway(target), options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
                 lock (connections)
                 {
                     connections.Add(connection);

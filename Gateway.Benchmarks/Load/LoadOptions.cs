@@ -10,6 +10,11 @@ internal sealed record LoadOptions
           --connections 16,256        client connections per run (one run per value)
           --inflight 16               requests each connection keeps in flight (pipelined)
           --frame-bytes 256           size of each request line (and of each response)
+          --response-bytes N          size of each response instead (e.g. 102400 for 100 KiB tool results)
+          --payload filler            text of the responses: filler (x repeated) or log (log lines: timestamps, UUIDs,
+                                      order ids, SHA-256 digests; nothing a masking detector matches)
+          --masking off               off, on, or off,on: the gateway target without and/or with the masking inspector
+                                      (default profile), in the same run; with masking the target is gateway+masking
           --seconds 10                measured seconds per target and connection count
           --warmup 3                  unmeasured seconds before each measurement (storm: 10)
           --targets direct,gateway,haproxy
@@ -45,6 +50,8 @@ internal sealed record LoadOptions
 
     public static readonly IReadOnlyList<string> AllAuthModes = ["none", "oidc", "oidc-fresh"];
 
+    private static readonly IReadOnlyList<string> MaskingValues = ["off", "on"];
+
     /// <summary><c>relay</c> (default) or <c>storm</c>.</summary>
     public string Mode { get; init; } = "relay";
 
@@ -59,6 +66,17 @@ internal sealed record LoadOptions
     public int InFlight { get; init; } = 16;
 
     public int FrameBytes { get; init; } = 256;
+
+    /// <summary><c>--response-bytes</c>, or the request's size.</summary>
+    public int? ResponseBytesGiven { get; init; }
+
+    public int ResponseBytes => ResponseBytesGiven ?? FrameBytes;
+
+    /// <summary><c>filler</c> or <c>log</c>.</summary>
+    public string Payload { get; init; } = "filler";
+
+    /// <summary>Run the gateway target without masking (<c>off</c>) and/or with it (<c>on</c>).</summary>
+    public IReadOnlyList<string> Masking { get; init; } = ["off"];
 
     public int Seconds { get; init; } = 10;
 
@@ -102,6 +120,9 @@ internal sealed record LoadOptions
                     "--connections" => options with { Connections = Integers(value, 1, 20_000) },
                     "--inflight" => options with { InFlight = Integer(value, 1, 1024) },
                     "--frame-bytes" => options with { FrameBytes = Integer(value, 128, 1024 * 1024) },
+                    "--response-bytes" => options with { ResponseBytesGiven = Integer(value, 128, 4 * 1024 * 1024) },
+                    "--payload" => options with { Payload = value is "filler" or "log" ? value : throw new FormatException("payloads are filler, log") },
+                    "--masking" => options with { Masking = ParseMasking(value) },
                     "--seconds" => options with { Seconds = Integer(value, 1, 600) },
                     "--warmup" => options with { WarmupSeconds = Integer(value, 0, 120), WarmupGiven = true },
                     "--targets" => options with { Targets = ParseTargets(value) },
@@ -171,6 +192,18 @@ internal sealed record LoadOptions
 
         // Always in the canonical order, so that ratios have their baseline first.
         return [.. known.Where(targets.Contains)];
+    }
+
+    private static string[] ParseMasking(string text)
+    {
+        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToArray();
+        if (values.Length == 0 || values.Any(v => v is not ("off" or "on")))
+        {
+            throw new FormatException("masking is off, on or off,on");
+        }
+
+        // Canonical order: the baseline (off) first.
+        return [.. MaskingValues.Where(values.Contains)];
     }
 
     private static string[] ParseAuthModes(string text)

@@ -57,6 +57,7 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
     /// connection is the same (anonymous) identity, so the connection limits are raised to <paramref name="maxConnections"/>.
     /// </summary>
     /// <param name="auth">The <c>auth</c> section; null: <c>{"mode": "none"}</c>. Any other makes the listener <c>allowPlaintext</c> (loopback).</param>
+    /// <param name="masking">Add a <c>masking</c> section (the default profile: every built-in detector but the opt-in ones).</param>
     public static async Task<ProxyProcess> StartGatewayAsync(
         string gatewayDll,
         IPEndPoint upstream,
@@ -66,7 +67,8 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         IReadOnlyDictionary<string, object>? auth = null,
         string? logLevel = null,
         Uri? httpUpstream = null,
-        IReadOnlyDictionary<string, object>? audit = null)
+        IReadOnlyDictionary<string, object>? audit = null,
+        bool masking = false)
     {
         // Below Information the "listening on" line is not printed: listen on a port chosen here and probe it instead.
         var fixedPort = logLevel is null ? (int?)null : FreePort();
@@ -96,6 +98,14 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         if (auth is not null)
         {
             settings["allowPlaintext"] = true;
+        }
+
+        if (masking)
+        {
+            settings["masking"] = new Dictionary<string, object>
+            {
+                ["profiles"] = new Dictionary<string, object> { ["default"] = new Dictionary<string, string> { ["base64"] = "scan" } },
+            };
         }
 
         if (logLevel is not null)

@@ -43,27 +43,8 @@ internal static class ResultReport
                 direct is null || direct == result ? "-" : Times(result.P99 / direct.P99)));
         }
 
-        var pairs = results
-            .Where(r => r.Target == "gateway" && r.Failure is null)
-            .Select(g => (Gateway: g, Haproxy: results.FirstOrDefault(h => h.Target == "haproxy" && h.Connections == g.Connections && h.Failure is null)))
-            .Where(p => p.Haproxy is not null)
-            .ToList();
-        if (pairs.Count > 0)
-        {
-            text.AppendLine().AppendLine("### Gateway vs HAProxy (gateway / haproxy)").AppendLine();
-            text.AppendLine("| Conns | req/s | Relay CPU µs/req | p50 | p99 | p99.9 |");
-            text.AppendLine("|------:|------:|-----------------:|----:|----:|------:|");
-            foreach (var (gateway, haproxy) in pairs)
-            {
-                text.AppendLine(Row(
-                    gateway.Connections.ToString(CultureInfo.InvariantCulture),
-                    Percent(gateway.RequestsPerSecond / haproxy!.RequestsPerSecond),
-                    Times(gateway.ProxyCpuPerRequest / haproxy.ProxyCpuPerRequest),
-                    Times(gateway.P50 / haproxy.P50),
-                    Times(gateway.P99 / haproxy.P99),
-                    Times(gateway.P999 / haproxy.P999)));
-            }
-        }
+        Compare(text, "Gateway vs HAProxy (gateway / haproxy)", results, "gateway", "haproxy");
+        Compare(text, $"Masking on vs off ({LoadDriver.MaskedGateway} / gateway)", results, LoadDriver.MaskedGateway, "gateway");
 
         var recorded = results
             .Where(r => r.Target.StartsWith("gateway-audit", StringComparison.Ordinal) && r.Failure is null)
@@ -106,6 +87,34 @@ internal static class ResultReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>A table of ratios, <paramref name="target"/> over <paramref name="baseline"/>, at each connection count both ran at.</summary>
+    private static void Compare(StringBuilder text, string title, IReadOnlyList<TargetResult> results, string target, string baseline)
+    {
+        var pairs = results
+            .Where(r => r.Target == target && r.Failure is null)
+            .Select(t => (Target: t, Baseline: results.FirstOrDefault(b => b.Target == baseline && b.Connections == t.Connections && b.Failure is null)))
+            .Where(p => p.Baseline is not null)
+            .ToList();
+        if (pairs.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine($"### {title}").AppendLine();
+        text.AppendLine("| Conns | req/s | Relay CPU µs/req | p50 | p99 | p99.9 |");
+        text.AppendLine("|------:|------:|-----------------:|----:|----:|------:|");
+        foreach (var (measured, reference) in pairs)
+        {
+            text.AppendLine(Row(
+                measured.Connections.ToString(CultureInfo.InvariantCulture),
+                Percent(measured.RequestsPerSecond / reference!.RequestsPerSecond),
+                Times(measured.ProxyCpuPerRequest / reference.ProxyCpuPerRequest),
+                Times(measured.P50 / reference.P50),
+                Times(measured.P99 / reference.P99),
+                Times(measured.P999 / reference.P999)));
+        }
     }
 
     private static string Row(params string[] cells) => $"| {string.Join(" | ", cells)} |";

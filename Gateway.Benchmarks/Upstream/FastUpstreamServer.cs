@@ -24,14 +24,14 @@ internal sealed class FastUpstreamServer : IAsyncDisposable
     private readonly Task _accepting;
     private long _connections;
 
-    private FastUpstreamServer(Socket listener, int responseBytes)
+    private FastUpstreamServer(Socket listener, int responseBytes, bool logText)
     {
         _listener = listener;
         // Sized so that a response with a 6-digit id is responseBytes long (without its newline).
         const string Before = ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"";
         const string After = "\"}]}}\n";
         var padding = Math.Max(1, responseBytes - ResponsePrefix.Length - 6 - Before.Length - (After.Length - 1));
-        _responseSuffix = Encoding.UTF8.GetBytes(Before + new string('x', padding) + After);
+        _responseSuffix = Encoding.UTF8.GetBytes(Before + (logText ? LogText.Escaped(padding) : new string('x', padding)) + After);
         _accepting = AcceptAsync();
     }
 
@@ -40,14 +40,15 @@ internal sealed class FastUpstreamServer : IAsyncDisposable
     /// <summary>Connections accepted so far.</summary>
     public long Connections => Interlocked.Read(ref _connections);
 
-    public static FastUpstreamServer Start(int responseBytes)
+    /// <param name="logText">Pad the results with log-like lines (<see cref="LogText"/>) instead of <c>x</c>.</param>
+    public static FastUpstreamServer Start(int responseBytes, bool logText = false)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             listener.Listen(4096);
-            return new FastUpstreamServer(listener, responseBytes);
+            return new FastUpstreamServer(listener, responseBytes, logText);
         }
         catch
         {

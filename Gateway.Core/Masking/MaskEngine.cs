@@ -8,11 +8,13 @@ using McpGateway.Core.Masking.Detectors;
 namespace McpGateway.Core.Masking;
 
 /// <summary>
-/// Masks the string values of one JSON-RPC message. One <see cref="Utf8JsonReader"/> pass; each string below the
-/// envelope (depth 2 and deeper: inside <c>params</c>, <c>result</c> or <c>error</c>) is unescaped into a pooled
-/// buffer and run through the profile's detectors and field rules. Nothing is written, and nothing allocated, until
-/// the first hit; from then on the original bytes are copied up to each masked string, which is re-escaped in place.
-/// The envelope's members (jsonrpc, id, method) and every member name are never touched.
+/// Masks the string values of one JSON-RPC message. First the profile's <see cref="MaskPrefilter"/> looks at the raw
+/// bytes: a frame that holds nothing any detector or field rule could match is done, untouched, without a JSON pass.
+/// Otherwise one <see cref="Utf8JsonReader"/> pass; each string below the envelope (depth 2 and deeper: inside
+/// <c>params</c>, <c>result</c> or <c>error</c>) that a field rule names, that is a base64 member, or whose raw bytes the
+/// pre-filter admits is unescaped into a pooled buffer and run through the detectors. Nothing is written, and nothing
+/// allocated, until the first hit; from then on the original bytes are copied up to each masked string, which is
+/// re-escaped in place. The envelope's members (jsonrpc, id, method) and every member name are never touched.
 /// </summary>
 internal static class MaskEngine
 {
@@ -29,12 +31,19 @@ internal static class MaskEngine
             return Mask(payload.FirstSpan, profile, labels, time);
         }
 
+        var started = time.GetTimestamp();
+        if (!profile.Prefilter.MayMatchFrame(payload))
+        {
+            CheckBudget(time, started, profile);
+            return null;
+        }
+
         var length = checked((int)payload.Length);
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             payload.CopyTo(rented);
-            return Mask(rented.AsSpan(0, length), profile, labels, time);
+            return MaskStrings(rented.AsSpan(0, length), profile, labels, time, started);
         }
         finally
         {
@@ -45,6 +54,18 @@ internal static class MaskEngine
     public static byte[]? Mask(ReadOnlySpan<byte> json, MaskProfile profile, MaskLabels labels, TimeProvider time)
     {
         var started = time.GetTimestamp();
+        if (!profile.Prefilter.MayMatchFrame(json))
+        {
+            CheckBudget(time, started, profile);
+            return null;
+        }
+
+        return MaskStrings(json, profile, labels, time, started);
+    }
+
+    private static byte[]? MaskStrings(ReadOnlySpan<byte> json, MaskProfile profile, MaskLabels labels, TimeProvider time, long started)
+    {
+        var prefilter = profile.Prefilter;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 1024 });
         char[]? chars = null;
         var fieldDepth = profile.FieldDepth;
@@ -79,7 +100,11 @@ internal static class MaskEngine
 
                         break;
                     case JsonTokenType.String when depth >= 2:
-                        var replacement = MaskString(ref reader, ref chars, profile, labels, base64Member, FieldKind(profile, path, nameBuffer, depth));
+                        var fieldKind = FieldKind(profile, path, nameBuffer, depth);
+                        var candidate = prefilter.MayMatchString(reader.ValueSpan);
+                        var replacement = fieldKind is not null || candidate || (base64Member && profile.Base64 != Base64Mode.Ignore)
+                            ? MaskString(ref reader, ref chars, profile, labels, base64Member, fieldKind, candidate)
+                            : null;
                         if (replacement is not null)
                         {
                             output ??= new ArrayBufferWriter<byte>(json.Length + 64);
@@ -89,10 +114,7 @@ internal static class MaskEngine
                             copied = checked((int)reader.BytesConsumed);
                         }
 
-                        if (time.GetElapsedTime(started) > profile.Budget)
-                        {
-                            throw new TimeoutException("masking exceeded the profile's budget");
-                        }
+                        CheckBudget(time, started, profile);
 
                         base64Member = false;
                         break;
@@ -136,7 +158,19 @@ internal static class MaskEngine
         return matches is null ? null : Apply(text, matches, profile, labels);
     }
 
-    private static string? MaskString(ref Utf8JsonReader reader, ref char[]? chars, MaskProfile profile, MaskLabels labels, bool base64Member, string? fieldKind)
+    private static void CheckBudget(TimeProvider time, long started, MaskProfile profile)
+    {
+        if (time.GetElapsedTime(started) > profile.Budget)
+        {
+            throw new TimeoutException("masking exceeded the profile's budget");
+        }
+    }
+
+    /// <summary>
+    /// Masks one string: a field rule's value whole; a base64 member decoded (or replaced) per the profile; otherwise, and
+    /// when decoding found nothing, the text itself when the pre-filter admitted its raw bytes (<paramref name="candidate"/>).
+    /// </summary>
+    private static string? MaskString(ref Utf8JsonReader reader, ref char[]? chars, MaskProfile profile, MaskLabels labels, bool base64Member, string? fieldKind, bool candidate)
     {
         var needed = reader.ValueSpan.Length;
         if (chars is null || chars.Length < needed)
@@ -168,7 +202,7 @@ internal static class MaskEngine
             return masked;
         }
 
-        return MaskText(text, profile, labels);
+        return candidate ? MaskText(text, profile, labels) : null;
     }
 
     private static string? MaskBase64(ReadOnlySpan<char> text, int decodedLength, MaskProfile profile, MaskLabels labels)
@@ -177,7 +211,8 @@ internal static class MaskEngine
         char[]? decodedChars = null;
         try
         {
-            if (!Convert.TryFromBase64Chars(text, bytes, out var written) || !SecretChecks.IsText(bytes.AsSpan(0, written)))
+            if (!Convert.TryFromBase64Chars(text, bytes, out var written) || !SecretChecks.IsText(bytes.AsSpan(0, written))
+                || !profile.Prefilter.MayMatchString(bytes.AsSpan(0, written)))
             {
                 return null;
             }

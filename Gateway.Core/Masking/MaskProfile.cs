@@ -24,5 +24,9 @@ internal sealed class MaskProfile
     /// <summary>Longest field-rule path, in segments; deeper values are not compared.</summary>
     public int FieldDepth => _fieldDepth ??= Fields.Length == 0 ? 0 : Fields.Max(f => f.Segments.Length);
 
+    /// <summary>What the raw bytes must hold for this profile to mask anything (built once, on first use).</summary>
+    public MaskPrefilter Prefilter => _prefilter ??= MaskPrefilter.Create(Detectors, Fields, Base64);
+
     private int? _fieldDepth;
+    private MaskPrefilter? _prefilter;
 }

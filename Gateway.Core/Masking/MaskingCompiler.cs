@@ -76,7 +76,7 @@ internal static class MaskingCompiler
             }
             else if (custom.Name is not null)
             {
-                detectors.Add(new RegexDetector(custom.Name, regex, 1));
+                detectors.Add(new RegexDetector(custom.Name, regex, 1, hint: null));
                 kinds.Add(custom.Name);
             }
         }

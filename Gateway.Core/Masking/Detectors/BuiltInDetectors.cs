@@ -5,7 +5,9 @@ namespace McpGateway.Core.Masking.Detectors;
 
 /// <summary>
 /// The built-in detector set, chosen for precision: each pattern is anchored on a vendor prefix, a context keyword
-/// or a checksum, so that ids, hashes and timestamps do not match. Email, phone and IP addresses are opt-in.
+/// or a checksum, so that ids, hashes and timestamps do not match. Email, phone and IP addresses are opt-in. Each
+/// detector names what every one of its matches contains (its <see cref="PrefilterHint"/>), so that text holding none
+/// of it skips the regexes; IP addresses have no such hint and turn the pre-filter off for a profile that opts in.
 /// </summary>
 internal static class BuiltInDetectors
 {
@@ -24,40 +26,41 @@ internal static class BuiltInDetectors
     {
         ["aws"] =
         [
-            Rx("aws_access_key", @"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])", 20),
+            Rx("aws_access_key", @"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])", 20, Anchors("AKIA", "ASIA")),
 
             // 40 base64 characters within 60 characters after an AWS context keyword.
             new TrailingRegexDetector(
                 "aws_secret",
                 new Regex(@"(?i:aws|secret_?access_?key)[\s\S]{0,60}?(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])", Options, MatchTimeout),
                 40,
+                Anchors("aws", "secret"),
                 SecretChecks.AwsSecret),
         ],
-        ["github"] = [Rx("github_token", @"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])", 40)],
-        ["gitlab"] = [Rx("gitlab_token", @"(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}", 26)],
+        ["github"] = [Rx("github_token", @"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])", 40, Anchors("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"))],
+        ["gitlab"] = [Rx("gitlab_token", @"(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}", 26, Anchors("glpat-"))],
         ["slack"] =
         [
-            Rx("slack_token", @"(?<![A-Za-z0-9_-])xox[baprs]-[A-Za-z0-9-]{10,}", 15),
-            Rx("slack_webhook", @"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+", 40),
+            Rx("slack_token", @"(?<![A-Za-z0-9_-])xox[baprs]-[A-Za-z0-9-]{10,}", 15, Anchors("xox")),
+            Rx("slack_webhook", @"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+", 40, Anchors("hooks.slack.com")),
         ],
-        ["stripe"] = [Rx("stripe_key", @"(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{20,}", 28)],
-        ["google"] = [Rx("google_api_key", @"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", 39)],
-        ["jwt"] = [Rx("jwt", @"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_.-])", 24, SecretChecks.Jwt)],
-        ["private_key"] = [Rx("private_key", @"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\z)", 30)],
+        ["stripe"] = [Rx("stripe_key", @"(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{20,}", 28, Anchors("_live_"))],
+        ["google"] = [Rx("google_api_key", @"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", 39, Anchors("AIza"))],
+        ["jwt"] = [Rx("jwt", @"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_.-])", 24, Anchors("eyJ"), SecretChecks.Jwt)],
+        ["private_key"] = [Rx("private_key", @"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\z)", 30, Anchors("-----BEGIN"))],
         ["password"] =
         [
-            Rx("password", @"(?<=(?i:\b(?:password|pwd))\s*=\s*)(?:""[^""]*""|'[^']*'|[^;""'\s&]+)", 10, trigger: "="),
-            Rx("url_password", @"(?<=\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^/\s:@]{1,256}:)[^/\s@]{1,256}(?=@[^\s@])", 10, trigger: "://"),
+            Rx("password", @"(?<=(?i:\b(?:password|pwd))\s*=\s*)(?:""[^""]*""|'[^']*'|[^;""'\s&]+)", 10, Anchors("password", "pwd"), trigger: "="),
+            Rx("url_password", @"(?<=\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^/\s:@]{1,256}:)[^/\s@]{1,256}(?=@[^\s@])", 10, Anchors("://"), trigger: "://"),
         ],
-        ["card"] = [Rx("card", @"(?<![0-9A-Za-z.,-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z]|[.,-][0-9])", 13, SecretChecks.Card)],
-        ["iban"] = [Rx("iban", @"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}", 15, SecretChecks.Iban)],
-        ["ssn"] = [Rx("ssn", @"(?<![0-9A-Za-z-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?![0-9A-Za-z]|-[0-9])", 11, SecretChecks.Ssn, "-")],
-        ["email"] = [Rx("email", @"(?<![A-Za-z0-9._%+:/-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])", 6, trigger: "@")],
-        ["phone"] = [Rx("phone", @"(?<![A-Za-z0-9+])\+[1-9][0-9 ().-]{6,18}[0-9](?![0-9])", 9, SecretChecks.Phone, "+")],
+        ["card"] = [Rx("card", @"(?<![0-9A-Za-z.,-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z]|[.,-][0-9])", 13, Shape(PrefilterShapes.CardDigits), SecretChecks.Card)],
+        ["iban"] = [Rx("iban", @"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}", 15, Shape(PrefilterShapes.Iban), SecretChecks.Iban)],
+        ["ssn"] = [Rx("ssn", @"(?<![0-9A-Za-z-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?![0-9A-Za-z]|-[0-9])", 11, Shape(PrefilterShapes.Ssn), SecretChecks.Ssn, "-")],
+        ["email"] = [Rx("email", @"(?<![A-Za-z0-9._%+:/-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])", 6, Shape(PrefilterShapes.At), trigger: "@")],
+        ["phone"] = [Rx("phone", @"(?<![A-Za-z0-9+])\+[1-9][0-9 ().-]{6,18}[0-9](?![0-9])", 9, Shape(PrefilterShapes.Plus), SecretChecks.Phone, "+")],
         ["ip"] =
         [
-            Rx("ip", @"(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?![0-9]|\.[0-9])", 7, trigger: "."),
-            Rx("ip", @"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])", 3, SecretChecks.IPv6, ":"),
+            Rx("ip", @"(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?![0-9]|\.[0-9])", 7, hint: null, trigger: "."),
+            Rx("ip", @"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])", 3, hint: null, SecretChecks.IPv6, ":"),
         ],
     };
 
@@ -68,12 +71,24 @@ internal static class BuiltInDetectors
         List<SecretMatch>? matches = null;
         foreach (var detector in detectors.Values.SelectMany(d => d))
         {
-            detector.Find(Sample, ref matches);
+            try
+            {
+                detector.Find(Sample, ref matches);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Only a warm-up: on a loaded machine the first, unoptimized run may miss the match timeout. Throwing
+                // here would fail the type initializer and leave masking broken for the life of the process.
+            }
         }
 
         return detectors;
     }
 
-    private static RegexDetector Rx(string kind, string pattern, int minLength, CandidateValidator? validate = null, string? trigger = null) =>
-        new(kind, new Regex(pattern, Options, MatchTimeout), minLength, validate, trigger);
+    private static RegexDetector Rx(string kind, string pattern, int minLength, PrefilterHint? hint, CandidateValidator? validate = null, string? trigger = null) =>
+        new(kind, new Regex(pattern, Options, MatchTimeout), minLength, hint, validate, trigger);
+
+    private static PrefilterHint Anchors(params string[] anchors) => new(anchors);
+
+    private static PrefilterHint Shape(PrefilterShapes shape) => new([], shape);
 }

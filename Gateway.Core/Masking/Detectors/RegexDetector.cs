@@ -6,7 +6,8 @@ namespace McpGateway.Core.Masking.Detectors;
 /// A regular expression for candidates, optionally confirmed by a checksum or range check. A <paramref name="trigger"/>
 /// that every match contains gates the regex with a vectorized search, for patterns that cannot start with a literal.
 /// </summary>
-internal sealed class RegexDetector(string kind, Regex regex, int minLength, CandidateValidator? validate = null, string? trigger = null) : SecretDetector(kind)
+internal sealed class RegexDetector(string kind, Regex regex, int minLength, PrefilterHint? hint, CandidateValidator? validate = null, string? trigger = null)
+    : SecretDetector(kind, hint)
 {
     public override void Find(ReadOnlySpan<char> text, ref List<SecretMatch>? matches)
     {

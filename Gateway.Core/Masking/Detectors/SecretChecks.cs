@@ -81,7 +81,8 @@ internal static class SecretChecks
         return sum % 10 == 0;
     }
 
-    private static bool IssuerAccepts(ReadOnlySpan<int> d)
+    /// <summary>Whether a known issuer (Visa, Mastercard, Amex, JCB, Diners, Discover, UnionPay) uses this prefix and length.</summary>
+    public static bool IssuerAccepts(ReadOnlySpan<int> d)
     {
         var length = d.Length;
         var two = (d[0] * 10) + d[1];

@@ -6,7 +6,7 @@ namespace McpGateway.Core.Masking.Detectors;
 /// A pattern that starts with its context (a keyword) and ends with the secret, which is the match's last
 /// <paramref name="length"/> characters. Cheaper than a lookbehind, which would be tried at every position.
 /// </summary>
-internal sealed class TrailingRegexDetector(string kind, Regex regex, int length, CandidateValidator validate) : SecretDetector(kind)
+internal sealed class TrailingRegexDetector(string kind, Regex regex, int length, PrefilterHint hint, CandidateValidator validate) : SecretDetector(kind, hint)
 {
     public override void Find(ReadOnlySpan<char> text, ref List<SecretMatch>? matches)
     {

@@ -75,6 +75,34 @@ internal sealed class MaskingEndToEndTests
 
     [Test]
     [CancelAfter(60_000)]
+    public async Task Echo_MaskingExceedsItsMatchTimeout_ResponseWithheldWithMaskingFailed_SessionGoesOn(CancellationToken token)
+    {
+        // A custom detector that needs the backtracking engine (a lookahead) and backtracks exponentially on a run of
+        // a's: its 100 ms match timeout fires, so masking the echo fails and the response must not be delivered.
+        var options = new MaskingOptions();
+        // A generous budget, so that only the regex's own timeout decides, however loaded the machine is.
+        var profile = new MaskProfileOptions { Budget = TimeSpan.FromSeconds(30) };
+        profile.Custom.Add(new CustomDetectorOptions { Name = "slow", Regex = "(a+)+(?=b)" });
+        options.Profiles["default"] = profile;
+        var settings = Settings(null) with { Masking = MaskingCompiler.Compile(options, [])! };
+        await using var gateway = await GatewayHarness.StartAsync(settings, token);
+        await using var client = await gateway.ConnectAsync("everything", token);
+        await client.InitializeAsync(token);
+
+        var withheld = await client.RequestAsync(20, "tools/call", new JsonObject { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = $"{Planted[0]} {new string('a', 40)}!" } }, token);
+        var after = await client.RequestAsync(21, "tools/call", new JsonObject { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = $"again {Planted[0]}" } }, token);
+
+        Assert.That(withheld["id"]!.GetValue<int>(), Is.EqualTo(20));
+        Assert.That(withheld["result"], Is.Null, withheld.ToJsonString());
+        Assert.That(withheld["error"]!["code"]!.GetValue<int>(), Is.EqualTo(-31003));
+        Assert.That(withheld["error"]!["data"]!["reason"]!.GetValue<string>(), Is.EqualTo("masking_failed"));
+        Assert.That(withheld.ToJsonString(), Does.Not.Contain(Planted[0]));
+        Assert.That(after["result"], Is.Not.Null, after.ToJsonString());
+        Assert.That(after.ToJsonString(), Does.Contain("again").And.Not.Contain(Planted[0]));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public async Task Echo_SecretSentByTheClient_ComesBackMasked_AuditStoreHoldsNoSecret(CancellationToken token)
     {
         var audit = Path.Combine(_directory, "audit.db");
