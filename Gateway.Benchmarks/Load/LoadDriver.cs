@@ -180,54 +180,37 @@ internal static class LoadDriver
         CancellationToken cancellationToken,
         Uri? httpUpstream = null)
     {
-        ProxyProcess? gateway = null;
-        ProxyProcess? masked = null;
-        ProxyProcess? relay = null;
-        ProxyProcess? gatewayHttp = null;
-        var recording = new Dictionary<string, ProxyProcess>(StringComparer.Ordinal);
+        // Every relay this run measures, by target; "direct" has none.
+        var relays = new Dictionary<string, ProxyProcess>(StringComparer.Ordinal);
         var stores = new List<string>();
+        async Task StartRelayAsync(string target, Func<CancellationToken, Task<ProxyProcess>> start)
+        {
+            if (targets.Contains(target) && await StartAsync(target, start, targets, results, cancellationToken).ConfigureAwait(false) is { } relay)
+            {
+                relays[target] = relay;
+            }
+        }
+
         try
         {
-            if (targets.Contains("gateway"))
+            await StartRelayAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct)).ConfigureAwait(false);
+            await StartRelayAsync("gateway-http", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, httpUpstream: httpUpstream)).ConfigureAwait(false);
+            foreach (var (target, durability) in LoadOptions.AuditTargets.Where(t => targets.Contains(t.Key)))
             {
-                gateway = await StartAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct), targets, results, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (targets.Contains("gateway-http"))
-            {
-                gatewayHttp = await StartAsync("gateway-http", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, httpUpstream: httpUpstream), targets, results, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var (target, durability) in LoadOptions.AuditTargets)
-            {
-                if (!targets.Contains(target))
-                {
-                    continue;
-                }
-
                 // A fresh store per target, in the temp directory (on this machine the same disk as the repository).
                 var store = Path.Combine(Path.GetTempPath(), $"mcpgw-load-audit-{Environment.ProcessId}-{durability}.db");
                 stores.Add(store);
                 var audit = new Dictionary<string, object> { ["path"] = store, ["durability"] = durability };
-                if (await StartAsync(target, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, audit: audit), targets, results, cancellationToken).ConfigureAwait(false) is { } started)
-                {
-                    recording[target] = started;
-                }
+                await StartRelayAsync(target, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, audit: audit)).ConfigureAwait(false);
             }
 
-            if (targets.Contains(MaskedGateway))
+            await StartRelayAsync(MaskedGateway, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, masking: true)).ConfigureAwait(false);
+            if (relays.TryGetValue(MaskedGateway, out var masked) && !masked.RecentOutput.Contains("masking", StringComparison.Ordinal))
             {
-                masked = await StartAsync(MaskedGateway, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, masking: true), targets, results, cancellationToken).ConfigureAwait(false);
-                if (masked is not null && !masked.RecentOutput.Contains("masking", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"{MaskedGateway}: the gateway's chain does not show the masking inspector:{Environment.NewLine}{masked.RecentOutput}");
-                }
+                throw new InvalidOperationException($"{MaskedGateway}: the gateway's chain does not show the masking inspector:{Environment.NewLine}{masked.RecentOutput}");
             }
 
-            if (targets.Contains("haproxy"))
-            {
-                relay = await StartAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream, ct), targets, results, cancellationToken).ConfigureAwait(false);
-            }
+            await StartRelayAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream, ct)).ConfigureAwait(false);
 
             foreach (var connections in options.Connections)
             {
@@ -238,15 +221,9 @@ internal static class LoadDriver
                         return;
                     }
 
-                    var result = target switch
-                    {
-                        "gateway" => await RunTargetAsync(target, gateway!.Endpoint, gateway.Pid, connections, options, cancellationToken).ConfigureAwait(false),
-                        "gateway-http" => await RunTargetAsync(target, gatewayHttp!.Endpoint, gatewayHttp.Pid, connections, options, cancellationToken).ConfigureAwait(false),
-                        _ when recording.TryGetValue(target, out var audited) => await RunTargetAsync(target, audited.Endpoint, audited.Pid, connections, options, cancellationToken).ConfigureAwait(false),
-                        MaskedGateway => await RunTargetAsync(target, masked!.Endpoint, masked.Pid, connections, options, cancellationToken).ConfigureAwait(false),
-                        "haproxy" => await RunTargetAsync(target, relay!.Endpoint, relay.Pid, connections, options, cancellationToken).ConfigureAwait(false),
-                        _ => await RunTargetAsync(target, upstream, null, connections, options, cancellationToken).ConfigureAwait(false),
-                    };
+                    var result = relays.TryGetValue(target, out var relay)
+                        ? await RunTargetAsync(target, relay.Endpoint, relay.Pid, connections, options, cancellationToken).ConfigureAwait(false)
+                        : await RunTargetAsync(target, upstream, null, connections, options, cancellationToken).ConfigureAwait(false);
                     results.Add(result);
                     Console.WriteLine(result.Failure is not null
                         ? $"load: {target,-8} {connections,5} conns: FAILED {result.Failure}"
@@ -261,29 +238,9 @@ internal static class LoadDriver
         }
         finally
         {
-            if (gateway is not null)
-            {
-                await gateway.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (gatewayHttp is not null)
-            {
-                await gatewayHttp.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (masked is not null)
-            {
-                await masked.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (relay is not null)
+            foreach (var relay in relays.Values)
             {
                 await relay.DisposeAsync().ConfigureAwait(false);
-            }
-
-            foreach (var audited in recording.Values)
-            {
-                await audited.DisposeAsync().ConfigureAwait(false);
             }
 
             foreach (var store in stores.SelectMany(s => new[] { s, s + "-wal", s + "-shm" }))
