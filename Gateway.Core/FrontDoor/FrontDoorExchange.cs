@@ -52,12 +52,15 @@ internal sealed class FrontDoorExchange(JsonRpcId id, string? method, string? pr
         }
     }
 
-    /// <summary>The session ended, or the client went away: no response will come.</summary>
-    public void Abandon()
+    /// <summary>The session ended, or the client went away: no response will come. False when it had come already.</summary>
+    public bool Abandon()
     {
-        if (Interlocked.Exchange(ref _done, 1) == 0)
+        if (Interlocked.Exchange(ref _done, 1) != 0)
         {
-            _messages.Writer.TryComplete();
+            return false;
         }
+
+        _messages.Writer.TryComplete();
+        return true;
     }
 }

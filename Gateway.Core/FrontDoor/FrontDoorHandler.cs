@@ -297,9 +297,34 @@ internal sealed class FrontDoorHandler : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away; the response is dropped when it comes (a disconnect is no cancellation).
-            session.Abandon(exchange);
+            // The client closed the POST before its answer. The front door resumes no stream, so the answer could never
+            // reach it: the request is cancelled as if the client had said so (a held call is withdrawn, not approved
+            // into the void), through the chain and on the record.
+            if (exchange.Id.IsValue && session.Abandon(exchange))
+            {
+                await session.WriteFrameAsync(Cancelled(exchange.Id), CancellationToken.None).ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary><c>notifications/cancelled</c> for <paramref name="id"/>, as a client sends it when it gives up on a request.</summary>
+    private static byte[] Cancelled(JsonRpcId id)
+    {
+        var buffer = new ArrayBufferWriter<byte>(160);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("jsonrpc"u8, "2.0"u8);
+            json.WriteString("method"u8, McpMethods.NotificationsCancelled);
+            json.WriteStartObject("params"u8);
+            json.WritePropertyName("requestId"u8);
+            id.WriteValueTo(json);
+            json.WriteString("reason"u8, "the HTTP client closed the request before its answer"u8);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static byte[] Restore(FrontDoorExchange exchange, byte[] response) =>

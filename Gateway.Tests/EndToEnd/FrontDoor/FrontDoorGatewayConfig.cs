@@ -14,7 +14,16 @@ internal static class FrontDoorGatewayConfig
     public static string AuditPath(DirectoryInfo directory) => Path.Combine(directory.FullName, "audit.db");
 
     /// <summary>Writes gateway.json into <paramref name="directory"/>; <paramref name="connectionJson"/> is the connection's JSON object.</summary>
-    public static async Task<string> WriteAsync(DirectoryInfo directory, string issuer, string connection, string connectionJson, CancellationToken cancellationToken)
+    /// <param name="extraRules">Policy rules (JSON objects, each followed by a comma) placed before the fixed ones.</param>
+    /// <param name="extraSections">Top-level members (each followed by a comma) added to the file, e.g. an <c>approvals</c> section.</param>
+    public static async Task<string> WriteAsync(
+        DirectoryInfo directory,
+        string issuer,
+        string connection,
+        string connectionJson,
+        CancellationToken cancellationToken,
+        string extraRules = "",
+        string extraSections = "")
     {
         var path = Path.Combine(directory.FullName, "gateway.json");
         await File.WriteAllTextAsync(path, $$"""
@@ -29,10 +38,12 @@ internal static class FrontDoorGatewayConfig
               "policy": {
                 "default": "allow",
                 "rules": [
+                  {{extraRules}}
                   { "id": "no-env", "action": "block", "reason": "the environment holds secrets", "match": { "tools": [ "get-env" ] } },
                   { "id": "sampling", "action": "allow", "match": { "methods": [ "sampling/createMessage" ] } }
                 ]
               },
+              {{extraSections}}
               "masking": { "defaultProfile": "default" },
               "audit": { "path": {{JsonSerializer.Serialize(AuditPath(directory))}} }
             }
