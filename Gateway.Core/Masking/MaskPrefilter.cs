@@ -427,7 +427,7 @@ internal sealed class MaskPrefilter
 
     /// <summary>
     /// Digits, card issuer digits (2-6), capitals, spaces, hyphens, and the at and plus signs the profile wants, as 64-bit
-    /// masks (bit i is byte i): with AVX-512 one vector per class, else four 128-bit vectors.
+    /// masks (bit i is byte i): with AVX-512 one vector per class, with AVX2 two, else four 128-bit vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private ByteClasses Classify(ReadOnlySpan<byte> window)
@@ -448,6 +448,25 @@ internal sealed class MaskPrefilter
         }
 
         var classes = default(ByteClasses);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (var part = 0; part < 2; part++)
+            {
+                var v = Vector256.Create(window.Slice(part * 32, 32));
+                var shift = part * 32;
+                classes = new ByteClasses(
+                    classes.Digits | ((ulong)Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10)).ExtractMostSignificantBits() << shift),
+                    classes.Issuers | ((ulong)Vector256.LessThan(v - Vector256.Create((byte)'2'), Vector256.Create((byte)5)).ExtractMostSignificantBits() << shift),
+                    classes.Upper | ((ulong)Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << shift),
+                    classes.Space | ((ulong)Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << shift),
+                    classes.Hyphen | ((ulong)Vector256.Equals(v, Vector256.Create((byte)'-')).ExtractMostSignificantBits() << shift),
+                    classes.Special | ((ulong)((at ? Vector256.Equals(v, Vector256.Create((byte)'@')).ExtractMostSignificantBits() : 0)
+                        | (plus ? Vector256.Equals(v, Vector256.Create((byte)'+')).ExtractMostSignificantBits() : 0)) << shift));
+            }
+
+            return classes;
+        }
+
         for (var part = 0; part < 4; part++)
         {
             var v = Vector128.Create(window.Slice(part * 16, 16));
@@ -511,6 +530,16 @@ internal sealed class MaskPrefilter
                 var (lower, upper) = Vector512.Widen(Vector512.Create(bytes.Slice(i, 64)) | Vector512.Create((byte)0x20));
                 lower.CopyTo(wide[i..]);
                 upper.CopyTo(wide[(i + 32)..]);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 32 <= bytes.Length; i += 32)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.Create(bytes.Slice(i, 32)) | Vector256.Create((byte)0x20));
+                lower.CopyTo(wide[i..]);
+                upper.CopyTo(wide[(i + 16)..]);
             }
         }
 
