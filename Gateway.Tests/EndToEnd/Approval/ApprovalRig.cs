@@ -130,11 +130,15 @@ internal sealed class ApprovalRig : IAsyncDisposable
         client.SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = "tools/call", ["params"] = parameters }, cancellationToken);
 
     /// <summary>The session's pending request for <paramref name="tool"/> that is not in <paramref name="seen"/>, once it exists.</summary>
-    public async Task<ApprovalView> WaitForPendingAsync(string sessionId, string tool, CancellationToken cancellationToken, params string[] seen)
+    public Task<ApprovalView> WaitForPendingAsync(string sessionId, string tool, CancellationToken cancellationToken, params string[] seen) =>
+        WaitForPendingAsync(Desk, sessionId, tool, cancellationToken, seen);
+
+    /// <inheritdoc cref="WaitForPendingAsync(string, string, CancellationToken, string[])"/>
+    public static async Task<ApprovalView> WaitForPendingAsync(IApprovalDesk desk, string sessionId, string tool, CancellationToken cancellationToken, params string[] seen)
     {
         while (true)
         {
-            var pending = await Desk.ListAsync(ApprovalState.Pending, cancellationToken);
+            var pending = await desk.ListAsync(ApprovalState.Pending, cancellationToken);
             var match = pending.FirstOrDefault(v => v.SessionId == sessionId && v.Tool == tool && !seen.Contains(v.Id));
             if (match is not null)
             {
