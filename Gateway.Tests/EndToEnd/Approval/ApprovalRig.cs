@@ -15,7 +15,7 @@ namespace McpGateway.Tests.EndToEnd.Approval;
 /// The policy allows everything but holds <c>write_file</c> (rule <c>writes</c>: one approval from <c>approvers</c>,
 /// timeout one minute, grants up to ten minutes) and <c>create_directory</c> (rule <c>mkdir-two</c>: two approvals).
 /// Recording (SQLite) and masking are on; notices go to a <see cref="CapturingNotifier"/>, and to two broken notifiers
-/// (one fails, one hangs) that must change nothing.
+/// (one fails, one hangs) that must change nothing. The admin listener takes a free port.
 /// </summary>
 internal sealed class ApprovalRig : IAsyncDisposable
 {
@@ -59,6 +59,7 @@ internal sealed class ApprovalRig : IAsyncDisposable
         {
           "listen": "127.0.0.1:0",
           "auth": { "mode": "none" },
+          "admin": { "listen": "127.0.0.1:0" },
           "limits": { "idleTimeout": "1.00:00:00" },
           "shutdownTimeout": "00:00:02",
           "connections": {
