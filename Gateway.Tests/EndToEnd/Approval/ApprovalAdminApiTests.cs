@@ -16,27 +16,20 @@ internal sealed class ApprovalAdminApiTests
     private ApproverRig _rig = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        _rig = await ApproverRig.StartAsync(timeout.Token);
-    }
+    public async Task StartAsync() => _rig = await ApproverRig.StartAsync();
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _rig.DisposeAsync();
 
     private string FileIn(string name) => Path.Combine(_rig.Files, name);
 
-    private static JsonObject Write(string path, string content) => new() { ["path"] = path, ["content"] = content };
-
     [Test]
     [CancelAfter(30_000)]
     public async Task Approve_AdminApprovesAliceWrite_CallCompletesWhileTheWebhookIsDown(CancellationToken cancellationToken)
     {
-        var (client, sessionId) = await _rig.ConnectAsync(OidcProvider.Alice, cancellationToken);
-        await using var _ = client;
         var target = FileIn("api-approved.txt");
-        var id = await _rig.HoldAsync(client, sessionId, "w", "write_file", Write(target, "hello"), cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.Alice, "w", "write_file", ApproverRig.Write(target, "hello"), cancellationToken);
+        await using var _ = client;
 
         var (listStatus, list) = await _rig.SendAsync(HttpMethod.Get, "/approvals?state=pending", OidcProvider.Admin, null, cancellationToken);
         var (showStatus, show) = await _rig.SendAsync(HttpMethod.Get, $"/approvals/{id}", OidcProvider.Admin, null, cancellationToken);
@@ -70,10 +63,9 @@ internal sealed class ApprovalAdminApiTests
     [CancelAfter(30_000)]
     public async Task Deny_AdminDeniesWithReason_CallGets31004NamingApproverAndReason(CancellationToken cancellationToken)
     {
-        var (client, sessionId) = await _rig.ConnectAsync(OidcProvider.Alice, cancellationToken);
-        await using var _ = client;
         var target = FileIn("api-denied.txt");
-        var id = await _rig.HoldAsync(client, sessionId, "d", "write_file", Write(target, "no"), cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.Alice, "d", "write_file", ApproverRig.Write(target, "no"), cancellationToken);
+        await using var _ = client;
 
         var (noReason, noReasonBody) = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{id}/deny", OidcProvider.Admin, null, cancellationToken);
         var (status, body) = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{id}/deny", OidcProvider.Admin, """{"reason":"not on a Friday"}""", cancellationToken);
@@ -96,10 +88,9 @@ internal sealed class ApprovalAdminApiTests
     [CancelAfter(30_000)]
     public async Task Approve_TwoOfN_FirstCountedRepeatRefusedSecondDecides(CancellationToken cancellationToken)
     {
-        var (client, sessionId) = await _rig.ConnectAsync(OidcProvider.NoGroups, cancellationToken);
-        await using var _ = client;
         var target = FileIn("two-of-n");
-        var id = await _rig.HoldAsync(client, sessionId, "m", "create_directory", new JsonObject { ["path"] = target }, cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.NoGroups, "m", "create_directory", new JsonObject { ["path"] = target }, cancellationToken);
+        await using var _ = client;
 
         var first = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{id}/approve", OidcProvider.Alice, "{}", cancellationToken);
         var again = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{id}/approve", OidcProvider.Alice, "{}", cancellationToken);
@@ -122,14 +113,12 @@ internal sealed class ApprovalAdminApiTests
     [CancelAfter(30_000)]
     public async Task Approve_RefusedVotes_EachWithItsStatusAndNothingExecutes(CancellationToken cancellationToken)
     {
-        var (admin, adminSession) = await _rig.ConnectAsync(OidcProvider.Admin, cancellationToken);
-        await using var _ = admin;
-        var (nobody, nobodySession) = await _rig.ConnectAsync(OidcProvider.NoGroups, cancellationToken);
-        await using var __ = nobody;
         var own = FileIn("own.txt");
         var other = FileIn("other.txt");
-        var ownId = await _rig.HoldAsync(admin, adminSession, "own", "write_file", Write(own, "mine"), cancellationToken);
-        var otherId = await _rig.HoldAsync(nobody, nobodySession, "other", "write_file", Write(other, "theirs"), cancellationToken);
+        var (admin, ownId) = await _rig.HoldAsync(OidcProvider.Admin, "own", "write_file", ApproverRig.Write(own, "mine"), cancellationToken);
+        await using var _ = admin;
+        var (nobody, otherId) = await _rig.HoldAsync(OidcProvider.NoGroups, "other", "write_file", ApproverRig.Write(other, "theirs"), cancellationToken);
+        await using var __ = nobody;
 
         var self = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{ownId}/approve", OidcProvider.Admin, null, cancellationToken);
         var notApprover = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{otherId}/approve", OidcProvider.Alice, null, cancellationToken);
@@ -154,15 +143,14 @@ internal sealed class ApprovalAdminApiTests
     [CancelAfter(30_000)]
     public async Task Approve_WithGrant_TheSameCallAgainRunsWithoutApproval(CancellationToken cancellationToken)
     {
-        var (client, sessionId) = await _rig.ConnectAsync(OidcProvider.Alice, cancellationToken);
-        await using var _ = client;
         var target = FileIn("granted.txt");
-        var id = await _rig.HoldAsync(client, sessionId, "g1", "write_file", Write(target, "v"), cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.Alice, "g1", "write_file", ApproverRig.Write(target, "v"), cancellationToken);
+        await using var _ = client;
 
         var (status, body) = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{id}/approve", OidcProvider.Admin, """{"reason":"for the migration","grant":{"duration":"00:05:00","sameArguments":true}}""", cancellationToken);
         var first = await client.ReadResponseAsync("g1", cancellationToken);
         File.Delete(target);
-        var again = await client.RequestAsync("g2", "tools/call", new JsonObject { ["name"] = "write_file", ["arguments"] = Write(target, "v") }, cancellationToken);
+        var again = await client.RequestAsync("g2", "tools/call", new JsonObject { ["name"] = "write_file", ["arguments"] = ApproverRig.Write(target, "v") }, cancellationToken);
 
         Assert.Multiple(() =>
         {

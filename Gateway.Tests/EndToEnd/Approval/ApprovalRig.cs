@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Configuration;
@@ -107,10 +108,14 @@ internal sealed class ApprovalRig : IAsyncDisposable
     }
 
     /// <summary>A client that authenticated and initialized; <paramref name="sessionId"/> is what its held calls carry.</summary>
-    public async Task<(RawMcpClient Client, string SessionId)> ConnectAsync(CancellationToken cancellationToken)
+    public Task<(RawMcpClient Client, string SessionId)> ConnectAsync(CancellationToken cancellationToken) =>
+        ConnectAsync(Gateway.Endpoint, "test-token", cancellationToken);
+
+    /// <summary>A client of the gateway at <paramref name="endpoint"/> that authenticated to <c>files</c> with <paramref name="token"/> and initialized.</summary>
+    public static async Task<(RawMcpClient Client, string SessionId)> ConnectAsync(IPEndPoint endpoint, string token, CancellationToken cancellationToken)
     {
-        var client = await RawMcpClient.ConnectAsync(Gateway.Endpoint, cancellationToken);
-        var authenticated = await client.AuthenticateAsync("files", cancellationToken);
+        var client = await RawMcpClient.ConnectAsync(endpoint, cancellationToken);
+        var authenticated = await client.AuthenticateAsync("files", cancellationToken, token);
         var sessionId = (string?)authenticated["result"]?["sessionId"] ?? throw new InvalidOperationException(authenticated.ToJsonString());
         await client.InitializeAsync(cancellationToken);
         return (client, sessionId);

@@ -18,11 +18,7 @@ internal sealed class ApprovalsCliTests
     private ApproverRig _rig = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        _rig = await ApproverRig.StartAsync(timeout.Token);
-    }
+    public async Task StartAsync() => _rig = await ApproverRig.StartAsync();
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _rig.DisposeAsync();
@@ -38,16 +34,13 @@ internal sealed class ApprovalsCliTests
     private async Task<string[]> AsAsync(string subject, CancellationToken cancellationToken) =>
         ["--admin", _rig.AdminUrl, "--token-file", await _rig.TokenFileAsync(subject, cancellationToken)];
 
-    private static JsonObject Write(string path, string content) => new() { ["path"] = path, ["content"] = content };
-
     [Test]
     [CancelAfter(30_000)]
     public async Task ListShowApprove_AdminFindsAndApprovesAliceWrite_CallCompletesAndExitCodesAreZero(CancellationToken cancellationToken)
     {
-        var (client, sessionId) = await _rig.ConnectAsync(OidcProvider.Alice, cancellationToken);
-        await using var _ = client;
         var target = Path.Combine(_rig.Files, "cli-approved.txt");
-        var id = await _rig.HoldAsync(client, sessionId, "w", "write_file", Write(target, "via the CLI"), cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.Alice, "w", "write_file", ApproverRig.Write(target, "via the CLI"), cancellationToken);
+        await using var _ = client;
         var admin = await AsAsync(OidcProvider.Admin, cancellationToken);
 
         var table = await RunAsync(cancellationToken, ["list", .. admin]);
@@ -75,13 +68,11 @@ internal sealed class ApprovalsCliTests
     [CancelAfter(30_000)]
     public async Task DenyAndRefusals_ExitCodesSayWhatHappened(CancellationToken cancellationToken)
     {
-        var (own, ownSession) = await _rig.ConnectAsync(OidcProvider.Admin, cancellationToken);
+        var (own, ownId) = await _rig.HoldAsync(OidcProvider.Admin, "o", "write_file", ApproverRig.Write(Path.Combine(_rig.Files, "cli-own.txt"), "mine"), cancellationToken);
         await using var _ = own;
-        var (client, sessionId) = await _rig.ConnectAsync(OidcProvider.Alice, cancellationToken);
-        await using var __ = client;
-        var ownId = await _rig.HoldAsync(own, ownSession, "o", "write_file", Write(Path.Combine(_rig.Files, "cli-own.txt"), "mine"), cancellationToken);
         var target = Path.Combine(_rig.Files, "cli-denied.txt");
-        var id = await _rig.HoldAsync(client, sessionId, "d", "write_file", Write(target, "no"), cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.Alice, "d", "write_file", ApproverRig.Write(target, "no"), cancellationToken);
+        await using var __ = client;
         var admin = await AsAsync(OidcProvider.Admin, cancellationToken);
         var alice = await AsAsync(OidcProvider.Alice, cancellationToken);
 
@@ -152,10 +143,9 @@ internal sealed class ApprovalsCliTests
     [CancelAfter(60_000)]
     public async Task Approve_BuiltProgramWithTokenInEnvironment_ExitsZeroAndTheCallCompletes(CancellationToken cancellationToken)
     {
-        var (client, sessionId) = await _rig.ConnectAsync(OidcProvider.Alice, cancellationToken);
-        await using var _ = client;
         var target = Path.Combine(_rig.Files, "cli-process.txt");
-        var id = await _rig.HoldAsync(client, sessionId, "p", "write_file", Write(target, "from mcpgw.dll"), cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.Alice, "p", "write_file", ApproverRig.Write(target, "from mcpgw.dll"), cancellationToken);
+        await using var _ = client;
         var token = await _rig.Provider.GetTokenAsync(OidcProvider.Admin, cancellationToken);
 
         await using var mcpgw = ChildProcess.Start(

@@ -44,8 +44,11 @@ internal sealed class ApproverRig : IAsyncDisposable
 
     public IApprovalDesk Desk => Gateway.Application.Services.GetRequiredService<IApprovalDesk>();
 
-    public static async Task<ApproverRig> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the provider and the gateway, giving up after a minute.</summary>
+    public static async Task<ApproverRig> StartAsync()
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var cancellationToken = timeout.Token;
         var directory = System.IO.Directory.CreateTempSubdirectory("mcpgw-approvers-");
         var files = System.IO.Directory.CreateDirectory(Path.Combine(directory.FullName, "files")).FullName;
         var provider = await OidcProvider.StartAsync(cancellationToken);
@@ -77,24 +80,25 @@ internal sealed class ApproverRig : IAsyncDisposable
     }
 
     /// <summary>A client of <paramref name="subject"/> that authenticated to <c>files</c> and initialized, and its session id.</summary>
-    public async Task<(RawMcpClient Client, string SessionId)> ConnectAsync(string subject, CancellationToken cancellationToken)
-    {
-        var client = await RawMcpClient.ConnectAsync(Gateway.Endpoint, cancellationToken);
-        var authenticated = await client.AuthenticateAsync("files", cancellationToken, await Provider.GetTokenAsync(subject, cancellationToken));
-        var sessionId = (string?)authenticated["result"]?["sessionId"] ?? throw new InvalidOperationException(authenticated.ToJsonString());
-        await client.InitializeAsync(cancellationToken);
-        return (client, sessionId);
-    }
+    public async Task<(RawMcpClient Client, string SessionId)> ConnectAsync(string subject, CancellationToken cancellationToken) =>
+        await ApprovalRig.ConnectAsync(Gateway.Endpoint, await Provider.GetTokenAsync(subject, cancellationToken), cancellationToken);
 
-    /// <summary>Sends <c>tools/call</c> <paramref name="tool"/> and returns the id of the approval request it became.</summary>
-    public async Task<string> HoldAsync(RawMcpClient client, string sessionId, string rpcId, string tool, JsonObject arguments, CancellationToken cancellationToken)
+    /// <summary>The arguments of a <c>write_file</c> call.</summary>
+    public static JsonObject Write(string path, string content) => new() { ["path"] = path, ["content"] = content };
+
+    /// <summary>
+    /// Connects as <paramref name="subject"/> and sends <c>tools/call</c> <paramref name="tool"/> with id <paramref
+    /// name="rpcId"/>; returns the client (the caller disposes it) and the id of the approval request the call became.
+    /// </summary>
+    public async Task<(RawMcpClient Client, string Id)> HoldAsync(string subject, string rpcId, string tool, JsonObject arguments, CancellationToken cancellationToken)
     {
+        var (client, sessionId) = await ConnectAsync(subject, cancellationToken);
         await client.SendAsync(new JsonObject
         {
             ["jsonrpc"] = "2.0", ["id"] = rpcId, ["method"] = "tools/call",
             ["params"] = new JsonObject { ["name"] = tool, ["arguments"] = arguments },
         }, cancellationToken);
-        return (await ApprovalRig.WaitForPendingAsync(Desk, sessionId, tool, cancellationToken)).Id;
+        return (client, (await ApprovalRig.WaitForPendingAsync(Desk, sessionId, tool, cancellationToken)).Id);
     }
 
     /// <summary>An admin API request as <paramref name="subject"/> (no token when null); the status and the body as JSON.</summary>
