@@ -17,7 +17,7 @@ namespace McpGateway.Inspectors.Approval;
 /// any approve rule's approver groups; the desk then applies the request's own rule (its groups, no self-approval,
 /// distinct approvers, grant limits). A refused vote answers with its reason: 404 <c>not_found</c>, 409
 /// <c>not_pending</c> or <c>already_voted</c>, 403 <c>self_approval</c> or <c>not_an_approver</c>, 422
-/// <c>grant_not_allowed</c>; a malformed request 400.
+/// <c>grant_not_allowed</c>; a malformed request 400; a store that cannot be reached 503.
 /// </summary>
 internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings settings, PolicyMonitor? policy) : IAdminRoutes
 {
@@ -28,11 +28,24 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
 
     public void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, ListAsync);
-        routes.MapGet(Path + "/{id}", ShowAsync);
-        routes.MapPost(Path + "/{id}/approve", context => VoteAsync(context, approve: true));
-        routes.MapPost(Path + "/{id}/deny", context => VoteAsync(context, approve: false));
+        routes.MapGet(Path, Guarded(ListAsync));
+        routes.MapGet(Path + "/{id}", Guarded(ShowAsync));
+        routes.MapPost(Path + "/{id}/approve", Guarded(context => VoteAsync(context, approve: true)));
+        routes.MapPost(Path + "/{id}/deny", Guarded(context => VoteAsync(context, approve: false)));
     }
+
+    /// <summary>A store that cannot be reached answers 503 <c>approvals_unavailable</c>, not a bare 500.</summary>
+    private static RequestDelegate Guarded(RequestDelegate handler) => async context =>
+    {
+        try
+        {
+            await handler(context).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problem("approvals_unavailable", "the approval store cannot be reached")).ConfigureAwait(false);
+        }
+    };
 
     /// <summary>Members of any approve rule's approver groups, in the policy as it is now.</summary>
     private HashSet<string> ApproverGroups() =>
