@@ -20,7 +20,7 @@ public sealed record ApprovalWebhookSettings(Uri Url)
         }
 
         const string Path = "approvals.webhook";
-        var url = HttpConnectionParser.ParseUrl(Path + ".url", options.Url, "required, e.g. \"https://hooks.slack.com/services/…\"", errors);
+        var url = HttpConnectionParser.ParseUrl(Path + ".url", options.Url, "required, e.g. \"https://hooks.slack.com/services/…\"", errors, secretPath: true);
         if (url is not null && url.Scheme == Uri.UriSchemeHttp && !HttpConnectionParser.IsLoopback(url))
         {
             errors.Add($"{Path}.url: plain http:// to '{url.Host}' would send approval notices in clear; use https:// (http:// is accepted for loopback only)");

@@ -63,7 +63,8 @@ internal static class HttpConnectionParser
     }
 
     /// <summary>An absolute http(s) URL without credentials or fragment; whether plain http is acceptable is the caller's to say.</summary>
-    public static Uri? ParseUrl(string path, string? value, string whenMissing, List<string> errors)
+    /// <param name="secretPath">The URL's path is a credential (a webhook's): errors never echo the value.</param>
+    public static Uri? ParseUrl(string path, string? value, string whenMissing, List<string> errors, bool secretPath = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -73,7 +74,7 @@ internal static class HttpConnectionParser
 
         if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"{path}: '{Redact(value)}' is not an absolute http:// or https:// URL");
+            errors.Add($"{path}: {(secretPath ? "the value" : $"'{Redact(value)}'")} is not an absolute http:// or https:// URL");
             return null;
         }
 

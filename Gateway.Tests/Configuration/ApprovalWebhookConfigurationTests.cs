@@ -70,14 +70,16 @@ internal sealed class ApprovalWebhookConfigurationTests
     }
 
     [Test]
-    public void LoadFile_WebhookWithoutUrlOrPlainHttpToLoopback_RequiredOrAccepted()
+    public void LoadFile_WebhookUrlMissingOrNotHttpOrPlainHttpToLoopback_RequiredRefusedWithoutEchoOrAccepted()
     {
         var missing = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("nourl.json", """{ "webhook": { "retries": 1 } }""")))!.Errors;
+        var ftp = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("ftp.json", """{ "webhook": { "url": "ftp://hooks.example.com/T0/xoxSecret" } }""")))!.Errors;
         var loopback = GatewaySettingsLoader.LoadFile(Write("loopback.json", """{ "webhook": { "url": "http://127.0.0.1:9000/hook", "retries": 0 } }"""));
 
         Assert.Multiple(() =>
         {
             Assert.That(missing, Has.Some.StartsWith("approvals.webhook.url: required"));
+            Assert.That(ftp, Has.Some.EqualTo("approvals.webhook.url: the value is not an absolute http:// or https:// URL"), "the path may be a credential");
             Assert.That(loopback.Approvals!.Webhook!.Retries, Is.Zero);
         });
     }
