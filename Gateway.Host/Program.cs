@@ -9,6 +9,7 @@ return args switch
     ["tools", .. var rest] => ToolsCommand.Run(rest, Console.Out, Console.Error),
     ["audit", .. var rest] => await AuditCommand.RunAsync(rest, Console.Out, Console.Error),
     ["replay", .. var rest] => await ReplayCommand.RunAsync(rest, Console.Out, Console.Error),
+    ["approvals", .. var rest] => await ApprovalsCommand.RunAsync(rest, Console.Out, Console.Error),
     ["--version"] => Usage.Version(),
     _ => Usage.Print(args),
 };

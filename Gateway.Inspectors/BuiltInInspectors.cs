@@ -100,8 +100,14 @@ public static class BuiltInInspectors
                 sp.GetRequiredService<ILogger<ApprovalGate>>(),
                 sp.GetServices<IApprovalNotifier>(),
                 sp.GetService<IRecordMasker>(),
-                sp.GetService<GatewayMetrics>()));
+                sp.GetService<GatewayMetrics>(),
+                sp.GetService<AdminAddress>()));
             services.AddSingleton<IApprovalDesk, ApprovalDesk>();
+            services.AddSingleton<IAdminRoutes>(sp => new ApprovalAdminRoutes(sp.GetRequiredService<IApprovalDesk>(), settings, sp.GetService<PolicyMonitor>()));
+            if (approvals.Webhook is { } webhook)
+            {
+                services.AddSingleton<IApprovalNotifier>(sp => new WebhookNotifier(webhook, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Approval")));
+            }
         }
 
         if (settings.Masking is { } masking)

@@ -8,4 +8,10 @@ public sealed class AdminOptions
 
     /// <summary>The admin endpoints carry no secrets but reveal the upstream layout; a non-loopback listener must say so.</summary>
     public bool? AllowRemote { get; set; }
+
+    /// <summary>
+    /// The admin API's base URL as approvers reach it (e.g. <c>https://mcpgw-admin.example.com</c> behind a proxy); links
+    /// in approval notices start with it. Absent: the listener's bound address.
+    /// </summary>
+    public string? PublicUrl { get; set; }
 }

@@ -17,4 +17,7 @@ public sealed class ApprovalOptions
 
     /// <summary>How often a client that asked for progress hears that its call still waits (default 10 s).</summary>
     public TimeSpan? ProgressInterval { get; set; }
+
+    /// <summary>A Slack-compatible incoming webhook told of every held call; absent, approvers learn of calls through the CLI or admin API.</summary>
+    public ApprovalWebhookOptions? Webhook { get; set; }
 }

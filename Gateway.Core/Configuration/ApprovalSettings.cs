@@ -12,6 +12,9 @@ public sealed record ApprovalSettings(string StorePath)
 
     public TimeSpan ProgressInterval { get; init; } = DefaultProgressInterval;
 
+    /// <summary>Where notices of held calls are posted; null when not configured.</summary>
+    public ApprovalWebhookSettings? Webhook { get; init; }
+
     /// <summary>Null when there is neither an <c>approvals</c> section nor a policy whose approve rules would need one.</summary>
     internal static ApprovalSettings? Parse(ApprovalOptions? options, bool hasPolicy, string baseDirectory, List<string> errors)
     {
@@ -40,11 +43,13 @@ public sealed record ApprovalSettings(string StorePath)
         }
 
         var progress = GatewaySettingsLoader.PositiveTime(options.ProgressInterval, DefaultProgressInterval, "approvals.progressInterval", errors);
+        var webhook = ApprovalWebhookSettings.Parse(options.Webhook, baseDirectory, errors);
         var path = string.IsNullOrWhiteSpace(options.Path) ? DefaultFileName : options.Path;
         return new ApprovalSettings(System.IO.Path.GetFullPath(path, baseDirectory))
         {
             PostgresConnectionString = postgres,
             ProgressInterval = progress,
+            Webhook = webhook,
         };
     }
 }

@@ -57,6 +57,9 @@ public sealed record GatewaySettings
     /// <summary>The admin HTTP listener (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>); null when not configured.</summary>
     public IPEndPoint? AdminEndpoint { get; init; }
 
+    /// <summary><c>admin.publicUrl</c>: the admin API's base URL as approvers reach it; null to use the bound address.</summary>
+    public Uri? AdminPublicUrl { get; init; }
+
     /// <summary>The HTTP front door; null when the configuration has no <c>http</c> section.</summary>
     public FrontDoorSettings? FrontDoor { get; init; }
 

@@ -133,6 +133,7 @@ public static class GatewaySettingsLoader
         }
 
         var adminEndpoint = OperationsSettingsLoader.ParseAdmin(options.Admin, errors);
+        var adminPublicUrl = OperationsSettingsLoader.ParseAdminPublicUrl(options.Admin, errors);
         var frontDoor = FrontDoorSettingsLoader.Parse(options.Http, options, authMode, errors);
         var logFormat = OperationsSettingsLoader.ParseLogFormat(options.Logging.Format, errors);
         var logLevel = OperationsSettingsLoader.ParseLogLevel(options.Logging.Level, errors);
@@ -169,6 +170,7 @@ public static class GatewaySettingsLoader
             Policy = policy,
             Masking = masking,
             AdminEndpoint = adminEndpoint,
+            AdminPublicUrl = adminPublicUrl,
             FrontDoor = frontDoor,
             LogFormat = logFormat,
             LogLevel = logLevel,

@@ -16,9 +16,22 @@ internal static class HttpConnectionParser
 
     public static HttpConnectionSettings Parse(string name, string path, ConnectionOptions options, string baseDirectory, List<string> errors)
     {
-        var url = ParseUrl(path, options, errors);
+        var url = ParseUrl(path + ".url", options.Url, "required for an http connection, e.g. \"https://mcp.example.com/mcp\"", errors);
+        if (url is not null && url.Scheme == Uri.UriSchemeHttp && options.AllowPlaintext != true && !IsLoopback(url))
+        {
+            errors.Add($"{path}.url: plain http:// to '{url.Host}' sends the gateway's headers in clear; use https:// or set \"allowPlaintext\": true");
+            url = null;
+        }
+
+        var headers = ParseHeaders(path, options.Headers, baseDirectory, errors);
+        return new HttpConnectionSettings { Name = name, Url = url ?? new Uri("http://invalid.invalid/"), Headers = headers };
+    }
+
+    /// <summary>Configured request headers (<c>{path}.headers</c>): valid names, none the transport owns, values from value, fromEnv or fromFile.</summary>
+    public static Dictionary<string, EnvironmentValue> ParseHeaders(string path, IDictionary<string, EnvironmentValueOptions> configured, string baseDirectory, List<string> errors)
+    {
         var headers = new Dictionary<string, EnvironmentValue>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (header, value) in options.Headers)
+        foreach (var (header, value) in configured)
         {
             var headerPath = $"{path}.headers.{header}";
             if (!IsToken(header))
@@ -46,45 +59,41 @@ internal static class HttpConnectionParser
             }
         }
 
-        return new HttpConnectionSettings { Name = name, Url = url ?? new Uri("http://invalid.invalid/"), Headers = headers };
+        return headers;
     }
 
-    private static Uri? ParseUrl(string path, ConnectionOptions options, List<string> errors)
+    /// <summary>An absolute http(s) URL without credentials or fragment; whether plain http is acceptable is the caller's to say.</summary>
+    /// <param name="secretPath">The URL's path is a credential (a webhook's): errors never echo the value.</param>
+    public static Uri? ParseUrl(string path, string? value, string whenMissing, List<string> errors, bool secretPath = false)
     {
-        if (string.IsNullOrWhiteSpace(options.Url))
+        if (string.IsNullOrWhiteSpace(value))
         {
-            errors.Add($"{path}.url: required for an http connection, e.g. \"https://mcp.example.com/mcp\"");
+            errors.Add($"{path}: {whenMissing}");
             return null;
         }
 
-        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"{path}.url: '{Redact(options.Url)}' is not an absolute http:// or https:// URL");
+            errors.Add($"{path}: {(secretPath ? "the value" : $"'{Redact(value)}'")} is not an absolute http:// or https:// URL");
             return null;
         }
 
         if (!string.IsNullOrEmpty(url.UserInfo))
         {
-            errors.Add($"{path}.url: credentials in the URL are not accepted; put them in headers (from fromEnv or fromFile)");
+            errors.Add($"{path}: credentials in the URL are not accepted; put them in headers (from fromEnv or fromFile)");
             return null;
         }
 
         if (!string.IsNullOrEmpty(url.Fragment))
         {
-            errors.Add($"{path}.url: a URL with a fragment is not an MCP endpoint");
-            return null;
-        }
-
-        if (url.Scheme == Uri.UriSchemeHttp && options.AllowPlaintext != true && !IsLoopback(url))
-        {
-            errors.Add($"{path}.url: plain http:// to '{url.Host}' sends the gateway's headers in clear; use https:// or set \"allowPlaintext\": true");
+            errors.Add($"{path}: a URL with a fragment is not accepted");
             return null;
         }
 
         return url;
     }
 
-    private static bool IsLoopback(Uri url) =>
+    public static bool IsLoopback(Uri url) =>
         url.IsLoopback || (IPAddress.TryParse(url.IdnHost, out var address) && IPAddress.IsLoopback(address));
 
     /// <summary>A URL for an error message: scheme, host, port and path, never the query (it may hold a key).</summary>

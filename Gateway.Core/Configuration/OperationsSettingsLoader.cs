@@ -34,6 +34,23 @@ internal static class OperationsSettingsLoader
         return endpoint;
     }
 
+    public static Uri? ParseAdminPublicUrl(AdminOptions? admin, List<string> errors)
+    {
+        if (admin?.PublicUrl is null)
+        {
+            return null;
+        }
+
+        var url = HttpConnectionParser.ParseUrl("admin.publicUrl", admin.PublicUrl, "an absolute URL, e.g. \"https://mcpgw-admin.example.com\"", errors);
+        if (url is not null && !string.IsNullOrEmpty(url.Query))
+        {
+            errors.Add("admin.publicUrl: a base URL takes no query");
+            return null;
+        }
+
+        return url;
+    }
+
     public static LogFormat ParseLogFormat(string? format, List<string> errors)
     {
         switch (format?.Trim().ToUpperInvariant())

@@ -86,6 +86,7 @@ public sealed class GatewayApplication : IAsyncDisposable
         ListenOptions? adminListen = null;
         ListenOptions? frontDoorListen = null;
         builder.Services.AddGatewayDiagnostics(settings);
+        builder.Services.AddSingleton(new AdminAddress(settings.AdminPublicUrl, () => adminListen?.IPEndPoint));
         builder.Services.AddSingleton<ClientCertificateMapper>();
         // When the runtime runs socket completions inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1), Kestrel does
         // too: a client's frames are then read, inspected and forwarded on the socket thread, without a hop through

@@ -34,6 +34,20 @@ internal static class DemoCommand
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var token = timeout.Token;
         await using var issuer = await DevelopmentIssuer.StartAsync(token);
+        var directory = Directory.CreateTempSubdirectory("mcpgw-demo-");
+        try
+        {
+            return await RunGatewayAsync(server, issuer, directory.FullName, token);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> RunGatewayAsync(string server, DevelopmentIssuer issuer, string directory, CancellationToken token)
+    {
         var settings = new GatewaySettings
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
@@ -50,6 +64,9 @@ internal static class DemoCommand
                     Access = new ConnectionAccess { AllowedGroups = DemoGroups.ToFrozenSet(StringComparer.Ordinal) },
                 },
             }.ToFrozenDictionary(),
+            Policy = ApprovalDemo.Policy("everything"),
+            Approvals = new ApprovalSettings(Path.Combine(directory, ApprovalSettings.DefaultFileName)),
+            AdminEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
         };
 
         await using var gateway = GatewayFactory.Create(settings, configureLogging: logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -57,6 +74,7 @@ internal static class DemoCommand
         Console.WriteLine($"McpGateway demo: gateway listening on {gateway.Endpoint}, upstream 'everything' = node {Path.GetFileName(server)} stdio (spawned per session)");
         Console.WriteLine($"auth: oidc against an embedded DEVELOPMENT-ONLY issuer at {issuer.Issuer} (key generated now, never use outside a workstation)");
         Console.WriteLine("connection 'everything' admits the group mcp-users");
+        Console.WriteLine($"policy: allow, but get-sum waits for one approver from {ApprovalDemo.ApproverGroup} (rule {ApprovalDemo.RuleId}); admin API at http://{gateway.AdminEndpoint}");
         Console.WriteLine("inspector chain:");
         foreach (var line in gateway.Chain.Describe().Split('\n'))
         {
@@ -96,12 +114,13 @@ internal static class DemoCommand
             }, _ => notifications++, token);
             Step("tools/call echo", echo["result"]?["content"]?[0]?["text"]?.GetValue<string>() ?? Error(echo));
 
-            var sum = await client.RequestAsync(5, "tools/call", new JsonObject
+            Console.WriteLine("  -> tools/call get-sum");
+            var sum = await ApprovalDemo.CallAndApproveAsync(client, 5, new JsonObject
             {
                 ["name"] = "get-sum",
                 ["arguments"] = new JsonObject { ["a"] = 2, ["b"] = 40 },
-            }, _ => notifications++, token);
-            Step("tools/call get-sum", sum["result"]?["content"]?[0]?["text"]?.GetValue<string>() ?? Error(sum));
+            }, gateway, issuer, directory, token);
+            Console.WriteLine($"     <- {sum["result"]?["content"]?[0]?["text"]?.GetValue<string>() ?? Error(sum)}");
 
             await client.SendAsync("""[{"jsonrpc":"2.0","id":6,"method":"ping"}]""", token);
             var batch = await client.ReadAsync(token);
@@ -116,7 +135,7 @@ internal static class DemoCommand
 
         await gateway.StopAsync(CancellationToken.None);
         var policyShown = await PostgresPolicyDemo.RunAsync(issuer, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(server)!, "..", "..", "..", "..")), token);
-        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway, two hostile frames never reached the server{(policyShown ? ", and the policy let a select through and refused a DROP TABLE" : "")}.");
+        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway (one held until an approver approved it from the CLI), two hostile frames never reached the server{(policyShown ? ", and the policy let a select through and refused a DROP TABLE" : "")}.");
         return 0;
     }
 

@@ -36,6 +36,12 @@ internal static class Usage
                                           a new ECDSA P-256 checkpoint signing key (FILE) and its public key (FILE.pub.pem)
               mcpgw audit purge --config FILE
                                           apply audit.retention now: purge the oldest records behind a signed anchor
+              mcpgw approvals list [--state S] [--json] | show ID [--json]
+                              | approve ID [--reason R] [--grant DURATION [--same-arguments]] | deny ID --reason R
+                              (--admin URL | --config FILE) [--token-file FILE]; the token otherwise from MCPGW_TOKEN
+                                          calls held for approval, and the approvers' votes, through the admin API;
+                                          exit 0 ok, 1 refused, 2 usage, 3 not found, 4 auth failed, 5 unreachable,
+                                          6 unexpected answer (mcpgw approvals --help)
               mcpgw --version
             """);
         return args.Length > 0 && args[0] is "help" or "--help" or "-h" ? 0 : BadUsage;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using McpGateway.Core.Admin;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
@@ -33,7 +34,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
     private readonly IApprovalStore _store;
     private readonly ApprovalAudit _audit;
     private readonly ApprovalSettings _settings;
-    private readonly GatewaySettings _gateway;
+    private readonly AdminAddress? _admin;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IRecordMasker? _masker;
@@ -50,11 +51,12 @@ internal sealed class ApprovalGate : IAsyncDisposable
         ILogger<ApprovalGate> logger,
         IEnumerable<IApprovalNotifier> notifiers,
         IRecordMasker? masker = null,
-        GatewayMetrics? metrics = null)
+        GatewayMetrics? metrics = null,
+        AdminAddress? admin = null)
     {
         _store = store;
         _audit = audit;
-        _gateway = gateway;
+        _admin = admin;
         _settings = gateway.Approvals ?? throw new ArgumentException("the settings carry no approvals section", nameof(gateway));
         _time = time;
         _logger = logger;
@@ -364,7 +366,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
             request.RequiredApprovals,
             request.ExpiresAt,
             $"mcpgw approvals approve {request.Id}",
-            _gateway.AdminEndpoint is { } admin ? new Uri($"http://{admin}/approvals/{request.Id}") : null);
+            _admin?.Resolve($"approvals/{request.Id}"));
         using var deadline = new CancellationTokenSource(request.ExpiresAt - _time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1), _time);
         // Side by side: a slow or failing notifier delays no other one, and never the call.
         await Task.WhenAll(_notifiers.Select(async notifier =>

@@ -37,4 +37,10 @@ internal static partial class ApprovalLog
 
     [LoggerMessage(9009, LogLevel.Warning, "Listening for approval decisions on {Store} failed; retrying (held calls are rechecked periodically meanwhile)")]
     public static partial void ListenFailed(ILogger logger, string store, Exception exception);
+
+    [LoggerMessage(9050, LogLevel.Warning, "Approval webhook at {Host}: attempt {Attempt} failed ({Reason}); retrying in {Delay}")]
+    public static partial void WebhookRetry(ILogger logger, string host, int attempt, string reason, TimeSpan delay);
+
+    [LoggerMessage(9051, LogLevel.Debug, "Approval {ApprovalId}: webhook at {Host} took the notice ({Status})")]
+    public static partial void WebhookDelivered(ILogger logger, string approvalId, string host, int status);
 }

@@ -324,13 +324,17 @@ internal abstract class SqlApprovalStore(TimeProvider timeProvider) : IApprovalS
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 
-    private static ApprovalState ParseState(string text) => text switch
+    private static ApprovalState ParseState(string text) =>
+        StateFromText(text) ?? throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"unknown approval state '{text}'"));
+
+    /// <summary>The state <see cref="StateText"/> names, or null for any other text.</summary>
+    public static ApprovalState? StateFromText(string? text) => text switch
     {
         "pending" => ApprovalState.Pending,
         "approved" => ApprovalState.Approved,
         "denied" => ApprovalState.Denied,
         "timed_out" => ApprovalState.TimedOut,
         "withdrawn" => ApprovalState.Withdrawn,
-        _ => throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"unknown approval state '{text}'")),
+        _ => null,
     };
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Configuration;
@@ -15,7 +16,7 @@ namespace McpGateway.Tests.EndToEnd.Approval;
 /// The policy allows everything but holds <c>write_file</c> (rule <c>writes</c>: one approval from <c>approvers</c>,
 /// timeout one minute, grants up to ten minutes) and <c>create_directory</c> (rule <c>mkdir-two</c>: two approvals).
 /// Recording (SQLite) and masking are on; notices go to a <see cref="CapturingNotifier"/>, and to two broken notifiers
-/// (one fails, one hangs) that must change nothing.
+/// (one fails, one hangs) that must change nothing. The admin listener takes a free port.
 /// </summary>
 internal sealed class ApprovalRig : IAsyncDisposable
 {
@@ -59,6 +60,7 @@ internal sealed class ApprovalRig : IAsyncDisposable
         {
           "listen": "127.0.0.1:0",
           "auth": { "mode": "none" },
+          "admin": { "listen": "127.0.0.1:0" },
           "limits": { "idleTimeout": "1.00:00:00" },
           "shutdownTimeout": "00:00:02",
           "connections": {
@@ -106,10 +108,14 @@ internal sealed class ApprovalRig : IAsyncDisposable
     }
 
     /// <summary>A client that authenticated and initialized; <paramref name="sessionId"/> is what its held calls carry.</summary>
-    public async Task<(RawMcpClient Client, string SessionId)> ConnectAsync(CancellationToken cancellationToken)
+    public Task<(RawMcpClient Client, string SessionId)> ConnectAsync(CancellationToken cancellationToken) =>
+        ConnectAsync(Gateway.Endpoint, "test-token", cancellationToken);
+
+    /// <summary>A client of the gateway at <paramref name="endpoint"/> that authenticated to <c>files</c> with <paramref name="token"/> and initialized.</summary>
+    public static async Task<(RawMcpClient Client, string SessionId)> ConnectAsync(IPEndPoint endpoint, string token, CancellationToken cancellationToken)
     {
-        var client = await RawMcpClient.ConnectAsync(Gateway.Endpoint, cancellationToken);
-        var authenticated = await client.AuthenticateAsync("files", cancellationToken);
+        var client = await RawMcpClient.ConnectAsync(endpoint, cancellationToken);
+        var authenticated = await client.AuthenticateAsync("files", cancellationToken, token);
         var sessionId = (string?)authenticated["result"]?["sessionId"] ?? throw new InvalidOperationException(authenticated.ToJsonString());
         await client.InitializeAsync(cancellationToken);
         return (client, sessionId);
@@ -130,11 +136,15 @@ internal sealed class ApprovalRig : IAsyncDisposable
         client.SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = "tools/call", ["params"] = parameters }, cancellationToken);
 
     /// <summary>The session's pending request for <paramref name="tool"/> that is not in <paramref name="seen"/>, once it exists.</summary>
-    public async Task<ApprovalView> WaitForPendingAsync(string sessionId, string tool, CancellationToken cancellationToken, params string[] seen)
+    public Task<ApprovalView> WaitForPendingAsync(string sessionId, string tool, CancellationToken cancellationToken, params string[] seen) =>
+        WaitForPendingAsync(Desk, sessionId, tool, cancellationToken, seen);
+
+    /// <inheritdoc cref="WaitForPendingAsync(string, string, CancellationToken, string[])"/>
+    public static async Task<ApprovalView> WaitForPendingAsync(IApprovalDesk desk, string sessionId, string tool, CancellationToken cancellationToken, params string[] seen)
     {
         while (true)
         {
-            var pending = await Desk.ListAsync(ApprovalState.Pending, cancellationToken);
+            var pending = await desk.ListAsync(ApprovalState.Pending, cancellationToken);
             var match = pending.FirstOrDefault(v => v.SessionId == sessionId && v.Tool == tool && !seen.Contains(v.Id));
             if (match is not null)
             {

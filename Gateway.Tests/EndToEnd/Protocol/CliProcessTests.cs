@@ -95,7 +95,7 @@ internal sealed class CliProcessTests
 
     [Test]
     [CancelAfter(30000)]
-    public async Task Demo_WithInstalledPeers_ExitsZeroAfterEchoThroughGateway(CancellationToken cancellationToken)
+    public async Task Demo_WithInstalledPeers_ExitsZeroAfterEchoAndAnApprovedHeldCall(CancellationToken cancellationToken)
     {
         await using var demo = StartMcpgw("demo");
 
@@ -105,6 +105,9 @@ internal sealed class CliProcessTests
         {
             Assert.That(demo.ExitCode, Is.Zero, demo.Describe());
             Assert.That(demo.OutputLines, Has.Some.Contains("Echo: hello through McpGateway"));
+            Assert.That(demo.OutputLines, Has.Some.Match("held by rule sums-need-approval: approval [0-9a-f]{32} waits"));
+            Assert.That(demo.OutputLines, Has.Some.Match("^     approval [0-9a-f]{32}: approved$"), "approved through mcpgw approvals approve");
+            Assert.That(demo.OutputLines, Has.Some.Contains("The sum of 2 and 40 is 42."), "the held call completed after the approval");
         });
     }
 

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using McpGateway.Core.Admin;
+using McpGateway.Core.Configuration;
+using McpGateway.Host.Approvals;
+using McpGateway.Host.Bridge;
+
+namespace McpGateway.Host.Commands;
+
+/// <summary>
+/// <c>mcpgw approvals list | show | approve | deny</c>: the approvers' CLI over the gateway's admin API (<c>--admin
+/// URL</c>, or the admin section of <c>--config FILE</c>), authenticated with a bearer token from <c>--token-file</c>
+/// or <c>MCPGW_TOKEN</c>. Exit codes: <see cref="ApprovalsExitCodes"/>.
+/// </summary>
+internal static class ApprovalsCommand
+{
+    public const string TokenVariable = "MCPGW_TOKEN";
+
+    public const string UsageText = """
+        usage: mcpgw approvals list [--state pending|approved|denied|timed_out|withdrawn] [--json]
+               mcpgw approvals show ID [--json]
+               mcpgw approvals approve ID [--reason R] [--grant DURATION [--same-arguments]]
+               mcpgw approvals deny ID --reason R
+        every command takes: --admin URL | --config FILE, and --token-file FILE (else the token in MCPGW_TOKEN)
+        exit codes: 0 ok, 1 refused by the desk, 2 usage, 3 not found, 4 authentication failed,
+                    5 admin API unreachable, 6 unexpected answer from the admin API
+        """;
+
+    private static readonly string[] Connection = ["admin", "config", "token-file"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        if (args is ["help" or "--help" or "-h"])
+        {
+            await output.WriteLineAsync(UsageText).ConfigureAwait(false);
+            return ApprovalsExitCodes.Ok;
+        }
+
+        if (args.Any(a => a is "--token" || a.StartsWith("--token=", StringComparison.Ordinal)))
+        {
+            await error.WriteLineAsync($"mcpgw: a token is never taken on the command line (it would show in the process list and the shell history); use --token-file FILE or {TokenVariable}").ConfigureAwait(false);
+            return ApprovalsExitCodes.Usage;
+        }
+
+        var json = args.Contains("--json");
+        var sameArguments = args.Contains("--same-arguments");
+        var (verb, id, rest) = args switch
+        {
+            ["list", .. var r] => ("list", null, r),
+            [var v and ("show" or "approve" or "deny"), var i, .. var r] when !i.StartsWith("--", StringComparison.Ordinal) => (v, i, r),
+            _ => (null, null, args),
+        };
+        string[] known = verb switch
+        {
+            "list" => ["state", .. Connection],
+            "approve" => ["reason", "grant", .. Connection],
+            "deny" => ["reason", .. Connection],
+            _ => Connection,
+        };
+        var options = verb is null ? null : Usage.Options([.. rest.Where(a => a is not ("--json" or "--same-arguments"))], known);
+        var misplaced = (json && verb is not ("list" or "show")) || (sameArguments && (verb != "approve" || options?.ContainsKey("grant") != true));
+        if (options is null || misplaced || (verb == "deny" && string.IsNullOrWhiteSpace(options.GetValueOrDefault("reason"))))
+        {
+            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
+            return ApprovalsExitCodes.Usage;
+        }
+
+        var baseUrl = await AdminUrlAsync(options, error).ConfigureAwait(false);
+        if (baseUrl is null)
+        {
+            return ApprovalsExitCodes.Usage;
+        }
+
+        string token;
+        try
+        {
+            token = options.TryGetValue("token-file", out var tokenFile)
+                ? await new FileTokenSource(tokenFile).GetTokenAsync(cancellationToken).ConfigureAwait(false)
+                : Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment.Trim()
+                : throw new TokenUnavailableException($"no token: pass --token-file FILE or set {TokenVariable}");
+        }
+        catch (TokenUnavailableException ex)
+        {
+            await error.WriteLineAsync($"mcpgw: {ex.Message}").ConfigureAwait(false);
+            return ApprovalsExitCodes.AuthFailed;
+        }
+
+        using var client = new AdminApiClient(baseUrl, token);
+        try
+        {
+            return verb switch
+            {
+                "list" => await ListAsync(client, options.GetValueOrDefault("state"), json, output, error, cancellationToken).ConfigureAwait(false),
+                "show" => await ShowAsync(client, id!, json, output, error, cancellationToken).ConfigureAwait(false),
+                _ => await VoteAsync(client, verb!, id!, options, sameArguments, output, error, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            await error.WriteLineAsync($"mcpgw: the admin API at {baseUrl} cannot be reached: {ex.Message}").ConfigureAwait(false);
+            return ApprovalsExitCodes.Unreachable;
+        }
+    }
+
+    private static async Task<int> ListAsync(AdminApiClient client, string? state, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var path = "approvals" + (state is null ? "" : "?state=" + Uri.EscapeDataString(state));
+        var (status, body) = await client.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        if (await FailureAsync(client, status, body, error).ConfigureAwait(false) is { } failed)
+        {
+            return failed;
+        }
+
+        if (body is not JsonArray views)
+        {
+            return await UnexpectedAsync(client, status, error).ConfigureAwait(false);
+        }
+
+        if (json)
+        {
+            foreach (var view in views)
+            {
+                await output.WriteLineAsync(view?.ToJsonString()).ConfigureAwait(false);
+            }
+
+            return ApprovalsExitCodes.Ok;
+        }
+
+        await output.WriteLineAsync($"{"ID",-32}  {"STATE",-9}  {"SUBJECT",-16}  {"CONNECTION",-12}  {"TOOL",-20}  {"RULE",-16}  {"VOTES",-5}  EXPIRES").ConfigureAwait(false);
+        foreach (var view in views.OfType<JsonObject>())
+        {
+            await output.WriteLineAsync($"{view["id"],-32}  {view["state"],-9}  {view["subject"],-16}  {view["connection"],-12}  {view["tool"],-20}  {view["rule"],-16}  {Approvals(view),-5}  {view["expiresAt"]}").ConfigureAwait(false);
+        }
+
+        return ApprovalsExitCodes.Ok;
+    }
+
+    private static async Task<int> ShowAsync(AdminApiClient client, string id, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (status, body) = await client.SendAsync(HttpMethod.Get, "approvals/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false);
+        if (await FailureAsync(client, status, body, error).ConfigureAwait(false) is { } failed)
+        {
+            return failed;
+        }
+
+        if (body is not JsonObject view)
+        {
+            return await UnexpectedAsync(client, status, error).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(json ? view.ToJsonString() : Describe(view)).ConfigureAwait(false);
+        return ApprovalsExitCodes.Ok;
+    }
+
+    private static async Task<int> VoteAsync(AdminApiClient client, string verb, string id, Dictionary<string, string> options, bool sameArguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var vote = new JsonObject();
+        if (options.TryGetValue("reason", out var reason))
+        {
+            vote["reason"] = reason;
+        }
+
+        if (options.TryGetValue("grant", out var grant))
+        {
+            if (!TimeSpan.TryParse(grant, CultureInfo.InvariantCulture, out var duration) || duration <= TimeSpan.Zero)
+            {
+                await error.WriteLineAsync($"mcpgw: --grant '{grant}' is not a positive duration, e.g. 00:30:00").ConfigureAwait(false);
+                return ApprovalsExitCodes.Usage;
+            }
+
+            vote["grant"] = new JsonObject { ["duration"] = duration.ToString("c", CultureInfo.InvariantCulture), ["sameArguments"] = sameArguments };
+        }
+
+        var (status, body) = await client.SendAsync(HttpMethod.Post, $"approvals/{Uri.EscapeDataString(id)}/{verb}", vote, cancellationToken).ConfigureAwait(false);
+        if (await FailureAsync(client, status, body, error).ConfigureAwait(false) is { } failed)
+        {
+            return failed;
+        }
+
+        if (body?["request"] is not JsonObject view)
+        {
+            return await UnexpectedAsync(client, status, error).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync((string?)body["result"] == "decided"
+            ? $"approval {id}: {view["state"]}"
+            : $"approval {id}: vote counted, {Approvals(view)} approvals so far").ConfigureAwait(false);
+        return ApprovalsExitCodes.Ok;
+    }
+
+    /// <summary>The exit code for a response that is not a success, after saying why; null for a success.</summary>
+    private static async Task<int?> FailureAsync(AdminApiClient client, HttpStatusCode status, JsonNode? body, TextWriter error)
+    {
+        if (status == HttpStatusCode.OK)
+        {
+            return null;
+        }
+
+        var reason = (string?)body?["error"];
+        var message = (string?)body?["message"];
+        if (reason is null)
+        {
+            return await UnexpectedAsync(client, status, error).ConfigureAwait(false);
+        }
+
+        var (code, what) = (status, reason) switch
+        {
+            (HttpStatusCode.Unauthorized, _) => (ApprovalsExitCodes.AuthFailed, "the admin API refused the token"),
+            (HttpStatusCode.Forbidden, "forbidden") => (ApprovalsExitCodes.AuthFailed, "the token's identity is in none of the approver groups"),
+            (HttpStatusCode.NotFound, _) => (ApprovalsExitCodes.NotFound, "not found"),
+            (HttpStatusCode.BadRequest, _) => (ApprovalsExitCodes.Usage, "the admin API called the request malformed"),
+            (HttpStatusCode.Forbidden or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity, _) => (ApprovalsExitCodes.Refused, "refused"),
+            _ => (ApprovalsExitCodes.UnexpectedResponse, $"HTTP {(int)status}"),
+        };
+        await error.WriteLineAsync($"mcpgw: {what}: {reason}{(message is null ? "" : $" ({message})")}").ConfigureAwait(false);
+        return code;
+    }
+
+    private static async Task<int> UnexpectedAsync(AdminApiClient client, HttpStatusCode status, TextWriter error)
+    {
+        await error.WriteLineAsync(status == HttpStatusCode.NotFound
+            ? $"mcpgw: {client.BaseUrl} serves no approvals API (is it a gateway's admin address, with approvals configured?)"
+            : $"mcpgw: unexpected answer from the admin API at {client.BaseUrl}: HTTP {(int)status}").ConfigureAwait(false);
+        return ApprovalsExitCodes.UnexpectedResponse;
+    }
+
+    /// <summary>
+    /// <c>--admin URL</c> (<c>http://</c> assumed when it names no scheme), or the admin section of <c>--config FILE</c>:
+    /// <c>admin.publicUrl</c>, else <c>admin.listen</c> (a wildcard address as loopback).
+    /// </summary>
+    private static async Task<Uri?> AdminUrlAsync(Dictionary<string, string> options, TextWriter error)
+    {
+        if (options.TryGetValue("admin", out var admin) == options.ContainsKey("config"))
+        {
+            await error.WriteLineAsync("mcpgw: pass exactly one of --admin URL, --config FILE").ConfigureAwait(false);
+            return null;
+        }
+
+        if (admin is not null)
+        {
+            var withScheme = admin.Contains("://", StringComparison.Ordinal) ? admin : "http://" + admin;
+            if (Uri.TryCreate(withScheme, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            {
+                return url;
+            }
+
+            await error.WriteLineAsync($"mcpgw: --admin '{admin}' is not an http:// or https:// URL").ConfigureAwait(false);
+            return null;
+        }
+
+        GatewaySettings settings;
+        try
+        {
+            settings = GatewaySettingsLoader.LoadFile(options["config"]);
+        }
+        catch (Exception ex) when (ex is InvalidConfigurationException or IOException)
+        {
+            await error.WriteLineAsync($"mcpgw: {options["config"]} cannot be used: {(ex is InvalidConfigurationException invalid ? string.Join("; ", invalid.Errors) : ex.Message)}").ConfigureAwait(false);
+            return null;
+        }
+
+        if (settings.AdminPublicUrl is { } publicUrl)
+        {
+            return publicUrl;
+        }
+
+        if (settings.AdminEndpoint is not { Port: > 0 } endpoint)
+        {
+            await error.WriteLineAsync($"mcpgw: {options["config"]} {(settings.AdminEndpoint is null ? "has no admin section" : "lets the admin listener pick its port")}; pass --admin URL").ConfigureAwait(false);
+            return null;
+        }
+
+        return AdminAddress.FromEndpoint(endpoint, IPAddress.Loopback.ToString());
+    }
+
+    private static string Approvals(JsonObject view) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(view["votes"] as JsonArray)?.Count(v => (bool?)v?["approve"] == true) ?? 0}/{view["requiredApprovals"]}");
+
+    private static string Describe(JsonObject view)
+    {
+        var lines = new List<string>
+        {
+            $"approval {view["id"]}: {view["state"]}",
+            $"  requested by  {view["subject"]} (session {view["sessionId"]})",
+            $"  call          {view["tool"]} on {view["connection"]} (rule {view["rule"]})",
+            $"  arguments     {view["arguments"]?.ToJsonString() ?? "(none)"} (masked)",
+            $"  approvals     {Approvals(view)} from {string.Join(", ", (view["approverGroups"] as JsonArray ?? []).Select(g => (string?)g))}",
+            $"  created       {view["createdAt"]}",
+            $"  expires       {view["expiresAt"]}",
+        };
+        foreach (var vote in (view["votes"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            lines.Add($"  vote          {vote["approver"]} {((bool?)vote["approve"] == true ? "approved" : "denied")} at {vote["at"]}{((string?)vote["reason"] is { } why ? $": {why}" : "")}");
+        }
+
+        if (view["grant"] is JsonObject grant)
+        {
+            lines.Add($"  grant         by {grant["grantedBy"]} until {grant["expiresAt"]}{((bool?)grant["sameArguments"] == true ? ", same arguments only" : "")}");
+        }
+
+        return string.Join('\n', lines);
+    }
+}
