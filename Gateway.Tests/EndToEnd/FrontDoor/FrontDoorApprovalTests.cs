@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using McpGateway.Core.Approval;
-using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
-using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
@@ -25,41 +22,26 @@ internal sealed class FrontDoorApprovalTests
 
     private static readonly GatewayIdentity Approver = new("carol", null, ["approvers"], DateTimeOffset.MaxValue, "hash-carol");
 
-    private OidcProvider _provider = null!;
-    private GatewayHarness _gateway = null!;
-    private DirectoryInfo _directory = null!;
-    private string _token = null!;
+    private ConfiguredFrontDoor _frontDoor = null!;
 
-    private Uri Url => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_gateway.Application.FrontDoorEndpoint!.Port}/mcp/{Connection}"));
-
-    private IApprovalDesk Desk => _gateway.Application.Services.GetRequiredService<IApprovalDesk>();
+    private IApprovalDesk Desk => _frontDoor.Gateway.Application.Services.GetRequiredService<IApprovalDesk>();
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-        _provider = await OidcProvider.StartAsync(timeout.Token, new OidcProviderOptions { IssuerPath = "/oauth2/default", OktaStyle = true });
-        _directory = Directory.CreateTempSubdirectory("mcpgw-frontdoor-approvals-");
-        var path = await FrontDoorGatewayConfig.WriteAsync(
-            _directory,
-            _provider.Issuer,
+        _frontDoor = await ConfiguredFrontDoor.StartAsync(
             Connection,
             $$"""{ "transport": "stdio", "command": "node", "args": [ {{JsonSerializer.Serialize(RepoPaths.ServerEverythingJs)}}, "stdio" ] }""",
             timeout.Token,
             extraRules: """{ "id": "sums", "action": "approve", "approverGroups": [ "approvers" ], "approvalTimeout": "00:01:00", "match": { "tools": [ "get-sum" ] } },""",
-            extraSections: $$"""
-                "approvals": { "path": {{JsonSerializer.Serialize(Path.Combine(_directory.FullName, "approvals.db"))}} },
-                """);
-        _gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), timeout.Token);
-        _token = await _provider.GetTokenAsync(OidcProvider.Alice, timeout.Token);
+            extraSections: """ "approvals": { "progressInterval": "00:00:05" }, """);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await _gateway.DisposeAsync();
-        await _provider.DisposeAsync();
-        _directory.Delete(recursive: true);
+        await _frontDoor.DisposeAsync();
     }
 
     [Test]
@@ -133,13 +115,7 @@ internal sealed class FrontDoorApprovalTests
 
     private async Task<McpClient> ConnectAsync(CancellationToken cancellationToken)
     {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = Url,
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + _token },
-        });
-        return await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
+        return await McpClient.CreateAsync(_frontDoor.CSharpTransport(), cancellationToken: cancellationToken);
     }
 
     /// <summary>The pending request for get-sum whose masked arguments have <c>a</c> = <paramref name="a"/>, once it exists.</summary>

@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Configuration;
 using McpGateway.Core.FrontDoor;
 using McpGateway.Core.Recording;
 using McpGateway.Tests.EndToEnd.Recording;
-using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
@@ -26,48 +24,34 @@ internal sealed class FrontDoorClientsTests
     private const string Connection = "everything";
     private const string Secret = FrontDoorGatewayConfig.Secret;
 
-    private OidcProvider _provider = null!;
-    private GatewayHarness _gateway = null!;
-    private DirectoryInfo _directory = null!;
-    private string _token = null!;
+    private ConfiguredFrontDoor _frontDoor = null!;
 
-    private Uri Url => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_gateway.Application.FrontDoorEndpoint!.Port}/mcp/{Connection}"));
+    private Uri Url => _frontDoor.Url;
+
+    private string Token => _frontDoor.Token;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-        _provider = await OidcProvider.StartAsync(timeout.Token, new OidcProviderOptions { IssuerPath = "/oauth2/default", OktaStyle = true });
-        _directory = Directory.CreateTempSubdirectory("mcpgw-frontdoor-");
-        var path = await FrontDoorGatewayConfig.WriteAsync(
-            _directory,
-            _provider.Issuer,
+        _frontDoor = await ConfiguredFrontDoor.StartAsync(
             Connection,
             $$"""{ "transport": "stdio", "command": "node", "args": [ {{JsonSerializer.Serialize(RepoPaths.ServerEverythingJs)}}, "stdio" ] }""",
             timeout.Token);
-        _gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), timeout.Token);
-        _token = await _provider.GetTokenAsync(OidcProvider.Alice, timeout.Token);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await _gateway.DisposeAsync();
-        await _provider.DisposeAsync();
-        _directory.Delete(recursive: true);
+        await _frontDoor.DisposeAsync();
     }
 
     [Test]
     [CancelAfter(40000)]
     public async Task CSharpSdk_ProbesStatelessThenInitializes_CallsToolsWithProgressPolicyAndMasking(CancellationToken cancellationToken)
     {
-        var sessions = _gateway.Application.Services.GetRequiredService<FrontDoorSessions>();
-        await using var transport = new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = Url,
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + _token },
-        });
+        var sessions = _frontDoor.Gateway.Application.Services.GetRequiredService<FrontDoorSessions>();
+        await using var transport = _frontDoor.CSharpTransport();
         await using var client = await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
 
         var tools = await client.ListToolsAsync(cancellationToken: cancellationToken);
@@ -121,7 +105,7 @@ internal sealed class FrontDoorClientsTests
 
         await using var client = ChildProcess.Start(
             "node",
-            [Path.Combine(RepoPaths.Peers, "ts-http-client.mjs"), "--url", Url.ToString(), "--token", "forged." + _token[7..], "--scenario", "basic"],
+            [Path.Combine(RepoPaths.Peers, "ts-http-client.mjs"), "--url", Url.ToString(), "--token", "forged." + Token[7..], "--scenario", "basic"],
             workingDirectory: RepoPaths.Peers);
         await client.WaitForExitAsync(cancellationToken);
 
@@ -171,7 +155,7 @@ internal sealed class FrontDoorClientsTests
         var lines = await RunTypeScriptAsync("terminate", cancellationToken);
 
         var sessionId = Steps(lines)["terminate"]["result"]!["sessionId"]!.GetValue<string>();
-        using var probe = FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":9,"method":"tools/list"}""", _token, sessionId);
+        using var probe = FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":9,"method":"tools/list"}""", Token, sessionId);
         using var http = new HttpClient();
         using var after = await http.SendAsync(probe, cancellationToken);
         while (UpstreamProcesses().Count > before.Count)
@@ -190,14 +174,14 @@ internal sealed class FrontDoorClientsTests
         var lines = await RunTypeScriptAsync("terminate", cancellationToken);
         var sessionId = Steps(lines)["terminate"]["result"]!["sessionId"]!.GetValue<string>();
 
-        var records = await RecordedSession.ReadAsync(FrontDoorGatewayConfig.AuditPath(_directory), sessionId, cancellationToken);
+        var records = await RecordedSession.ReadAsync(_frontDoor.AuditPath, sessionId, cancellationToken);
 
         var echo = records.Where(r => r.Kind == AuditEventKind.Frame && r.Tool == "echo").ToList();
         Assert.Multiple(() =>
         {
             Assert.That(records[0].Kind, Is.EqualTo(AuditEventKind.SessionStart));
             Assert.That(records[0].Subject, Is.EqualTo(OidcProvider.Alice));
-            Assert.That(records[0].TokenHash, Is.Not.Null.And.Not.EqualTo(_token));
+            Assert.That(records[0].TokenHash, Is.Not.Null.And.Not.EqualTo(Token));
             Assert.That(echo.Select(r => (r.Direction, r.Verdict)), Is.EquivalentTo(new[] { ("client_to_upstream", "forwarded"), ("upstream_to_client", "forwarded") }));
             Assert.That(records.Where(r => r.Method == "mcpgateway/authenticate"), Is.Empty, "the front door's authenticate is the session start, not a frame");
             Assert.That(records[^1].Kind, Is.EqualTo(AuditEventKind.SessionEnd));
@@ -236,7 +220,7 @@ internal sealed class FrontDoorClientsTests
     }
 
     private Task<List<JsonObject>> RunTypeScriptAsync(string scenario, CancellationToken cancellationToken) =>
-        TypeScriptHttpClient.RunAsync(Url, _token, scenario, cancellationToken);
+        TypeScriptHttpClient.RunAsync(Url, Token, scenario, cancellationToken);
 
     private static Dictionary<string, JsonObject> Steps(IEnumerable<JsonObject> lines) => TypeScriptHttpClient.Steps(lines);
 

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
@@ -24,44 +22,35 @@ internal sealed class FrontDoorHttpUpstreamTests
     private const string SessionInitialized = "Session initialized with ID: ";
 
     private HttpMcpServer _server = null!;
-    private OidcProvider _provider = null!;
-    private GatewayHarness _gateway = null!;
-    private DirectoryInfo _directory = null!;
-    private string _token = null!;
+    private ConfiguredFrontDoor _frontDoor = null!;
 
-    private Uri Url => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_gateway.Application.FrontDoorEndpoint!.Port}/mcp/{Connection}"));
+    private Uri Url => _frontDoor.Url;
+
+    private string Token => _frontDoor.Token;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         _server = await HttpMcpServer.StartEverythingAsync(timeout.Token);
-        _provider = await OidcProvider.StartAsync(timeout.Token, new OidcProviderOptions { IssuerPath = "/oauth2/default", OktaStyle = true });
-        _directory = Directory.CreateTempSubdirectory("mcpgw-http-both-");
-        var path = await FrontDoorGatewayConfig.WriteAsync(
-            _directory,
-            _provider.Issuer,
+        _frontDoor = await ConfiguredFrontDoor.StartAsync(
             Connection,
             $$"""{ "transport": "http", "url": {{JsonSerializer.Serialize(_server.Url.ToString())}}, "connectRetries": 1, "connectTimeout": "00:00:05" }""",
             timeout.Token);
-        _gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), timeout.Token);
-        _token = await _provider.GetTokenAsync(OidcProvider.Alice, timeout.Token);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await _gateway.DisposeAsync();
-        await _provider.DisposeAsync();
+        await _frontDoor.DisposeAsync();
         await _server.DisposeAsync();
-        _directory.Delete(recursive: true);
     }
 
     [Test]
     [CancelAfter(40000)]
     public async Task TypeScriptSdk_Basic_ListsAndCallsToolsOnTheHttpUpstream(CancellationToken cancellationToken)
     {
-        var lines = await TypeScriptHttpClient.RunAsync(Url, _token, "basic", cancellationToken);
+        var lines = await TypeScriptHttpClient.RunAsync(Url, Token, "basic", cancellationToken);
 
         var steps = TypeScriptHttpClient.Steps(lines);
         Assert.Multiple(() =>
@@ -79,7 +68,7 @@ internal sealed class FrontDoorHttpUpstreamTests
     [CancelAfter(40000)]
     public async Task TypeScriptSdk_LongRunningOperation_UpstreamSseProgressReachesTheClientOverSse(CancellationToken cancellationToken)
     {
-        var lines = await TypeScriptHttpClient.RunAsync(Url, _token, "progress", cancellationToken);
+        var lines = await TypeScriptHttpClient.RunAsync(Url, Token, "progress", cancellationToken);
 
         var progress = TypeScriptHttpClient.Steps(lines)["progress"]["result"]!;
         Assert.Multiple(() =>
@@ -94,12 +83,7 @@ internal sealed class FrontDoorHttpUpstreamTests
     [CancelAfter(40000)]
     public async Task CSharpSdk_PolicyAndMasking_AppliedBetweenTheTwoHttpLegs(CancellationToken cancellationToken)
     {
-        await using var transport = new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = Url,
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + _token },
-        });
+        await using var transport = _frontDoor.CSharpTransport();
         await using var client = await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
 
         var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "key " + FrontDoorGatewayConfig.Secret }, cancellationToken: cancellationToken);
@@ -120,17 +104,17 @@ internal sealed class FrontDoorHttpUpstreamTests
     {
         var upstreamSessionsBefore = UpstreamSessions().Count;
 
-        var lines = await TypeScriptHttpClient.RunAsync(Url, _token, "terminate", cancellationToken);
+        var lines = await TypeScriptHttpClient.RunAsync(Url, Token, "terminate", cancellationToken);
 
         var sessionId = TypeScriptHttpClient.Steps(lines)["terminate"]["result"]!["sessionId"]!.GetValue<string>();
         var upstreamSessions = UpstreamSessions().Skip(upstreamSessionsBefore).ToList();
         Assert.That(upstreamSessions, Has.Count.EqualTo(1), "one upstream HTTP session for the client's session");
         var deleted = await _server.Process.WaitForLineAsync(
             l => l == $"Received session termination request for session {upstreamSessions[0]}", TimeSpan.FromSeconds(5), cancellationToken);
-        using var probe = FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":9,"method":"tools/list"}""", _token, sessionId);
+        using var probe = FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":9,"method":"tools/list"}""", Token, sessionId);
         using var http = new HttpClient();
         using var after = await http.SendAsync(probe, cancellationToken);
-        var records = await RecordedSession.ReadAsync(FrontDoorGatewayConfig.AuditPath(_directory), sessionId, cancellationToken);
+        var records = await RecordedSession.ReadAsync(_frontDoor.AuditPath, sessionId, cancellationToken);
 
         var echo = records.Where(r => r.Kind == AuditEventKind.Frame && r.Tool == "echo").ToList();
         Assert.Multiple(() =>
