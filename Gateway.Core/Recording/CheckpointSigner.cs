@@ -46,11 +46,20 @@ public sealed class CheckpointSigner : IDisposable
     }
 
     /// <summary>The public half of a private or public key PEM, for verification.</summary>
+    /// <exception cref="ArgumentException">The text holds no key ECDsa can import.</exception>
     public static ECDsa PublicKeyFromPem(string pem)
     {
         var key = ECDsa.Create();
-        key.ImportFromPem(pem);
-        return key;
+        try
+        {
+            key.ImportFromPem(pem);
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
     }
 
     public AuditCheckpoint Sign(long sequence, byte[] hash, long timeMicros) =>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Recording;
@@ -179,7 +180,21 @@ internal static class AuditCommand
             return 1;
         }
 
-        using var publicKey = keyFile is null ? null : CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
+        ECDsa? key = null;
+        if (keyFile is not null)
+        {
+            try
+            {
+                key = CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
+            {
+                await error.WriteLineAsync($"mcpgw: cannot use {keyFile} as the checkpoint public key: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        using var publicKey = key;
         AuditVerification verification;
         List<AuditAnchor> anchors;
         if (audit.PostgresConnectionString is null)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Core.Masking;
 using McpGateway.Host.Demo;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +16,9 @@ namespace McpGateway.Host.Commands;
 internal static class DemoCommand
 {
     private static readonly string[] DemoGroups = ["mcp-users"];
+
+    /// <summary>The example access key id from AWS's documentation: shaped like a real one, valid nowhere.</summary>
+    private const string DemoAccessKeyId = "AKIAIOSFODNN7EXAMPLE";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -48,6 +52,13 @@ internal static class DemoCommand
 
     private static async Task<int> RunGatewayAsync(string server, DevelopmentIssuer issuer, string directory, CancellationToken token)
     {
+        var auditPath = Path.Combine(directory, AuditSettings.DefaultFileName);
+        var signingKey = Path.Combine(directory, "audit-signing.pem");
+        if (await AuditCommand.RunAsync(["keygen", "--out", signingKey], TextWriter.Null, Console.Error, token) != 0)
+        {
+            return 1;
+        }
+
         var settings = new GatewaySettings
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
@@ -67,6 +78,8 @@ internal static class DemoCommand
             Policy = ApprovalDemo.Policy("everything"),
             Approvals = new ApprovalSettings(Path.Combine(directory, ApprovalSettings.DefaultFileName)),
             AdminEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Masking = MaskingCompiler.Compile(new MaskingOptions(), [])!,
+            Audit = new AuditSettings(auditPath, AuditSettings.DefaultQueueCapacity, AuditSettings.DefaultEnqueueTimeout) { SigningKeyFile = signingKey },
         };
 
         await using var gateway = GatewayFactory.Create(settings, configureLogging: logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -75,6 +88,7 @@ internal static class DemoCommand
         Console.WriteLine($"auth: oidc against an embedded DEVELOPMENT-ONLY issuer at {issuer.Issuer} (key generated now, never use outside a workstation)");
         Console.WriteLine("connection 'everything' admits the group mcp-users");
         Console.WriteLine($"policy: allow, but get-sum waits for one approver from {ApprovalDemo.ApproverGroup} (rule {ApprovalDemo.RuleId}); admin API at http://{gateway.AdminEndpoint}");
+        Console.WriteLine("masking: the built-in detectors on everything the server sends; recording: every frame into a hash-chained SQLite store with signed checkpoints");
         Console.WriteLine("inspector chain:");
         foreach (var line in gateway.Chain.Describe().Split('\n'))
         {
@@ -114,6 +128,13 @@ internal static class DemoCommand
             }, _ => notifications++, token);
             Step("tools/call echo", echo["result"]?["content"]?[0]?["text"]?.GetValue<string>() ?? Error(echo));
 
+            var leak = await client.RequestAsync(41, "tools/call", new JsonObject
+            {
+                ["name"] = "echo",
+                ["arguments"] = new JsonObject { ["message"] = $"deploy with {DemoAccessKeyId}" },
+            }, _ => notifications++, token);
+            Step($"tools/call echo of an AWS access key id ({DemoAccessKeyId}, AWS's documentation example)", leak["result"]?["content"]?[0]?["text"]?.GetValue<string>() ?? Error(leak));
+
             Console.WriteLine("  -> tools/call get-sum");
             var sum = await ApprovalDemo.CallAndApproveAsync(client, 5, new JsonObject
             {
@@ -134,9 +155,38 @@ internal static class DemoCommand
         }
 
         await gateway.StopAsync(CancellationToken.None);
+        await ShowAuditAsync(auditPath, signingKey, token);
         var policyShown = await PostgresPolicyDemo.RunAsync(issuer, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(server)!, "..", "..", "..", "..")), token);
-        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway (one held until an approver approved it from the CLI), two hostile frames never reached the server{(policyShown ? ", and the policy let a select through and refused a DROP TABLE" : "")}.");
+        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway (one held until an approver approved it from the CLI), a secret was masked, two hostile frames never reached the server, the audit store verified{(policyShown ? ", and the policy let a select through and refused a DROP TABLE" : "")}.");
         return 0;
+    }
+
+    /// <summary>What the store holds of the session, masked, and <c>mcpgw audit verify</c> over it.</summary>
+    private static async Task ShowAuditAsync(string auditPath, string signingKey, CancellationToken token)
+    {
+        Console.WriteLine("Audit: what the store kept");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={auditPath};Mode=ReadOnly;Pooling=False"))
+        {
+            await connection.OpenAsync(token);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*), sum(payload LIKE '%' || $key || '%') FROM audit_records";
+            command.Parameters.AddWithValue("$key", DemoAccessKeyId);
+            await using var reader = await command.ExecuteReaderAsync(token);
+            await reader.ReadAsync(token);
+            Console.WriteLine($"  {reader.GetInt64(0)} records; records holding the access key id in clear: {reader.GetInt64(1)}");
+        }
+
+        var verify = new StringWriter();
+        var verified = await AuditCommand.RunAsync(["verify", "--store", auditPath, "--public-key", Path.ChangeExtension(signingKey, ".pub.pem")], verify, verify, token);
+        foreach (var line in verify.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Console.WriteLine($"  mcpgw audit verify: {line}");
+        }
+
+        if (verified != 0)
+        {
+            Console.WriteLine("  (the store did not verify)");
+        }
     }
 
     private static void Step(string what, string outcome) => Console.WriteLine($"  -> {what}\n     <- {outcome}");

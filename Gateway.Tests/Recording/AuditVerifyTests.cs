@@ -90,6 +90,29 @@ internal sealed class AuditVerifyTests
         Assert.That(output.ToString(), Does.Contain("truncated: records 16-20\n").And.Contain("1 checked, the last vouches for record 20"));
     }
 
+    [TestCase("missing.pub.pem", false, TestName = "Verify_PublicKeyFileMissing_SaysSoAndExitsOne")]
+    [TestCase("garbage.pub.pem", true, TestName = "Verify_PublicKeyFileNotAKey_SaysSoAndExitsOne")]
+    [CancelAfter(20000)]
+    public async Task Verify_UnusablePublicKey(string name, bool exists, CancellationToken cancellationToken)
+    {
+        var keyPath = Path.Combine(_directory, name);
+        if (exists)
+        {
+            await File.WriteAllTextAsync(keyPath, "-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n", cancellationToken);
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--public-key", keyPath], output, error, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.StartWith($"mcpgw: cannot use {keyPath} as the checkpoint public key: "));
+            Assert.That(output.ToString(), Is.Empty, "nothing is reported as verified");
+        });
+    }
+
     [Test]
     [CancelAfter(20000)]
     public async Task Verify_CheckpointedAndUntouched_ReportsIntact(CancellationToken cancellationToken)

@@ -95,7 +95,7 @@ internal sealed class CliProcessTests
 
     [Test]
     [CancelAfter(30000)]
-    public async Task Demo_WithInstalledPeers_ExitsZeroAfterEchoAndAnApprovedHeldCall(CancellationToken cancellationToken)
+    public async Task Demo_WithInstalledPeers_ExitsZeroAfterEchoAnApprovedHeldCallAMaskedSecretAndAVerifiedStore(CancellationToken cancellationToken)
     {
         await using var demo = StartMcpgw("demo");
 
@@ -108,6 +108,10 @@ internal sealed class CliProcessTests
             Assert.That(demo.OutputLines, Has.Some.Match("held by rule sums-need-approval: approval [0-9a-f]{32} waits"));
             Assert.That(demo.OutputLines, Has.Some.Match("^     approval [0-9a-f]{32}: approved$"), "approved through mcpgw approvals approve");
             Assert.That(demo.OutputLines, Has.Some.Contains("The sum of 2 and 40 is 42."), "the held call completed after the approval");
+            Assert.That(demo.OutputLines, Has.Some.EqualTo("     <- Echo: deploy with [MASKED:aws_access_key:1]"), "the echoed secret is masked");
+            Assert.That(demo.OutputLines, Has.Some.Match("^  [0-9]+ records; records holding the access key id in clear: 0$"));
+            Assert.That(demo.OutputLines, Has.Some.Match("^  mcpgw audit verify: audit store .*: [0-9]+ records, head [0-9]+ [0-9a-f]{64}: intact$"));
+            Assert.That(demo.OutputLines, Has.Some.Match("^  mcpgw audit verify: checkpoints: [1-9][0-9]* checked"), "the demo's store is signed");
         });
     }
 
