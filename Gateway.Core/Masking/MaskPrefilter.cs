@@ -312,7 +312,7 @@ internal sealed class MaskPrefilter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ShapeIn(ReadOnlySpan<byte> bytes, int at, ReadOnlySpan<byte> window, ulong starts)
     {
-        var (digits, issuers, upper, space, hyphen, special) = Classify(window);
+        var (digits, upper, space, hyphen, special) = Classify(window);
 
         // Cards and SSNs never start right after a digit or a hyphen, IBANs never after a digit or a capital (the
         // detectors' lookbehinds say more; the first byte of a window may start anything).
@@ -343,9 +343,10 @@ internal sealed class MaskPrefilter
             var run4 = run2 & (run2 >> 2);
             var run8 = run4 & (run4 >> 4);
             var run13 = run8 & (run8 >> 5);
-            for (var cards = run13 & issuers & ~afterDigitOrHyphen & starts; cards != 0; cards &= cards - 1)
+            for (var cards = run13 & ~afterDigitOrHyphen & starts; cards != 0; cards &= cards - 1)
             {
-                if (CardDigitsAt(bytes, at + BitOperations.TrailingZeroCount(cards)))
+                var start = at + BitOperations.TrailingZeroCount(cards);
+                if ((uint)(bytes[start] - '2') < 5 && CardDigitsAt(bytes, start))
                 {
                     return true;
                 }
@@ -426,7 +427,7 @@ internal sealed class MaskPrefilter
     }
 
     /// <summary>
-    /// Digits, card issuer digits (2-6), capitals, spaces, hyphens, and the at and plus signs the profile wants, as 64-bit
+    /// Digits, capitals, spaces, hyphens, and the at and plus signs the profile wants, as 64-bit
     /// masks (bit i is byte i): with AVX-512 one vector per class, with AVX2 two, else four 128-bit vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
@@ -439,7 +440,6 @@ internal sealed class MaskPrefilter
             var v = Vector512.Create(window);
             return new ByteClasses(
                 Vector512.LessThan(v - Vector512.Create((byte)'0'), Vector512.Create((byte)10)).ExtractMostSignificantBits(),
-                Vector512.LessThan(v - Vector512.Create((byte)'2'), Vector512.Create((byte)5)).ExtractMostSignificantBits(),
                 Vector512.LessThan(v - Vector512.Create((byte)'A'), Vector512.Create((byte)26)).ExtractMostSignificantBits(),
                 Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits(),
                 Vector512.Equals(v, Vector512.Create((byte)'-')).ExtractMostSignificantBits(),
@@ -456,7 +456,6 @@ internal sealed class MaskPrefilter
                 var shift = part * 32;
                 classes = new ByteClasses(
                     classes.Digits | ((ulong)Vector256.LessThan(v - Vector256.Create((byte)'0'), Vector256.Create((byte)10)).ExtractMostSignificantBits() << shift),
-                    classes.Issuers | ((ulong)Vector256.LessThan(v - Vector256.Create((byte)'2'), Vector256.Create((byte)5)).ExtractMostSignificantBits() << shift),
                     classes.Upper | ((ulong)Vector256.LessThan(v - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << shift),
                     classes.Space | ((ulong)Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << shift),
                     classes.Hyphen | ((ulong)Vector256.Equals(v, Vector256.Create((byte)'-')).ExtractMostSignificantBits() << shift),
@@ -473,7 +472,6 @@ internal sealed class MaskPrefilter
             var shift = part * 16;
             classes = new ByteClasses(
                 classes.Digits | ((ulong)Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10)).ExtractMostSignificantBits() << shift),
-                classes.Issuers | ((ulong)Vector128.LessThan(v - Vector128.Create((byte)'2'), Vector128.Create((byte)5)).ExtractMostSignificantBits() << shift),
                 classes.Upper | ((ulong)Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << shift),
                 classes.Space | ((ulong)Vector128.Equals(v, Vector128.Create((byte)' ')).ExtractMostSignificantBits() << shift),
                 classes.Hyphen | ((ulong)Vector128.Equals(v, Vector128.Create((byte)'-')).ExtractMostSignificantBits() << shift),
@@ -569,6 +567,6 @@ internal sealed class MaskPrefilter
     private static string Latin1Of(string text) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(text));
 
     /// <summary>One 64-byte window's classes of bytes, as bit masks.</summary>
-    private readonly record struct ByteClasses(ulong Digits, ulong Issuers, ulong Upper, ulong Space, ulong Hyphen, ulong Special);
+    private readonly record struct ByteClasses(ulong Digits, ulong Upper, ulong Space, ulong Hyphen, ulong Special);
 
 }
