@@ -17,7 +17,8 @@ namespace McpGateway.Inspectors.Approval;
 /// any approve rule's approver groups; the desk then applies the request's own rule (its groups, no self-approval,
 /// distinct approvers, grant limits). A refused vote answers with its reason: 404 <c>not_found</c>, 409
 /// <c>not_pending</c> or <c>already_voted</c>, 403 <c>self_approval</c> or <c>not_an_approver</c>, 422
-/// <c>grant_not_allowed</c>; a malformed request 400; a store that cannot be reached 503.
+/// <c>grant_not_allowed</c>; a malformed request 400; a store that cannot be reached 503. Listing and showing reveal
+/// only the requests whose approver groups the caller is in (another group's request is 404).
 /// </summary>
 internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings settings, PolicyMonitor? policy) : IAdminRoutes
 {
@@ -55,7 +56,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
 
     private async Task ListAsync(HttpContext context)
     {
-        if (await CallerAsync(context).ConfigureAwait(false) is null)
+        if (await CallerAsync(context).ConfigureAwait(false) is not { } caller)
         {
             return;
         }
@@ -78,18 +79,18 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
         }
 
         var views = await desk.ListAsync(state, context.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(context, StatusCodes.Status200OK, new JsonArray([.. views.Select(ApprovalJson.View)])).ConfigureAwait(false);
+        await WriteAsync(context, StatusCodes.Status200OK, new JsonArray([.. views.Where(v => MayDecide(caller, v)).Select(ApprovalJson.View)])).ConfigureAwait(false);
     }
 
     private async Task ShowAsync(HttpContext context)
     {
-        if (await CallerAsync(context).ConfigureAwait(false) is null)
+        if (await CallerAsync(context).ConfigureAwait(false) is not { } caller)
         {
             return;
         }
 
         var view = await desk.GetAsync(Id(context), context.RequestAborted).ConfigureAwait(false);
-        await (view is null
+        await (view is null || !MayDecide(caller, view)
             ? WriteAsync(context, StatusCodes.Status404NotFound, Problem("not_found", "no approval request has this id"))
             : WriteAsync(context, StatusCodes.Status200OK, ApprovalJson.View(view))).ConfigureAwait(false);
     }
@@ -140,6 +141,9 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
         };
         await WriteAsync(context, status, Problem(resultText, message)).ConfigureAwait(false);
     }
+
+    /// <summary>Approvers see the requests of the rules they decide on, not those of other approver groups.</summary>
+    private static bool MayDecide(GatewayIdentity caller, ApprovalView view) => view.ApproverGroups.Any(caller.Groups.Contains);
 
     private static string Id(HttpContext context) => (string)context.Request.RouteValues["id"]!;
 

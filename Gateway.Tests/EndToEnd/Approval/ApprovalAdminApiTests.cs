@@ -141,6 +141,30 @@ internal sealed class ApprovalAdminApiTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task ListAndShow_AnotherGroupsRequest_NotRevealed(CancellationToken cancellationToken)
+    {
+        // Alice (mcp-users) decides on mkdir-two's requests, not on writes (mcp-admins); Admin is in both groups.
+        var target = FileIn("hidden.txt");
+        var (client, id) = await _rig.HoldAsync(OidcProvider.NoGroups, "h1", "write_file", ApproverRig.Write(target, "v"), cancellationToken);
+        await using var _ = client;
+
+        var aliceList = await _rig.SendAsync(HttpMethod.Get, "/approvals?state=pending", OidcProvider.Alice, null, cancellationToken);
+        var aliceShow = await _rig.SendAsync(HttpMethod.Get, $"/approvals/{id}", OidcProvider.Alice, null, cancellationToken);
+        var adminList = await _rig.SendAsync(HttpMethod.Get, "/approvals?state=pending", OidcProvider.Admin, null, cancellationToken);
+        var adminShow = await _rig.SendAsync(HttpMethod.Get, $"/approvals/{id}", OidcProvider.Admin, null, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(aliceList.Status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(aliceList.Body!.AsArray().Select(v => (string?)v!["id"]), Does.Not.Contain(id));
+            Assert.That((aliceShow.Status, (string?)aliceShow.Body!["error"]), Is.EqualTo((HttpStatusCode.NotFound, "not_found")));
+            Assert.That(adminList.Body!.AsArray().Select(v => (string?)v!["id"]), Does.Contain(id));
+            Assert.That(adminShow.Status, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task Approve_WithGrant_TheSameCallAgainRunsWithoutApproval(CancellationToken cancellationToken)
     {
         var target = FileIn("granted.txt");
