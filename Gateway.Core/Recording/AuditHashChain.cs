@@ -129,10 +129,12 @@ public static class AuditHashChain
                 return;
             }
 
-            var length = Encoding.UTF8.GetByteCount(value);
-            Int64(length);
-            var written = Encoding.UTF8.GetBytes(value, output.GetSpan(length));
-            output.Advance(written);
+            // One pass: transcode after room for the length, then write the length in front.
+            var span = output.GetSpan(sizeof(long) + Encoding.UTF8.GetMaxByteCount(value.Length));
+            var written = Encoding.UTF8.GetBytes(value, span[sizeof(long)..]);
+            BinaryPrimitives.WriteInt64BigEndian(span, written);
+            output.Advance(sizeof(long) + written);
+            _written += sizeof(long);
             Locate(_written, written);
             _written += written;
         }
