@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -12,7 +13,8 @@ namespace McpGateway.Benchmarks.Recording;
 /// 32 forwarded-frame records (a 256-byte <c>tools/call</c> payload, its SHA-256, id, method, tool) without waiting,
 /// then await them all, so they share group commits like a pump batch does. One operation is one record; the time
 /// covers the queue, the hash chain, the insert and the commit (durability full: fsync per commit; normal: none).
-/// <see cref="CommitOneBatch"/> is the store's share: the same records as one batch straight to the store.
+/// <see cref="CommitOneBatch"/> is the store's share: the same records as one batch straight to the store, and
+/// <see cref="ChainHashOnly"/> the part of that spent encoding and hashing the chain.
 /// </summary>
 [MemoryDiagnoser]
 public class AuditStoreBenchmarks : IDisposable
@@ -22,6 +24,9 @@ public class AuditStoreBenchmarks : IDisposable
 
     private readonly AuditRecord[] _records = new AuditRecord[Sessions * PerSession];
     private readonly Task[] _appends = new Task[Sessions];
+    private readonly ArrayBufferWriter<byte> _canonical = new(4096);
+    private readonly (int Offset, int Length)[] _values = new (int, int)[AuditHashChain.ValueCount];
+    private readonly byte[] _hash = new byte[AuditHashChain.HashSize];
     private string _directory = null!;
     private SqliteAuditStore _store = null!;
 
@@ -65,6 +70,20 @@ public class AuditStoreBenchmarks : IDisposable
     /// <summary>The store alone: the same 512 records committed as one batch, without the queue and the waiting.</summary>
     [Benchmark(OperationsPerInvoke = Sessions * PerSession)]
     public Task CommitOneBatch() => ((IAuditBatchSink)_store).CommitAsync(_records, CancellationToken.None);
+
+    /// <summary>The writer's hashing share: each record's canonical bytes after the previous hash, and their SHA-256.</summary>
+    [Benchmark(OperationsPerInvoke = Sessions * PerSession)]
+    public int ChainHashOnly()
+    {
+        foreach (var record in _records)
+        {
+            _canonical.ResetWrittenCount();
+            AuditHashChain.WriteLinked(_canonical, _hash, record.FrameSequence!.Value, record, _values);
+            SHA256.HashData(_canonical.WrittenSpan, _hash);
+        }
+
+        return _hash[0];
+    }
 
     private async Task AppendSessionAsync(int session)
     {
