@@ -110,7 +110,7 @@ internal sealed class SqliteAppender : IDisposable
         }
         else if (blob)
         {
-            // An empty span would bind NULL; an empty payload stays an empty blob.
+            // An empty span may carry a null pointer, which SQLite stores as NULL; an empty payload stays an empty blob.
             Check(value.Length == 0
                 ? raw.sqlite3_bind_zeroblob(statement, index, 0)
                 : raw.sqlite3_bind_blob(statement, index, canonical.Slice(value.Offset, value.Length)));
@@ -123,7 +123,7 @@ internal sealed class SqliteAppender : IDisposable
 
     private void Text(sqlite3_stmt statement, int index, ReadOnlySpan<byte> utf8) =>
         Check(utf8.IsEmpty
-            ? raw.sqlite3_bind_text(statement, index, string.Empty) // an empty span would bind NULL
+            ? raw.sqlite3_bind_text(statement, index, string.Empty) // an empty span may carry a null pointer: SQLite would store NULL
             : raw.sqlite3_bind_text(statement, index, utf8));
 
     private void Integer(sqlite3_stmt statement, int index, long? value) =>
