@@ -200,11 +200,12 @@ internal sealed partial class GatewaySession
         state.Deferred.Clear();
     }
 
-    private static async ValueTask<bool> IsRecordedAsync(Task record)
+    private async ValueTask<bool> IsRecordedAsync(Task record)
     {
         try
         {
-            await record.ConfigureAwait(false);
+            // The records of a batch commit together: only the first wait of a batch usually finds one pending.
+            await (record.IsCompleted ? record : record.WaitAsync(_end.Token)).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)

@@ -59,13 +59,29 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    public async ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="record"/> and completes when its batch is committed. <paramref name="cancellationToken"/>
+    /// stops the wait for room in a full queue and for the commit; once queued, the record is committed or failed by
+    /// the writer either way. With a token that cannot be cancelled (the recording inspector's: its pump waits for the
+    /// commit with the session's token), nothing is allocated beyond the queue entry.
+    /// </summary>
+    public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         var pending = new PendingAppend(record);
         Interlocked.Increment(ref _depth);
         if (!_queue.Writer.TryWrite(pending))
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            return EnqueueAsync(pending, cancellationToken);
+        }
+
+        return cancellationToken.CanBeCanceled ? new ValueTask(pending.Task.WaitAsync(cancellationToken)) : new ValueTask(pending.Task);
+    }
+
+    /// <summary>The queue is full: push back for at most the enqueue timeout, then refuse.</summary>
+    private async ValueTask EnqueueAsync(PendingAppend pending, CancellationToken cancellationToken)
+    {
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
             timeout.CancelAfter(_enqueueTimeout);
             try
             {
@@ -84,7 +100,6 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
         }
 
-        // Once queued, the record is committed or failed by the writer; the caller's cancellation only stops its wait.
         await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -19,12 +19,14 @@ internal sealed class RecordingInspector(SessionRecorder recorder) : IFrameInspe
 
     /// <summary>
     /// Enqueues the record and lets the frame go on without waiting: the session holds the frame back until the record
-    /// is committed (the pump first enqueues the records of its whole read batch, so they share one group commit).
+    /// is committed (the pump first enqueues the records of its whole read batch, so they share one group commit). The
+    /// append gets no token: the pump waits for the commit with the session's own, once per read batch rather than
+    /// once per record, and a full queue still refuses after the store's enqueue timeout.
     /// </summary>
     public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var append = recorder.Store.AppendAsync(recorder.Forwarded(frame), cancellationToken);
+        var append = recorder.Store.AppendAsync(recorder.Forwarded(frame), CancellationToken.None);
         if (append.IsCompletedSuccessfully)
         {
             return ValueTask.FromResult(Verdict.Forward);

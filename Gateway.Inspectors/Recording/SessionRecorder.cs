@@ -124,15 +124,25 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
     {
         // The hash is of what is stored: a hash of the unmasked request would let anyone holding the store test guesses of a masked secret.
         var payload = (frame.Direction == FrameDirection.ClientToUpstream ? masker?.MaskForRecord(frame) : null) ?? frame.Payload.ToArray();
-        return FrameRecord(frame.Session, AuditEventKind.Frame, frame.Direction, frame.Sequence) with
+        var session = frame.Session;
+
+        // One object per frame (this is every relayed frame's path): not FrameRecord(...) with { ... }, which copies it.
+        return new AuditRecord
         {
+            TimeMicros = Now(),
+            Kind = AuditEventKind.Frame,
+            SessionId = session.Id,
+            Subject = session.Identity?.Subject,
+            Connection = session.ConnectionName,
+            Direction = DirectionText(frame.Direction),
+            FrameSequence = frame.Sequence,
             MessageKind = KindText(frame.Kind),
             RpcId = frame.Id.IsValue ? frame.Id.ToString() : null,
             Method = frame.Method,
             Tool = frame.ToolName,
             Verdict = frame.IsReplaced ? "replaced" : "forwarded",
             Size = frame.Payload.Length,
-            PayloadSha256 = Sha256(new ReadOnlySequence<byte>(payload)),
+            PayloadSha256 = Sha256(payload),
             Payload = payload,
         };
     }
@@ -176,9 +186,12 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
         SessionId = session.Id,
         Subject = session.Identity?.Subject,
         Connection = session.ConnectionName,
-        Direction = direction == FrameDirection.ClientToUpstream ? "client_to_upstream" : "upstream_to_client",
+        Direction = DirectionText(direction),
         FrameSequence = sequence,
     };
+
+    private static string DirectionText(FrameDirection direction) =>
+        direction == FrameDirection.ClientToUpstream ? "client_to_upstream" : "upstream_to_client";
 
     private long Now() => (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
@@ -190,19 +203,28 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
         _ => "error",
     };
 
+    private static string Sha256(ReadOnlySpan<byte> payload)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(payload, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
     private static string Sha256(in ReadOnlySequence<byte> payload)
     {
         if (payload.IsSingleSegment)
         {
-            return Convert.ToHexStringLower(SHA256.HashData(payload.FirstSpan));
+            return Sha256(payload.FirstSpan);
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var incremental = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var segment in payload)
         {
-            hash.AppendData(segment.Span);
+            incremental.AppendData(segment.Span);
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        incremental.GetHashAndReset(hash);
+        return Convert.ToHexStringLower(hash);
     }
 }

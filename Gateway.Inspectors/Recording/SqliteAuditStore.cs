@@ -20,7 +20,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     private readonly ILogger _logger;
     private readonly GroupCommitWriter _writer;
     private SqliteConnection? _connection;
-    private SqliteCommand? _insert;
+    private SqliteAppender? _appender;
     private long _headSequence;
     private byte[] _headHash = AuditHashChain.Genesis;
 
@@ -84,28 +84,16 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     {
         try
         {
-            var connection = _connection ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var insert = _insert!;
-            var sequence = _headSequence;
-            var hash = _headHash;
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            insert.Transaction = transaction;
-            foreach (var record in batch)
+            if (_connection is null)
             {
-                sequence++;
-                var prev = hash;
-                hash = AuditHashChain.Compute(prev, sequence, record);
-                Bind(insert, new StoredAuditRecord(sequence, record, prev, hash));
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await OpenAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            _headSequence = sequence;
-            _headHash = hash;
+            (_headSequence, _headHash) = _appender!.Append(batch, _headSequence, _headHash);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            // Reopened (and the head reread) on the next batch.
+            // Reopened (and the head reread) on the next batch; closing rolls back what the failed batch wrote.
             await CloseAsync().ConfigureAwait(false);
             throw;
         }
@@ -136,15 +124,8 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
                 }
             }
 
-            var insert = connection.CreateCommand();
-            insert.CommandText = $"INSERT INTO audit_records ({AuditColumns.List}) VALUES ({string.Join(", ", AuditColumns.Names.Select(c => "$" + c))})";
-            foreach (var column in AuditColumns.Names)
-            {
-                insert.Parameters.Add(new SqliteParameter("$" + column, DBNull.Value));
-            }
-
+            _appender = new SqliteAppender(connection);
             _connection = connection;
-            _insert = insert;
             RecordingLog.StoreOpened(_logger, Description, _headSequence);
             return connection;
         }
@@ -157,25 +138,14 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
 
     private async Task CloseAsync()
     {
-        if (_insert is not null)
-        {
-            await _insert.DisposeAsync().ConfigureAwait(false);
-            _insert = null;
-        }
+        // The statements go before the connection they were prepared on.
+        _appender?.Dispose();
+        _appender = null;
 
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
             _connection = null;
-        }
-    }
-
-    private static void Bind(SqliteCommand insert, StoredAuditRecord stored)
-    {
-        var values = AuditColumns.Values(stored);
-        for (var i = 0; i < values.Length; i++)
-        {
-            insert.Parameters[i].Value = values[i];
         }
     }
 

@@ -217,6 +217,51 @@ internal abstract class AuditStoreContractTests
 
     [Test]
     [CancelAfter(30000)]
+    public async Task CommitAsync_BatchOfSeventyRows_EveryFieldAsWrittenAndOneIntactChain(CancellationToken cancellationToken)
+    {
+        // 70 = two 32-row statements and six single rows in the SQLite store; empty texts and an empty payload must
+        // not come back as NULL, non-ASCII text must come back as written.
+        var written = Enumerable.Range(1, 70).Select(n => (n % 5) switch
+        {
+            0 => Record("s" + (n % 3), n) with { Groups = string.Empty, Reason = string.Empty, Payload = [] },
+            1 => Record("s" + (n % 3), n) with { Subject = "jürgen 😀", Tool = "échö", Payload = null, PayloadSha256 = null, Size = null },
+            2 => Record("s" + (n % 3), n) with { Kind = AuditEventKind.SessionEnd, Direction = null, FrameSequence = null, ErrorCode = -31006 },
+            _ => Record("s" + (n % 3), n),
+        }).ToList();
+        var store = OpenStore();
+        try
+        {
+            await store.AppendAsync(Record("s0", 0), cancellationToken);
+            await ((McpGateway.Inspectors.Recording.IAuditBatchSink)store).CommitAsync(written, cancellationToken);
+            await store.AppendAsync(Record("s0", 71), cancellationToken);
+
+            var read = await ReadAllAsync(store, cancellationToken);
+            var verification = await AuditChainVerifier.VerifyAsync(store.ReadAsync(1, cancellationToken), cancellationToken);
+            var expectedHashes = new List<byte[]>();
+            var prev = AuditHashChain.Genesis;
+            foreach (var (record, sequence) in written.Prepend(Record("s0", 0)).Append(Record("s0", 71)).Select((r, i) => (r, i + 1L)))
+            {
+                prev = AuditHashChain.Compute(prev, sequence, record);
+                expectedHashes.Add(prev);
+            }
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(read.Select(r => r.Sequence), Is.EqualTo(Enumerable.Range(1, 72).Select(n => (long)n)));
+                Assert.That(read.Skip(1).Take(70).Select(r => r.Record with { Payload = null }), Is.EqualTo(written.Select(r => r with { Payload = null })));
+                Assert.That(read.Skip(1).Take(70).Select(r => r.Record.Payload), Is.EqualTo(written.Select(r => r.Payload)));
+                Assert.That(read.Select(r => r.Hash), Is.EqualTo(expectedHashes));
+                Assert.That(verification.Findings, Is.Empty);
+            });
+        }
+        finally
+        {
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
+    [Test]
+    [CancelAfter(30000)]
     public async Task AppendAsync_AfterReopen_ContinuesTheChain(CancellationToken cancellationToken)
     {
         var first = OpenStore();

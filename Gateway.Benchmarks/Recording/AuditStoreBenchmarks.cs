@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using McpGateway.Core.Recording;
+using McpGateway.Inspectors.Recording;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpGateway.Benchmarks.Recording;
+
+/// <summary>
+/// The cost of recording one frame in the SQLite store, as the recording inspector pays it: 16 sessions each append
+/// 32 forwarded-frame records (a 256-byte <c>tools/call</c> payload, its SHA-256, id, method, tool) without waiting,
+/// then await them all, so they share group commits like a pump batch does. One operation is one record; the time
+/// covers the queue, the hash chain, the insert and the commit (durability full: fsync per commit; normal: none).
+/// <see cref="CommitOneBatch"/> is the store's share: the same records as one batch straight to the store, and
+/// <see cref="ChainHashOnly"/> the part of that spent encoding and hashing the chain.
+/// </summary>
+[MemoryDiagnoser]
+public class AuditStoreBenchmarks : IDisposable
+{
+    private const int Sessions = 16;
+    private const int PerSession = 32;
+
+    private readonly AuditRecord[] _records = new AuditRecord[Sessions * PerSession];
+    private readonly Task[] _appends = new Task[Sessions];
+    private readonly ArrayBufferWriter<byte> _canonical = new(4096);
+    private readonly (int Offset, int Length)[] _values = new (int, int)[AuditHashChain.ValueCount];
+    private readonly byte[] _hash = new byte[AuditHashChain.HashSize];
+    private string _directory = null!;
+    private SqliteAuditStore _store = null!;
+
+    [Params("full", "normal")]
+    public string Durability { get; set; } = "full";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), $"mcpgw-bench-audit-{Environment.ProcessId}-{Durability}");
+        Directory.CreateDirectory(_directory);
+        _store = new SqliteAuditStore(Path.Combine(_directory, "audit.db"), 4096, TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger.Instance)
+        {
+            SyncCommits = Durability == "full",
+        };
+        for (var i = 0; i < _records.Length; i++)
+        {
+            _records[i] = Record(i);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Directory.Delete(_directory, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    [Benchmark(OperationsPerInvoke = Sessions * PerSession)]
+    public async Task AppendForwardedFrames()
+    {
+        for (var s = 0; s < Sessions; s++)
+        {
+            _appends[s] = AppendSessionAsync(s);
+        }
+
+        await Task.WhenAll(_appends).ConfigureAwait(false);
+    }
+
+    /// <summary>The store alone: the same 512 records committed as one batch, without the queue and the waiting.</summary>
+    [Benchmark(OperationsPerInvoke = Sessions * PerSession)]
+    public Task CommitOneBatch() => ((IAuditBatchSink)_store).CommitAsync(_records, CancellationToken.None);
+
+    /// <summary>The writer's hashing share: each record's canonical bytes after the previous hash, and their SHA-256.</summary>
+    [Benchmark(OperationsPerInvoke = Sessions * PerSession)]
+    public int ChainHashOnly()
+    {
+        foreach (var record in _records)
+        {
+            _canonical.ResetWrittenCount();
+            AuditHashChain.WriteLinked(_canonical, _hash, record.FrameSequence!.Value, record, _values);
+            SHA256.HashData(_canonical.WrittenSpan, _hash);
+        }
+
+        return _hash[0];
+    }
+
+    private async Task AppendSessionAsync(int session)
+    {
+        // A pump enqueues its whole read batch, then waits for the commits in order.
+        var pending = new Task[PerSession];
+        for (var i = 0; i < PerSession; i++)
+        {
+            pending[i] = _store.AppendAsync(_records[session * PerSession + i], CancellationToken.None).AsTask();
+        }
+
+        foreach (var append in pending)
+        {
+            await append.ConfigureAwait(false);
+        }
+    }
+
+    private static AuditRecord Record(int i)
+    {
+        var payload = Encoding.UTF8.GetBytes(
+            "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"" + new string('x', 180) + "\"}}}");
+        return new AuditRecord
+        {
+            TimeMicros = 1_765_000_000_000_000 + i,
+            Kind = AuditEventKind.Frame,
+            SessionId = $"session-{i / PerSession:D4}",
+            Subject = "load-client",
+            Connection = "fast",
+            Direction = i % 2 == 0 ? "client_to_upstream" : "upstream_to_client",
+            FrameSequence = i,
+            MessageKind = i % 2 == 0 ? "request" : "response",
+            RpcId = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Method = "tools/call",
+            Tool = "echo",
+            Verdict = "forwarded",
+            Size = payload.Length,
+            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload)),
+            Payload = payload,
+        };
+    }
+}

@@ -1,0 +1,176 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using McpGateway.Core.Recording;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace McpGateway.Inspectors.Recording;
+
+/// <summary>
+/// The SQLite store's append path, for the group-commit writer alone: statements prepared once per connection
+/// (<see cref="RowsPerStatement"/> rows per INSERT, and a one-row INSERT for the remainder), parameters bound by
+/// position straight from each record's canonical UTF-8 (encoded once for its hash and its row), and one
+/// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c> per batch. Nothing is allocated per record.
+/// </summary>
+internal sealed class SqliteAppender : IDisposable
+{
+    public const int RowsPerStatement = 32;
+
+    private const int Columns = 26;
+
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _many;
+    private readonly sqlite3_stmt _one;
+    private readonly sqlite3_stmt _begin;
+    private readonly sqlite3_stmt _commit;
+    private readonly ArrayBufferWriter<byte> _canonical = new(4096);
+    private readonly (int Offset, int Length)[] _values = new (int, int)[AuditHashChain.ValueCount];
+    private readonly byte[] _prev = new byte[AuditHashChain.HashSize];
+    private readonly byte[] _hash = new byte[AuditHashChain.HashSize];
+
+    public SqliteAppender(SqliteConnection connection)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("the audit store's connection is not open");
+        _many = Prepare(Insert(RowsPerStatement));
+        _one = Prepare(Insert(1));
+        _begin = Prepare("BEGIN IMMEDIATE");
+        _commit = Prepare("COMMIT");
+    }
+
+    /// <summary>
+    /// Appends <paramref name="batch"/> after the head in one transaction, all or nothing, and returns the new head.
+    /// Throws <see cref="SqliteException"/> when the batch could not be committed; the caller then closes the connection
+    /// (which rolls back what the transaction wrote).
+    /// </summary>
+    public (long Sequence, byte[] Hash) Append(IReadOnlyList<AuditRecord> batch, long headSequence, ReadOnlySpan<byte> headHash)
+    {
+        headHash.CopyTo(_hash);
+        var sequence = headSequence;
+        Step(_begin);
+        var index = 0;
+        while (batch.Count - index >= RowsPerStatement)
+        {
+            for (var row = 0; row < RowsPerStatement; row++)
+            {
+                Bind(_many, row * Columns, ++sequence, batch[index++]);
+            }
+
+            Step(_many);
+        }
+
+        while (index < batch.Count)
+        {
+            Bind(_one, 0, ++sequence, batch[index++]);
+            Step(_one);
+        }
+
+        Step(_commit);
+        return (sequence, _hash.ToArray());
+    }
+
+    /// <summary>Chains one record after the last hash and binds it as the row starting at parameter <paramref name="first"/> + 1.</summary>
+    private void Bind(sqlite3_stmt statement, int first, long sequence, AuditRecord record)
+    {
+        _hash.CopyTo(_prev, 0);
+        _canonical.ResetWrittenCount();
+        AuditHashChain.WriteLinked(_canonical, _prev, sequence, record, _values);
+        var canonical = _canonical.WrittenSpan;
+        SHA256.HashData(canonical, _hash);
+
+        Check(raw.sqlite3_bind_int64(statement, first + 1, sequence));
+        Check(raw.sqlite3_bind_int64(statement, first + 2, record.TimeMicros));
+        Span<byte> kind = stackalloc byte[32];
+        var kindLength = Encoding.UTF8.GetBytes(AuditEventKinds.ToText(record.Kind), kind);
+        Text(statement, first + 3, kind[..kindLength]);
+        for (var v = 0; v <= 8; v++)
+        {
+            Value(statement, first + 4 + v, canonical, _values[v], blob: false);
+        }
+
+        Integer(statement, first + 13, record.FrameSequence);
+        for (var v = 9; v <= 15; v++)
+        {
+            Value(statement, first + 14 + (v - 9), canonical, _values[v], blob: false);
+        }
+
+        Integer(statement, first + 21, record.ErrorCode);
+        Integer(statement, first + 22, record.Size);
+        Value(statement, first + 23, canonical, _values[16], blob: false);
+        Value(statement, first + 24, canonical, _values[17], blob: true);
+        Check(raw.sqlite3_bind_blob(statement, first + 25, _prev));
+        Check(raw.sqlite3_bind_blob(statement, first + 26, _hash));
+    }
+
+    private void Value(sqlite3_stmt statement, int index, ReadOnlySpan<byte> canonical, (int Offset, int Length) value, bool blob)
+    {
+        if (value.Offset < 0)
+        {
+            Check(raw.sqlite3_bind_null(statement, index));
+        }
+        else if (blob)
+        {
+            // An empty span may carry a null pointer, which SQLite stores as NULL; an empty payload stays an empty blob.
+            Check(value.Length == 0
+                ? raw.sqlite3_bind_zeroblob(statement, index, 0)
+                : raw.sqlite3_bind_blob(statement, index, canonical.Slice(value.Offset, value.Length)));
+        }
+        else
+        {
+            Text(statement, index, canonical.Slice(value.Offset, value.Length));
+        }
+    }
+
+    private void Text(sqlite3_stmt statement, int index, ReadOnlySpan<byte> utf8) =>
+        Check(utf8.IsEmpty
+            ? raw.sqlite3_bind_text(statement, index, string.Empty) // an empty span may carry a null pointer: SQLite would store NULL
+            : raw.sqlite3_bind_text(statement, index, utf8));
+
+    private void Integer(sqlite3_stmt statement, int index, long? value) =>
+        Check(value is { } present ? raw.sqlite3_bind_int64(statement, index, present) : raw.sqlite3_bind_null(statement, index));
+
+    private void Step(sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        raw.sqlite3_reset(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+            throw new SqliteException($"unexpected SQLite result {rc}", rc);
+        }
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
+
+    private sqlite3_stmt Prepare(string sql)
+    {
+        var rc = raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return statement ?? throw new SqliteException($"SQLite prepared no statement for: {sql}", rc);
+    }
+
+    private static string Insert(int rows)
+    {
+        var row = "(" + string.Join(", ", Enumerable.Repeat("?", Columns)) + ")";
+        return $"INSERT INTO audit_records ({AuditColumns.List}) VALUES {string.Join(", ", Enumerable.Repeat(row, rows))}";
+    }
+
+    public void Dispose()
+    {
+        _many.Dispose();
+        _one.Dispose();
+        _begin.Dispose();
+        _commit.Dispose();
+    }
+}
