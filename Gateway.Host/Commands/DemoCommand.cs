@@ -157,7 +157,7 @@ internal static class DemoCommand
         await gateway.StopAsync(CancellationToken.None);
         await ShowAuditAsync(auditPath, signingKey, token);
         var policyShown = await PostgresPolicyDemo.RunAsync(issuer, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(server)!, "..", "..", "..", "..")), token);
-        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a listed tool and two calls went through the gateway (one held until an approver approved it from the CLI), a secret was masked, two hostile frames never reached the server, the audit store verified{(policyShown ? ", and the policy let a select through and refused a DROP TABLE" : "")}.");
+        Console.WriteLine($"Demo finished in {clock.ElapsedMilliseconds} ms: a forged token was refused, a tool list and three calls went through the gateway (one held until an approver approved it from the CLI, one echoing a secret that came back masked), two hostile frames never reached the server, the audit store verified{(policyShown ? ", and the policy let a select through and refused a DROP TABLE" : "")}.");
         return 0;
     }
 
