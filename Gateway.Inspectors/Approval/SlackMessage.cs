@@ -7,19 +7,24 @@ namespace McpGateway.Inspectors.Approval;
 /// <summary>
 /// A notice as a Slack-compatible incoming-webhook message: <c>text</c> (the fallback every client shows) and
 /// <c>blocks</c> (who asked, connection, tool, masked arguments, rule, approvers needed, expiry, the CLI command and the
-/// admin API URL). Text from the call is escaped for Slack's mrkdwn and cut to Slack's block limits.
+/// admin API URL). Text the requester controls (tool, arguments) is shown as plain text or inside code, where Slack makes
+/// no links, mentions or formatting of it (backticks are replaced, so it cannot close its code block); mrkdwn text is
+/// escaped first and then cut to Slack's block limits, never inside an escape or a surrogate pair.
 /// </summary>
 internal static class SlackMessage
 {
     /// <summary>Slack refuses a section text over 3000 characters; the arguments get what the rest leaves.</summary>
-    private const int MaxArgumentsChars = 2500;
+    private const int MaxArgumentsChars = 2900;
+
+    /// <summary>Slack refuses a field text over 2000 characters.</summary>
+    private const int MaxFieldChars = 2000;
 
     public static JsonObject Build(ApprovalNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
         var expires = notice.ExpiresAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
         var approvers = string.Create(CultureInfo.InvariantCulture, $"{notice.RequiredApprovals} from {string.Join(", ", notice.ApproverGroups)}");
-        var text = $"Approval needed: {notice.Subject} wants to call {notice.Tool} on {notice.Connection} (rule {notice.RuleId ?? "-"}), "
+        var text = $"Approval needed: {notice.Subject} wants to call `{Code(notice.Tool)}` on {notice.Connection} (rule {notice.RuleId ?? "-"}), "
             + $"{approvers}, until {expires}. Approve: {notice.ApproveCommand}"
             + (notice.ApproveUrl is { } url ? $" or POST {url}/approve" : "");
         var blocks = new JsonArray
@@ -42,7 +47,7 @@ internal static class SlackMessage
                     Field("Expires", expires),
                 },
             },
-            Section($"*Arguments (masked)*\n```{Escape(Cut(notice.MaskedArguments ?? "(none)", MaxArgumentsChars))}```"),
+            Section($"*Arguments (masked)*\n```{EscapeCut(Code(notice.MaskedArguments ?? "(none)"), MaxArgumentsChars)}```"),
             Section($"*Approve from a terminal*\n`{Escape(notice.ApproveCommand)}`"
                 + (notice.ApproveUrl is { } api ? $"\n*Admin API*\n`POST {Escape(api.AbsoluteUri)}/approve`" : "")),
             new JsonObject
@@ -55,7 +60,7 @@ internal static class SlackMessage
     }
 
     private static JsonObject Field(string name, string value) =>
-        new() { ["type"] = "mrkdwn", ["text"] = $"*{name}*\n{Escape(Cut(value, 1900))}" };
+        new() { ["type"] = "plain_text", ["text"] = Cut($"{name}: {value}", MaxFieldChars), ["emoji"] = false };
 
     private static JsonObject Section(string mrkdwn) =>
         new() { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = mrkdwn } };
@@ -64,5 +69,30 @@ internal static class SlackMessage
     private static string Escape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>Text for a code span or block: a backtick becomes a look-alike that cannot end it.</summary>
+    private static string Code(string text) => text.Replace('`', '\u02CB');
+
+    /// <summary>Escaped, then cut to <paramref name="max"/> characters without splitting an escape.</summary>
+    private static string EscapeCut(string text, int max)
+    {
+        var escaped = Escape(text);
+        if (escaped.Length <= max)
+        {
+            return escaped;
+        }
+
+        var end = Boundary(escaped, max - 1);
+        var amp = escaped.LastIndexOf('&', end - 1, Math.Min(end, 4));
+        if (amp >= 0 && escaped.IndexOf(';', amp, end - amp) < 0)
+        {
+            end = amp;
+        }
+
+        return escaped[..end] + "…";
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..Boundary(text, max - 1)] + "…";
+
+    /// <summary><paramref name="end"/>, or one less where it would split a surrogate pair.</summary>
+    private static int Boundary(string text, int end) => end > 0 && char.IsHighSurrogate(text[end - 1]) ? end - 1 : end;
 }
