@@ -16,9 +16,9 @@ namespace McpGateway.Inspectors.Approval;
 /// /approvals/{id}/deny</c> (body <c>{"reason"}</c>, required). Callers present an OIDC bearer token of a member of
 /// any approve rule's approver groups; the desk then applies the request's own rule (its groups, no self-approval,
 /// distinct approvers, grant limits). A refused vote answers with its reason: 404 <c>not_found</c>, 409
-/// <c>not_pending</c> or <c>already_voted</c>, 403 <c>self_approval</c> or <c>not_an_approver</c>, 422
+/// <c>not_pending</c> or <c>already_voted</c>, 403 <c>self_approval</c> (or <c>not_an_approver</c>), 422
 /// <c>grant_not_allowed</c>; a malformed request 400; a store that cannot be reached 503. Listing and showing reveal
-/// only the requests whose approver groups the caller is in (another group's request is 404).
+/// only the requests whose approver groups the caller is in, and a vote on another group's request is 404 as well.
 /// </summary>
 internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings settings, PolicyMonitor? policy) : IAdminRoutes
 {
@@ -116,7 +116,14 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
             return;
         }
 
+        // Another group's request is as unknown to a vote as to a look: its state and requester stay hidden.
         var id = Id(context);
+        if (await desk.GetAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } shown || !MayDecide(approver, shown))
+        {
+            await WriteAsync(context, StatusCodes.Status404NotFound, Problem("not_found", "no approval request has this id")).ConfigureAwait(false);
+            return;
+        }
+
         var result = await desk.VoteAsync(id, approver, vote!, context.RequestAborted).ConfigureAwait(false);
         var resultText = ApprovalAudit.ResultText(result);
         if (result is ApprovalVoteResult.Counted or ApprovalVoteResult.Decided)

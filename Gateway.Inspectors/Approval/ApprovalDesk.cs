@@ -16,8 +16,10 @@ internal sealed class ApprovalDesk(IApprovalStore store, ApprovalAudit audit, Ti
 {
     public async Task<IReadOnlyList<ApprovalView>> ListAsync(ApprovalState? state, CancellationToken cancellationToken)
     {
-        var entries = await store.ListAsync(state, cancellationToken).ConfigureAwait(false);
-        return [.. entries.Select(e => e.ToView())];
+        // Pending requests past their deadline whose holder has not swept them yet are listed as they are shown: timed out.
+        var now = timeProvider.GetUtcNow();
+        var entries = await store.ListAsync(state is ApprovalState.TimedOut ? null : state, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(e => AsOf(e.ToView(), now)).Where(v => state is null || v.State == state)];
     }
 
     public async Task<ApprovalView?> GetAsync(string id, CancellationToken cancellationToken)
@@ -29,9 +31,12 @@ internal sealed class ApprovalDesk(IApprovalStore store, ApprovalAudit audit, Ti
             return null;
         }
 
-        var view = entry.ToView();
-        return view.State == ApprovalState.Pending && view.ExpiresAt <= timeProvider.GetUtcNow() ? view with { State = ApprovalState.TimedOut } : view;
+        return AsOf(entry.ToView(), timeProvider.GetUtcNow());
     }
+
+    /// <summary>A pending request whose deadline has passed is timed out, whether or not its holder has recorded that yet.</summary>
+    private static ApprovalView AsOf(ApprovalView view, DateTimeOffset now) =>
+        view.State == ApprovalState.Pending && view.ExpiresAt <= now ? view with { State = ApprovalState.TimedOut } : view;
 
     public async Task<ApprovalVoteResult> VoteAsync(string id, GatewayIdentity approver, ApprovalVote vote, CancellationToken cancellationToken)
     {

@@ -57,7 +57,8 @@ internal static class ApprovalJson
         JsonObject? root;
         try
         {
-            root = JsonNode.Parse(body) as JsonObject;
+            // One meaning per body, as for frames: a repeated member is refused, not resolved.
+            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
         }
         catch (JsonException ex)
         {

@@ -129,7 +129,7 @@ internal sealed class ApprovalAdminApiTests
         Assert.Multiple(() =>
         {
             Assert.That((self.Status, (string?)self.Body!["error"]), Is.EqualTo((HttpStatusCode.Forbidden, "self_approval")));
-            Assert.That((notApprover.Status, (string?)notApprover.Body!["error"]), Is.EqualTo((HttpStatusCode.Forbidden, "not_an_approver")));
+            Assert.That((notApprover.Status, (string?)notApprover.Body!["error"]), Is.EqualTo((HttpStatusCode.NotFound, "not_found")), "another group's request is not revealed to a vote either");
             Assert.That((tooLong.Status, (string?)tooLong.Body!["error"]), Is.EqualTo((HttpStatusCode.UnprocessableEntity, "grant_not_allowed")));
             Assert.That((unknown.Status, (string?)unknown.Body!["error"]), Is.EqualTo((HttpStatusCode.NotFound, "not_found")));
             Assert.That((unknownShow.Status, (string?)unknownShow.Body!["error"]), Is.EqualTo((HttpStatusCode.NotFound, "not_found")));
@@ -204,6 +204,8 @@ internal sealed class ApprovalAdminApiTests
     [TestCase("{\"grant\":{\"duration\":\"soon\"}}", "grant.duration: a positive time span")]
     [TestCase("{\"grant\":{\"sameArguments\":true}}", "grant.duration: required")]
     [TestCase("{\"approve\":true}", "approve: not expected here")]
+    [TestCase("{\"reason\":\"a\",\"reason\":\"b\"}", "the body is not JSON")]
+    [TestCase("{\"grant\":{\"duration\":\"00:01:00\",\"duration\":\"00:09:00\"}}", "the body is not JSON")]
     [CancelAfter(30_000)]
     public async Task Approve_MalformedBody_400WithTheReason(string body, string message, CancellationToken cancellationToken)
     {

@@ -88,8 +88,8 @@ internal sealed class ApprovalsCliTests
         Assert.Multiple(() =>
         {
             Assert.That((self.Exit, self.Error.Trim()), Is.EqualTo((ApprovalsExitCodes.Refused, "mcpgw: refused: self_approval (nobody approves their own request)")));
-            Assert.That(notApprover.Exit, Is.EqualTo(ApprovalsExitCodes.Refused), notApprover.Error);
-            Assert.That(notApprover.Error, Does.Contain("not_an_approver"));
+            Assert.That(notApprover.Exit, Is.EqualTo(ApprovalsExitCodes.NotFound), notApprover.Error);
+            Assert.That(notApprover.Error, Does.Contain("not_found"), "another group's request is not revealed");
             Assert.That(tooLong.Exit, Is.EqualTo(ApprovalsExitCodes.Refused), tooLong.Error);
             Assert.That(tooLong.Error, Does.Contain("grant_not_allowed"));
             Assert.That(forbidden.Exit, Is.EqualTo(ApprovalsExitCodes.AuthFailed), forbidden.Error);
