@@ -299,11 +299,14 @@ internal sealed class FrontDoorHandler : IDisposable
         {
             // The client closed the POST before its answer. The front door resumes no stream, so the answer could never
             // reach it: the request is cancelled as if the client had said so (a held call is withdrawn, not approved
-            // into the void), through the chain and on the record.
-            if (exchange.Id.IsValue && session.Abandon(exchange))
+            // into the void), through the chain and on the record. MCP never cancels initialize. The id stays taken
+            // until the cancellation is written, so that a request reusing it cannot get this one's answer.
+            if (exchange.Id.IsValue && !exchange.IsDone && exchange.Method != McpMethods.Initialize)
             {
                 await session.WriteFrameAsync(Cancelled(exchange.Id), CancellationToken.None).ConfigureAwait(false);
             }
+
+            session.Abandon(exchange);
         }
     }
 
