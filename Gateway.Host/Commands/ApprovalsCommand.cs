@@ -72,6 +72,13 @@ internal static class ApprovalsCommand
             return ApprovalsExitCodes.Usage;
         }
 
+        if (baseUrl.Scheme == Uri.UriSchemeHttp && !baseUrl.IsLoopback)
+        {
+            // The token is an approver's credential: plaintext only where it never leaves the machine.
+            await error.WriteLineAsync($"mcpgw: not sending a bearer token over plain http to {baseUrl.Host}; use an https:// admin URL (http is for loopback only)").ConfigureAwait(false);
+            return ApprovalsExitCodes.Usage;
+        }
+
         string token;
         try
         {

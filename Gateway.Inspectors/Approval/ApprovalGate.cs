@@ -366,7 +366,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
             request.RequiredApprovals,
             request.ExpiresAt,
             $"mcpgw approvals approve {request.Id}",
-            _admin?.Resolve($"approvals/{request.Id}"));
+            ApproveUrl(request));
         using var deadline = new CancellationTokenSource(request.ExpiresAt - _time.GetUtcNow() is { } left && left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1), _time);
         // Side by side: a slow or failing notifier delays no other one, and never the call.
         await Task.WhenAll(_notifiers.Select(async notifier =>
@@ -380,6 +380,20 @@ internal sealed class ApprovalGate : IAsyncDisposable
                 ApprovalLog.NotifierFailed(_logger, request.Id, notifier.GetType().Name, ex);
             }
         })).ConfigureAwait(false);
+    }
+
+    /// <summary>The admin API URL of the request; null (the notice still goes out, with the CLI command) when there is none or it cannot be formed.</summary>
+    private Uri? ApproveUrl(ApprovalRequest request)
+    {
+        try
+        {
+            return _admin?.Resolve($"approvals/{request.Id}");
+        }
+        catch (Exception ex) when (ex is UriFormatException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            ApprovalLog.NotifierFailed(_logger, request.Id, "approve URL", ex);
+            return null;
+        }
     }
 
     /// <summary>The call's arguments as approvers may see them: masked as for the audit record, never raw.</summary>

@@ -127,6 +127,7 @@ internal sealed class ApprovalsCliTests
             (["list", "--admin", _rig.AdminUrl, "--token-file", garbage], ApprovalsExitCodes.AuthFailed),
             (["list", "--admin", _rig.AdminUrl, "--token-file", Path.Combine(_rig.Directory, "absent.token")], ApprovalsExitCodes.AuthFailed),
             (["list", "--admin", $"127.0.0.1:{OidcProvider.FreePort()}", "--token-file", admin[3]], ApprovalsExitCodes.Unreachable),
+            (["list", "--admin", "http://approvals.example:7401", "--token-file", admin[3]], ApprovalsExitCodes.Usage),
             (["list", "--config", _rig.ConfigPath, "--token-file", admin[3]], ApprovalsExitCodes.Ok),
         };
         var results = new List<(string, int, string)>();
