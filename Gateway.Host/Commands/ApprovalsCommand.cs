@@ -137,7 +137,7 @@ internal static class ApprovalsCommand
         await output.WriteLineAsync($"{"ID",-32}  {"STATE",-9}  {"SUBJECT",-16}  {"CONNECTION",-12}  {"TOOL",-20}  {"RULE",-16}  {"VOTES",-5}  EXPIRES").ConfigureAwait(false);
         foreach (var view in views.OfType<JsonObject>())
         {
-            await output.WriteLineAsync($"{view["id"],-32}  {view["state"],-9}  {view["subject"],-16}  {view["connection"],-12}  {view["tool"],-20}  {view["rule"],-16}  {Approvals(view),-5}  {view["expiresAt"]}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{Printable(view["id"]),-32}  {Printable(view["state"]),-9}  {Printable(view["subject"]),-16}  {Printable(view["connection"]),-12}  {Printable(view["tool"]),-20}  {Printable(view["rule"]),-16}  {Approvals(view),-5}  {Printable(view["expiresAt"])}").ConfigureAwait(false);
         }
 
         return ApprovalsExitCodes.Ok;
@@ -191,7 +191,7 @@ internal static class ApprovalsCommand
         }
 
         await output.WriteLineAsync((string?)body["result"] == "decided"
-            ? $"approval {id}: {view["state"]}"
+            ? $"approval {id}: {Printable(view["state"])}"
             : $"approval {id}: vote counted, {Approvals(view)} approvals so far").ConfigureAwait(false);
         return ApprovalsExitCodes.Ok;
     }
@@ -282,28 +282,50 @@ internal static class ApprovalsCommand
     }
 
     private static string Approvals(JsonObject view) =>
-        string.Create(CultureInfo.InvariantCulture, $"{(view["votes"] as JsonArray)?.Count(v => (bool?)v?["approve"] == true) ?? 0}/{view["requiredApprovals"]}");
+        string.Create(CultureInfo.InvariantCulture, $"{(view["votes"] as JsonArray)?.Count(v => (bool?)v?["approve"] == true) ?? 0}/{Printable(view["requiredApprovals"])}");
+
+    /// <summary>
+    /// A value from the API as the terminal may show it: control characters (which a requester could put in a tool name
+    /// or a reason to move the cursor or rewrite what the approver reads) written as <c>\uXXXX</c>.
+    /// </summary>
+    private static string Printable(JsonNode? node) => Printable(node?.ToString() ?? "");
+
+    internal static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
+        }
+
+        return builder.ToString();
+    }
 
     private static string Describe(JsonObject view)
     {
         var lines = new List<string>
         {
-            $"approval {view["id"]}: {view["state"]}",
-            $"  requested by  {view["subject"]} (session {view["sessionId"]})",
-            $"  call          {view["tool"]} on {view["connection"]} (rule {view["rule"]})",
+            $"approval {Printable(view["id"])}: {Printable(view["state"])}",
+            $"  requested by  {Printable(view["subject"])} (session {Printable(view["sessionId"])})",
+            $"  call          {Printable(view["tool"])} on {Printable(view["connection"])} (rule {Printable(view["rule"])})",
             $"  arguments     {view["arguments"]?.ToJsonString() ?? "(none)"} (masked)",
-            $"  approvals     {Approvals(view)} from {string.Join(", ", (view["approverGroups"] as JsonArray ?? []).Select(g => (string?)g))}",
-            $"  created       {view["createdAt"]}",
-            $"  expires       {view["expiresAt"]}",
+            $"  approvals     {Approvals(view)} from {string.Join(", ", (view["approverGroups"] as JsonArray ?? []).Select(g => Printable(g)))}",
+            $"  created       {Printable(view["createdAt"])}",
+            $"  expires       {Printable(view["expiresAt"])}",
         };
         foreach (var vote in (view["votes"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            lines.Add($"  vote          {vote["approver"]} {((bool?)vote["approve"] == true ? "approved" : "denied")} at {vote["at"]}{((string?)vote["reason"] is { } why ? $": {why}" : "")}");
+            lines.Add($"  vote          {Printable(vote["approver"])} {((bool?)vote["approve"] == true ? "approved" : "denied")} at {Printable(vote["at"])}{((string?)vote["reason"] is { } why ? $": {Printable(why)}" : "")}");
         }
 
         if (view["grant"] is JsonObject grant)
         {
-            lines.Add($"  grant         by {grant["grantedBy"]} until {grant["expiresAt"]}{((bool?)grant["sameArguments"] == true ? ", same arguments only" : "")}");
+            lines.Add($"  grant         by {Printable(grant["grantedBy"])} until {Printable(grant["expiresAt"])}{((bool?)grant["sameArguments"] == true ? ", same arguments only" : "")}");
         }
 
         return string.Join('\n', lines);

@@ -104,6 +104,21 @@ internal sealed class ApprovalsCliTests
     }
 
     [Test]
+    public void Printable_ControlCharactersFromTheApi_WrittenAsEscapesNotSentToTheTerminal()
+    {
+        // Built here: test names and arguments with control characters do not survive the test adapter.
+        var escape = (char)0x1b;
+        var csi = (char)0x9b;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ApprovalsCommand.Printable("write_file"), Is.EqualTo("write_file"));
+            Assert.That(ApprovalsCommand.Printable($"write{escape}[2K\rread_file"), Is.EqualTo("write\\u001b[2K\\u000dread_file"));
+            Assert.That(ApprovalsCommand.Printable($"ok{csi}31m"), Is.EqualTo("ok\\u009b31m"));
+        });
+    }
+
+    [Test]
     [CancelAfter(30_000)]
     public async Task Arguments_UsageTokenAndReachMistakes_EachWithItsExitCode(CancellationToken cancellationToken)
     {
