@@ -146,6 +146,12 @@ public static class GatewaySettingsLoader
         var approvals = ApprovalSettings.Parse(options.Approvals, options.Policy is not null, baseDirectory, errors);
         var masking = options.Masking is null ? null : Masking.MaskingCompiler.Compile(options.Masking, errors);
         Masking.MaskingCompiler.CheckProfileReferences(options, masking, errors);
+        if (adminEndpoint is not null && !System.Net.IPAddress.IsLoopback(adminEndpoint.Address)
+            && (approvals is not null || audit is { AuditorGroups.Count: > 0 }) && adminPublicUrl?.Scheme != Uri.UriSchemeHttps)
+        {
+            errors.Add("admin.publicUrl: the admin API takes approvers' and auditors' bearer tokens and the admin listener speaks plain http; "
+                + "with a non-loopback admin.listen, put a TLS proxy in front of it and name its https:// URL here");
+        }
 
         if (errors.Count > 0)
         {

@@ -84,6 +84,15 @@ internal sealed class ApprovalWebhookConfigurationTests
         });
     }
 
+    [TestCase("""{ "listen": "0.0.0.0:7401", "allowRemote": true }""", TestName = "LoadFile_RemoteAdminWithoutPublicUrl_RefusedTokensWouldTravelInClear")]
+    [TestCase("""{ "listen": "0.0.0.0:7401", "allowRemote": true, "publicUrl": "http://gw.example.com/admin" }""", TestName = "LoadFile_RemoteAdminWithPlainHttpPublicUrl_RefusedTokensWouldTravelInClear")]
+    public void LoadFile_RemoteAdminWithoutHttps(string admin)
+    {
+        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("remote-" + admin.Length + ".json", "{ }", admin)))!.Errors;
+
+        Assert.That(errors, Has.Some.StartsWith("admin.publicUrl: the admin API takes approvers' and auditors' bearer tokens"));
+    }
+
     [TestCase("127.0.0.1", 7401, "http://127.0.0.1:7401/approvals/ab12")]
     [TestCase("::1", 7401, "http://[::1]:7401/approvals/ab12")]
     [TestCase("0.0.0.0", 7401, "http://gateway-host:7401/approvals/ab12")]
