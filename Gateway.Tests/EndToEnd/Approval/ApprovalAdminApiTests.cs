@@ -186,6 +186,20 @@ internal sealed class ApprovalAdminApiTests
         });
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task List_ApprovalStoreUnreachable_503ApprovalsUnavailable(CancellationToken cancellationToken)
+    {
+        // A PostgreSQL approval store at a port nobody listens on.
+        await using var rig = await ApproverRig.StartAsync($$"""
+            { "store": "postgres", "connectionString": "Host=127.0.0.1;Port={{OidcProvider.FreePort()}};Username=mcpgw;Password=x;Database=mcpgw;Timeout=2" }
+            """);
+
+        var (status, body) = await rig.SendAsync(HttpMethod.Get, "/approvals?state=pending", OidcProvider.Admin, null, cancellationToken);
+
+        Assert.That((status, (string?)body?["error"]), Is.EqualTo((HttpStatusCode.ServiceUnavailable, "approvals_unavailable")), body?.ToJsonString());
+    }
+
     [TestCase(null, "/approvals", HttpStatusCode.Unauthorized, "unauthenticated")]
     [TestCase(OidcProvider.NoGroups, "/approvals", HttpStatusCode.Forbidden, "forbidden")]
     [TestCase(OidcProvider.Admin, "/approvals?state=bogus", HttpStatusCode.BadRequest, "invalid_query")]

@@ -45,7 +45,8 @@ internal sealed class ApproverRig : IAsyncDisposable
     public IApprovalDesk Desk => Gateway.Application.Services.GetRequiredService<IApprovalDesk>();
 
     /// <summary>Starts the provider and the gateway, giving up after a minute.</summary>
-    public static async Task<ApproverRig> StartAsync()
+    /// <param name="approvals">The <c>approvals</c> section; by default the embedded store, and a webhook that nobody serves.</param>
+    public static async Task<ApproverRig> StartAsync(string? approvals = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var cancellationToken = timeout.Token;
@@ -72,7 +73,7 @@ internal sealed class ApproverRig : IAsyncDisposable
                 ]
               },
               "masking": { "defaultProfile": "default" },
-              "approvals": { "webhook": { "url": "http://127.0.0.1:{{OidcProvider.FreePort()}}/hook", "retries": 1, "timeout": "00:00:02" } }
+              "approvals": {{approvals ?? $$"""{ "webhook": { "url": "http://127.0.0.1:{{OidcProvider.FreePort()}}/hook", "retries": 1, "timeout": "00:00:02" } }"""}}
             }
             """, cancellationToken);
         var gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), cancellationToken);
