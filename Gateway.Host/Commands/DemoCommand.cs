@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Masking;
 using McpGateway.Host.Demo;
+using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Host.Commands;
@@ -165,16 +166,19 @@ internal static class DemoCommand
     private static async Task ShowAuditAsync(string auditPath, string signingKey, CancellationToken token)
     {
         Console.WriteLine("Audit: what the store kept");
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={auditPath};Mode=ReadOnly;Pooling=False"))
+        var key = System.Text.Encoding.UTF8.GetBytes(DemoAccessKeyId);
+        long records = 0, inClear = 0;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(SqliteAuditStore.ConnectionString(auditPath, Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly)))
         {
             await connection.OpenAsync(token);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*), sum(payload LIKE '%' || $key || '%') FROM audit_records";
-            command.Parameters.AddWithValue("$key", DemoAccessKeyId);
-            await using var reader = await command.ExecuteReaderAsync(token);
-            await reader.ReadAsync(token);
-            Console.WriteLine($"  {reader.GetInt64(0)} records; records holding the access key id in clear: {reader.GetInt64(1)}");
+            await foreach (var stored in SqliteAuditStore.ReadAllAsync(connection, 1, token))
+            {
+                records++;
+                inClear += stored.Record.Payload is { } payload && payload.AsSpan().IndexOf(key) >= 0 ? 1 : 0;
+            }
         }
+
+        Console.WriteLine($"  {records} records; records holding the access key id in clear: {inClear}");
 
         var verify = new StringWriter();
         var verified = await AuditCommand.RunAsync(["verify", "--store", auditPath, "--public-key", Path.ChangeExtension(signingKey, ".pub.pem")], verify, verify, token);
