@@ -52,15 +52,12 @@ internal sealed class FrontDoorExchange(JsonRpcId id, string? method, string? pr
         }
     }
 
-    /// <summary>The session ended, or the client went away: no response will come. False when it had come already.</summary>
-    public bool Abandon()
+    /// <summary>The session ended, or the client went away: no response will come.</summary>
+    public void Abandon()
     {
-        if (Interlocked.Exchange(ref _done, 1) != 0)
+        if (Interlocked.Exchange(ref _done, 1) == 0)
         {
-            return false;
+            _messages.Writer.TryComplete();
         }
-
-        _messages.Writer.TryComplete();
-        return true;
     }
 }

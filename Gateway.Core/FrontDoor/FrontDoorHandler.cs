@@ -311,7 +311,7 @@ internal sealed class FrontDoorHandler : IDisposable
     }
 
     /// <summary><c>notifications/cancelled</c> for <paramref name="id"/>, as a client sends it when it gives up on a request.</summary>
-    private static byte[] Cancelled(JsonRpcId id)
+    private static ReadOnlyMemory<byte> Cancelled(JsonRpcId id)
     {
         var buffer = new ArrayBufferWriter<byte>(160);
         using (var json = new Utf8JsonWriter(buffer))
@@ -327,7 +327,7 @@ internal sealed class FrontDoorHandler : IDisposable
             json.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     private static byte[] Restore(FrontDoorExchange exchange, byte[] response) =>

@@ -174,15 +174,15 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         return true;
     }
 
-    /// <summary>The client went away before the response: it is dropped when it comes. False when it had come already.</summary>
-    public bool Abandon(FrontDoorExchange exchange)
+    /// <summary>The client went away before the response: it is dropped when it comes.</summary>
+    public void Abandon(FrontDoorExchange exchange)
     {
         if (exchange.Id.IsValue && _exchanges.TryGetValue(exchange.Id, out var current) && ReferenceEquals(current, exchange))
         {
             _exchanges.TryRemove(exchange.Id, out _);
         }
 
-        return exchange.Abandon();
+        exchange.Abandon();
     }
 
     public FrontDoorExchange NewExchange(JsonRpcId id, string? method, string? progressToken, bool acceptsStream, byte[]? clientId, JsonRpcId clientRpcId = default) =>
