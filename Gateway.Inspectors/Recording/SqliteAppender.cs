@@ -17,7 +17,8 @@ internal sealed class SqliteAppender : IDisposable
 {
     public const int RowsPerStatement = 32;
 
-    private const int Columns = 26;
+    /// <summary>The row's parameters; <see cref="Bind"/> fills them in <see cref="AuditColumns.Names"/> order.</summary>
+    private static readonly int Columns = AuditColumns.Names.Length;
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _many;
