@@ -31,6 +31,8 @@ internal sealed class EnvelopeScanner
     private string? _method;
     private bool _isKnownMethod;
     private bool _inParams;
+    private bool _inResult;
+    private bool _hasInputRequests;
     private ValueState _nameState;
     private long _namePosition;
     private string? _toolName;
@@ -139,6 +141,8 @@ internal sealed class EnvelopeScanner
         _method = null;
         _isKnownMethod = false;
         _inParams = false;
+        _inResult = false;
+        _hasInputRequests = false;
         _nameState = ValueState.Absent;
         _namePosition = 0;
         _toolName = null;
@@ -189,6 +193,7 @@ internal sealed class EnvelopeScanner
                     if (reader.CurrentDepth == 1)
                     {
                         _inParams = false;
+                        _inResult = false;
                     }
 
                     break;
@@ -253,6 +258,13 @@ internal sealed class EnvelopeScanner
         if (depth == 1)
         {
             return EnvelopeSlot(name);
+        }
+
+        if (depth == 2 && _inResult)
+        {
+            // Compared after unescaping: input\u0052equests is the member every client reads as inputRequests.
+            _hasInputRequests |= name.SequenceEqual("inputRequests"u8);
+            return Slot.None;
         }
 
         if (depth == 2 && _inParams)
@@ -407,6 +419,10 @@ internal sealed class EnvelopeScanner
         {
             _inParams = true;
         }
+        else if (slot == Slot.Result)
+        {
+            _inResult = true;
+        }
         else if (slot != Slot.Error)
         {
             OnOtherValue(slot, JsonTokenType.StartObject);
@@ -517,7 +533,7 @@ internal sealed class EnvelopeScanner
             return error;
         }
 
-        envelope = new FrameEnvelope(kind, _id, _method, _isKnownMethod, toolName, cancelledRequestId);
+        envelope = new FrameEnvelope(kind, _id, _method, _isKnownMethod, toolName, cancelledRequestId) { HasInputRequests = _hasInputRequests };
         return null;
     }
 

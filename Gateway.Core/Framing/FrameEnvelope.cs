@@ -11,4 +11,11 @@ public readonly record struct FrameEnvelope(
     string? Method,
     bool IsKnownMethod,
     string? ToolName,
-    JsonRpcId CancelledRequestId);
+    JsonRpcId CancelledRequestId)
+{
+    /// <summary>
+    /// A result naming <c>inputRequests</c> (after unescaping): a 2026-07-28 multi round-trip result whose entries are
+    /// server-to-client requests, so policy must look inside it.
+    /// </summary>
+    public bool HasInputRequests { get; init; }
+}

@@ -96,11 +96,36 @@ internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspe
 
                 PolicyLog.ServerRequestRefused(logger, session.Id, method, decision.Error!.Reason, decision.RuleId);
                 return Verdict.Reject(decision.Error);
+            case MessageKind.Response when frame.Envelope.HasInputRequests:
+                return CheckInputRequests(frame, policy, identity, connection);
             case MessageKind.Response:
                 return FilterList(frame, policy, identity, connection, method);
             default:
                 return Verdict.Forward;
         }
+    }
+
+    // A 2026-07-28 multi round-trip result: each entry passes the policy a server-to-client request of the older eras passes.
+    private Verdict CheckInputRequests(McpFrame frame, CompiledPolicy policy, GatewayIdentity identity, string connection)
+    {
+        var refusal = InputRequestsCheck.FirstRefusal(frame.Payload, (policy, identity, connection), static (s, method, request) =>
+        {
+            if (method == McpMethods.RootsList)
+            {
+                // As in the older eras, where roots/list is relayed without a rule.
+                return null;
+            }
+
+            var decision = s.policy.Evaluate(s.identity, s.connection, method, null, request, PolicyMode.ServerToClient);
+            return decision.IsAllowed ? null : decision.Error ?? CompiledPolicy.NotAllowedByDefault;
+        });
+        if (refusal is null)
+        {
+            return Verdict.Forward;
+        }
+
+        PolicyLog.ServerRequestRefused(logger, frame.Session.Id, "input_required", refusal.Reason, refusal.Rule);
+        return Verdict.Reject(refusal);
     }
 
     private Verdict FilterList(McpFrame frame, CompiledPolicy policy, GatewayIdentity identity, string connection, string method)

@@ -94,6 +94,18 @@ internal sealed class EnvelopeScannerTests
         Assert.That(envelope.ToolName, Is.EqualTo(toolName));
     }
 
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}""", true)]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"input\u0052equests":{"a":{"method":"roots/list"}}}}""", true)]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"inputRequests":{}}]}}""", false)]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","inputRequests":{}}}""", false)]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"content":[]}}""", false)]
+    public void Scan_ResultMembers_FlagsInputRequestsOnlyAtTheTopOfResult(string json, bool expected)
+    {
+        FrameEnvelope envelope = AssertAccepted(json);
+
+        Assert.That(envelope.HasInputRequests, Is.EqualTo(expected));
+    }
+
     [Test]
     public void Scan_SameToolNameTwice_ReturnsTheCachedInstance()
     {
