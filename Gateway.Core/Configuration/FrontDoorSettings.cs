@@ -11,6 +11,12 @@ public sealed record FrontDoorSettings
     /// <summary>Normalized <c>scheme://host[:port]</c> origins, compared ignoring case.</summary>
     public FrozenSet<string> AllowedOrigins { get; init; } = FrozenSet<string>.Empty;
 
+    /// <summary>
+    /// Host names (or IP literals) requests may name in <c>Host</c> besides the public URL's host and the bound address;
+    /// normalized: lower case, no trailing dot, IPv6 in brackets.
+    /// </summary>
+    public FrozenSet<string> AllowedHosts { get; init; } = FrozenSet<string>.Empty;
+
     /// <summary>The public base URL without a trailing slash; null: taken from each request's scheme and <c>Host</c>.</summary>
     public string? PublicUrl { get; init; }
 

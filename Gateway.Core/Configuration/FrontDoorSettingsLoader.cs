@@ -28,6 +28,19 @@ internal static class FrontDoorSettingsLoader
             }
         }
 
+        var hosts = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < http.AllowedHosts.Count; i++)
+        {
+            if (FrontDoor.FrontDoorHosts.Normalize(http.AllowedHosts[i]) is { } host)
+            {
+                hosts.Add(host);
+            }
+            else
+            {
+                errors.Add($"http.allowedHosts[{i}]: '{http.AllowedHosts[i]}' is not a host name or IP address such as \"mcp.example.com\" (no scheme, port, path or wildcard)");
+            }
+        }
+
         string? publicUrl = null;
         if (http.PublicUrl is not null)
         {
@@ -51,6 +64,12 @@ internal static class FrontDoorSettingsLoader
             }
         }
 
+        if (endpoint is not null && (endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any))
+            && publicUrl is null && http.AllowedHosts.Count == 0)
+        {
+            errors.Add($"http.allowedHosts: the front door listens on every address ('{http.Listen}'); name the host names clients reach it by (or set http.publicUrl), otherwise every request is refused");
+        }
+
         if (http.Tls == true && options.Tls is null)
         {
             errors.Add("http.tls: needs the top-level tls section, whose certificate the front door serves");
@@ -62,6 +81,7 @@ internal static class FrontDoorSettingsLoader
             {
                 Endpoint = endpoint,
                 AllowedOrigins = origins.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+                AllowedHosts = hosts.ToFrozenSet(StringComparer.Ordinal),
                 PublicUrl = publicUrl,
                 Scopes = [.. http.Scopes],
                 UseTls = http.Tls == true,

@@ -15,6 +15,12 @@ public sealed class HttpFrontDoorOptions
     /// <summary>Browser origins (<c>scheme://host[:port]</c>) whose requests are served; a request naming any other <c>Origin</c> gets 403.</summary>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>
+    /// Host names (or IP literals) clients reach the front door by, besides the host of <see cref="PublicUrl"/> and the
+    /// bound address; a request whose <c>Host</c> names any other gets 403 (DNS rebinding).
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
     /// <summary>The base URL clients reach the front door at (e.g. <c>https://mcp.example.com</c>); resource URLs and metadata are built on it.</summary>
     public string? PublicUrl { get; set; }
 

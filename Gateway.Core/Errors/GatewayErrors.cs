@@ -21,6 +21,8 @@ public static class GatewayErrors
     public static readonly GatewayError IdInUse = new(GatewayErrorCode.InvalidRequest, "id_in_use", "Invalid request: the id belongs to a request that is still pending");
     public static readonly GatewayError UnterminatedFrame = new(GatewayErrorCode.InvalidRequest, "unterminated_frame", "Invalid request: the final frame has no newline");
     public static readonly GatewayError MethodNotFound = new(GatewayErrorCode.MethodNotFound, "unknown_method", "Method not found");
+    public static readonly GatewayError InvalidProtocolVersion = new(GatewayErrorCode.InvalidParams, "invalid_protocol_version", "Invalid params: _meta claims a protocol version the gateway does not relay");
+    public static readonly GatewayError InvalidMethodName = new(GatewayErrorCode.InvalidRequest, "invalid_method_name", "Invalid request: the method name cannot travel in an HTTP header");
     public static readonly GatewayError ToolNameMissing = new(GatewayErrorCode.InvalidParams, "tool_name_missing", "Invalid params: tools/call needs a string name");
     public static readonly GatewayError Unauthenticated = new(GatewayErrorCode.Unauthenticated, "unauthenticated", "Unauthenticated: send mcpgateway/authenticate first");
     public static readonly GatewayError InvalidToken = new(GatewayErrorCode.Unauthenticated, "invalid_token", "Unauthenticated: the token was not accepted");
@@ -33,6 +35,7 @@ public static class GatewayErrors
     public static readonly GatewayError UpstreamExited = new(GatewayErrorCode.UpstreamUnavailable, "upstream_exited", "Upstream unavailable: the server went away");
     public static readonly GatewayError UpstreamTimedOut = new(GatewayErrorCode.UpstreamTimedOut, "upstream_timeout", "Upstream timed out");
     public static readonly GatewayError UpstreamProtocolViolation = new(GatewayErrorCode.UpstreamProtocolViolation, "upstream_protocol_violation", "Upstream protocol violation");
+    public static readonly GatewayError UpstreamFrameTooLarge = new(GatewayErrorCode.UpstreamProtocolViolation, "upstream_frame_too_large", "Upstream protocol violation: a message exceeds the frame size limit; the upstream was closed");
     public static readonly GatewayError ClientProtocolViolation = new(GatewayErrorCode.InvalidRequest, "client_protocol_violation", "Invalid request: the client's response broke the parsing rule");
     public static readonly GatewayError AuditUnavailable = new(GatewayErrorCode.AuditUnavailable, "audit_unavailable", "Audit store unavailable: the gateway refuses what it cannot record");
     public static readonly GatewayError Overloaded = new(GatewayErrorCode.Overloaded, "too_many_pending", "Overloaded: too many pending requests");

@@ -30,17 +30,17 @@ internal sealed class FrontDoorHandler : IDisposable
     /// <summary>SEP-2243 (2026-07-28): the mirrored headers disagree with the body, or a required one is missing.</summary>
     public const int HeaderMismatchCode = -32020;
 
-    private const string StatelessVersion = "2026-07-28";
     private const string DevelopmentToken = "anonymous";
 
-    private static readonly FrozenSet<string> _knownVersions = new[] { "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", StatelessVersion }.ToFrozenSet(StringComparer.Ordinal);
     private static readonly byte[] _eventPrefix = "event: message\ndata: "u8.ToArray();
     private static readonly byte[] _eventSuffix = "\n\n"u8.ToArray();
+    private static readonly SearchValues<char> _reasonChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
 
     private readonly FrontDoorSessions _sessions;
     private readonly GatewaySettings _settings;
     private readonly FrontDoorSettings _frontDoor;
     private readonly ILogger _logger;
+    private readonly FrozenSet<string> _allowedHosts;
     private readonly ThreadLocal<EnvelopeScanner> _scanner;
 
     public FrontDoorHandler(FrontDoorSessions sessions, GatewaySettings settings, ILoggerFactory loggerFactory)
@@ -49,6 +49,7 @@ internal sealed class FrontDoorHandler : IDisposable
         _settings = settings;
         _frontDoor = settings.FrontDoor ?? throw new InvalidOperationException("The configuration has no http section.");
         _logger = loggerFactory.CreateLogger("McpGateway.FrontDoor");
+        _allowedHosts = FrontDoorHosts.Allowed(_frontDoor);
         _scanner = new ThreadLocal<EnvelopeScanner>(() => new EnvelopeScanner(settings.ClientLimits));
     }
 
@@ -57,6 +58,13 @@ internal sealed class FrontDoorHandler : IDisposable
     public Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (!_allowedHosts.Contains(FrontDoorHosts.Normalize(context.Request.Host.Host) ?? ""))
+        {
+            // DNS rebinding: a page on a name that resolves to this address must not reach the gateway as itself.
+            FrontDoorLog.ForeignHost(_logger, context.Request.Host.Host);
+            return RefuseAsync(context, HostNotAllowed, path);
+        }
+
         if (path.StartsWith(MetadataPath, StringComparison.Ordinal))
         {
             return MetadataAsync(context, path[MetadataPath.Length..]);
@@ -68,17 +76,19 @@ internal sealed class FrontDoorHandler : IDisposable
         }
 
         var origin = context.Request.Headers.Origin;
-        if (origin.Count > 0 && !OriginAllowed(origin))
+        var allowedOrigin = origin.Count > 0 ? AllowedOrigin(origin) : null;
+        if (origin.Count > 0 && allowedOrigin is null)
         {
             FrontDoorLog.ForeignOrigin(_logger, origin.ToString());
             return RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status403Forbidden, (int)GatewayErrorCode.Forbidden, "origin_not_allowed", "Forbidden: the request's Origin is not allowed"), path);
         }
 
-        if (origin.Count > 0)
+        if (allowedOrigin is not null)
         {
-            // An allowed browser origin: CORS, so that a web client can read the session id and the challenge.
+            // An allowed browser origin: CORS, so that a web client can read the session id and the challenge. The
+            // header names the configured origin, never the client's bytes.
             var headers = context.Response.Headers;
-            headers.AccessControlAllowOrigin = origin.ToString();
+            headers.AccessControlAllowOrigin = allowedOrigin;
             headers.Vary = "Origin";
             headers.AccessControlExposeHeaders = "Mcp-Session-Id, WWW-Authenticate";
         }
@@ -110,7 +120,7 @@ internal sealed class FrontDoorHandler : IDisposable
         }
 
         var version = request.Headers[ProtocolVersionHeader];
-        if (version.Count > 0 && (version.Count > 1 || !_knownVersions.Contains(version[0]!)))
+        if (version.Count > 0 && (version.Count > 1 || !McpProtocolVersions.IsKnown(version[0])))
         {
             await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status400BadRequest, (int)GatewayErrorCode.InvalidRequest, "unsupported_protocol_version", "Bad request: unsupported MCP-Protocol-Version"), path).ConfigureAwait(false);
             return;
@@ -147,7 +157,7 @@ internal sealed class FrontDoorHandler : IDisposable
 
         var facts = invalid is null && envelope.Kind == MessageKind.Request ? RequestFacts.Read(body) : default;
         if (invalid is null && envelope.Kind is MessageKind.Request or MessageKind.Notification
-            && MirrorMismatch(request.Headers, envelope, facts, version.Count > 0 && version[0] == StatelessVersion) is { } mismatch)
+            && MirrorMismatch(request.Headers, envelope, facts, version.Count > 0 && version[0] == McpProtocolVersions.Stateless) is { } mismatch)
         {
             await RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status400BadRequest, HeaderMismatchCode, "header_mismatch", mismatch), path).ConfigureAwait(false);
             return;
@@ -488,8 +498,11 @@ internal sealed class FrontDoorHandler : IDisposable
         return true;
     }
 
-    private bool OriginAllowed(StringValues origin) =>
-        origin.Count == 1 && FrontDoorSettingsLoader.NormalizeOrigin(origin[0]) is { } normalized && _frontDoor.AllowedOrigins.Contains(normalized);
+    /// <summary>The configured origin the request's single <c>Origin</c> names, or null.</summary>
+    private string? AllowedOrigin(StringValues origin) =>
+        origin.Count == 1 && FrontDoorSettingsLoader.NormalizeOrigin(origin[0]) is { } normalized && _frontDoor.AllowedOrigins.TryGetValue(normalized, out var allowed)
+            ? allowed
+            : null;
 
     /// <summary>The bearer token, or null with the refusal: 401 with a challenge when there is none or it is not a bearer token.</summary>
     private string? BearerToken(HttpContext context, out FrontDoorRefusal? refusal)
@@ -671,13 +684,17 @@ internal sealed class FrontDoorHandler : IDisposable
 
         if (refusal.ChallengeError is { } error)
         {
-            challenge.Append(", error=\"").Append(error).Append("\", error_description=\"").Append(refusal.Reason).Append('"');
+            // A reason is the gateway's own snake_case word; anything else is not quoted into a header.
+            var description = refusal.Reason.AsSpan().ContainsAnyExcept(_reasonChars) ? "invalid_token" : refusal.Reason;
+            challenge.Append(", error=\"").Append(error).Append("\", error_description=\"").Append(description).Append('"');
         }
 
         return challenge.ToString();
     }
 
-    private static FrontDoorRefusal SessionNotFound { get; } = FrontDoorRefusal.Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "session_not_found", "Not found: no such session; start a new one with initialize");
+    private static FrontDoorRefusal SessionNotFound => FrontDoorRefusal.SessionNotFound;
+
+    private static FrontDoorRefusal HostNotAllowed { get; } = FrontDoorRefusal.Create(StatusCodes.Status403Forbidden, (int)GatewayErrorCode.Forbidden, "host_not_allowed", "Forbidden: the request's Host is not one this gateway serves");
 
     private static FrontDoorRefusal SessionEnded { get; } = FrontDoorRefusal.Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "session_closed", "Not found: the session has ended; start a new one with initialize");
 }

@@ -13,6 +13,9 @@ internal sealed record FrontDoorRefusal(int Status, string Reason, byte[] Body, 
 {
     public static readonly FrontDoorRefusal MissingToken = Create(StatusCodes.Status401Unauthorized, (int)GatewayErrorCode.Unauthenticated, "missing_token", "Unauthenticated: send an OAuth bearer token (Authorization: Bearer ...)", challenge: true);
 
+    /// <summary>No such session, an ended one, or one of another subject: the answers are alike, so none tells which.</summary>
+    public static readonly FrontDoorRefusal SessionNotFound = Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "session_not_found", "Not found: no such session; start a new one with initialize");
+
     public static readonly FrontDoorRefusal TokenExpired = Create(StatusCodes.Status401Unauthorized, (int)GatewayErrorCode.TokenExpired, "token_expired", "Token expired: get a new access token", challenge: true, challengeError: "invalid_token");
 
     public static FrontDoorRefusal Create(int status, GatewayError error) => Create(status, (int)error.Code, error.Reason, error.Message);

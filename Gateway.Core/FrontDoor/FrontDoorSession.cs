@@ -112,7 +112,9 @@ internal sealed class FrontDoorSession : IAsyncDisposable
 
     /// <summary>
     /// Checks the bearer token of a later request. The token the session holds passes until it expires; another
-    /// token renews the session through <c>mcpgateway/authenticate</c> (same subject only, as on TCP).
+    /// token of the same subject renews the session through <c>mcpgateway/authenticate</c>, as on TCP. A valid token
+    /// of another subject is answered like an unknown session id and never reaches the session: knowing a session id
+    /// is no power over someone else's session.
     /// </summary>
     public async Task<FrontDoorRefusal?> AuthorizeAsync(string token, CancellationToken cancellationToken)
     {
@@ -130,6 +132,14 @@ internal sealed class FrontDoorSession : IAsyncDisposable
                 return IsExpired ? FrontDoorRefusal.TokenExpired : null;
             }
 
+            var outcome = await _runtime.Authenticator.AuthenticateAsync(token, cancellationToken).ConfigureAwait(false);
+            if (outcome.Identity is { } identity && !string.Equals(identity.Subject, Subject, StringComparison.Ordinal))
+            {
+                FrontDoorLog.ForeignSubject(_logger, Id);
+                return FrontDoorRefusal.SessionNotFound;
+            }
+
+            // The same subject, or a token the session's own check will refuse (and record) without ending it.
             var id = JsonRpcId.FromString(string.Create(CultureInfo.InvariantCulture, $"mcpgw-renew-{Interlocked.Increment(ref _nextId)}"));
             var exchange = new FrontDoorExchange(id, McpMethods.Authenticate, null, acceptsStream: false, Interlocked.Increment(ref _order), null);
             if (!_exchanges.TryAdd(id, exchange))

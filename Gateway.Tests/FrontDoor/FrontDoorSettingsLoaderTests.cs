@@ -22,6 +22,7 @@ internal sealed class FrontDoorSettingsLoaderTests
     {
         var settings = Load("""
             "http": { "listen": "127.0.0.1:7402", "allowedOrigins": [ "https://Console.Example.com/", "http://localhost:3000" ],
+                      "allowedHosts": [ "MCP.Internal.Example.", "10.0.0.5", "[::FFFF:10.0.0.5]" ],
                       "publicUrl": "https://mcp.example.com/", "scopes": [ "mcp:tools", "openid" ] }
             """);
 
@@ -30,6 +31,7 @@ internal sealed class FrontDoorSettingsLoaderTests
         {
             Assert.That(frontDoor.Endpoint.ToString(), Is.EqualTo("127.0.0.1:7402"));
             Assert.That(frontDoor.AllowedOrigins, Is.EquivalentTo(new[] { "https://console.example.com", "http://localhost:3000" }));
+            Assert.That(frontDoor.AllowedHosts, Is.EquivalentTo(new[] { "mcp.internal.example", "10.0.0.5", "[::ffff:10.0.0.5]" }));
             Assert.That(frontDoor.PublicUrl, Is.EqualTo("https://mcp.example.com"));
             Assert.That(frontDoor.Scopes, Is.EqualTo(new[] { "mcp:tools", "openid" }));
             Assert.That(frontDoor.UseTls, Is.False);
@@ -44,15 +46,19 @@ internal sealed class FrontDoorSettingsLoaderTests
     {
         var ex = Assert.Throws<InvalidConfigurationException>(() => Load("""
             "http": { "listen": "127.0.0.1:7402", "allowedOrigins": [ "https://ok.example", "https://evil.example/path", "*" ],
+                      "allowedHosts": [ "ok.example", "https://with-scheme.example", "port.example:443", "*.wild.example" ],
                       "publicUrl": "https://mcp.example.com/base?x=1", "scopes": [ "two words" ], "tls": true }
             """));
 
         Assert.That(ex!.Errors, Has.Some.StartsWith("http.allowedOrigins[1]:")
             .And.Some.StartsWith("http.allowedOrigins[2]:")
+            .And.Some.StartsWith("http.allowedHosts[1]:")
+            .And.Some.StartsWith("http.allowedHosts[2]:")
+            .And.Some.StartsWith("http.allowedHosts[3]:")
             .And.Some.StartsWith("http.publicUrl:")
             .And.Some.StartsWith("http.scopes[0]:")
             .And.Some.StartsWith("http.tls:"));
-        Assert.That(ex.Errors.Count(e => e.StartsWith("http.", StringComparison.Ordinal)), Is.EqualTo(5));
+        Assert.That(ex.Errors.Count(e => e.StartsWith("http.", StringComparison.Ordinal)), Is.EqualTo(8));
     }
 
     [TestCase("\"http\": { }", "http.listen: required")]
@@ -71,7 +77,7 @@ internal sealed class FrontDoorSettingsLoaderTests
     public void LoadFile_RemoteWithOidcWithoutTls_RefusedUnlessPlaintextIsAllowed()
     {
         const string Oidc = """ "auth": { "mode": "oidc", "issuer": "https://idp.example.com", "audience": "api://mcp-gateway" }, "allowPlaintext": ALLOW, """;
-        const string Http = """ "http": { "listen": "0.0.0.0:7402", "allowRemote": true } """;
+        const string Http = """ "http": { "listen": "0.0.0.0:7402", "allowRemote": true, "allowedHosts": [ "mcp.example.com" ] } """;
 
         var refused = Assert.Throws<InvalidConfigurationException>(() => LoadRaw(Oidc.Replace("ALLOW", "false", StringComparison.Ordinal) + Http));
         var accepted = LoadRaw(Oidc.Replace("ALLOW", "true", StringComparison.Ordinal) + Http);
@@ -79,6 +85,40 @@ internal sealed class FrontDoorSettingsLoaderTests
         Assert.That(refused!.Errors, Has.Some.StartsWith("http.listen: '0.0.0.0:7402' would carry bearer tokens in plaintext"));
         Assert.That(accepted.FrontDoor!.Endpoint.ToString(), Is.EqualTo("0.0.0.0:7402"));
     }
+
+    [Test]
+    public void LoadFile_EveryAddressWithoutHostNames_RefusedEveryRequestWouldBe()
+    {
+        const string Oidc = """ "auth": { "mode": "oidc", "issuer": "https://idp.example.com", "audience": "api://mcp-gateway" }, "allowPlaintext": true, """;
+
+        var refused = Assert.Throws<InvalidConfigurationException>(() => LoadRaw(Oidc + """ "http": { "listen": "0.0.0.0:7402", "allowRemote": true } """));
+        var withPublicUrl = LoadRaw(Oidc + """ "http": { "listen": "0.0.0.0:7402", "allowRemote": true, "publicUrl": "https://mcp.example.com" } """);
+
+        Assert.That(refused!.Errors, Has.One.StartsWith("http.allowedHosts: the front door listens on every address"));
+        Assert.That(McpGateway.Core.FrontDoor.FrontDoorHosts.Allowed(withPublicUrl.FrontDoor!), Is.EquivalentTo(new[] { "mcp.example.com" }));
+    }
+
+    [Test]
+    public void Allowed_LoopbackWithPublicUrlAndExtraHosts_TheirUnionOnly()
+    {
+        var settings = Load("""
+            "http": { "listen": "127.0.0.1:7402", "publicUrl": "https://MCP.example.com:8443", "allowedHosts": [ "gw.internal" ] }
+            """);
+
+        var allowed = McpGateway.Core.FrontDoor.FrontDoorHosts.Allowed(settings.FrontDoor!);
+
+        Assert.That(allowed, Is.EquivalentTo(new[] { "mcp.example.com", "gw.internal", "localhost", "127.0.0.1", "[::1]" }));
+    }
+
+    [TestCase("Evil.Example.COM.", "evil.example.com")]
+    [TestCase("[0:0:0:0:0:0:0:1]", "[::1]")]
+    [TestCase("127.0.0.1", "127.0.0.1")]
+    [TestCase("", null)]
+    [TestCase("a.example:80", null)]
+    [TestCase("*.example", null)]
+    [TestCase("[not-an-address]", null)]
+    public void Normalize_HostValues_ComparedForm(string host, string? expected) =>
+        Assert.That(McpGateway.Core.FrontDoor.FrontDoorHosts.Normalize(host), Is.EqualTo(expected));
 
     [Test]
     public void ConfigCheck_HttpSection_SummaryNamesTheFrontDoor_TypoNamed()

@@ -4,8 +4,9 @@ using System.Net.Sockets;
 namespace McpGateway.Tests.Infrastructure;
 
 /// <summary>
-/// A real MCP server speaking Streamable HTTP on 127.0.0.1: server-everything in its <c>streamableHttp</c> mode, or
-/// mcp-proxy serving server-everything (stdio) with an API key and the 2026-07-28 revision. Both would bind every
+/// A real MCP server speaking Streamable HTTP on 127.0.0.1: server-everything in its <c>streamableHttp</c> mode,
+/// mcp-proxy serving server-everything (stdio) with an API key and the 2026-07-28 revision, or the TypeScript SDK's
+/// own server in stateless mode. Both would bind every
 /// interface, so they run with <c>peers/force-loopback.cjs</c> preloaded (mcp-proxy also gets <c>--host</c>).
 /// </summary>
 internal sealed class HttpMcpServer : IAsyncDisposable
@@ -45,6 +46,16 @@ internal sealed class HttpMcpServer : IAsyncDisposable
             [McpProxyJs, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--apiKey", apiKey, "--server", "stream", "--modern", "--", "node", RepoPaths.ServerEverythingJs, "stdio"],
             new Dictionary<string, string?>(),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>peers/stateless-http-server.mjs</c>: the official TypeScript SDK's server over stateless Streamable HTTP with
+    /// the tools <c>echo</c> and <c>admin_tool</c>; <c>GET /stats</c> lists every HTTP request it parsed.
+    /// </summary>
+    public static Task<HttpMcpServer> StartStatelessSdkAsync(CancellationToken cancellationToken)
+    {
+        var port = OidcProvider.FreePort();
+        return StartAsync(port, [Path.Combine(RepoPaths.Peers, "stateless-http-server.mjs")], new Dictionary<string, string?> { ["HTTP_PORT"] = port.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
     }
 
     private static async Task<HttpMcpServer> StartAsync(int port, IEnumerable<string> arguments, Dictionary<string, string?> environment, CancellationToken cancellationToken)

@@ -39,6 +39,42 @@ internal sealed class HttpFramingTests
 
         var headers = McpHeaders.Read(frame, "resources/read");
 
-        Assert.That(headers, Is.EqualTo(new McpHeaders("2026-07-28", "file:///x")));
+        Assert.That(headers, Is.EqualTo(new McpHeaders("2026-07-28", "file:///x", HasClaim: true)));
+    }
+
+    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""", false)]
+    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18"}}}""", false)]
+    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18\r\nX-Evil: 1"}}}""", true)]
+    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01"}}}""", true)]
+    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":20260728}}}""", true)]
+    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol\u002fprotocolVersion":"x"}}}""", true)]
+    [TestCase("""{"params":{"_meta":{"progressToken":1}}}""", false)]
+    public void Read_ClaimedVersion_OnlyTheClosedSetIsUsable(string frame, bool invalid) =>
+        Assert.That(McpHeaders.Read(Encoding.UTF8.GetBytes(frame), "tools/call").ClaimIsInvalid, Is.EqualTo(invalid));
+
+    [TestCase("tools/call", true)]
+    [TestCase("x-acme/do.it", true)]
+    [TestCase("tools/call\r\nX-Evil: 1", false)]
+    [TestCase("tools call", false)]
+    [TestCase("werkzeug/größe", false)]
+    [TestCase("", false)]
+    public void IsMethodToken_MethodNames_TokenGrammarOnly(string method, bool valid) =>
+        Assert.That(OutgoingHeaders.IsMethodToken(method), Is.EqualTo(valid));
+
+    [TestCase("3f1e-session", true)]
+    [TestCase("a b", false)]
+    [TestCase("abc\r\nX-Evil: 1", false)]
+    [TestCase("nul\0", false)]
+    [TestCase("", false)]
+    public void IsVisibleAscii_UpstreamChosenIds_NoWhitespaceOrControls(string value, bool valid) =>
+        Assert.That(OutgoingHeaders.IsVisibleAscii(value), Is.EqualTo(valid));
+
+    [Test]
+    public void Add_ValueOutsideItsGrammar_ThrowsAndAddsNothing()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/mcp");
+
+        Assert.Throws<InvalidOperationException>(() => OutgoingHeaders.Add(request, "Mcp-Session-Id", "a\r\nHost: evil", _ => true));
+        Assert.That(request.Headers.Contains("Mcp-Session-Id"), Is.False);
     }
 }

@@ -105,6 +105,72 @@ internal sealed class HttpUpstreamChannelTests
         });
     }
 
+    [TestCase("""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18\r\nX-Smuggled: 1"}}}""", -32602, "invalid_protocol_version")]
+    [TestCase("""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","_meta":{"io.modelcontextprotocol/protocolVersion":{"v":"2026-07-28"}}}}""", -32602, "invalid_protocol_version")]
+    [TestCase("""{"jsonrpc":"2.0","id":"c1","method":"x/do it","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""", -32600, "invalid_method_name")]
+    [CancelAfter(10000)]
+    public async Task Request2026_HeaderValueOutsideItsGrammar_CallFailsAndNothingIsSent(string frame, int code, string reason, CancellationToken cancellationToken)
+    {
+        _server.Handler = (context, _) => Json(context, 200, """{"jsonrpc":"2.0","id":"c2","result":{}}""");
+        await using var rig = Open();
+
+        await rig.SendAsync(frame, cancellationToken);
+        var failure = await rig.NextFailureAsync(cancellationToken);
+        await rig.SendAsync("""{"jsonrpc":"2.0","id":"c2","method":"ping"}""", cancellationToken);
+        await rig.ReadAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure.Item1, Is.EqualTo(JsonRpcId.FromString("c1")));
+            Assert.That((int)failure.Item2.Code, Is.EqualTo(code));
+            Assert.That(failure.Item2.Reason, Is.EqualTo(reason));
+            Assert.That(_server.Requests.Select(r => r.Body), Has.All.Contains("\"c2\""), "only the valid request was sent");
+        });
+    }
+
+    [Test]
+    [CancelAfter(10000)]
+    public async Task Initialize_SessionIdNotVisibleAscii_Fails31010AndIsNeverSentBack(CancellationToken cancellationToken)
+    {
+        _server.Handler = (context, seen) => seen.Body.Contains("\"initialize\"", StringComparison.Ordinal)
+            ? Json(context, 200, """{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"s","version":"1"}}}""", ("Mcp-Session-Id", "sess 42"))
+            : Json(context, 200, """{"jsonrpc":"2.0","id":2,"result":{}}""");
+        await using var rig = Open();
+
+        await rig.SendAsync(Initialize, cancellationToken);
+        var failure = await rig.NextFailureAsync(cancellationToken);
+        await rig.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"ping"}""", cancellationToken);
+        await rig.ReadAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Is.EqualTo((JsonRpcId.FromNumber(1), GatewayErrors.UpstreamProtocolViolation)));
+            Assert.That(_server.Requests.Select(r => r.Header("Mcp-Session-Id")), Is.All.Null);
+        });
+    }
+
+    [Test]
+    [CancelAfter(10000)]
+    public async Task SseEventIdNotVisibleAscii_NotUsedForResumption_CallFailsUpstreamExited(CancellationToken cancellationToken)
+    {
+        _server.Handler = async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("id: e 1\nretry: 10\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"x\"}}\n\n", cancellationToken);
+        };
+        await using var rig = Open();
+
+        await rig.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"x"}}""", cancellationToken);
+        await rig.ReadAsync(cancellationToken);
+        var failure = await rig.NextFailureAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Is.EqualTo((JsonRpcId.FromNumber(3), GatewayErrors.UpstreamExited)));
+            Assert.That(_server.Requests.Select(r => r.Method), Is.EqualTo(new[] { "POST" }), "no GET carried the id back");
+        });
+    }
+
     [Test]
     [CancelAfter(10000)]
     public async Task JsonBody_PrettyPrinted_BecomesOneFrame(CancellationToken cancellationToken)

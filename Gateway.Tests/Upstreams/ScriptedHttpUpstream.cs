@@ -16,9 +16,15 @@ namespace McpGateway.Tests.Upstreams;
 /// </summary>
 internal sealed class ScriptedHttpUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
+    private long _bytesSent;
 
-    private ScriptedHttpUpstream(WebApplication app) => _app = app;
+    private ScriptedHttpUpstream()
+    {
+    }
+
+    /// <summary>Bytes all connections handed to their sockets so far: what a client was actually given to read.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     /// <summary>Answers the next requests; the request's body is already read into <see cref="SeenRequest.Body"/>.</summary>
     public Func<HttpContext, SeenRequest, Task> Handler { get; set; } = (context, _) =>
@@ -35,9 +41,14 @@ internal sealed class ScriptedHttpUpstream : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var upstream = new ScriptedHttpUpstream();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => connection =>
+        {
+            connection.Transport = new CountingDuplexPipe(connection.Transport, bytes => Interlocked.Add(ref upstream._bytesSent, bytes));
+            return next(connection);
+        })));
         var app = builder.Build();
-        var upstream = new ScriptedHttpUpstream(app);
+        upstream._app = app;
         app.Run(async context =>
         {
             using var body = new StreamReader(context.Request.Body);

@@ -38,4 +38,13 @@ internal static partial class HttpLog
 
     [LoggerMessage(4110, LogLevel.Information, "Upstream {Connection}: reopening the GET stream (attempt {Attempt}) in {Delay}")]
     public static partial void GetStreamRetry(ILogger logger, string connection, int attempt, TimeSpan delay);
+
+    [LoggerMessage(4111, LogLevel.Warning, "Upstream {Connection}: {Method} was not sent: {Reason}")]
+    public static partial void MessageRefused(ILogger logger, string connection, string method, string reason);
+
+    [LoggerMessage(4112, LogLevel.Warning, "Upstream {Connection}: an event id that is not visible ASCII was ignored; that stream cannot be resumed from it")]
+    public static partial void EventIdIgnored(ILogger logger, string connection);
+
+    [LoggerMessage(4113, LogLevel.Warning, "Upstream {Connection}: a {What} for {Method} grew past the frame size limit ({Limit} bytes); the upstream is closed and its calls get upstream_frame_too_large")]
+    public static partial void FrameTooLarge(ILogger logger, string connection, string method, string what, int limit);
 }

@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
 using System.Text.Json;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
@@ -33,6 +31,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentDictionary<Task, bool> _exchanges = new();
+    private readonly ConcurrentDictionary<JsonRpcId, bool> _calls = new();
     private readonly ConcurrentBag<EnvelopeScanner> _scanners = [];
     private readonly EnvelopeScanner _outgoing;
     private readonly Task _dispatcher;
@@ -41,6 +40,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     private volatile string? _sessionId;
     private volatile string? _protocolVersion;
     private bool _ended;
+    private int _oversized;
     private int _disposed;
 
     private HttpUpstreamChannel(HttpUpstreamClient client, KeyValuePair<string, string>[] headers)
@@ -66,7 +66,7 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         var headers = client.Settings.Headers.Select(pair =>
         {
             var value = pair.Value.Resolve();
-            if (value.AsSpan().ContainsAny('\r', '\n', '\0'))
+            if (!OutgoingHeaders.IsSafe(value))
             {
                 throw new InvalidOperationException($"header '{pair.Key}' of connection '{client.Settings.Name}' contains CR, LF or NUL");
             }
@@ -125,11 +125,40 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         }
 
         var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Read(body, envelope.Method));
+        if (Unsendable(head) is { } refusal)
+        {
+            // Client input that would have to travel in a header and does not fit its grammar: nothing is sent.
+            HttpLog.MessageRefused(_client.Logger, Connection, head.Method ?? "a message", refusal.Reason);
+            Fail(head, refusal);
+            return;
+        }
+
+        if (head.Kind == MessageKind.Request)
+        {
+            _calls.TryAdd(head.Id, true);
+        }
+
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var exchange = ExchangeAsync(body, head, sent);
         _exchanges.TryAdd(exchange, true);
         _ = exchange.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, bool>)s!).TryRemove(t, out _), _exchanges, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await Task.WhenAny(sent.Task, exchange).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The error for a message whose header values cannot be sent: a per-request claim of a version outside the closed
+    /// set (it would become <c>MCP-Protocol-Version</c>), or, on a stateless request, a method that is no token.
+    /// </summary>
+    private static GatewayError? Unsendable(in Outgoing head)
+    {
+        if (head.Headers.ClaimIsInvalid)
+        {
+            return GatewayErrors.InvalidProtocolVersion;
+        }
+
+        return head.Headers.ClaimedVersion is not null && head.Method is { } method && !OutgoingHeaders.IsMethodToken(method)
+            ? GatewayErrors.InvalidMethodName
+            : null;
     }
 
     private async Task ExchangeAsync(byte[] body, Outgoing head, TaskCompletionSource sent)
@@ -167,6 +196,10 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         finally
         {
             sent.TrySetResult();
+            if (head.Kind == MessageKind.Request)
+            {
+                _calls.TryRemove(head.Id, out _);
+            }
         }
     }
 
@@ -177,16 +210,16 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         request.Content = new MessageContent(body, sent);
         if (head.Headers.ClaimedVersion is { } claimed)
         {
-            // 2026-07-28: every request stands alone and says what it is.
-            request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", claimed);
+            // 2026-07-28: every request stands alone and says what it is (each value checked in PostAsync).
+            OutgoingHeaders.Add(request, "MCP-Protocol-Version", claimed, McpProtocolVersions.IsKnown);
             if (head.Method is { } method)
             {
-                request.Headers.TryAddWithoutValidation("Mcp-Method", method);
+                OutgoingHeaders.Add(request, "Mcp-Method", method, OutgoingHeaders.IsMethodToken);
             }
 
             if (head.Headers.Name is { } name)
             {
-                request.Headers.TryAddWithoutValidation("Mcp-Name", McpHeaders.EncodeValue(name));
+                OutgoingHeaders.Add(request, "Mcp-Name", McpHeaders.EncodeValue(name), OutgoingHeaders.IsPlainFieldValue);
             }
         }
         else
@@ -212,12 +245,12 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     {
         if (_sessionId is { } session)
         {
-            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", session);
+            OutgoingHeaders.Add(request, "Mcp-Session-Id", session, OutgoingHeaders.IsVisibleAscii);
         }
 
         if (_protocolVersion is { } version)
         {
-            request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", version);
+            OutgoingHeaders.Add(request, "MCP-Protocol-Version", version, McpProtocolVersions.IsKnown);
         }
     }
 
@@ -226,7 +259,16 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         if (head.Method == McpMethods.Initialize && head.Headers.ClaimedVersion is null
             && response.IsSuccessStatusCode && response.Headers.TryGetValues("Mcp-Session-Id", out var sessions))
         {
-            _sessionId = sessions.FirstOrDefault();
+            // The server's choice travels back in every later request's headers: visible ASCII only, as MCP requires.
+            var session = sessions.FirstOrDefault();
+            if (!OutgoingHeaders.IsVisibleAscii(session))
+            {
+                HttpLog.MessageDropped(_client.Logger, Connection, head.Method, "the Mcp-Session-Id is not visible ASCII");
+                Fail(head, GatewayErrors.UpstreamProtocolViolation);
+                return;
+            }
+
+            _sessionId = session;
         }
 
         if (!response.IsSuccessStatusCode)
@@ -258,10 +300,16 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         else if (string.Equals(media, "application/json", StringComparison.OrdinalIgnoreCase))
         {
             var message = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-            var line = message is null ? null : JsonLine.Normalize(message);
+            if (message is null)
+            {
+                await EndOversizedAsync(head, "JSON body").ConfigureAwait(false);
+                return;
+            }
+
+            var line = JsonLine.Normalize(message);
             if (line is null || !IsJsonObject(line))
             {
-                HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "a response", message is null ? "body over the frame size limit" : "not one JSON object");
+                HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "a response", "not one JSON object");
                 Fail(head, GatewayErrors.UpstreamProtocolViolation);
                 return;
             }
@@ -297,12 +345,20 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         // refusal of the gateway's own credentials, which is the operator's problem and no answer to the client's call.
         if (head.Kind == MessageKind.Request
             && response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.ProxyAuthenticationRequired)
-            && string.Equals(response.Content.Headers.ContentType?.MediaType, "application/json", StringComparison.OrdinalIgnoreCase)
-            && await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false) is { } body
-            && ErrorFor(body, head.Id) is { } answer)
+            && string.Equals(response.Content.Headers.ContentType?.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            await DeliverAsync(answer).ConfigureAwait(false);
-            return;
+            var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            if (body is null)
+            {
+                await EndOversizedAsync(head, "JSON error body").ConfigureAwait(false);
+                return;
+            }
+
+            if (ErrorFor(body, head.Id) is { } answer)
+            {
+                await DeliverAsync(answer).ConfigureAwait(false);
+                return;
+            }
         }
 
         var error = response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.GatewayTimeout ? GatewayErrors.UpstreamTimedOut : GatewayErrors.UpstreamUnavailable;
@@ -346,13 +402,25 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
             try
             {
                 var stream = await current.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                var parser = SseParser.Create(stream, ParseEvent);
-                await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+                await using var events = new SseEventReader(stream, _client.Limits.MaxFrameBytes);
+                while (true)
                 {
-                    lastEventId = string.IsNullOrEmpty(parser.LastEventId) ? lastEventId : parser.LastEventId;
-                    reconnectDelay = parser.ReconnectionInterval > TimeSpan.Zero ? parser.ReconnectionInterval : reconnectDelay;
+                    var status = await events.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    lastEventId = ResumableId(events.LastEventId) ?? lastEventId;
+                    reconnectDelay = events.ReconnectionInterval is { } interval && interval > TimeSpan.Zero ? interval : reconnectDelay;
+                    if (status == SseReadStatus.TooLarge)
+                    {
+                        await EndOversizedAsync(head, "event").ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (status == SseReadStatus.End)
+                    {
+                        break;
+                    }
+
                     progressed = true;
-                    switch (await RelayEventAsync(item, head, scanner).ConfigureAwait(false))
+                    switch (await RelayEventAsync(events.EventType, events.Data, head, scanner).ConfigureAwait(false))
                     {
                         case EventOutcome.Answered:
                             return;
@@ -429,35 +497,46 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         AddSessionHeaders(request);
         if (lastEventId is not null)
         {
-            request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+            OutgoingHeaders.Add(request, "Last-Event-ID", lastEventId, OutgoingHeaders.IsVisibleAscii);
         }
 
         return request;
     }
 
-    private byte[]? ParseEvent(string eventType, ReadOnlySpan<byte> data) =>
-        data.Length > _client.Limits.MaxFrameBytes ? null : data.ToArray();
-
-    private async ValueTask<EventOutcome> RelayEventAsync(SseItem<byte[]?> item, Outgoing head, EnvelopeScanner? scanner)
+    /// <summary>
+    /// An event id the server chose, usable for resumption only when it can travel back as <c>Last-Event-ID</c>
+    /// (visible ASCII); any other is ignored, so a stream that used only such ids is not resumed.
+    /// </summary>
+    private string? ResumableId(string? eventId)
     {
-        if (!string.Equals(item.EventType, "message", StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(eventId))
+        {
+            return null;
+        }
+
+        if (!OutgoingHeaders.IsVisibleAscii(eventId))
+        {
+            HttpLog.EventIdIgnored(_client.Logger, Connection);
+            return null;
+        }
+
+        return eventId;
+    }
+
+    private async ValueTask<EventOutcome> RelayEventAsync(string eventType, byte[] data, Outgoing head, EnvelopeScanner? scanner)
+    {
+        if (!string.Equals(eventType, "message", StringComparison.Ordinal))
         {
             return EventOutcome.Relayed;
         }
 
-        if (item.Data is null)
-        {
-            HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "the GET stream", "event over the frame size limit");
-            return EventOutcome.Invalid;
-        }
-
-        if (JsonLine.IsBlank(item.Data))
+        if (JsonLine.IsBlank(data))
         {
             // A priming event: it carries an event id for resumption, no message.
             return EventOutcome.Relayed;
         }
 
-        var line = JsonLine.Normalize(item.Data);
+        var line = JsonLine.Normalize(data);
         if (line is null)
         {
             HttpLog.MessageDropped(_client.Logger, Connection, head.Method ?? "the GET stream", "a line break inside a JSON string");
@@ -482,7 +561,9 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
 
         if (head.Method == McpMethods.Initialize && head.Headers.ClaimedVersion is null && envelope.Kind == MessageKind.Response)
         {
-            _protocolVersion = NegotiatedVersion(line) ?? _protocolVersion;
+            // Sent back as MCP-Protocol-Version: only a version of the closed set (the client judges any other).
+            var negotiated = NegotiatedVersion(line);
+            _protocolVersion = McpProtocolVersions.IsKnown(negotiated) ? negotiated : _protocolVersion;
         }
 
         return true;
@@ -524,12 +605,24 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
                     return;
                 }
 
-                var parser = SseParser.Create(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), ParseEvent);
-                await foreach (var item in parser.EnumerateAsync(token).ConfigureAwait(false))
+                await using var events = new SseEventReader(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), _client.Limits.MaxFrameBytes);
+                while (true)
                 {
-                    lastEventId = string.IsNullOrEmpty(parser.LastEventId) ? lastEventId : parser.LastEventId;
-                    reconnectDelay = parser.ReconnectionInterval > TimeSpan.Zero ? parser.ReconnectionInterval : reconnectDelay;
-                    await RelayEventAsync(item, stream, null).ConfigureAwait(false);
+                    var status = await events.ReadAsync(token).ConfigureAwait(false);
+                    lastEventId = ResumableId(events.LastEventId) ?? lastEventId;
+                    reconnectDelay = events.ReconnectionInterval is { } interval && interval > TimeSpan.Zero ? interval : reconnectDelay;
+                    if (status == SseReadStatus.TooLarge)
+                    {
+                        await EndOversizedAsync(stream, "event on the GET stream").ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (status == SseReadStatus.End)
+                    {
+                        break;
+                    }
+
+                    await RelayEventAsync(events.EventType, events.Data, stream, null).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -669,6 +762,35 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Decision 1 of the wire contract: an upstream message over <c>maxUpstreamFrameBytes</c> ends that upstream. Its
+    /// stream is read no further, nothing more is sent to it, every call in flight gets <c>-31010</c>
+    /// (<c>upstream_frame_too_large</c>) once, and the session sees its upstream end.
+    /// </summary>
+    private async Task EndOversizedAsync(Outgoing head, string what)
+    {
+        if (Interlocked.Exchange(ref _oversized, 1) != 0)
+        {
+            return;
+        }
+
+        HttpLog.FrameTooLarge(_client.Logger, Connection, head.Method ?? "the GET stream", what, _client.Limits.MaxFrameBytes);
+        var calls = _calls.Keys.ToArray();
+        if (head.Kind == MessageKind.Request && !calls.Contains(head.Id))
+        {
+            calls = [.. calls, head.Id];
+        }
+
+        // Stops every exchange, the GET stream and the dispatcher: their calls are answered here, not by them.
+        await _closing.CancelAsync().ConfigureAwait(false);
+        foreach (var id in calls)
+        {
+            _fail?.Invoke(id, GatewayErrors.UpstreamFrameTooLarge);
+        }
+
+        await EndAsync().ConfigureAwait(false);
     }
 
     /// <summary>The upstream is gone for this session: the session sees its input end and fails what is pending.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using McpGateway.Core.Framing;
 
 namespace McpGateway.Core.Upstreams.Http;
 
@@ -7,8 +8,9 @@ namespace McpGateway.Core.Upstreams.Http;
 /// What the Streamable HTTP headers of one outgoing message need beyond its envelope: the 2026-07-28 per-request
 /// claim (<c>params._meta["io.modelcontextprotocol/protocolVersion"]</c>, which makes the message stateless) and the
 /// value <c>Mcp-Name</c> mirrors (<c>params.name</c>, <c>params.uri</c> or <c>params.taskId</c>, by method).
+/// A claim is client input on its way into a header: it is usable only when it names a version of the closed set.
 /// </summary>
-internal readonly record struct McpHeaders(string? ClaimedVersion, string? Name)
+internal readonly record struct McpHeaders(string? ClaimedVersion, string? Name, bool HasClaim = false)
 {
     public const string ProtocolVersionMetaKey = "io.modelcontextprotocol/protocolVersion";
 
@@ -27,6 +29,7 @@ internal readonly record struct McpHeaders(string? ClaimedVersion, string? Name)
         };
 
         string? claimed = null;
+        var hasClaim = false;
         string? name = null;
         var reader = new Utf8JsonReader(frame);
         try
@@ -47,7 +50,7 @@ internal readonly record struct McpHeaders(string? ClaimedVersion, string? Name)
                     if (reader.ValueTextEquals("_meta"u8))
                     {
                         reader.Read();
-                        claimed = ReadClaim(ref reader);
+                        (hasClaim, claimed) = ReadClaim(ref reader);
                     }
                     else if (!nameMember.IsEmpty && reader.ValueTextEquals(nameMember))
                     {
@@ -76,22 +79,27 @@ internal readonly record struct McpHeaders(string? ClaimedVersion, string? Name)
             // The session validated the frame; an unreadable one has no headers to offer.
         }
 
-        return new McpHeaders(claimed, name);
+        return new McpHeaders(claimed, name, hasClaim);
     }
 
-    private static string? ReadClaim(ref Utf8JsonReader reader)
+    /// <summary>True when the message claims a version (of any JSON type) that is not one the gateway relays.</summary>
+    public bool ClaimIsInvalid => HasClaim && !McpProtocolVersions.IsKnown(ClaimedVersion);
+
+    private static (bool Present, string? Value) ReadClaim(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return null;
+            return (false, null);
         }
 
+        var present = false;
         string? claimed = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isClaim = reader.ValueTextEquals(ProtocolVersionMetaKey);
             reader.Read();
+            present |= isClaim;
             if (isClaim && reader.TokenType == JsonTokenType.String)
             {
                 claimed = reader.GetString();
@@ -102,7 +110,7 @@ internal readonly record struct McpHeaders(string? ClaimedVersion, string? Name)
             }
         }
 
-        return claimed;
+        return (present, claimed);
     }
 
     /// <summary>

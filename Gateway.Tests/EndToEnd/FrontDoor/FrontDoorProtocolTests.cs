@@ -190,7 +190,7 @@ internal sealed class FrontDoorProtocolTests
 
     [Test]
     [CancelAfter(20000)]
-    public async Task Session_TokenRenewal_SameSubjectContinues_ExpiredTokenGets401_OtherSubjectEndsTheSession(CancellationToken cancellationToken)
+    public async Task Session_TokenRenewal_SameSubjectContinues_ExpiredTokenGets401_OtherSubjectRefusedSessionGoesOn(CancellationToken cancellationToken)
     {
         var shortLived = await _rig.TokenAsync(cancellationToken, lifetime: TimeSpan.FromSeconds(2));
         var index = _spy.Connections.Count;
@@ -204,17 +204,89 @@ internal sealed class FrontDoorProtocolTests
         using var otherSubject = await _rig.Http.SendAsync(FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":4,"method":"tools/list"}""", admin, sessionId), cancellationToken);
         using var afterwards = await _rig.Http.SendAsync(FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":5,"method":"tools/list"}""", _token, sessionId), cancellationToken);
         var upstream = await _spy.WaitForConnectionAsync(index, cancellationToken);
-        await upstream.Reading.WaitAsync(cancellationToken);
 
         Assert.Multiple(() =>
         {
             Assert.That(expired.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(expired.Headers.WwwAuthenticate.Single().Parameter, Does.Contain("error=\"invalid_token\"").And.Contain("token_expired"));
             Assert.That(renewed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a fresh token of the same subject renews the session");
-            Assert.That(otherSubject.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            Assert.That(afterwards.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a renewal naming another subject ends the session");
-            Assert.That(upstream.Lines.Select(l => l.RawId), Is.EqualTo(new[] { "1", "3" }), upstream.Describe());
+            Assert.That(otherSubject.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another subject's token finds no session");
+            Assert.That(afterwards.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the session's own subject goes on");
+            Assert.That(upstream.Lines.Select(l => l.RawId), Is.EqualTo(new[] { "1", "3", "5" }), upstream.Describe());
         });
+        await DeleteAsync(initialized, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(20000)]
+    public async Task Session_ValidTokenOfAnotherSubjectWithTheVictimsSessionId_404EveryMethodAndTheVictimsSessionGoesOn(CancellationToken cancellationToken)
+    {
+        var index = _spy.Connections.Count;
+        using var initialized = await _rig.Http.SendAsync(FrontDoorRig.Post(Url, FrontDoorRig.Initialize(), _token), cancellationToken);
+        var victim = initialized.Headers.GetValues("Mcp-Session-Id").Single();
+        var attacker = await _rig.TokenAsync(cancellationToken, OidcProvider.Admin);
+
+        using var post = await _rig.Http.SendAsync(FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":"steal","method":"tools/list"}""", attacker, victim), cancellationToken);
+        var postBody = JsonNode.Parse(await post.Content.ReadAsStringAsync(cancellationToken))!;
+        using var getRequest = new HttpRequestMessage(HttpMethod.Get, Url);
+        getRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        getRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", attacker);
+        getRequest.Headers.Add("Mcp-Session-Id", victim);
+        using var get = await _rig.Http.SendAsync(getRequest, cancellationToken);
+        using var deleteRequest = new HttpRequestMessage(HttpMethod.Delete, Url);
+        deleteRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", attacker);
+        deleteRequest.Headers.Add("Mcp-Session-Id", victim);
+        using var delete = await _rig.Http.SendAsync(deleteRequest, cancellationToken);
+        using var unknown = await _rig.Http.SendAsync(FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":"x","method":"tools/list"}""", attacker, "0123456789abcdef01234567"), cancellationToken);
+        var unknownBody = await unknown.Content.ReadAsStringAsync(cancellationToken);
+
+        using var victimCall = await _rig.Http.SendAsync(FrontDoorRig.Post(Url, """{"jsonrpc":"2.0","id":"mine","method":"tools/list"}""", _token, victim), cancellationToken);
+        var victimAnswer = JsonNode.Parse(await victimCall.Content.ReadAsStringAsync(cancellationToken))!;
+        var upstream = await _spy.WaitForConnectionAsync(index, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((string?)postBody["error"]?["data"]?["reason"], Is.EqualTo("session_not_found"));
+            Assert.That(postBody.ToJsonString(), Is.EqualTo(unknownBody), "answered exactly like a session id that does not exist");
+            Assert.That(get.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(victimCall.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the victim's session was not touched");
+            Assert.That((string?)victimAnswer["result"]?["echo"], Is.EqualTo("tools/list"));
+            Assert.That(upstream.Lines.Select(l => l.RawId), Is.EqualTo(new[] { "1", "\"mine\"" }), upstream.Describe());
+        });
+        await DeleteAsync(initialized, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(15000)]
+    public async Task AnyRequest_ForeignHost_403HostNotAllowedNoUpstream_LoopbackNamesServed(CancellationToken cancellationToken)
+    {
+        var upstreams = _spy.Connections.Count;
+        using var rebound = FrontDoorRig.Post(Url, FrontDoorRig.Initialize(), _token);
+        rebound.Headers.Host = "evil.example.com";
+        using var reboundMetadata = new HttpRequestMessage(HttpMethod.Get, _rig.Base + "/.well-known/oauth-protected-resource/mcp/spy");
+        reboundMetadata.Headers.Host = "evil.example.com:" + _rig.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var localhost = FrontDoorRig.Post(Url, FrontDoorRig.Initialize(), _token);
+        localhost.Headers.Host = "LOCALHOST:" + _rig.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        using var refused = await _rig.Http.SendAsync(rebound, cancellationToken);
+        var refusal = JsonNode.Parse(await refused.Content.ReadAsStringAsync(cancellationToken))!;
+        using var metadataRefused = await _rig.Http.SendAsync(reboundMetadata, cancellationToken);
+        var afterRefusals = _spy.Connections.Count;
+        using var served = await _rig.Http.SendAsync(localhost, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((int?)refusal["error"]?["code"], Is.EqualTo(-31003));
+            Assert.That((string?)refusal["error"]?["data"]?["reason"], Is.EqualTo("host_not_allowed"));
+            Assert.That(refusal.ToJsonString(), Does.Not.Contain("evil"), "the refusal does not echo the host");
+            Assert.That(metadataRefused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "metadata built on the Host is not served to a foreign host either");
+            Assert.That(afterRefusals, Is.EqualTo(upstreams), "no upstream was opened");
+            Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK), "localhost names the bound loopback address");
+        });
+        await DeleteAsync(served, cancellationToken);
     }
 
     [Test]
