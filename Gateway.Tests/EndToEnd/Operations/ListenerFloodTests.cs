@@ -33,7 +33,7 @@ internal sealed class ListenerFloodTests
 
         using var flood = new FloodSockets();
         await flood.OpenAsync(FloodSockets.Loopback(2), gateway.Endpoint, 300, null, cancellationToken);
-        var settled = await FloodSockets.WaitUntilAsync(() => flood.Closed() + limiter.Active == flood.Count, Settle, cancellationToken);
+        var settled = await Eventually.TrueAsync(() => flood.Closed() + limiter.Active == flood.Count, Settle, cancellationToken);
         var heldByFlood = limiter.Active;
 
         await using var client = await gateway.ConnectAsync("everything", cancellationToken);
@@ -61,7 +61,7 @@ internal sealed class ListenerFloodTests
 
         using var flood = new FloodSockets();
         await flood.OpenAsync(FloodSockets.Loopback(2), endpoint, 300, FloodSockets.HalfSentRequest(endpoint), cancellationToken);
-        var capped = await FloodSockets.WaitUntilAsync(() => flood.Closed() >= flood.Count - 16, Settle, cancellationToken);
+        var capped = await Eventually.TrueAsync(() => flood.Closed() >= flood.Count - 16, Settle, cancellationToken);
         var echo = await CallEchoOverHttpAsync(rig, cancellationToken);
 
         Assert.Multiple(() =>
@@ -90,7 +90,7 @@ internal sealed class ListenerFloodTests
         }
 
         // Kestrel checks the timeout once a second: well within ten seconds every one of them is cut off.
-        var timedOut = await FloodSockets.WaitUntilAsync(() => flood.Closed() == flood.Count, TimeSpan.FromSeconds(10), cancellationToken);
+        var timedOut = await Eventually.TrueAsync(() => flood.Closed() == flood.Count, TimeSpan.FromSeconds(10), cancellationToken);
         var echo = await CallEchoOverHttpAsync(rig, cancellationToken);
 
         Assert.Multiple(() =>
@@ -115,7 +115,7 @@ internal sealed class ListenerFloodTests
 
         using var flood = new FloodSockets();
         await flood.OpenAsync(FloodSockets.Loopback(2), admin, 100, null, cancellationToken);
-        var capped = await FloodSockets.WaitUntilAsync(() => flood.Closed() >= flood.Count - 4, Settle, cancellationToken);
+        var capped = await Eventually.TrueAsync(() => flood.Closed() >= flood.Count - 4, Settle, cancellationToken);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var health = await http.GetAsync(new Uri($"http://{admin}/healthz"), cancellationToken);
 
@@ -146,10 +146,10 @@ internal sealed class ListenerFloodTests
 
         using var beyond = new FloodSockets();
         await beyond.OpenAsync(IPAddress.Loopback, gateway.Endpoint, 1, null, cancellationToken);
-        var beyondClosed = await FloodSockets.WaitUntilAsync(() => beyond.Closed() == 1, Settle, cancellationToken);
-        var refused = FloodSockets.Metric(exporter, "mcpgw_sessions_refused_total{reason=\"out_of_descriptors\"}");
+        var beyondClosed = await Eventually.TrueAsync(() => beyond.Closed() == 1, Settle, cancellationToken);
+        var refused = Eventually.Metric(exporter, "mcpgw_sessions_refused_total{reason=\"out_of_descriptors\"}");
         await first.DisposeAsync();
-        await FloodSockets.WaitUntilAsync(() => limiter.Active == 2, Settle, cancellationToken);
+        await Eventually.TrueAsync(() => limiter.Active == 2, Settle, cancellationToken);
         await using var next = await gateway.ConnectAsync("everything", cancellationToken);
         await next.InitializeAsync(cancellationToken);
         var echo = await next.RequestAsync(1, "tools/call", Echo("after one left"), cancellationToken);

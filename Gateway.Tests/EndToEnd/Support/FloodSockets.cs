@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using McpGateway.Core.Diagnostics;
 
 namespace McpGateway.Tests.EndToEnd.Support;
 
@@ -45,40 +44,9 @@ internal sealed class FloodSockets : IDisposable
     /// <summary>How many of the sockets the listener has closed (or reset) by now; reads and discards whatever it sent first.</summary>
     public int Closed() => _sockets.Count(IsClosed);
 
-    /// <summary>Waits until <paramref name="done"/> holds, checking every few milliseconds; false if it did not within <paramref name="within"/>.</summary>
-    public static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
-
-        return true;
-    }
-
     /// <summary>A request whose headers never end: what a slowloris client sends.</summary>
     public static byte[] HalfSentRequest(IPEndPoint target) =>
         Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"POST /mcp/everything HTTP/1.1\r\nHost: {target}\r\nContent-Type: application/json\r\n"));
-
-    /// <summary>The value of one series in <paramref name="exporter"/>'s Prometheus text, 0 when it has not been counted yet.</summary>
-    public static double Metric(PrometheusExporter exporter, string series)
-    {
-        foreach (var line in exporter.Write().Split('\n'))
-        {
-            if (line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
 
     private static bool IsClosed(Socket socket)
     {
