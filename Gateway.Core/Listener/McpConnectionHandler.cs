@@ -12,9 +12,9 @@ internal sealed class McpConnectionHandler(GatewayRuntime runtime, ClientCertifi
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        // The lease was taken by TcpAdmission before TLS; without one (over the limits) the connection never gets here.
-        var lease = TcpAdmission.Lease(connection);
-        if (lease is null || runtime.Drain.IsDraining)
+        // The lease was taken by TcpAdmission before TLS; a connection over the limits never gets here.
+        var lease = TcpAdmission.Lease(connection) ?? throw new InvalidOperationException("the TCP listener runs without TcpAdmission in front of it");
+        if (runtime.Drain.IsDraining)
         {
             // Shutting down: closed at once, before a byte is read.
             runtime.Metrics.SessionRefused(ShuttingDown);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
@@ -98,6 +100,44 @@ internal sealed class ListenerFloodTests
             Assert.That(timedOut, Is.True, $"{flood.Closed()} of {flood.Count} half-sent requests were closed");
             Assert.That(echo, Does.Contain("through the flood"));
         });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task FrontDoor_BodyTrickledBelowTheMinimumRate_ConnectionCutOff(CancellationToken cancellationToken)
+    {
+        // 500 bytes a second: above Kestrel's own minimum (240), below the configured 1000.
+        await using var rig = await FrontDoorRig.StartAsync(
+            s => s with { ConnectionLimits = new ConnectionLimits { MinRequestBodyBytesPerSecond = 1000 } },
+            cancellationToken,
+            GatewayHarness.Everything());
+        var endpoint = rig.Gateway.Application.FrontDoorEndpoint!;
+        var token = await rig.TokenAsync(cancellationToken);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endpoint, cancellationToken);
+        var head = $"POST /mcp/everything HTTP/1.1\r\nHost: {endpoint}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            + "Accept: application/json, text/event-stream\r\nContent-Length: 1000000\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None, cancellationToken);
+
+        var started = DateTime.UtcNow;
+        var cutOff = false;
+        var chunk = new byte[50];
+        Array.Fill(chunk, (byte)' ');
+        while (!cutOff && DateTime.UtcNow - started < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            try
+            {
+                await socket.SendAsync(chunk, SocketFlags.None, cancellationToken);
+                cutOff = socket.Poll(0, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                cutOff = true;
+            }
+        }
+
+        Assert.That(cutOff, Is.True, "a body trickling in below minRequestBodyBytesPerSecond is cut off after the 5 s grace period");
     }
 
     [Test]
