@@ -72,14 +72,14 @@ internal sealed class ApprovalLimitsTests
         await ApprovalRig.SendCallAsync(client, "d1", new JsonObject { ["name"] = "create_directory", ["arguments"] = new JsonObject { ["path"] = Path.Combine(rig.Files, "dir") } }, cancellationToken);
         var allHeld = await Eventually.TrueAsync(async token => await PendingOfAsync(rig, sessionId, token) == 6, TimeSpan.FromSeconds(30), cancellationToken);
         var counted = await Eventually.TrueAsync(() => Eventually.Metric(exporter, "mcpgw_approvals_notices_dropped_total") == 3, TimeSpan.FromSeconds(10), cancellationToken);
-        var posted = await Eventually.TrueAsync(() => receiver.Received.Count == 3, TimeSpan.FromSeconds(10), cancellationToken);
+        var posted = await Eventually.TrueAsync(() => receiver.Received.Count == 3 && rig.Notifier.Notices.Count == 3, TimeSpan.FromSeconds(10), cancellationToken);
         var listed = await client.RequestAsync("list", "tools/list", null, cancellationToken);
 
         Assert.Multiple(() =>
         {
             Assert.That(allHeld, Is.True, "every call is held, announced or not");
             Assert.That(counted, Is.True, $"dropped: {Eventually.Metric(exporter, "mcpgw_approvals_notices_dropped_total")}");
-            Assert.That(posted, Is.True, $"posted: {receiver.Received.Count}");
+            Assert.That(posted, Is.True, $"posted: {receiver.Received.Count}, captured: {rig.Notifier.Notices.Count}");
             Assert.That(receiver.Received.Count(r => r.Body.Contains("Approval needed: write_file", StringComparison.Ordinal)), Is.EqualTo(2));
             Assert.That(receiver.Received.Count(r => r.Body.Contains("Approval needed: create_directory", StringComparison.Ordinal)), Is.EqualTo(1));
             Assert.That(rig.Notifier.Notices, Has.Count.EqualTo(3), "every notifier gets the same allowance");
