@@ -18,6 +18,15 @@ public sealed class ApprovalOptions
     /// <summary>How often a client that asked for progress hears that its call still waits (default 10 s).</summary>
     public TimeSpan? ProgressInterval { get; set; }
 
+    /// <summary>Calls one identity may have held at once on this instance (default 16); beyond, -31009 <c>too_many_held_calls</c>.</summary>
+    public int? MaxHeldPerIdentity { get; set; }
+
+    /// <summary>Notices of held calls sent per identity and rule within <see cref="NoticeWindow"/> (default 5); beyond, they are dropped and counted.</summary>
+    public int? MaxNoticesPerWindow { get; set; }
+
+    /// <summary>The window <see cref="MaxNoticesPerWindow"/> counts in (default one minute).</summary>
+    public TimeSpan? NoticeWindow { get; set; }
+
     /// <summary>A Slack-compatible incoming webhook told of every held call; absent, approvers learn of calls through the CLI or admin API.</summary>
     public ApprovalWebhookOptions? Webhook { get; set; }
 }

@@ -6,11 +6,22 @@ public sealed record ApprovalSettings(string StorePath)
     public const string DefaultFileName = "approvals.db";
 
     public static readonly TimeSpan DefaultProgressInterval = TimeSpan.FromSeconds(10);
+    public const int DefaultMaxHeldPerIdentity = 16;
+    public const int DefaultMaxNoticesPerWindow = 5;
+    public static readonly TimeSpan DefaultNoticeWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>Set when the store is PostgreSQL (then <see cref="StorePath"/> is unused); null for SQLite.</summary>
     public string? PostgresConnectionString { get; init; }
 
     public TimeSpan ProgressInterval { get; init; } = DefaultProgressInterval;
+
+    /// <summary>Calls one identity may have held at once on this instance; beyond, -31009 <c>too_many_held_calls</c>.</summary>
+    public int MaxHeldPerIdentity { get; init; } = DefaultMaxHeldPerIdentity;
+
+    /// <summary>Notices sent per identity and rule within <see cref="NoticeWindow"/>; the rest are dropped and counted.</summary>
+    public int MaxNoticesPerWindow { get; init; } = DefaultMaxNoticesPerWindow;
+
+    public TimeSpan NoticeWindow { get; init; } = DefaultNoticeWindow;
 
     /// <summary>Where notices of held calls are posted; null when not configured.</summary>
     public ApprovalWebhookSettings? Webhook { get; init; }
@@ -44,12 +55,29 @@ public sealed record ApprovalSettings(string StorePath)
 
         var progress = GatewaySettingsLoader.PositiveTime(options.ProgressInterval, DefaultProgressInterval, "approvals.progressInterval", errors);
         var webhook = ApprovalWebhookSettings.Parse(options.Webhook, baseDirectory, errors);
+        var maxHeld = AtLeastOne(options.MaxHeldPerIdentity, DefaultMaxHeldPerIdentity, "approvals.maxHeldPerIdentity", errors);
+        var maxNotices = AtLeastOne(options.MaxNoticesPerWindow, DefaultMaxNoticesPerWindow, "approvals.maxNoticesPerWindow", errors);
+        var noticeWindow = GatewaySettingsLoader.PositiveTime(options.NoticeWindow, DefaultNoticeWindow, "approvals.noticeWindow", errors);
         var path = string.IsNullOrWhiteSpace(options.Path) ? DefaultFileName : options.Path;
         return new ApprovalSettings(System.IO.Path.GetFullPath(path, baseDirectory))
         {
             PostgresConnectionString = postgres,
             ProgressInterval = progress,
             Webhook = webhook,
+            MaxHeldPerIdentity = maxHeld,
+            MaxNoticesPerWindow = maxNotices,
+            NoticeWindow = noticeWindow,
         };
+    }
+
+    private static int AtLeastOne(int? value, int fallback, string path, List<string> errors)
+    {
+        if (value is < 1)
+        {
+            errors.Add($"{path}: must be at least 1, was {value}");
+            return fallback;
+        }
+
+        return value ?? fallback;
     }
 }

@@ -113,6 +113,30 @@ public sealed class LimitOptions
     /// <summary>Connections that have not authenticated yet, at once; beyond, a new connection is closed at once.</summary>
     public int? MaxUnauthenticatedConnections { get; set; }
 
+    /// <summary>Connections not yet authenticated from one source address (IPv6: one /64); beyond, a new one is closed at once.</summary>
+    public int? MaxUnauthenticatedPerAddress { get; set; }
+
+    /// <summary>Connections from one source address (IPv6: one /64) on each listener; beyond, a new one is closed at once.</summary>
+    public int? MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>Connections to the HTTP front door at once; beyond, a new one is closed at once.</summary>
+    public int? MaxHttpConnections { get; set; }
+
+    /// <summary>Connections to the admin listener at once; beyond, a new one is closed at once.</summary>
+    public int? MaxAdminConnections { get; set; }
+
+    /// <summary>Front door and admin: how long a client may take to send a request's headers (default 10 s).</summary>
+    public TimeSpan? RequestHeadersTimeout { get; set; }
+
+    /// <summary>Front door and admin: how long a connection may sit idle between requests (default 30 s).</summary>
+    public TimeSpan? KeepAliveTimeout { get; set; }
+
+    /// <summary>Front door and admin: the slowest a request body may arrive, after a 5 s grace (default 240).</summary>
+    public int? MinRequestBodyBytesPerSecond { get; set; }
+
+    /// <summary>File descriptors kept free for the audit store and upstreams (default: a fifth of the process limit, at least 256).</summary>
+    public int? FileDescriptorReserve { get; set; }
+
     /// <summary>A session with no frame in either direction for this long is closed.</summary>
     public TimeSpan? IdleTimeout { get; set; }
 }

@@ -86,6 +86,14 @@ internal static class OperationsSettingsLoader
         MaxConnections = AtLeastOne(limits.MaxConnections, ConnectionLimits.DefaultMaxConnections, "limits.maxConnections", errors),
         MaxConnectionsPerIdentity = AtLeastOne(limits.MaxConnectionsPerIdentity, ConnectionLimits.DefaultMaxConnectionsPerIdentity, "limits.maxConnectionsPerIdentity", errors),
         MaxUnauthenticatedConnections = AtLeastOne(limits.MaxUnauthenticatedConnections, ConnectionLimits.DefaultMaxUnauthenticatedConnections, "limits.maxUnauthenticatedConnections", errors),
+        MaxUnauthenticatedPerAddress = AtLeastOne(limits.MaxUnauthenticatedPerAddress, ConnectionLimits.DefaultMaxUnauthenticatedPerAddress, "limits.maxUnauthenticatedPerAddress", errors),
+        MaxConnectionsPerAddress = AtLeastOne(limits.MaxConnectionsPerAddress, ConnectionLimits.DefaultMaxConnectionsPerAddress, "limits.maxConnectionsPerAddress", errors),
+        MaxHttpConnections = AtLeastOne(limits.MaxHttpConnections, ConnectionLimits.DefaultMaxHttpConnections, "limits.maxHttpConnections", errors),
+        MaxAdminConnections = AtLeastOne(limits.MaxAdminConnections, ConnectionLimits.DefaultMaxAdminConnections, "limits.maxAdminConnections", errors),
+        RequestHeadersTimeout = PositiveTime(limits.RequestHeadersTimeout, ConnectionLimits.DefaultRequestHeadersTimeout, "limits.requestHeadersTimeout", errors),
+        KeepAliveTimeout = PositiveTime(limits.KeepAliveTimeout, ConnectionLimits.DefaultKeepAliveTimeout, "limits.keepAliveTimeout", errors),
+        MinRequestBodyBytesPerSecond = AtLeastOne(limits.MinRequestBodyBytesPerSecond, ConnectionLimits.DefaultMinRequestBodyBytesPerSecond, "limits.minRequestBodyBytesPerSecond", errors),
+        FileDescriptorReserve = limits.FileDescriptorReserve is { } reserve ? AtLeastOne(reserve, 1, "limits.fileDescriptorReserve", errors) : null,
         IdleTimeout = PositiveTime(limits.IdleTimeout, ConnectionLimits.DefaultIdleTimeout, "limits.idleTimeout", errors),
     };
 

@@ -34,6 +34,7 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _bytes;
     private readonly Counter<long> _verdicts;
     private readonly Counter<long> _upstreamErrors;
+    private readonly Counter<long> _approvalNoticesDropped;
     private readonly Histogram<double> _chainDuration;
     private Func<long> _pendingRequests = static () => 0;
     private Func<long> _approvalsPending = static () => 0;
@@ -49,6 +50,7 @@ internal sealed class GatewayMetrics : IDisposable
         _bytes = Meter.CreateCounter<long>("mcpgw.frame", "By", "Bytes of complete frames read, by direction");
         _verdicts = Meter.CreateCounter<long>("mcpgw.verdicts", "{frame}", "Frames the gateway did not forward as sent, by inspector, verdict and reason");
         _upstreamErrors = Meter.CreateCounter<long>("mcpgw.upstream.errors", "{error}", "Calls failed because of the upstream, by reason");
+        _approvalNoticesDropped = Meter.CreateCounter<long>("mcpgw.approvals.notices.dropped", "{notice}", "Notices of held calls not sent: over approvals.maxNoticesPerWindow for their identity and rule");
         Meter.CreateObservableGauge("mcpgw.requests.pending", () => _pendingRequests(), "{request}", "Client requests forwarded and not answered yet, over all sessions");
         Meter.CreateObservableGauge("mcpgw.approvals.pending", () => _approvalsPending(), "{request}", "Calls held on this instance until approvers decide");
         _chainDuration = Meter.CreateHistogram(
@@ -77,6 +79,8 @@ internal sealed class GatewayMetrics : IDisposable
     public void ConnectionClosed() => _connectionsActive.Add(-1);
 
     public void SessionAuthenticated() => _sessionsAuthenticated.Add(1);
+
+    public void ApprovalNoticeDropped() => _approvalNoticesDropped.Add(1);
 
     public void SessionRefused(string reason) => _sessionsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -88,6 +88,9 @@ public sealed class GatewayApplication : IAsyncDisposable
         builder.Services.AddGatewayDiagnostics(settings);
         builder.Services.AddSingleton(new AdminAddress(settings.AdminPublicUrl, () => adminListen?.IPEndPoint));
         builder.Services.AddSingleton<ClientCertificateMapper>();
+        var limits = settings.ConnectionLimits;
+        var descriptors = DescriptorBudget.Under(DescriptorLimit.Read(), limits.FileDescriptorReserve);
+        builder.Services.AddSingleton(descriptors);
         // When the runtime runs socket completions inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1), Kestrel does
         // too: a client's frames are then read, inspected and forwarded on the socket thread, without a hop through
         // Kestrel's I/O queue (about 10 % less CPU per relayed request in the load driver). Opt-in, because an inspector
@@ -98,15 +101,26 @@ public sealed class GatewayApplication : IAsyncDisposable
             kestrel.AddServerHeader = false;
             // The transport must be able to hold one whole frame, or a frame above the pause threshold would never complete.
             kestrel.Limits.MaxRequestBufferSize = Math.Max(settings.ClientLimits.MaxFrameBytes, 1024 * 1024) + (64 * 1024);
+
+            // HTTP only (front door and admin): a client that sends its request slowly, or sits on an idle connection,
+            // is cut off instead of holding a descriptor. The TCP listener has its pre-auth and idle timeouts instead.
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.Listen(settings.Endpoint, options =>
             {
                 listen = options;
+                TcpAdmission.Attach(options);
                 TlsListener.Configure(options, settings);
                 options.UseConnectionHandler<McpConnectionHandler>();
             });
             if (settings.AdminEndpoint is not null)
             {
-                kestrel.Listen(settings.AdminEndpoint, options => adminListen = options);
+                kestrel.Listen(settings.AdminEndpoint, options =>
+                {
+                    adminListen = options;
+                    Gate(options, "admin", limits.MaxAdminConnections, limits.MaxConnectionsPerAddress).Attach(options);
+                });
             }
 
             if (settings.FrontDoor is not null)
@@ -114,6 +128,7 @@ public sealed class GatewayApplication : IAsyncDisposable
                 kestrel.Listen(settings.FrontDoor.Endpoint, options =>
                 {
                     frontDoorListen = options;
+                    Gate(options, "frontdoor", limits.MaxHttpConnections, limits.MaxConnectionsPerAddress).Attach(options);
                     FrontDoorListener.Configure(options, settings);
                 });
             }
@@ -126,7 +141,8 @@ public sealed class GatewayApplication : IAsyncDisposable
             sp.GetRequiredService<ILoggerFactory>(),
             metrics: sp.GetRequiredService<GatewayMetrics>(),
             drain: sp.GetRequiredService<GatewayDrain>(),
-            recorder: sp.GetService<ISessionRecorder>()));
+            recorder: sp.GetService<ISessionRecorder>(),
+            descriptors: descriptors));
 
         // Drains in the host's stopping phase, while Kestrel still holds the sessions.
         builder.Services.AddSingleton<GatewayDrain>();
@@ -165,6 +181,7 @@ public sealed class GatewayApplication : IAsyncDisposable
         var chain = app.Services.GetRequiredService<InspectorChain>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway");
         GatewayLog.ChainBuilt(logger, chain.Describe());
+        LogDescriptors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Listener"), descriptors);
         var authenticator = app.Services.GetRequiredService<IGatewayAuthenticator>();
         if (settings.AuthMode == AuthMode.None)
         {
@@ -173,6 +190,30 @@ public sealed class GatewayApplication : IAsyncDisposable
 
         _ = authenticator;
         return new GatewayApplication(app, listen!, adminListen, frontDoorListen, chain, settings);
+    }
+
+    private static ListenerGate Gate(ListenOptions listen, string name, int maxConnections, int maxPerAddress)
+    {
+        var services = listen.ApplicationServices;
+        return new ListenerGate(
+            name,
+            maxConnections,
+            maxPerAddress,
+            services.GetRequiredService<DescriptorBudget>(),
+            services.GetRequiredService<GatewayMetrics>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Listener"));
+    }
+
+    private static void LogDescriptors(ILogger logger, DescriptorBudget descriptors)
+    {
+        if (descriptors is { Limit: { } limit, Capacity: { } capacity })
+        {
+            ListenerLog.DescriptorBudget(logger, limit, descriptors.Reserve, capacity);
+        }
+        else
+        {
+            ListenerLog.DescriptorLimitUnknown(logger);
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)

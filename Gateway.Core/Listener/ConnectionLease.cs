@@ -1,14 +1,23 @@
+using System.Net;
+
 namespace McpGateway.Core.Listener;
 
 /// <summary>One connection's place in the <see cref="ConnectionLimiter"/>; disposing it gives every count back, once.</summary>
 internal sealed class ConnectionLease : IDisposable
 {
     private readonly ConnectionLimiter _limiter;
+    private readonly IPAddress? _address;
+    private readonly int _descriptors;
     private bool _preAuth = true;
     private string? _subject;
     private bool _released;
 
-    public ConnectionLease(ConnectionLimiter limiter) => _limiter = limiter;
+    public ConnectionLease(ConnectionLimiter limiter, IPAddress? address, int descriptors)
+    {
+        _limiter = limiter;
+        _address = address;
+        _descriptors = descriptors;
+    }
 
     /// <summary>The connection authenticated or gave up: it no longer counts as unauthenticated.</summary>
     public void EndPreAuth()
@@ -16,7 +25,7 @@ internal sealed class ConnectionLease : IDisposable
         if (_preAuth && !_released)
         {
             _preAuth = false;
-            _limiter.EndPreAuth();
+            _limiter.EndPreAuth(_address);
         }
     }
 
@@ -45,6 +54,6 @@ internal sealed class ConnectionLease : IDisposable
         }
 
         _released = true;
-        _limiter.Release(_subject, _preAuth);
+        _limiter.Release(_subject, _preAuth, _address, _descriptors);
     }
 }

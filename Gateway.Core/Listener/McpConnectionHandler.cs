@@ -12,12 +12,12 @@ internal sealed class McpConnectionHandler(GatewayRuntime runtime, ClientCertifi
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        string? refusal = ShuttingDown;
-        using var lease = runtime.Drain.IsDraining ? null : runtime.Limiter.TryAccept(out refusal);
-        if (lease is null)
+        // The lease was taken by TcpAdmission before TLS; a connection over the limits never gets here.
+        var lease = TcpAdmission.Lease(connection) ?? throw new InvalidOperationException("the TCP listener runs without TcpAdmission in front of it");
+        if (runtime.Drain.IsDraining)
         {
-            // Over the connection limits, or shutting down: closed at once, before a byte is read.
-            runtime.Metrics.SessionRefused(refusal ?? ShuttingDown);
+            // Shutting down: closed at once, before a byte is read.
+            runtime.Metrics.SessionRefused(ShuttingDown);
             connection.Abort();
             return;
         }

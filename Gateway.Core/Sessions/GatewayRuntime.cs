@@ -21,7 +21,8 @@ internal sealed class GatewayRuntime : IDisposable
         IUpstreamConnector? connector = null,
         GatewayMetrics? metrics = null,
         GatewayDrain? drain = null,
-        ISessionRecorder? recorder = null)
+        ISessionRecorder? recorder = null,
+        DescriptorBudget? descriptors = null)
     {
         Recorder = recorder;
         Settings = settings;
@@ -29,7 +30,7 @@ internal sealed class GatewayRuntime : IDisposable
         Authenticator = authenticator;
         TimeProvider = timeProvider;
         Metrics = metrics ?? new GatewayMetrics();
-        Limiter = new ConnectionLimiter(settings.ConnectionLimits);
+        Limiter = new ConnectionLimiter(settings.ConnectionLimits, descriptors);
         Drain = drain ?? new GatewayDrain(settings, timeProvider, loggerFactory.CreateLogger<GatewayDrain>());
         Metrics.ObservePendingRequests(() => Drain.PendingRequests);
         Logger = loggerFactory.CreateLogger("McpGateway.Sessions");

@@ -29,6 +29,10 @@ internal sealed class ApprovalGate : IAsyncDisposable
     /// <summary>How often held calls are rechecked against the store, in case news of a decision was missed.</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>The identity already has <c>approvals.maxHeldPerIdentity</c> calls held on this instance.</summary>
+    public static readonly GatewayError TooManyHeldCalls =
+        new(GatewayErrorCode.Overloaded, "too_many_held_calls", "Overloaded: too many calls of this identity wait for approval");
+
     private static readonly object SessionKey = new();
 
     private readonly IApprovalStore _store;
@@ -40,6 +44,10 @@ internal sealed class ApprovalGate : IAsyncDisposable
     private readonly IRecordMasker? _masker;
     private readonly IApprovalNotifier[] _notifiers;
     private readonly ConcurrentDictionary<string, HeldApproval> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _heldBySubject = new(StringComparer.Ordinal);
+    private readonly Lock _heldGate = new();
+    private readonly NoticeThrottle _notices;
+    private readonly GatewayMetrics? _metrics;
     private readonly Lazy<MaskProfile> _noticeProfile;
     private readonly ITimer _recheck;
 
@@ -63,6 +71,8 @@ internal sealed class ApprovalGate : IAsyncDisposable
         _masker = masker;
         _notifiers = [.. notifiers];
         _noticeProfile = new Lazy<MaskProfile>(DefaultProfile);
+        _notices = new NoticeThrottle(_settings.MaxNoticesPerWindow, _settings.NoticeWindow, time);
+        _metrics = metrics;
         InstanceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         _store.Changed += OnChanged;
         metrics?.ObserveApprovalsPending(() => _held.Count);
@@ -117,6 +127,13 @@ internal sealed class ApprovalGate : IAsyncDisposable
         {
             ApprovalLog.HoldFailed(_logger, session.Id, tool, ex);
             return Verdict.Reject(GatewayErrors.ApprovalUnavailable.WithRule(rule.Id));
+        }
+
+        // One identity cannot pile up held calls (each a stored request, timers and notices) without bound.
+        if (!TryCountHeld(request.Subject, out var alreadyHeld))
+        {
+            ApprovalLimitLog.TooManyHeld(_logger, session.Id, request.Subject, alreadyHeld, tool);
+            return Verdict.Reject(TooManyHeldCalls.WithRule(rule.Id));
         }
 
         // Known before anything awaits, so that the client's cancellation finds it however early it comes.
@@ -194,7 +211,18 @@ internal sealed class ApprovalGate : IAsyncDisposable
         ApprovalLog.Held(_logger, request.SessionId, request.Tool, request.Id, rule, request.RequiredApprovals, string.Join(", ", request.ApproverGroups), request.ExpiresAt);
         if (_notifiers.Length > 0)
         {
-            _ = Task.Run(() => NotifyAsync(request), CancellationToken.None);
+            if (_notices.TryAdmit(request.Subject, rule, out var firstDropped))
+            {
+                _ = Task.Run(() => NotifyAsync(request), CancellationToken.None);
+            }
+            else
+            {
+                _metrics?.ApprovalNoticeDropped();
+                if (firstDropped)
+                {
+                    ApprovalLimitLog.NoticesDropped(_logger, request.Id, _settings.MaxNoticesPerWindow, request.Subject, rule, _settings.NoticeWindow, _notices.Dropped);
+                }
+            }
         }
 
         // A vote may have been cast between the insert and now.
@@ -424,9 +452,45 @@ internal sealed class ApprovalGate : IAsyncDisposable
         return settings.DefaultProfile;
     }
 
+    /// <summary>Counts one more held call for <paramref name="subject"/> unless it holds the maximum (<paramref name="held"/>) already.</summary>
+    private bool TryCountHeld(string subject, out int held)
+    {
+        lock (_heldGate)
+        {
+            held = _heldBySubject.GetValueOrDefault(subject);
+            if (held >= _settings.MaxHeldPerIdentity)
+            {
+                return false;
+            }
+
+            _heldBySubject[subject] = held + 1;
+            return true;
+        }
+    }
+
+    private void UncountHeld(string subject)
+    {
+        lock (_heldGate)
+        {
+            var held = _heldBySubject.GetValueOrDefault(subject);
+            if (held <= 1)
+            {
+                _heldBySubject.Remove(subject);
+            }
+            else
+            {
+                _heldBySubject[subject] = held - 1;
+            }
+        }
+    }
+
     private void Forget(HeldApproval held)
     {
-        _held.TryRemove(held.Request.Id, out _);
+        if (_held.TryRemove(held.Request.Id, out _))
+        {
+            UncountHeld(held.Request.Subject);
+        }
+
         if (held.Session.Items.TryGetValue(SessionKey, out var table))
         {
             ((ConcurrentDictionary<JsonRpcId, HeldApproval>)table!).TryRemove(new KeyValuePair<JsonRpcId, HeldApproval>(held.RpcId, held));
