@@ -8,6 +8,8 @@
 //   agent-alice/alice-secret        groups mcp-users, engineering
 //   agent-admin/admin-secret        groups mcp-users, mcp-admins
 //   agent-nogroups/nogroups-secret  no groups
+//   agent-overage/overage-secret    an Entra ID style groups overage: no `groups`, but `_claim_names`/`_claim_sources`
+//                                   saying the groups are to be fetched elsewhere
 //
 // Environment:
 //   OIDC_PORT              port (default 9400; 0 picks a free one, printed in OIDC_READY)
@@ -88,12 +90,14 @@ const configuration = {
     client('agent-alice', 'alice-secret', ['mcp-users', 'engineering']),
     client('agent-admin', 'admin-secret', ['mcp-users', 'mcp-admins']),
     client('agent-nogroups', 'nogroups-secret', [], 'mcp:tools'),
+    { ...client('agent-overage', 'overage-secret', undefined, 'mcp:tools'), groupsOverage: true },
     ...jwtClients,
   ],
   extraClientMetadata: {
-    properties: ['groups'],
+    properties: ['groups', 'groupsOverage'],
     validator(ctx, key, value) {
       if (key === 'groups' && value !== undefined && !Array.isArray(value)) throw new errors.InvalidClientMetadata('groups must be an array');
+      if (key === 'groupsOverage' && value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('groupsOverage must be a boolean');
     },
   },
   jwks,
@@ -124,6 +128,13 @@ const configuration = {
   // Custom claims in the JWT access token (Okta: a "groups" claim on the custom authorization server).
   extraTokenClaims: async (ctx, token) => {
     const c = ctx.oidc.client ?? (token.clientId && (await ctx.oidc.provider.Client.find(token.clientId)));
+    if (c?.groupsOverage) {
+      // Entra ID: too many groups for the token, so it names where to fetch them (OpenID Connect Core 5.6.2).
+      return {
+        _claim_names: { groups: 'src1' },
+        _claim_sources: { src1: { endpoint: `https://graph.example/v1.0/users/${c.clientId}/getMemberObjects` } },
+      };
+    }
     return { groups: c?.groups ?? [] };
   },
   formats: {

@@ -65,6 +65,25 @@ internal static class OidcSettingsValidator
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"auth.maxTokenBytes: between 1 and {MaxTokenBytesLimit}, was {maxTokenBytes}"));
         }
 
+        var maxLifetime = auth.MaxTokenLifetime ?? OidcSettings.DefaultMaxTokenLifetime;
+        if (maxLifetime < OidcSettings.MinMaxTokenLifetime || maxLifetime > OidcSettings.MaxMaxTokenLifetime)
+        {
+            errors.Add($"auth.maxTokenLifetime: between {OidcSettings.MinMaxTokenLifetime:c} and {OidcSettings.MaxMaxTokenLifetime:c}, was {maxLifetime:c}");
+        }
+
+        var overage = GroupsOverage.Refuse;
+        switch (auth.GroupsOverage?.Trim().ToUpperInvariant())
+        {
+            case null or "REFUSE":
+                break;
+            case "IGNORE":
+                overage = GroupsOverage.Ignore;
+                break;
+            default:
+                errors.Add($"auth.groupsOverage: '{auth.GroupsOverage}' is not one of refuse, ignore");
+                break;
+        }
+
         var keyRefresh = GatewaySettingsLoader.PositiveTime(auth.KeyRefreshInterval, OidcSettings.DefaultKeyRefreshInterval, "auth.keyRefreshInterval", errors);
         var unknownKidRefresh = GatewaySettingsLoader.PositiveTime(auth.UnknownKidRefreshInterval, OidcSettings.DefaultUnknownKidRefreshInterval, "auth.unknownKidRefreshInterval", errors);
         var maxStaleness = GatewaySettingsLoader.PositiveTime(auth.MaxKeyStaleness, OidcSettings.DefaultMaxKeyStaleness, "auth.maxKeyStaleness", errors);
@@ -96,6 +115,8 @@ internal static class OidcSettingsValidator
             KeyRefreshInterval = keyRefresh,
             UnknownKidRefreshInterval = unknownKidRefresh,
             MaxKeyStaleness = maxStaleness,
+            MaxTokenLifetime = maxLifetime,
+            GroupsOverage = overage,
         };
     }
 

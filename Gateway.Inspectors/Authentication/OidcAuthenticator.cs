@@ -97,10 +97,10 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
             return Refuse(tokenHash, Classify(result.Exception));
         }
 
-        var identity = ReadIdentity(shape.Payload, ((JsonWebToken)result.SecurityToken).ValidTo, tokenHash);
-        if (identity is null)
+        var claimsRefusal = ReadIdentity(shape.Payload, ((JsonWebToken)result.SecurityToken).ValidTo, tokenHash, out var identity);
+        if (claimsRefusal is not null)
         {
-            return Refuse(tokenHash, OidcErrors.MalformedToken);
+            return Refuse(tokenHash, claimsRefusal);
         }
 
         OidcLog.TokenAccepted(_logger, TokenHash.Prefix(tokenHash), identity.Subject, identity.ClientId);
@@ -181,15 +181,25 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
         _ => GatewayErrors.InvalidToken,
     };
 
-    /// <summary>Subject, client id and groups from the validated payload; null when the subject is missing.</summary>
-    private GatewayIdentity? ReadIdentity(byte[] payload, DateTime validTo, string tokenHash)
+    /// <summary>
+    /// Subject, client id and groups from the validated payload, after <see cref="TokenClaimRules"/>; the refusal when a
+    /// rule fails or the subject is missing.
+    /// </summary>
+    private GatewayError? ReadIdentity(byte[] payload, DateTime validTo, string tokenHash, out GatewayIdentity identity)
     {
+        identity = null!;
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
+        var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
+        if (TokenClaimRules.Check(root, expiresAt, _time.GetUtcNow(), _settings) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (!root.TryGetProperty(_settings.SubjectClaim, out var subjectClaim) || subjectClaim.ValueKind != JsonValueKind.String
             || subjectClaim.GetString() is not { Length: > 0 } subject)
         {
-            return null;
+            return OidcErrors.MalformedToken;
         }
 
         string? clientId = null;
@@ -222,8 +232,8 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
             }
         }
 
-        var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
-        return new GatewayIdentity(subject, clientId, groups, expiresAt, tokenHash);
+        identity = new GatewayIdentity(subject, clientId, groups, expiresAt, tokenHash);
+        return null;
     }
 
     private AuthenticationOutcome Refuse(string tokenHash, GatewayError error)

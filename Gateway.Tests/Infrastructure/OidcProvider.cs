@@ -23,6 +23,9 @@ internal sealed class OidcProvider : IAsyncDisposable
     public const string Admin = "agent-admin";
     public const string NoGroups = "agent-nogroups";
 
+    /// <summary>Its tokens carry no <c>groups</c> but an Entra ID style overage marker (<c>_claim_names</c>/<c>_claim_sources</c>).</summary>
+    public const string Overage = "agent-overage";
+
     private const string ReadyPrefix = "OIDC_READY ";
     private const string JwksPrefix = "OIDC_JWKS ";
     private const string RequestPrefix = "OIDC_REQUEST ";
@@ -34,6 +37,7 @@ internal sealed class OidcProvider : IAsyncDisposable
         [Alice] = "alice-secret",
         [Admin] = "admin-secret",
         [NoGroups] = "nogroups-secret",
+        [Overage] = "overage-secret",
     };
 
     private readonly OidcProviderOptions _options;
