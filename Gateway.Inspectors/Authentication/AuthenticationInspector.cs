@@ -60,6 +60,8 @@ internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticato
 
         if (parameters.Connection is not null && !string.Equals(parameters.Connection, session.ConnectionName, StringComparison.Ordinal))
         {
+            // A session is bound to its connection: asking for another is refused like any identity it does not admit.
+            session.Abort("renewal named another connection");
             return Verdict.Reject(GatewayErrors.ConnectionNotAllowed);
         }
 
