@@ -95,6 +95,9 @@ public sealed class AuthOptions
 
     /// <summary><c>refuse</c> (default) or <c>ignore</c>: a token whose groups did not fit in it.</summary>
     public string? GroupsOverage { get; set; }
+
+    /// <summary>Token introspection (RFC 7662) so that revoked tokens stop working; absent, none.</summary>
+    public IntrospectionOptions? Introspection { get; set; }
 }
 
 public sealed class LimitOptions

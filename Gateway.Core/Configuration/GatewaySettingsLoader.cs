@@ -70,7 +70,7 @@ public static class GatewaySettingsLoader
 
         var endpoint = ParseEndpoint(options.Listen, errors);
         var authMode = ParseAuth(options.Auth, errors);
-        var oidc = authMode == AuthMode.Oidc ? OidcSettingsValidator.Validate(options.Auth, errors) : null;
+        var oidc = authMode == AuthMode.Oidc ? OidcSettingsValidator.Validate(options.Auth, baseDirectory, errors) : null;
         var tls = options.Tls is null ? null : TlsSettingsLoader.Parse(options.Tls, baseDirectory, errors);
         if (options.Tls is null && options.AllowPlaintext != true && endpoint is not null
             && !(authMode == AuthMode.None && DevelopmentAuthListeners.IsLoopback(endpoint.Address)))

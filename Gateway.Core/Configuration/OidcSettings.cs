@@ -54,6 +54,9 @@ public sealed record OidcSettings
     /// <summary>A token whose groups did not fit in it is refused unless this says to ignore the marker.</summary>
     public GroupsOverage GroupsOverage { get; init; } = GroupsOverage.Refuse;
 
+    /// <summary>Ask the issuer whether a token is still active (revocation); null: tokens count until they expire.</summary>
+    public IntrospectionSettings? Introspection { get; init; }
+
     /// <summary>How often discovery and the JWKS are fetched again while all is well.</summary>
     public TimeSpan KeyRefreshInterval { get; init; } = DefaultKeyRefreshInterval;
 

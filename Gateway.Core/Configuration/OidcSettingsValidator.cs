@@ -7,7 +7,7 @@ internal static class OidcSettingsValidator
 {
     private const int MaxTokenBytesLimit = 1024 * 1024;
 
-    public static OidcSettings? Validate(AuthOptions auth, List<string> errors)
+    public static OidcSettings? Validate(AuthOptions auth, string baseDirectory, List<string> errors)
     {
         var countBefore = errors.Count;
         var requireHttps = auth.RequireHttpsMetadata ?? true;
@@ -84,6 +84,8 @@ internal static class OidcSettingsValidator
                 break;
         }
 
+        var introspection = IntrospectionSettingsValidator.Validate(auth.Introspection, requireHttps, baseDirectory, errors);
+
         var keyRefresh = GatewaySettingsLoader.PositiveTime(auth.KeyRefreshInterval, OidcSettings.DefaultKeyRefreshInterval, "auth.keyRefreshInterval", errors);
         var unknownKidRefresh = GatewaySettingsLoader.PositiveTime(auth.UnknownKidRefreshInterval, OidcSettings.DefaultUnknownKidRefreshInterval, "auth.unknownKidRefreshInterval", errors);
         var maxStaleness = GatewaySettingsLoader.PositiveTime(auth.MaxKeyStaleness, OidcSettings.DefaultMaxKeyStaleness, "auth.maxKeyStaleness", errors);
@@ -117,6 +119,7 @@ internal static class OidcSettingsValidator
             MaxKeyStaleness = maxStaleness,
             MaxTokenLifetime = maxLifetime,
             GroupsOverage = overage,
+            Introspection = introspection,
         };
     }
 
