@@ -63,10 +63,9 @@ internal sealed class TokenIntrospector : IDisposable
 
     private ValueTask<GatewayError?> AskIfStaleAsync(string tokenHash, IntrospectionEntry entry, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        if (now - entry.CheckedAt < _settings.CacheTtl)
+        if (entry.TryGetFresh(_time.GetUtcNow(), _settings.CacheTtl, out var active))
         {
-            return ValueTask.FromResult(entry.Active ? null : OidcErrors.TokenRevoked);
+            return ValueTask.FromResult(active ? null : OidcErrors.TokenRevoked);
         }
 
         return AskAsync(tokenHash, entry, cancellationToken);
@@ -86,8 +85,7 @@ internal sealed class TokenIntrospector : IDisposable
             return OidcErrors.IdpUnavailable;
         }
 
-        entry.Active = active;
-        entry.CheckedAt = _time.GetUtcNow();
+        entry.Record(active, _time.GetUtcNow());
         if (active)
         {
             return null;

@@ -164,13 +164,17 @@ internal sealed class TokenRevocationTests
         using var refused = await http.SendAsync(FrontDoorRig.Post(url, """{"jsonrpc":"2.0","id":"ping-1","method":"ping"}""", token, sessionId), cancellationToken);
         var body = JsonNode.Parse(await refused.Content.ReadAsStringAsync(cancellationToken))!;
         using var after = await http.SendAsync(FrontDoorRig.Post(url, """{"jsonrpc":"2.0","id":"ping-2","method":"ping"}""", token, sessionId), cancellationToken);
+        using var fresh = await http.SendAsync(FrontDoorRig.Post(url, FrontDoorRig.Initialize(), token), cancellationToken);
 
         Assert.Multiple(() =>
         {
             Assert.That(initialized.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That((int?)body["error"]?["code"], Is.EqualTo(-31001), body.ToJsonString());
             Assert.That((string?)body["error"]?["data"]?["reason"], Is.EqualTo("token_revoked"));
-            Assert.That(after.StatusCode, Is.AnyOf(HttpStatusCode.NotFound, HttpStatusCode.Unauthorized), "the session is gone and the token refused");
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the refusal is the JSON-RPC answer of the request");
+            Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the session is gone");
+            Assert.That(fresh.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a new session with the revoked token is refused");
+            Assert.That(fresh.Headers.WwwAuthenticate.Single().Parameter, Does.Contain("error=\"invalid_token\""));
         });
     }
 }
