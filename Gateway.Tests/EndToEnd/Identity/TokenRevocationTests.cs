@@ -151,6 +151,44 @@ internal sealed class TokenRevocationTests
 
     [Test]
     [CancelAfter(20000)]
+    public async Task Stateless_TokenRevokedAtTheIssuer_RefusedAfterTheTtlAndNothingMoreRelayed(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        var token = await _provider.GetTokenAsync(OidcProvider.Alice, cancellationToken);
+        var url = new Uri($"http://127.0.0.1:{_gateway.Application.FrontDoorEndpoint!.Port}/mcp/{Spy}");
+        var relayedBefore = RelayedToolsLists();
+
+        using var first = await http.SendAsync(Stateless(url, token, "list-1"), cancellationToken);
+        await _provider.RevokeAsync(token, OidcProvider.Alice, cancellationToken);
+        _clock.Advance(_ttl + TimeSpan.FromSeconds(1));
+        using var refused = await http.SendAsync(Stateless(url, token, "list-2"), cancellationToken);
+        var refusal = JsonNode.Parse(await refused.Content.ReadAsStringAsync(cancellationToken))!;
+        using var later = await http.SendAsync(Stateless(url, token, "list-3"), cancellationToken);
+        var laterBody = JsonNode.Parse(await later.Content.ReadAsStringAsync(cancellationToken))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((int?)refusal["error"]?["code"], Is.EqualTo(-31001), refusal.ToJsonString());
+            Assert.That((string?)refusal["error"]?["data"]?["reason"], Is.EqualTo("token_revoked"));
+            Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), laterBody.ToJsonString());
+            Assert.That((string?)laterBody["error"]?["data"]?["reason"], Is.EqualTo("token_revoked"));
+            Assert.That(RelayedToolsLists() - relayedBefore, Is.EqualTo(1), "only the request made before the revocation reached the upstream");
+        });
+    }
+
+    private int RelayedToolsLists() => _spy.Connections.Sum(c => c.Lines.Count(l => l.Method == "tools/list"));
+
+    private static HttpRequestMessage Stateless(Uri url, string token, string id)
+    {
+        var request = FrontDoorRig.Post(url, "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/list\"}", token);
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/list");
+        return request;
+    }
+
+    [Test]
+    [CancelAfter(20000)]
     public async Task Post_TokenRevokedAtTheIssuer_NextRequestAfterTheTtlRefusedAndSessionGone(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
