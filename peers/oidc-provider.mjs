@@ -8,6 +8,8 @@
 //   agent-alice/alice-secret        groups mcp-users, engineering
 //   agent-admin/admin-secret        groups mcp-users, mcp-admins
 //   agent-nogroups/nogroups-secret  no groups
+//   agent-overage/overage-secret    an Entra ID style groups overage: no `groups`, but `_claim_names`/`_claim_sources`
+//                                   saying the groups are to be fetched elsewhere
 //
 // Environment:
 //   OIDC_PORT              port (default 9400; 0 picks a free one, printed in OIDC_READY)
@@ -27,10 +29,19 @@
 //   OIDC_JWT_CLIENTS       further clients that authenticate with private_key_jwt (RFC 7523), a JSON array of
 //                          {"client_id": "...", "jwks": {"keys": [public JWKs]}, "groups": [...]}
 //
+// Token introspection (RFC 7662) and revocation (RFC 7009) of the JWT access tokens it issues. oidc-provider itself
+// refuses both for structured tokens (UnsupportedTokenType), while Okta introspects and revokes its JWT access tokens,
+// so this peer serves them the way Okta does, below the issuer:
+//   POST <issuer>/jwt/introspect   token=...  (client_secret_basic: any client above, or mcp-gateway/gateway-secret)
+//                                  -> {"active":true, sub, client_id, aud, scope, iat, exp, jti} for a token it issued,
+//                                     signed with its keys, unexpired and not revoked; otherwise {"active":false}
+//   POST <issuer>/jwt/revoke       token=...  (client_secret_basic, the client the token was issued to) -> 200
+//
 // Prints "OIDC_READY <issuer>" on stdout once listening. Stops on SIGTERM/SIGINT and when stdin ends.
 import { createServer } from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 
 const PORT = Number(process.env.OIDC_PORT ?? 9400);
 const HOST = '127.0.0.1';
@@ -88,12 +99,14 @@ const configuration = {
     client('agent-alice', 'alice-secret', ['mcp-users', 'engineering']),
     client('agent-admin', 'admin-secret', ['mcp-users', 'mcp-admins']),
     client('agent-nogroups', 'nogroups-secret', [], 'mcp:tools'),
+    { ...client('agent-overage', 'overage-secret', undefined, 'mcp:tools'), groupsOverage: true },
     ...jwtClients,
   ],
   extraClientMetadata: {
-    properties: ['groups'],
+    properties: ['groups', 'groupsOverage'],
     validator(ctx, key, value) {
       if (key === 'groups' && value !== undefined && !Array.isArray(value)) throw new errors.InvalidClientMetadata('groups must be an array');
+      if (key === 'groupsOverage' && value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('groupsOverage must be a boolean');
     },
   },
   jwks,
@@ -124,6 +137,13 @@ const configuration = {
   // Custom claims in the JWT access token (Okta: a "groups" claim on the custom authorization server).
   extraTokenClaims: async (ctx, token) => {
     const c = ctx.oidc.client ?? (token.clientId && (await ctx.oidc.provider.Client.find(token.clientId)));
+    if (c?.groupsOverage) {
+      // Entra ID: too many groups for the token, so it names where to fetch them (OpenID Connect Core 5.6.2).
+      return {
+        _claim_names: { groups: 'src1' },
+        _claim_sources: { src1: { endpoint: `https://graph.example/v1.0/users/${c.clientId}/getMemberObjects` } },
+      };
+    }
     return { groups: c?.groups ?? [] };
   },
   formats: {
@@ -141,6 +161,55 @@ const configuration = {
 };
 
 let callback; // set once listening: the issuer contains the port
+let issuer;
+
+// The JWT access tokens issued (by jti, with the client they were issued to) and those revoked since.
+const issuedTokens = new Map();
+const revokedTokens = new Set();
+const publicJwks = createLocalJWKSet({ keys: jwks.keys.map(({ d, p, q, dp, dq, qi, ...pub }) => pub) });
+const secrets = new Map([...configuration.clients.filter((c) => c.client_secret).map((c) => [c.client_id, c.client_secret]), ['mcp-gateway', 'gateway-secret']]);
+
+function basicClient(req) {
+  const [scheme, value] = (req.headers.authorization ?? '').split(' ');
+  if (scheme !== 'Basic' || !value) return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const id = decodeURIComponent(decoded.slice(0, colon));
+  return secrets.get(id) === decodeURIComponent(decoded.slice(colon + 1)) ? id : undefined;
+}
+
+async function readForm(req) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return new URLSearchParams(body);
+}
+
+async function verifiedClaims(token) {
+  try {
+    const { payload } = await jwtVerify(token ?? '', publicJwks, { issuer });
+    return issuedTokens.has(payload.jti) ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function jwtTokenEndpoint(req, res, path) {
+  const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const client = basicClient(req);
+  if (req.method !== 'POST') return json(405, { error: 'invalid_request' });
+  if (!client) return json(401, { error: 'invalid_client' });
+  const form = await readForm(req);
+  const claims = await verifiedClaims(form.get('token'));
+  if (path === '/jwt/revoke') {
+    if (claims && issuedTokens.get(claims.jti) === client) revokedTokens.add(claims.jti);
+    return res.writeHead(200).end();
+  }
+  const active = claims && !revokedTokens.has(claims.jti) && claims.exp > Date.now() / 1000;
+  if (!active) return json(200, { active: false });
+  const { sub, client_id: clientId, cid, aud, scope, iat, exp, jti } = claims;
+  return json(200, { active: true, token_type: 'Bearer', sub, client_id: clientId ?? cid, aud, scope, iat, exp, jti, iss: issuer });
+}
 
 const server = createServer((req, res) => {
   if (!callback || (MOUNT && req.url !== MOUNT && !req.url.startsWith(`${MOUNT}/`))) {
@@ -154,13 +223,19 @@ const server = createServer((req, res) => {
   }
 
   if (LOG_REQUESTS) console.log(`OIDC_REQUEST ${req.method} ${req.url.split('?')[0]}`);
+  const path = req.url.split('?')[0];
+  if (path === '/jwt/introspect' || path === '/jwt/revoke') {
+    jwtTokenEndpoint(req, res, path).catch((err) => { console.error('jwt endpoint', err); res.writeHead(500).end(); });
+    return;
+  }
   callback(req, res);
 });
 
 server.listen(PORT, HOST, () => {
-  const issuer = `http://${HOST}:${server.address().port}${MOUNT}`;
+  issuer = `http://${HOST}:${server.address().port}${MOUNT}`;
   const provider = new Provider(issuer, configuration);
   provider.proxy = false;
+  provider.on('client_credentials.issued', (token) => issuedTokens.set(token.jti, token.clientId));
   provider.on('server_error', (ctx, err) => console.error('server_error', err));
   callback = provider.callback();
   console.log(`OIDC_READY ${issuer}`);

@@ -115,7 +115,7 @@ internal static class FrontDoorSettingsLoader
             return null;
         }
 
-        var loopback = IPAddress.IsLoopback(endpoint.Address);
+        var loopback = DevelopmentAuthListeners.IsLoopback(endpoint.Address);
         if (!loopback && http.AllowRemote != true)
         {
             errors.Add($"http.listen: '{http.Listen}' is not a loopback address; set \"allowRemote\": true to serve MCP clients on other hosts");

@@ -89,6 +89,15 @@ public sealed class AuthOptions
     public TimeSpan? UnknownKidRefreshInterval { get; set; }
 
     public TimeSpan? MaxKeyStaleness { get; set; }
+
+    /// <summary>Longest accepted <c>exp - iat</c> (default 24 hours, at most 7 days).</summary>
+    public TimeSpan? MaxTokenLifetime { get; set; }
+
+    /// <summary><c>refuse</c> (default) or <c>ignore</c>: a token whose groups did not fit in it.</summary>
+    public string? GroupsOverage { get; set; }
+
+    /// <summary>Token introspection (RFC 7662) so that revoked tokens stop working; absent, none.</summary>
+    public IntrospectionOptions? Introspection { get; set; }
 }
 
 public sealed class LimitOptions

@@ -70,10 +70,10 @@ public static class GatewaySettingsLoader
 
         var endpoint = ParseEndpoint(options.Listen, errors);
         var authMode = ParseAuth(options.Auth, errors);
-        var oidc = authMode == AuthMode.Oidc ? OidcSettingsValidator.Validate(options.Auth, errors) : null;
+        var oidc = authMode == AuthMode.Oidc ? OidcSettingsValidator.Validate(options.Auth, baseDirectory, errors) : null;
         var tls = options.Tls is null ? null : TlsSettingsLoader.Parse(options.Tls, baseDirectory, errors);
         if (options.Tls is null && options.AllowPlaintext != true && endpoint is not null
-            && !(authMode == AuthMode.None && IPAddress.IsLoopback(endpoint.Address)))
+            && !(authMode == AuthMode.None && DevelopmentAuthListeners.IsLoopback(endpoint.Address)))
         {
             errors.Add("tls: required; a plaintext listener needs \"allowPlaintext\": true (only auth mode none on a loopback address may leave both out)");
         }
@@ -133,6 +133,8 @@ public static class GatewaySettingsLoader
         }
 
         var adminEndpoint = OperationsSettingsLoader.ParseAdmin(options.Admin, errors);
+        DevelopmentAuthListeners.Check(authMode, "listen", endpoint, options.Listen, errors);
+        DevelopmentAuthListeners.Check(authMode, "admin.listen", adminEndpoint, options.Admin?.Listen, errors);
         var adminPublicUrl = OperationsSettingsLoader.ParseAdminPublicUrl(options.Admin, errors);
         var frontDoor = FrontDoorSettingsLoader.Parse(options.Http, options, authMode, errors);
         var logFormat = OperationsSettingsLoader.ParseLogFormat(options.Logging.Format, errors);

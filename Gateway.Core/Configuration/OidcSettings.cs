@@ -14,6 +14,9 @@ public sealed record OidcSettings
     public static readonly TimeSpan DefaultKeyRefreshInterval = TimeSpan.FromHours(1);
     public static readonly TimeSpan DefaultUnknownKidRefreshInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultMaxKeyStaleness = TimeSpan.FromHours(24);
+    public static readonly TimeSpan DefaultMaxTokenLifetime = TimeSpan.FromHours(24);
+    public static readonly TimeSpan MinMaxTokenLifetime = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxMaxTokenLifetime = TimeSpan.FromDays(7);
     public static readonly IReadOnlyList<string> DefaultClientIdClaims = ["client_id", "cid"];
     public const int DefaultMaxTokenBytes = 16 * 1024;
     public const string DefaultSubjectClaim = "sub";
@@ -41,6 +44,18 @@ public sealed record OidcSettings
     public bool RequireHttpsMetadata { get; init; } = true;
 
     public int MaxTokenBytes { get; init; } = DefaultMaxTokenBytes;
+
+    /// <summary>
+    /// The longest lifetime a token may have: <c>exp - iat</c>, or <c>exp - now</c> when it has no <c>iat</c>, so a stolen
+    /// long-lived token is refused however it was minted.
+    /// </summary>
+    public TimeSpan MaxTokenLifetime { get; init; } = DefaultMaxTokenLifetime;
+
+    /// <summary>A token whose groups did not fit in it is refused unless this says to ignore the marker.</summary>
+    public GroupsOverage GroupsOverage { get; init; } = GroupsOverage.Refuse;
+
+    /// <summary>Ask the issuer whether a token is still active (revocation); null: tokens count until they expire.</summary>
+    public IntrospectionSettings? Introspection { get; init; }
 
     /// <summary>How often discovery and the JWKS are fetched again while all is well.</summary>
     public TimeSpan KeyRefreshInterval { get; init; } = DefaultKeyRefreshInterval;

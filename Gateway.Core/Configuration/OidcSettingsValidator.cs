@@ -7,7 +7,7 @@ internal static class OidcSettingsValidator
 {
     private const int MaxTokenBytesLimit = 1024 * 1024;
 
-    public static OidcSettings? Validate(AuthOptions auth, List<string> errors)
+    public static OidcSettings? Validate(AuthOptions auth, string baseDirectory, List<string> errors)
     {
         var countBefore = errors.Count;
         var requireHttps = auth.RequireHttpsMetadata ?? true;
@@ -65,6 +65,27 @@ internal static class OidcSettingsValidator
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"auth.maxTokenBytes: between 1 and {MaxTokenBytesLimit}, was {maxTokenBytes}"));
         }
 
+        var maxLifetime = auth.MaxTokenLifetime ?? OidcSettings.DefaultMaxTokenLifetime;
+        if (maxLifetime < OidcSettings.MinMaxTokenLifetime || maxLifetime > OidcSettings.MaxMaxTokenLifetime)
+        {
+            errors.Add($"auth.maxTokenLifetime: between {OidcSettings.MinMaxTokenLifetime:c} and {OidcSettings.MaxMaxTokenLifetime:c}, was {maxLifetime:c}");
+        }
+
+        var overage = GroupsOverage.Refuse;
+        switch (auth.GroupsOverage?.Trim().ToUpperInvariant())
+        {
+            case null or "REFUSE":
+                break;
+            case "IGNORE":
+                overage = GroupsOverage.Ignore;
+                break;
+            default:
+                errors.Add($"auth.groupsOverage: '{auth.GroupsOverage}' is not one of refuse, ignore");
+                break;
+        }
+
+        var introspection = IntrospectionSettingsValidator.Validate(auth.Introspection, requireHttps, baseDirectory, errors);
+
         var keyRefresh = GatewaySettingsLoader.PositiveTime(auth.KeyRefreshInterval, OidcSettings.DefaultKeyRefreshInterval, "auth.keyRefreshInterval", errors);
         var unknownKidRefresh = GatewaySettingsLoader.PositiveTime(auth.UnknownKidRefreshInterval, OidcSettings.DefaultUnknownKidRefreshInterval, "auth.unknownKidRefreshInterval", errors);
         var maxStaleness = GatewaySettingsLoader.PositiveTime(auth.MaxKeyStaleness, OidcSettings.DefaultMaxKeyStaleness, "auth.maxKeyStaleness", errors);
@@ -96,6 +117,9 @@ internal static class OidcSettingsValidator
             KeyRefreshInterval = keyRefresh,
             UnknownKidRefreshInterval = unknownKidRefresh,
             MaxKeyStaleness = maxStaleness,
+            MaxTokenLifetime = maxLifetime,
+            GroupsOverage = overage,
+            Introspection = introspection,
         };
     }
 

@@ -1,3 +1,5 @@
+using McpGateway.Core.Errors;
+
 namespace McpGateway.Core.Identity;
 
 /// <summary>Turns the token of <c>mcpgateway/authenticate</c> into an identity, or says why not.</summary>
@@ -13,4 +15,10 @@ public interface IGatewayAuthenticator
     bool IsReady => true;
 
     ValueTask<AuthenticationOutcome> AuthenticateAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a running session's identity still holds beyond its expiry (e.g. its token was not revoked since); null
+    /// when it does. Asked before each of the session's requests, so an answer should come from a cache.
+    /// </summary>
+    ValueTask<GatewayError?> RecheckAsync(GatewayIdentity identity, CancellationToken cancellationToken) => ValueTask.FromResult<GatewayError?>(null);
 }

@@ -47,7 +47,35 @@ internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticato
             }
         }
 
+        if (frame.Kind == MessageKind.Request || (frame.Kind == MessageKind.Notification && frame.Method != McpMethods.NotificationsCancelled))
+        {
+            var recheck = authenticator.RecheckAsync(identity, cancellationToken);
+            return recheck.IsCompletedSuccessfully ? ValueTask.FromResult(AfterRecheck(session, recheck.Result)) : AwaitRecheckAsync(session, recheck);
+        }
+
         return ValueTask.FromResult(Verdict.Forward);
+    }
+
+    private static async ValueTask<Verdict> AwaitRecheckAsync(GatewaySession session, ValueTask<GatewayError?> recheck) =>
+        AfterRecheck(session, await recheck.ConfigureAwait(false));
+
+    /// <summary>
+    /// A token revoked at the issuer ends the session: this request is refused (-31001 <c>token_revoked</c>) and the
+    /// connection closed, since no renewal can make a revoked grant good. An issuer that cannot answer only refuses.
+    /// </summary>
+    private static Verdict AfterRecheck(GatewaySession session, GatewayError? refusal)
+    {
+        if (refusal is null)
+        {
+            return Verdict.Forward;
+        }
+
+        if (ReferenceEquals(refusal, OidcErrors.TokenRevoked))
+        {
+            session.Abort("token revoked at the issuer");
+        }
+
+        return Verdict.Reject(refusal);
     }
 
     private async ValueTask<Verdict> RenewAsync(GatewaySession session, McpFrame frame, CancellationToken cancellationToken)
@@ -60,6 +88,8 @@ internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticato
 
         if (parameters.Connection is not null && !string.Equals(parameters.Connection, session.ConnectionName, StringComparison.Ordinal))
         {
+            // A session is bound to its connection: asking for another is refused like any identity it does not admit.
+            session.Abort("renewal named another connection");
             return Verdict.Reject(GatewayErrors.ConnectionNotAllowed);
         }
 

@@ -26,6 +26,7 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
     private readonly ILogger _logger;
     private readonly OidcKeyCache _keys;
     private readonly JsonWebTokenHandler _handler;
+    private readonly TokenIntrospector? _introspector;
     private readonly ConcurrentDictionary<string, AcceptedToken> _accepted = new(StringComparer.Ordinal);
 
     public OidcAuthenticator(OidcSettings settings, TimeProvider timeProvider, ILogger<OidcAuthenticator> logger)
@@ -36,6 +37,7 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
         _logger = logger;
         _keys = new OidcKeyCache(settings, timeProvider, logger);
         _handler = new JsonWebTokenHandler { MaximumTokenSizeInBytes = settings.MaxTokenBytes };
+        _introspector = settings.Introspection is { } introspection ? new TokenIntrospector(introspection, timeProvider, logger) : null;
     }
 
     public string Mode => $"oidc ({_settings.Issuer})";
@@ -69,8 +71,8 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
 
         if (_accepted.TryGetValue(tokenHash, out var accepted) && ReferenceEquals(accepted.Keys, keys) && StillValid(accepted.Identity))
         {
-            // The same token, already validated against the same key set: only its lifetime can have changed.
-            return AuthenticationOutcome.Success(accepted.Identity);
+            // The same token, already validated against the same key set: only its lifetime (or revocation) can have changed.
+            return await ActiveAsync(tokenHash, token, accepted.Identity, cancellationToken).ConfigureAwait(false);
         }
 
         if (!keys!.TryResolve(shape!.KeyId, out var signingKeys))
@@ -97,16 +99,36 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
             return Refuse(tokenHash, Classify(result.Exception));
         }
 
-        var identity = ReadIdentity(shape.Payload, ((JsonWebToken)result.SecurityToken).ValidTo, tokenHash);
-        if (identity is null)
+        var claimsRefusal = ReadIdentity(shape.Payload, ((JsonWebToken)result.SecurityToken).ValidTo, tokenHash, out var identity);
+        if (claimsRefusal is not null)
         {
-            return Refuse(tokenHash, OidcErrors.MalformedToken);
+            return Refuse(tokenHash, claimsRefusal);
         }
 
-        OidcLog.TokenAccepted(_logger, TokenHash.Prefix(tokenHash), identity.Subject, identity.ClientId);
-        Remember(tokenHash, new AcceptedToken(identity, keys));
+        var outcome = await ActiveAsync(tokenHash, token, identity, cancellationToken).ConfigureAwait(false);
+        if (outcome.Identity is not null)
+        {
+            OidcLog.TokenAccepted(_logger, TokenHash.Prefix(tokenHash), identity.Subject, identity.ClientId);
+            Remember(tokenHash, new AcceptedToken(identity, keys));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>With introspection configured, a valid token must also be active at the issuer (not revoked).</summary>
+    private async ValueTask<AuthenticationOutcome> ActiveAsync(string tokenHash, string token, GatewayIdentity identity, CancellationToken cancellationToken)
+    {
+        if (_introspector is not null && await _introspector.CheckAsync(tokenHash, token, identity.ExpiresAt, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            return Refuse(tokenHash, refusal);
+        }
+
         return AuthenticationOutcome.Success(identity);
     }
+
+    /// <summary>A session's token, asked about again once the issuer's last answer is older than the cache TTL.</summary>
+    public ValueTask<GatewayError?> RecheckAsync(GatewayIdentity identity, CancellationToken cancellationToken) =>
+        _introspector?.RecheckAsync(identity, cancellationToken) ?? ValueTask.FromResult<GatewayError?>(null);
 
     /// <summary>
     /// Agents reconnect with the token they hold, so accepted tokens are remembered by their SHA-256 until they expire.
@@ -181,15 +203,25 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
         _ => GatewayErrors.InvalidToken,
     };
 
-    /// <summary>Subject, client id and groups from the validated payload; null when the subject is missing.</summary>
-    private GatewayIdentity? ReadIdentity(byte[] payload, DateTime validTo, string tokenHash)
+    /// <summary>
+    /// Subject, client id and groups from the validated payload, after <see cref="TokenClaimRules"/>; the refusal when a
+    /// rule fails or the subject is missing.
+    /// </summary>
+    private GatewayError? ReadIdentity(byte[] payload, DateTime validTo, string tokenHash, out GatewayIdentity identity)
     {
+        identity = null!;
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
+        var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
+        if (TokenClaimRules.Check(root, expiresAt, _time.GetUtcNow(), _settings) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (!root.TryGetProperty(_settings.SubjectClaim, out var subjectClaim) || subjectClaim.ValueKind != JsonValueKind.String
             || subjectClaim.GetString() is not { Length: > 0 } subject)
         {
-            return null;
+            return OidcErrors.MalformedToken;
         }
 
         string? clientId = null;
@@ -222,8 +254,8 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
             }
         }
 
-        var expiresAt = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
-        return new GatewayIdentity(subject, clientId, groups, expiresAt, tokenHash);
+        identity = new GatewayIdentity(subject, clientId, groups, expiresAt, tokenHash);
+        return null;
     }
 
     private AuthenticationOutcome Refuse(string tokenHash, GatewayError error)
@@ -243,5 +275,9 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
 
     public Task StopAsync(CancellationToken cancellationToken) => _keys.StopAsync();
 
-    public ValueTask DisposeAsync() => _keys.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _introspector?.Dispose();
+        return _keys.DisposeAsync();
+    }
 }

@@ -17,6 +17,10 @@ internal static class OidcErrors
     public static readonly GatewayError WrongAudience = Unauthenticated("wrong_audience", "the token is for another audience");
     public static readonly GatewayError TokenExpired = Unauthenticated("token_expired", "the token has expired");
     public static readonly GatewayError TokenNotYetValid = Unauthenticated("token_not_yet_valid", "the token is not valid yet");
+    public static readonly GatewayError TokenIssuedInFuture = Unauthenticated("token_issued_in_future", "the token's iat is in the future");
+    public static readonly GatewayError TokenLifetimeTooLong = Unauthenticated("token_lifetime_too_long", "the token's lifetime exceeds the gateway's limit");
+    public static readonly GatewayError GroupsOverage = Unauthenticated("groups_overage", "the token's groups did not fit in it; the gateway does not guess them");
+    public static readonly GatewayError TokenRevoked = Unauthenticated("token_revoked", "the issuer says the token is no longer active");
     public static readonly GatewayError IdpUnavailable = Unauthenticated("idp_unavailable", "the identity provider's keys are unavailable; try again later");
 
     private static GatewayError Unauthenticated(string reason, string what) => new(GatewayErrorCode.Unauthenticated, reason, "Unauthenticated: " + what);

@@ -30,4 +30,10 @@ internal static partial class OidcLog
 
     [LoggerMessage(5007, LogLevel.Debug, "OIDC token {TokenHash} refused by the validator: {Error}")]
     public static partial void ValidatorRefused(ILogger logger, string tokenHash, string error);
+
+    [LoggerMessage(5008, LogLevel.Warning, "OIDC token {TokenHash}: introspection at {Endpoint} failed ({Error}); refused as idp_unavailable until it answers")]
+    public static partial void IntrospectionFailed(ILogger logger, string tokenHash, string endpoint, string error);
+
+    [LoggerMessage(5009, LogLevel.Information, "OIDC token {TokenHash} is no longer active at the issuer (revoked): refused")]
+    public static partial void TokenInactive(ILogger logger, string tokenHash);
 }

@@ -123,7 +123,8 @@ internal sealed class OidcKeyRefreshTests
         // Signs with the shared provider's keys, so that a restart does not rotate them.
         await using var provider = await OidcProvider.StartAsync(cancellationToken, new OidcProviderOptions { SigningKeys = _provider.PrivateJwks });
         var clock = new ManualTimeProvider();
-        await using var authenticator = await StartAuthenticatorAsync(provider.Settings(), clock);
+        // The token must outlive a day of key staleness, so this gateway accepts tokens of up to three days.
+        await using var authenticator = await StartAuthenticatorAsync(provider.Settings() with { MaxTokenLifetime = TimeSpan.FromDays(3) }, clock);
         var token = await provider.GetTokenAsync(OidcProvider.Alice, cancellationToken, lifetime: TimeSpan.FromDays(3));
 
         await provider.StopAsync();

@@ -20,7 +20,8 @@ internal sealed class ApprovalWebhookConfigurationTests
     {
         var path = Path.Combine(_directory, name);
         File.WriteAllText(path, $$"""
-            { "listen": "127.0.0.1:7400", "auth": { "mode": "none" }, "admin": {{admin}},
+            { "listen": "127.0.0.1:7400", "allowPlaintext": true, "admin": {{admin}},
+              "auth": { "mode": "oidc", "issuer": "https://idp.example/oauth2/default", "audience": "api://mcp-gateway" },
               "connections": { "tcp": { "transport": "tcp", "host": "127.0.0.1", "port": 9 } },
               "policy": { "default": "allow", "rules": [] },
               "approvals": {{approvals}} }

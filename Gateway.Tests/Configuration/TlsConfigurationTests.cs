@@ -32,12 +32,15 @@ internal sealed class TlsConfigurationTests
 
     private static string Quote(string value) => JsonSerializer.Serialize(value);
 
+    // Auth mode none is loopback only; a listener on every interface authenticates with OIDC.
+    private const string Oidc = """ "auth": { "mode": "oidc", "issuer": "https://idp.example/oauth2/default", "audience": "api://mcp-gateway" } """;
+
     private const string Connections = """ "connections": { "x": { "transport": "tcp", "host": "127.0.0.1", "port": 9 } } """;
 
     [Test]
     public void LoadFile_NonLoopbackWithoutTlsOrAllowPlaintext_IsRefused()
     {
-        var path = Write($$"""{ "listen": "0.0.0.0:7400", "auth": { "mode": "none" }, {{Connections}} }""");
+        var path = Write($$"""{ "listen": "0.0.0.0:7400", {{Oidc}}, {{Connections}} }""");
 
         var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
 
@@ -59,7 +62,7 @@ internal sealed class TlsConfigurationTests
     [Test]
     public void LoadFile_AllowPlaintext_IsAcceptedOnAnyAddress()
     {
-        var path = Write($$"""{ "listen": "0.0.0.0:7400", "auth": { "mode": "none" }, "allowPlaintext": true, {{Connections}} }""");
+        var path = Write($$"""{ "listen": "0.0.0.0:7400", {{Oidc}}, "allowPlaintext": true, {{Connections}} }""");
 
         var settings = GatewaySettingsLoader.LoadFile(path);
 
@@ -83,7 +86,7 @@ internal sealed class TlsConfigurationTests
     {
         var client = _certificates.Client;
         var path = Write($$"""
-            { "listen": "0.0.0.0:7400", "auth": { "mode": "none" }, {{Connections}},
+            { "listen": "0.0.0.0:7400", {{Oidc}}, {{Connections}},
               "tls": { "certificateFile": {{Quote(_certificates.Server.CertificateFile)}}, "keyFile": {{Quote(_certificates.Server.KeyFile)}},
                        "clientCertificates": { "mode": "allow", "trustedCaFile": {{Quote(_certificates.CaFile)}},
                          "identities": {
@@ -110,7 +113,7 @@ internal sealed class TlsConfigurationTests
     public void LoadFile_BadTlsSection_ReportsEveryMistakeAtOnce()
     {
         var path = Write($$"""
-            { "listen": "0.0.0.0:7400", "auth": { "mode": "none" }, {{Connections}},
+            { "listen": "0.0.0.0:7400", {{Oidc}}, {{Connections}},
               "tls": { "certificateFile": "missing.pem", "keyFile": "missing.key", "password": { "value": "literal" },
                        "clientCertificates": { "mode": "sometimes",
                          "identities": { "not a DN or thumbprint": { "subject": "" } } } } }
@@ -134,7 +137,7 @@ internal sealed class TlsConfigurationTests
     public void LoadFile_AllowWithoutTrustedCa_IsRefused()
     {
         var path = Write($$"""
-            { "listen": "0.0.0.0:7400", "auth": { "mode": "none" }, {{Connections}},
+            { "listen": "0.0.0.0:7400", {{Oidc}}, {{Connections}},
               "tls": { "certificateFile": {{Quote(_certificates.Server.CertificateFile)}}, "keyFile": {{Quote(_certificates.Server.KeyFile)}},
                        "clientCertificates": { "mode": "require" } } }
             """);
@@ -148,7 +151,7 @@ internal sealed class TlsConfigurationTests
     public void LoadFile_CertificateWithoutKey_IsRefused()
     {
         var path = Write($$"""
-            { "listen": "0.0.0.0:7400", "auth": { "mode": "none" }, {{Connections}},
+            { "listen": "0.0.0.0:7400", {{Oidc}}, {{Connections}},
               "tls": { "certificateFile": {{Quote(_certificates.Server.CertificateFile)}} } }
             """);
 
@@ -164,7 +167,7 @@ internal sealed class TlsConfigurationTests
         File.WriteAllBytes(pfx, _certificates.Server.Certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-pass"));
         File.WriteAllText(Path.Combine(_dir, "pfx-password"), "pfx-pass\n");
         var path = Write($$"""
-            { "listen": "0.0.0.0:7400", "auth": { "mode": "none" }, {{Connections}},
+            { "listen": "0.0.0.0:7400", {{Oidc}}, {{Connections}},
               "tls": { "certificateFile": "server.pfx", "password": { "fromFile": "pfx-password" } } }
             """);
 

@@ -23,6 +23,13 @@ internal sealed class OidcProvider : IAsyncDisposable
     public const string Admin = "agent-admin";
     public const string NoGroups = "agent-nogroups";
 
+    /// <summary>Its tokens carry no <c>groups</c> but an Entra ID style overage marker (<c>_claim_names</c>/<c>_claim_sources</c>).</summary>
+    public const string Overage = "agent-overage";
+
+    /// <summary>The gateway's own client at the provider, for token introspection; its secret is <see cref="GatewayClientSecret"/>.</summary>
+    public const string GatewayClient = "mcp-gateway";
+    public const string GatewayClientSecret = "gateway-secret";
+
     private const string ReadyPrefix = "OIDC_READY ";
     private const string JwksPrefix = "OIDC_JWKS ";
     private const string RequestPrefix = "OIDC_REQUEST ";
@@ -34,6 +41,7 @@ internal sealed class OidcProvider : IAsyncDisposable
         [Alice] = "alice-secret",
         [Admin] = "admin-secret",
         [NoGroups] = "nogroups-secret",
+        [Overage] = "overage-secret",
     };
 
     private readonly OidcProviderOptions _options;
@@ -124,6 +132,24 @@ internal sealed class OidcProvider : IAsyncDisposable
 
         return (string?)JsonNode.Parse(body)?["access_token"] ?? throw new InvalidOperationException($"no access_token in {body}");
     }
+
+    /// <summary>RFC 7662 introspection of the JWT access tokens this provider issued (the peer's <c>/jwt/introspect</c>).</summary>
+    public Uri IntrospectionEndpoint => new(Issuer + "/jwt/introspect");
+
+    /// <summary>Revokes <paramref name="token"/> (RFC 7009) as the client it was issued to; introspection says inactive from now on.</summary>
+    public async Task RevokeAsync(string token, string client, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Issuer + "/jwt/revoke")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token, ["token_type_hint"] = "access_token" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{client}:{_secrets[client]}")));
+        using var response = await _http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>How many introspection requests the provider received; call <see cref="SyncRequestLogAsync"/> first.</summary>
+    public int Introspections => Requests().Count(r => r == "POST /jwt/introspect");
 
     /// <summary>
     /// How many <c>GET /jwks</c> the provider received (across restarts). Call <see cref="SyncRequestLogAsync"/> first so
