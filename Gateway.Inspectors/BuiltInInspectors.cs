@@ -65,7 +65,7 @@ public static class BuiltInInspectors
                 sp.GetService<IRecordMasker>()));
             services.AddSingleton<ISessionRecorder>(sp => sp.GetRequiredService<SessionRecorder>());
             services.AddInspector<RecordingInspector>(RecordingInspector.InspectorName, ChainSlot.Recording);
-            services.AddSingleton<IAdminRoutes>(sp => new AuditAdminRoutes(sp.GetRequiredService<IAuditStore>(), audit));
+            services.AddSingleton<IAdminRoutes>(sp => new AuditAdminRoutes(sp.GetRequiredService<IAuditStore>(), audit, sp.GetRequiredService<TimeProvider>()));
             if (audit.SigningKeyFile is { } keyFile)
             {
                 services.AddSingleton(_ => CheckpointSigner.FromPemFile(keyFile));

@@ -61,7 +61,13 @@ internal static class AuditCommand
 
         await using (store as IAsyncDisposable)
         {
-            await query.WriteAsync(store, json, output, cancellationToken).ConfigureAwait(false);
+            var records = await query.CollectAsync(store, cancellationToken).ConfigureAwait(false);
+            if (!await CommandLineAuditRead.RecordAsync(store, "audit/query", query.Scope(), records, error, cancellationToken).ConfigureAwait(false))
+            {
+                return 1;
+            }
+
+            await AuditQuery.WriteAsync(records, json, output, cancellationToken).ConfigureAwait(false);
         }
 
         return 0;

@@ -22,7 +22,6 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     private SqliteConnection? _connection;
     private SqliteAppender? _appender;
     private long _headSequence;
-    private byte[] _headHash = AuditHashChain.Genesis;
 
     public SqliteAuditStore(string path, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null)
     {
@@ -89,7 +88,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
                 await OpenAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            (_headSequence, _headHash) = _appender!.Append(batch, _headSequence, _headHash);
+            (_headSequence, _) = _appender!.Append(batch);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -112,16 +111,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
             {
                 head.CommandText = "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1";
                 await using var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    _headSequence = reader.GetInt64(0);
-                    _headHash = (byte[])reader.GetValue(1);
-                }
-                else
-                {
-                    _headSequence = 0;
-                    _headHash = AuditHashChain.Genesis;
-                }
+                _headSequence = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : 0;
             }
 
             _appender = new SqliteAppender(connection);
