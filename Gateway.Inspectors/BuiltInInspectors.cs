@@ -74,7 +74,8 @@ public static class BuiltInInspectors
                     sp.GetRequiredService<CheckpointSigner>(),
                     audit.CheckpointInterval,
                     sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording"),
+                    CheckpointAnchors.Create(audit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording"))));
                 if (audit.Retention is { } retention)
                 {
                     services.AddHostedService(sp => new RetentionService(
