@@ -8,9 +8,10 @@ namespace McpGateway.Inspectors.Recording;
 /// Signs the audit chain's head when the gateway starts, at a fixed interval (also when idle), and once more when it
 /// stops; each checkpoint links to the one before it (<see cref="CheckpointSigner.SignLinked"/>) and says which of the
 /// three it is. Each is then handed to every anchor outside the store. The key comes from a PEM file; the store only
-/// ever sees signatures.
+/// ever sees signatures. The final checkpoint is signed once every hosted service has stopped (the listener has drained
+/// its sessions and their last records are in), so it covers the head.
 /// </summary>
-internal sealed class CheckpointService(IAuditStore store, CheckpointSigner signer, TimeSpan interval, TimeProvider timeProvider, ILogger logger, IReadOnlyList<ICheckpointAnchor>? anchors = null) : BackgroundService
+internal sealed class CheckpointService(IAuditStore store, CheckpointSigner signer, TimeSpan interval, TimeProvider timeProvider, ILogger logger, IReadOnlyList<ICheckpointAnchor>? anchors = null) : BackgroundService, IHostedLifecycleService
 {
     private readonly IReadOnlyList<ICheckpointAnchor> _anchors = anchors ?? [];
 
@@ -32,9 +33,15 @@ internal sealed class CheckpointService(IAuditStore store, CheckpointSigner sign
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After every hosted service stopped: the final checkpoint, then the anchors send what they still hold.</summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await CheckpointAsync(CheckpointKind.Stop, cancellationToken).ConfigureAwait(false);
         foreach (var anchor in _anchors.OfType<IAsyncDisposable>())
         {
