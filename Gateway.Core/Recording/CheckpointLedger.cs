@@ -84,11 +84,13 @@ internal sealed class CheckpointLedger
             var checkpoint = entry.Checkpoint;
             if (previous is null && counter != 1 && purgedBefore == 0 && _lastLegacy == 0)
             {
-                findings.Add(new AuditFinding(AuditFindingKind.CheckpointsMissing, 1, Math.Max(1, checkpoint.Sequence)) { Detail = Invariant($"the first checkpoint is #{counter}; #1-#{counter - 1} are gone") });
+                findings.Add(new AuditFinding(AuditFindingKind.CheckpointsMissing, 1, Math.Max(1, checkpoint.Sequence)) { Detail = counter == 2 ? "the first checkpoint is #2; #1 is gone" : Invariant($"the first checkpoint is #{counter}; #1-#{counter - 1} are gone") });
             }
             else if (previous is { } before && counter != before.Checkpoint.Counter + 1)
             {
-                findings.Add(Between(before.Checkpoint, checkpoint, Invariant($"checkpoints #{before.Checkpoint.Counter + 1}-#{counter - 1} are gone")));
+                findings.Add(Between(before.Checkpoint, checkpoint, counter - before.Checkpoint.Counter == 2
+                    ? Invariant($"checkpoint #{counter - 1} is gone")
+                    : Invariant($"checkpoints #{before.Checkpoint.Counter + 1}-#{counter - 1} are gone")));
             }
             else if (previous is { } linkedBefore && (!checkpoint.PreviousDigest.AsSpan().SequenceEqual(linkedBefore.Digest) || checkpoint.Sequence < linkedBefore.Checkpoint.Sequence))
             {
