@@ -110,8 +110,10 @@ internal sealed class HttpCheckpointAnchor : ICheckpointAnchor, IAsyncDisposable
                 context,
                 _url).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or TimeoutRejectedException)
         {
+            // Stopped while still trying: what the collector did not take is lost there (the store and files keep it).
+            RecordingLog.AnchorGaveUp(_logger, Description, checkpoint.Counter ?? 0, "the gateway stopped");
             return;
         }
         finally
