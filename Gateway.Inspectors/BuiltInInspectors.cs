@@ -65,7 +65,7 @@ public static class BuiltInInspectors
                 sp.GetService<IRecordMasker>()));
             services.AddSingleton<ISessionRecorder>(sp => sp.GetRequiredService<SessionRecorder>());
             services.AddInspector<RecordingInspector>(RecordingInspector.InspectorName, ChainSlot.Recording);
-            services.AddSingleton<IAdminRoutes>(sp => new AuditAdminRoutes(sp.GetRequiredService<IAuditStore>(), audit));
+            services.AddSingleton<IAdminRoutes>(sp => new AuditAdminRoutes(sp.GetRequiredService<IAuditStore>(), audit, sp.GetRequiredService<TimeProvider>()));
             if (audit.SigningKeyFile is { } keyFile)
             {
                 services.AddSingleton(_ => CheckpointSigner.FromPemFile(keyFile));
@@ -74,7 +74,8 @@ public static class BuiltInInspectors
                     sp.GetRequiredService<CheckpointSigner>(),
                     audit.CheckpointInterval,
                     sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording")));
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording"),
+                    CheckpointAnchors.Create(audit, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Recording"))));
                 if (audit.Retention is { } retention)
                 {
                     services.AddHostedService(sp => new RetentionService(

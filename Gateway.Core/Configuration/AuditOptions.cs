@@ -24,6 +24,13 @@ public sealed class AuditOptions
     /// <summary>How often the chain head is signed, also when idle (default 60 s).</summary>
     public TimeSpan? CheckpointInterval { get; set; }
 
+    /// <summary>
+    /// Where each signed checkpoint is also written, outside the store: file paths (relative to the configuration file;
+    /// each line a checkpoint as JSON, best on another volume) and <c>http</c>/<c>https</c> URLs (POSTed as JSON, with
+    /// retries, e.g. a SIEM collector). <c>mcpgw audit verify --anchors</c> checks the store against them.
+    /// </summary>
+    public string[]? Anchors { get; set; }
+
     /// <summary>How long records are kept; absent, they are kept forever.</summary>
     public AuditRetentionOptions? Retention { get; set; }
 

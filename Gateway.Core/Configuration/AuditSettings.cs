@@ -19,6 +19,9 @@ public sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan
     /// <summary>False with <c>durability: normal</c>: commits are not flushed to the disk each time.</summary>
     public bool SyncCommits { get; init; } = true;
 
+    /// <summary>Where checkpoints are also written: full file paths and absolute http(s) URLs.</summary>
+    public IReadOnlyList<string> Anchors { get; init; } = [];
+
     /// <summary>Groups that may query the store over the admin API.</summary>
     public IReadOnlyList<string> AuditorGroups { get; init; } = [];
 
@@ -99,6 +102,41 @@ public sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan
             errors.Add("audit.auditorGroups: a group name may not be empty");
         }
 
+        var anchors = new List<string>();
+        foreach (var anchor in options.Anchors ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(anchor))
+            {
+                errors.Add("audit.anchors: an anchor may not be empty");
+            }
+            else if (anchor.Contains("://", StringComparison.Ordinal))
+            {
+                if (!Uri.TryCreate(anchor, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                {
+                    errors.Add($"audit.anchors: '{anchor}' is neither a file path nor an http or https URL");
+                }
+                else
+                {
+                    anchors.Add(anchor);
+                }
+            }
+            else
+            {
+                var file = System.IO.Path.GetFullPath(anchor, baseDirectory);
+                if (!Directory.Exists(System.IO.Path.GetDirectoryName(file)))
+                {
+                    errors.Add($"audit.anchors: the directory of '{file}' does not exist");
+                }
+
+                anchors.Add(file);
+            }
+        }
+
+        if (anchors.Count > 0 && keyFile is null)
+        {
+            errors.Add("audit.anchors: needs audit.signingKeyFile (anchors keep signed checkpoints)");
+        }
+
         return new AuditSettings(System.IO.Path.GetFullPath(path, baseDirectory), capacity, timeout)
         {
             SigningKeyFile = keyFile,
@@ -107,6 +145,7 @@ public sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan
             Retention = AuditRetention.Parse(options.Retention, !string.IsNullOrWhiteSpace(options.SigningKeyFile), errors),
             SyncCommits = sync,
             AuditorGroups = [.. groups],
+            Anchors = anchors,
         };
     }
 }

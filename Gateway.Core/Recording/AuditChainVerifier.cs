@@ -4,7 +4,9 @@ namespace McpGateway.Core.Recording;
 /// Recomputes the hash chain of a store and names every range that breaks it. Each record must hash to its stored
 /// hash under its own sequence number and link to the hash of the record before it. A record that hashes right only
 /// under a nearby sequence number was moved (reordered); a record that hashes under none is modified, or inserted when
-/// the records after it were renumbered to make room. Consecutive records with the same finding form one range.
+/// the records after it were renumbered to make room; records that hash right but are skipped by the link of the
+/// record after them (which hashes under an earlier number) were inserted. Consecutive records with the same finding
+/// form one range. The checkpoints are checked by <see cref="CheckpointLedger"/>.
 /// </summary>
 public static class AuditChainVerifier
 {
@@ -24,12 +26,20 @@ public static class AuditChainVerifier
     /// which hash: records before it were purged, not deleted. Without <paramref name="publicKey"/> anchors are not
     /// trusted, and a purged prefix is reported as deleted.
     /// </param>
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CancellationToken cancellationToken)
+    public static Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CancellationToken cancellationToken) =>
+        VerifyAsync(records, checkpoints, anchors, publicKey, null, cancellationToken);
+
+    /// <param name="policy">
+    /// Null: checkpoints only vouch for the hashes they name. Set (what <c>mcpgw audit verify</c> does): linked
+    /// checkpoints must vouch for every record in time, the chain of checkpoints must be whole, and the store must end on
+    /// a recent or final checkpoint; checkpoints kept in anchors outside the store are merged in.
+    /// </param>
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CheckpointPolicy? policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(checkpoints);
         ArgumentNullException.ThrowIfNull(anchors);
-        var rows = new List<(AuditFindingKind Kind, long From, long To)>();
+        var rows = new List<AuditFinding>();
         AuditAnchor? anchor = null;
         if (publicKey is not null)
         {
@@ -37,7 +47,7 @@ public static class AuditChainVerifier
             {
                 if (!CheckpointSigner.Verify(publicKey, candidate))
                 {
-                    rows.Add((AuditFindingKind.CheckpointMismatch, candidate.Sequence, candidate.Sequence));
+                    rows.Add(new AuditFinding(AuditFindingKind.CheckpointMismatch, candidate.Sequence, candidate.Sequence));
                 }
                 else if (anchor is null || candidate.Sequence > anchor.Sequence)
                 {
@@ -46,32 +56,13 @@ public static class AuditChainVerifier
             }
         }
 
-        var vouched = new Dictionary<long, List<AuditCheckpoint>>();
-        long lastVouched = 0;
-        if (publicKey is not null)
-        {
-            foreach (var checkpoint in checkpoints)
-            {
-                if (!CheckpointSigner.Verify(publicKey, checkpoint))
-                {
-                    rows.Add((AuditFindingKind.CheckpointMismatch, checkpoint.Sequence, checkpoint.Sequence));
-                    continue;
-                }
-
-                lastVouched = Math.Max(lastVouched, checkpoint.Sequence);
-                if (!vouched.TryGetValue(checkpoint.Sequence, out var list))
-                {
-                    vouched[checkpoint.Sequence] = list = [];
-                }
-
-                list.Add(checkpoint);
-            }
-        }
+        var ledger = new CheckpointLedger(checkpoints, publicKey, policy, anchor?.Sequence ?? 0, rows);
 
         // After a purge the chain starts at the anchor's record, linked to the hash the anchor names.
         var purgedBefore = anchor?.Sequence ?? 1;
         var previousHash = anchor?.PrevHash ?? AuditHashChain.Genesis;
         var previousSequence = purgedBefore - 1;
+        var recent = new Queue<(long Sequence, byte[] Hash, bool Flagged)>(ReorderWindow + 1);
         long count = 0;
         var previousFlagged = false;
         await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -83,10 +74,15 @@ public static class AuditChainVerifier
             }
 
             count++;
+            if (policy?.Progress is { } progress && count % CheckpointPolicy.ProgressEvery == 0)
+            {
+                progress(count);
+            }
+
             var gap = stored.Sequence > previousSequence + 1;
             if (gap)
             {
-                rows.Add((AuditFindingKind.Deleted, previousSequence + 1, stored.Sequence - 1));
+                rows.Add(new AuditFinding(AuditFindingKind.Deleted, previousSequence + 1, stored.Sequence - 1));
             }
 
             var links = stored.PrevHash.AsSpan().SequenceEqual(previousHash);
@@ -96,64 +92,106 @@ public static class AuditChainVerifier
                 var offset = MovedBy(stored);
                 if (offset == 0)
                 {
-                    rows.Add((links ? AuditFindingKind.Modified : AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
+                    rows.Add(new AuditFinding(links ? AuditFindingKind.Modified : AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
                 }
                 else
                 {
-                    if (offset > 0 && rows.Count > 0 && rows[^1] is { Kind: AuditFindingKind.Modified } forged && forged.To == stored.Sequence - 1)
+                    if (offset > 0 && rows.Count > 0 && rows[^1] is { Kind: AuditFindingKind.Modified } forged && forged.ToSequence == stored.Sequence - 1)
                     {
                         // Records renumbered upwards right after one that hashes under no number: it was inserted there.
                         rows[^1] = forged with { Kind = AuditFindingKind.Inserted };
                     }
+                    else if (offset > 0 && !links && SkippedOver(recent, stored.PrevHash) is { } skipped)
+                    {
+                        // It links to an earlier record and the ones in between hash right: they were inserted with
+                        // hashes computed for their place, and the records after them renumbered.
+                        rows.Add(new AuditFinding(AuditFindingKind.Inserted, skipped, stored.Sequence - 1));
+                    }
 
-                    rows.Add((AuditFindingKind.Reordered, stored.Sequence, stored.Sequence));
+                    rows.Add(new AuditFinding(AuditFindingKind.Reordered, stored.Sequence, stored.Sequence));
                 }
             }
             else if (!links && !gap && !previousFlagged)
             {
                 // Hashes right but does not follow its predecessor: written with a forged hash.
-                rows.Add((AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
+                rows.Add(new AuditFinding(AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
             }
             else
             {
                 flagged = false;
             }
 
-            if (vouched.TryGetValue(stored.Sequence, out var signed) && signed.Exists(c => !c.Hash.AsSpan().SequenceEqual(stored.Hash)))
+            if (ledger.Contradicts(stored.Sequence, stored.Hash))
             {
                 // The chain up to here was rewritten (consistently, or the check above would have said so).
-                rows.Add((AuditFindingKind.CheckpointMismatch, stored.Sequence, stored.Sequence));
+                rows.Add(new AuditFinding(AuditFindingKind.CheckpointMismatch, stored.Sequence, stored.Sequence));
             }
 
+            ledger.Observe(stored);
+            if (recent.Count > ReorderWindow)
+            {
+                recent.Dequeue();
+            }
+
+            recent.Enqueue((stored.Sequence, stored.Hash, flagged));
             previousFlagged = flagged;
             previousHash = stored.Hash;
             previousSequence = stored.Sequence;
         }
 
-        if (lastVouched > previousSequence)
+        if (ledger.LastVouched > previousSequence)
         {
-            rows.Add((AuditFindingKind.Truncated, previousSequence + 1, lastVouched));
+            rows.Add(new AuditFinding(AuditFindingKind.Truncated, previousSequence + 1, ledger.LastVouched));
         }
 
+        ledger.Finish(previousSequence);
         var findings = new List<AuditFinding>();
-        foreach (var (kind, from, to) in rows)
+        foreach (var row in rows.OrderBy(r => r.FromSequence))
         {
-            if (findings.Count > 0 && findings[^1] is { } last && last.Kind == kind && last.ToSequence + 1 == from)
+            if (findings.Count > 0 && findings[^1] is { } last && last.Kind == row.Kind && last.ToSequence != long.MaxValue && last.ToSequence + 1 == row.FromSequence)
             {
-                findings[^1] = last with { ToSequence = to };
+                findings[^1] = last with { ToSequence = row.ToSequence };
             }
-            else
+            else if (!findings.Contains(row))
             {
-                findings.Add(new AuditFinding(kind, from, to));
+                findings.Add(row);
             }
         }
 
         return new AuditVerification(count, previousSequence, previousHash, findings)
         {
-            CheckpointsVerified = publicKey is null ? null : checkpoints.Count,
-            LastCheckpoint = lastVouched,
+            CheckpointsVerified = publicKey is null ? null : checkpoints.Count + (policy?.Witnessed.Count ?? 0),
+            LastCheckpoint = ledger.LastVouched,
             PurgedBefore = anchor?.Sequence ?? 0,
+            Warnings = ledger.Warnings,
+            LinkedCheckpoints = ledger.LinkedCount,
         };
+    }
+
+    /// <summary>
+    /// The first of the records after the one whose hash is <paramref name="prevHash"/>, when that one is among the
+    /// recent records and those after it hash right (they were not flagged); null otherwise.
+    /// </summary>
+    private static long? SkippedOver(Queue<(long Sequence, byte[] Hash, bool Flagged)> recent, byte[] prevHash)
+    {
+        long? linkedTo = null;
+        var clean = true;
+        foreach (var (sequence, hash, flagged) in recent)
+        {
+            if (linkedTo is null)
+            {
+                if (hash.AsSpan().SequenceEqual(prevHash))
+                {
+                    linkedTo = sequence;
+                }
+            }
+            else
+            {
+                clean &= !flagged;
+            }
+        }
+
+        return linkedTo is { } found && clean && found < recent.Last().Sequence ? found + 1 : null;
     }
 
     /// <summary>Current sequence minus the one the record hashes under, or 0 when it hashes under none nearby.</summary>

@@ -22,4 +22,10 @@ public enum AuditEventKind
 
     /// <summary>A connection refused before its session began (authentication failed or timed out, connection not allowed).</summary>
     SessionRefused,
+
+    /// <summary>
+    /// Someone read the audit store (query, replay, admin API): subject and connection say who and through what, the
+    /// reason and payload which range (filter, session, first and last sequence, how many records).
+    /// </summary>
+    AuditRead,
 }

@@ -15,9 +15,21 @@ public enum AuditFindingKind
     /// <summary>A record that neither hashes correctly nor links to its predecessor: it was not written by the gateway.</summary>
     Inserted,
 
-    /// <summary>Records a signed checkpoint vouches for are gone from the end of the chain.</summary>
+    /// <summary>
+    /// Records a signed checkpoint vouches for are gone from the end of the chain, or the store ends on a checkpoint that
+    /// is neither the gateway's final one nor recent: what was written after it was removed (or the gateway died).
+    /// </summary>
     Truncated,
 
-    /// <summary>A checkpoint whose signature does not verify, or that vouches for a hash the record no longer has.</summary>
+    /// <summary>
+    /// A checkpoint whose signature does not verify, that vouches for a hash the record no longer has, or that does not
+    /// link to the checkpoint before it (two different checkpoints with one counter: a forked chain).
+    /// </summary>
     CheckpointMismatch,
+
+    /// <summary>
+    /// Records no checkpoint vouches for in time: none signed within the interval plus slack after them, a linked
+    /// checkpoint missing from the store (its counter skipped, or present only in an anchor), or no checkpoint at all.
+    /// </summary>
+    CheckpointsMissing,
 }

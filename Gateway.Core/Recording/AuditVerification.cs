@@ -13,4 +13,10 @@ public sealed record AuditVerification(long Records, long HeadSequence, byte[] H
 
     /// <summary>Records before this sequence were purged by retention, as a signed anchor says; 0 when none were.</summary>
     public long PurgedBefore { get; init; }
+
+    /// <summary>What the verification could not rule out without failing (legacy checkpoints, records signed only at the next start).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>How many linked checkpoints the chain of checkpoints holds (store and anchors together).</summary>
+    public long LinkedCheckpoints { get; init; }
 }

@@ -5,12 +5,17 @@ using System.Text;
 namespace McpGateway.Core.Recording;
 
 /// <summary>
-/// Signs chain heads with an ECDSA P-256 key read from a PEM file (the store never holds it): the signature covers
-/// <c>"mcpgw-audit-checkpoint-v1" || sequence || hash || time</c> (big-endian integers), SHA-256, IEEE P1363 format.
+/// Signs chain heads with an ECDSA P-256 key read from a PEM file (the store never holds it), SHA-256, IEEE P1363
+/// format. A linked checkpoint's signature covers <c>"mcpgw-audit-checkpoint-v2" || sequence || hash || time ||
+/// counter || previous digest || kind || interval ms</c> (big-endian integers, kind one byte); its digest, which the next
+/// checkpoint commits to, is the SHA-256 of those bytes. A legacy checkpoint's covers <c>"mcpgw-audit-checkpoint-v1"
+/// || sequence || hash || time</c>.
 /// </summary>
 public sealed class CheckpointSigner : IDisposable
 {
     private static readonly byte[] Domain = Encoding.ASCII.GetBytes("mcpgw-audit-checkpoint-v1");
+
+    private static readonly byte[] LinkedDomain = Encoding.ASCII.GetBytes("mcpgw-audit-checkpoint-v2");
 
     private static readonly byte[] AnchorDomain = Encoding.ASCII.GetBytes("mcpgw-audit-anchor-v1");
 
@@ -62,8 +67,50 @@ public sealed class CheckpointSigner : IDisposable
         }
     }
 
+    /// <summary>A legacy checkpoint, linked to nothing; what gateways before linked checkpoints wrote.</summary>
     public AuditCheckpoint Sign(long sequence, byte[] hash, long timeMicros) =>
         new(sequence, hash, timeMicros, _key.SignData(Payload(Domain, sequence, hash, timeMicros), HashAlgorithmName.SHA256));
+
+    /// <summary>A checkpoint linked to <paramref name="previous"/> (null or legacy: the first of a new chain, counter 1).</summary>
+    public AuditCheckpoint SignLinked(long sequence, byte[] hash, long timeMicros, AuditCheckpoint? previous, CheckpointKind kind, TimeSpan interval)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        var unsigned = new AuditCheckpoint(sequence, hash, timeMicros, [])
+        {
+            Counter = previous is { Counter: { } counter } ? counter + 1 : 1,
+            PreviousDigest = previous is { IsLinked: true } ? Digest(previous) : new byte[AuditHashChain.HashSize],
+            Kind = kind,
+            IntervalMillis = (long)interval.TotalMilliseconds,
+        };
+        return unsigned with { Signature = _key.SignData(LinkedPayload(unsigned), HashAlgorithmName.SHA256) };
+    }
+
+    /// <summary>What the next linked checkpoint commits to: SHA-256 of what this one's signature covers.</summary>
+    public static byte[] Digest(AuditCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!checkpoint.IsLinked)
+        {
+            throw new ArgumentException("a legacy checkpoint has no digest", nameof(checkpoint));
+        }
+
+        return SHA256.HashData(LinkedPayload(checkpoint));
+    }
+
+    private static byte[] LinkedPayload(AuditCheckpoint checkpoint)
+    {
+        var head = Payload(LinkedDomain, checkpoint.Sequence, checkpoint.Hash, checkpoint.TimeMicros);
+        var previous = checkpoint.PreviousDigest ?? [];
+        var payload = new byte[head.Length + 8 + previous.Length + 1 + 8];
+        head.CopyTo(payload, 0);
+        var at = head.Length;
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(at), checkpoint.Counter ?? 0);
+        previous.CopyTo(payload, at + 8);
+        at += 8 + previous.Length;
+        payload[at] = (byte)checkpoint.Kind;
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(at + 1), checkpoint.IntervalMillis);
+        return payload;
+    }
 
     /// <summary>Signs a retention anchor: <c>"mcpgw-audit-anchor-v1" || sequence || prev_hash || time</c>, otherwise as a checkpoint.</summary>
     public AuditAnchor SignAnchor(long sequence, byte[] prevHash, long timeMicros) =>
@@ -80,7 +127,13 @@ public sealed class CheckpointSigner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return publicKey.VerifyData(Payload(Domain, checkpoint.Sequence, checkpoint.Hash, checkpoint.TimeMicros), checkpoint.Signature, HashAlgorithmName.SHA256);
+        if (checkpoint.IsLinked && checkpoint.PreviousDigest is not { Length: AuditHashChain.HashSize })
+        {
+            return false;
+        }
+
+        var payload = checkpoint.IsLinked ? LinkedPayload(checkpoint) : Payload(Domain, checkpoint.Sequence, checkpoint.Hash, checkpoint.TimeMicros);
+        return publicKey.VerifyData(payload, checkpoint.Signature, HashAlgorithmName.SHA256);
     }
 
     private static byte[] Payload(byte[] domain, long sequence, byte[] hash, long timeMicros)

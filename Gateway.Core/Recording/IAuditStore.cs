@@ -23,6 +23,13 @@ public interface IAuditStore
 
     Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Signs the head and stores the checkpoint, linked to the newest linked checkpoint, under the lock appenders take:
+    /// <paramref name="sign"/> gets the head (sequence and hash) and that checkpoint (null when there is none), so
+    /// several gateways sharing a store extend one chain of checkpoints.
+    /// </summary>
+    Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken);
+
     IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken);
 
     /// <summary>

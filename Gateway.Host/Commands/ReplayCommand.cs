@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Recording;
 
 namespace McpGateway.Host.Commands;
@@ -25,32 +26,42 @@ internal static class ReplayCommand
             return 1;
         }
 
-        var steps = 0;
+        var records = new List<StoredAuditRecord>();
         await using (store as IAsyncDisposable)
         {
-            long? start = null;
             await foreach (var stored in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
             {
-                var r = stored.Record;
-                if (r.SessionId != session)
+                if (stored.Record.SessionId == session)
                 {
-                    continue;
+                    records.Add(stored);
                 }
+            }
 
-                start ??= r.TimeMicros;
-                steps++;
-                await output.WriteLineAsync(Step(steps, r, r.TimeMicros - start.Value)).ConfigureAwait(false);
+            // Recorded before anything is shown, also when the session is not there: looking for it is a read too.
+            if (!await CommandLineAuditRead.RecordAsync(store, "audit/replay", [new("session", session)], records, error, cancellationToken).ConfigureAwait(false))
+            {
+                return 1;
             }
         }
 
-        if (steps == 0)
+        if (records.Count == 0)
         {
-            await error.WriteLineAsync($"mcpgw: no session '{session}' in the audit store").ConfigureAwait(false);
+            await error.WriteLineAsync($"mcpgw: no session '{P(session)}' in the audit store").ConfigureAwait(false);
             return 1;
+        }
+
+        var start = records[0].Record.TimeMicros;
+        for (var step = 0; step < records.Count; step++)
+        {
+            var r = records[step].Record;
+            await output.WriteLineAsync(Step(step + 1, r, r.TimeMicros - start)).ConfigureAwait(false);
         }
 
         return 0;
     }
+
+    /// <summary>Every value from the store goes to the terminal through this: it may carry control characters.</summary>
+    private static string P(string? value) => TerminalText.Printable(value);
 
     private static string Step(int step, AuditRecord r, long offsetMicros)
     {
@@ -58,44 +69,46 @@ internal static class ReplayCommand
         switch (r.Kind)
         {
             case AuditEventKind.SessionStart:
-                return at + $"session start: subject {r.Subject}, client {r.ClientId ?? "-"}, groups [{(r.Groups ?? "").Replace('\n', ',')}], connection {r.Connection}, from {r.RemoteAddress ?? "-"}";
+                return at + $"session start: subject {P(r.Subject)}, client {P(r.ClientId ?? "-")}, groups [{P((r.Groups ?? "").Replace('\n', ','))}], connection {P(r.Connection)}, from {P(r.RemoteAddress ?? "-")}";
             case AuditEventKind.SessionEnd:
-                return at + $"session end: {r.Reason}" + (r.ProtocolVersion is null ? "" : $" (protocol {r.ProtocolVersion})");
+                return at + $"session end: {P(r.Reason)}" + (r.ProtocolVersion is null ? "" : $" (protocol {P(r.ProtocolVersion)})");
+            case AuditEventKind.AuditRead:
+                return at + $"audit read by {P(r.Subject)} via {P(r.Connection)} from {P(r.RemoteAddress ?? "-")}: {P(r.Method)} {P(r.Reason)}";
             case AuditEventKind.SessionRefused:
-                return at + string.Create(CultureInfo.InvariantCulture, $"session refused: {r.Reason} ({r.ErrorCode}), subject {r.Subject ?? "-"}, from {r.RemoteAddress ?? "-"}");
+                return at + string.Create(CultureInfo.InvariantCulture, $"session refused: {P(r.Reason)} ({r.ErrorCode}), subject {P(r.Subject ?? "-")}, from {P(r.RemoteAddress ?? "-")}");
             default:
                 var arrow = r.Direction == "client_to_upstream" ? "client -> upstream" : "upstream -> client";
                 var text = new StringBuilder(at).Append(arrow).Append("  ");
                 text.Append(r.Kind switch
                 {
                     AuditEventKind.InvalidFrame => "invalid frame",
-                    AuditEventKind.Frame => r.MessageKind,
-                    _ => $"{AuditEventKinds.ToText(r.Kind)} ({r.Subject})",
+                    AuditEventKind.Frame => P(r.MessageKind),
+                    _ => $"{AuditEventKinds.ToText(r.Kind)} ({P(r.Subject)})",
                 });
                 if (r.RpcId is not null)
                 {
-                    text.Append(" id=").Append(r.RpcId);
+                    text.Append(" id=").Append(P(r.RpcId));
                 }
 
                 if (r.Method is not null)
                 {
-                    text.Append(' ').Append(r.Method);
+                    text.Append(' ').Append(P(r.Method));
                 }
 
                 if (r.Tool is not null)
                 {
-                    text.Append(" (").Append(r.Tool).Append(')');
+                    text.Append(" (").Append(P(r.Tool)).Append(')');
                 }
 
-                text.Append("  ").Append(r.Verdict);
+                text.Append("  ").Append(P(r.Verdict));
                 if (r.Inspector is not null)
                 {
-                    text.Append(" by ").Append(r.Inspector);
+                    text.Append(" by ").Append(P(r.Inspector));
                 }
 
                 if (r.Reason is not null)
                 {
-                    text.Append(": ").Append(r.Reason);
+                    text.Append(": ").Append(P(r.Reason));
                 }
 
                 if (r.ErrorCode is { } code && r.Verdict == "generated")
@@ -110,7 +123,7 @@ internal static class ReplayCommand
 
                 if (r.Payload is not null)
                 {
-                    text.Append("\n       ").Append(Encoding.UTF8.GetString(r.Payload));
+                    text.Append("\n       ").Append(P(Encoding.UTF8.GetString(r.Payload)));
                 }
 
                 return text.ToString();

@@ -24,9 +24,10 @@ internal static class Usage
                                           the pinned tool definitions and any change awaiting approval
               mcpgw tools approve --config FILE --connection NAME --tool NAME
                                           accept a changed tool definition
-              mcpgw audit verify --config FILE | --store PATH [--public-key PEM]
-                                          recompute the audit store's hash chain and check its signed checkpoints; report
-                                          modified, deleted, reordered, inserted and truncated records with their range (exit 1)
+              mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]
+                                          recompute the audit store's hash chain and check its chain of signed checkpoints,
+                                          also against anchors kept outside the store; report modified, deleted, reordered,
+                                          inserted, truncated and checkpoints_missing records with their range (exit 1)
               mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V]
                                 [--since TIME] [--until TIME] [--json]
                                           audit records matching every filter, as a table or JSON lines

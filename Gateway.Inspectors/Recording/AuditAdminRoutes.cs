@@ -14,9 +14,11 @@ namespace McpGateway.Inspectors.Recording;
 /// (<c>subject group connection tool verdict since until</c>), paging with <c>limit</c> (default
 /// <see cref="DefaultLimit"/>, at most <see cref="MaxLimit"/>) and <c>after</c> (the last sequence of the previous
 /// page; <c>X-Audit-Next-After</c> names it when the page is full), and <c>format=json</c> (an array, the default) or
-/// <c>jsonl</c> (JSON lines). Callers present an OIDC bearer token of a member of <c>audit.auditorGroups</c>.
+/// <c>jsonl</c> (JSON lines). Callers present an OIDC bearer token of a member of <c>audit.auditorGroups</c>. Each
+/// answered query leaves an <c>audit_read</c> record naming the caller and the range, committed before the page is
+/// sent; when it cannot be committed the caller gets 503 <c>audit_unavailable</c> and no records.
 /// </summary>
-internal sealed class AuditAdminRoutes(IAuditStore store, AuditSettings settings) : IAdminRoutes
+internal sealed class AuditAdminRoutes(IAuditStore store, AuditSettings settings, TimeProvider timeProvider) : IAdminRoutes
 {
     public const string Path = "/audit/records";
     public const string NextAfterHeader = "X-Audit-Next-After";
@@ -27,7 +29,7 @@ internal sealed class AuditAdminRoutes(IAuditStore store, AuditSettings settings
 
     private async Task QueryAsync(HttpContext context)
     {
-        if (await AdminCaller.AuthenticateAsync(context, settings.AuditorGroups).ConfigureAwait(false) is null)
+        if (await AdminCaller.AuthenticateAsync(context, settings.AuditorGroups).ConfigureAwait(false) is not { } caller)
         {
             return;
         }
@@ -69,11 +71,12 @@ internal sealed class AuditAdminRoutes(IAuditStore store, AuditSettings settings
             Subject = parsed.Subject, Group = parsed.Group, Connection = parsed.Connection, Tool = parsed.Tool, Verdict = parsed.Verdict,
             Since = parsed.Since, Until = parsed.Until, After = parsed.After, Limit = DefaultLimit,
         } : parsed;
-        await WriteAsync(context, query, format == "jsonl").ConfigureAwait(false);
+        var reader = new AuditReader(caller.Subject, "admin_api", caller.ClientId, string.Join('\n', caller.Groups), context.Connection.RemoteIpAddress?.ToString(), caller.TokenHash);
+        await WriteAsync(context, query, reader, format == "jsonl").ConfigureAwait(false);
     }
 
     /// <summary>Streams the page; the next-page header needs the page first, so records are buffered up to the limit.</summary>
-    private async Task WriteAsync(HttpContext context, AuditQuery query, bool lines)
+    private async Task WriteAsync(HttpContext context, AuditQuery query, AuditReader reader, bool lines)
     {
         var page = new List<StoredAuditRecord>();
         try
@@ -85,6 +88,17 @@ internal sealed class AuditAdminRoutes(IAuditStore store, AuditSettings settings
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
         {
+            await AdminCaller.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "audit_unavailable", null).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await store.AppendAsync(AuditReadRecord.Create(reader, "GET " + Path, query.Scope(), page, timeProvider), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            // A read that leaves no trace is not answered.
             await AdminCaller.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "audit_unavailable", null).ConfigureAwait(false);
             return;
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Recording;
 
 namespace McpGateway.Inspectors.Recording;
@@ -126,31 +127,68 @@ internal sealed class AuditQuery
 
     private static DateTimeOffset Time(AuditRecord record) => DateTimeOffset.UnixEpoch.AddTicks(record.TimeMicros * TimeSpan.TicksPerMicrosecond);
 
-    /// <summary>For the command line: a table, or JSON lines with the masked payloads.</summary>
-    public async Task<int> WriteAsync(IAuditStore store, bool json, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The filters that were given, as name and value: the scope an <c>audit_read</c> record names.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Scope()
     {
+        var scope = new List<KeyValuePair<string, string>>();
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                scope.Add(new(name, value));
+            }
+        }
+
+        Add("subject", Subject);
+        Add("group", Group);
+        Add("connection", Connection);
+        Add("tool", Tool);
+        Add("verdict", Verdict);
+        Add("since", Since?.ToString("O", CultureInfo.InvariantCulture));
+        Add("until", Until?.ToString("O", CultureInfo.InvariantCulture));
+        Add("after", After?.ToString(CultureInfo.InvariantCulture));
+        Add("limit", Limit?.ToString(CultureInfo.InvariantCulture));
+        return scope;
+    }
+
+    /// <summary>For the command line: the matching records, read in full before anything is shown (the read is recorded first).</summary>
+    public async Task<List<StoredAuditRecord>> CollectAsync(IAuditStore store, CancellationToken cancellationToken)
+    {
+        var records = new List<StoredAuditRecord>();
+        await foreach (var stored in MatchAsync(store, cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(stored);
+        }
+
+        return records;
+    }
+
+    /// <summary>For the command line: a table (every value escaped for the terminal), or JSON lines with the masked payloads.</summary>
+    public static async Task WriteAsync(IReadOnlyList<StoredAuditRecord> records, bool json, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(output);
-        var count = 0;
         if (!json)
         {
             await output.WriteLineAsync($"{"seq",8}  {"time (UTC)",-24}  {"kind",-13}  {"session",-24}  {"subject",-16}  {"connection",-12}  {"direction",-18}  {"method",-16}  {"tool",-16}  {"verdict",-10}  reason").ConfigureAwait(false);
         }
 
-        await foreach (var stored in MatchAsync(store, cancellationToken).ConfigureAwait(false))
+        foreach (var stored in records)
         {
-            count++;
+            cancellationToken.ThrowIfCancellationRequested();
             await output.WriteLineAsync(json ? Json(stored) : Row(stored, Time(stored.Record))).ConfigureAwait(false);
         }
-
-        return count;
     }
 
     private static string Row(StoredAuditRecord stored, DateTimeOffset time)
     {
         var r = stored.Record;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{stored.Sequence,8}  {time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture),-24}  {AuditEventKinds.ToText(r.Kind),-13}  {r.SessionId,-24}  {r.Subject,-16}  {r.Connection,-12}  {r.Direction,-18}  {r.Method,-16}  {r.Tool,-16}  {r.Verdict,-10}  {r.Reason}");
+            $"{stored.Sequence,8}  {time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture),-24}  {AuditEventKinds.ToText(r.Kind),-13}  {P(r.SessionId),-24}  {P(r.Subject),-16}  {P(r.Connection),-12}  {P(r.Direction),-18}  {P(r.Method),-16}  {P(r.Tool),-16}  {P(r.Verdict),-10}  {P(r.Reason)}");
     }
+
+    /// <summary>Every value from the store reaches the terminal through this: a caller may have put control characters in it.</summary>
+    private static string P(string? value) => TerminalText.Printable(value);
 
     private static string Json(StoredAuditRecord stored)
     {

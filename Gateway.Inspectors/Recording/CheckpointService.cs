@@ -5,19 +5,26 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// Signs the audit chain's head at a fixed interval, also when idle, and once more when the gateway stops. The key
-/// comes from a PEM file; the store only ever sees signatures.
+/// Signs the audit chain's head when the gateway starts, at a fixed interval (also when idle), and once more when it
+/// stops; each checkpoint links to the one before it (<see cref="CheckpointSigner.SignLinked"/>) and says which of the
+/// three it is. Each is then handed to every anchor outside the store. The key comes from a PEM file; the store only
+/// ever sees signatures. The final checkpoint is signed once every hosted service has stopped (the listener has drained
+/// its sessions and their last records are in), so it covers the head.
 /// </summary>
-internal sealed class CheckpointService(IAuditStore store, CheckpointSigner signer, TimeSpan interval, TimeProvider timeProvider, ILogger logger) : BackgroundService
+internal sealed class CheckpointService(IAuditStore store, CheckpointSigner signer, TimeSpan interval, TimeProvider timeProvider, ILogger logger, IReadOnlyList<ICheckpointAnchor>? anchors = null) : BackgroundService, IHostedLifecycleService
 {
+    private readonly IReadOnlyList<ICheckpointAnchor> _anchors = anchors ?? [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval, timeProvider);
         try
         {
+            // What a run that died wrote after its last checkpoint is vouched for from here on.
+            await CheckpointAsync(CheckpointKind.Start, stoppingToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await CheckpointAsync(stoppingToken).ConfigureAwait(false);
+                await CheckpointAsync(CheckpointKind.Periodic, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -26,25 +33,50 @@ internal sealed class CheckpointService(IAuditStore store, CheckpointSigner sign
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After every hosted service stopped: the final checkpoint, then the anchors send what they still hold.</summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        await CheckpointAsync(CheckpointKind.Stop, cancellationToken).ConfigureAwait(false);
+        foreach (var anchor in _anchors.OfType<IAsyncDisposable>())
+        {
+            await anchor.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Signs and stores the current head; a failure is logged and retried at the next tick.</summary>
-    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    /// <summary>Signs and stores the current head, then anchors it; a failure is logged and retried at the next tick.</summary>
+    private async Task CheckpointAsync(CheckpointKind kind, CancellationToken cancellationToken)
     {
+        AuditCheckpoint checkpoint;
         try
         {
-            var (sequence, hash) = await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
             var time = (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
-            await store.AppendCheckpointAsync(signer.Sign(sequence, hash, time), cancellationToken).ConfigureAwait(false);
-            RecordingLog.Checkpointed(logger, sequence);
+            checkpoint = await store.AppendLinkedCheckpointAsync(
+                (sequence, hash, previous) => signer.SignLinked(sequence, hash, time, previous, kind, interval),
+                cancellationToken).ConfigureAwait(false);
+            RecordingLog.Checkpointed(logger, checkpoint.Sequence);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             RecordingLog.CheckpointFailed(logger, ex);
+            return;
+        }
+
+        foreach (var anchor in _anchors)
+        {
+            try
+            {
+                await anchor.WriteAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RecordingLog.AnchorFailed(logger, checkpoint.Counter ?? 0, anchor.Description, ex);
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         CREATE INDEX IF NOT EXISTS audit_records_session ON audit_records (session_id, seq);
         CREATE TABLE IF NOT EXISTS audit_checkpoints (
             id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, hash BYTEA NOT NULL, time_us BIGINT NOT NULL, signature BYTEA NOT NULL);
+        ALTER TABLE audit_checkpoints ADD COLUMN IF NOT EXISTS counter BIGINT, ADD COLUMN IF NOT EXISTS prev_digest BYTEA,
+            ADD COLUMN IF NOT EXISTS kind TEXT, ADD COLUMN IF NOT EXISTS interval_ms BIGINT;
         CREATE TABLE IF NOT EXISTS audit_anchors (
             id BIGSERIAL PRIMARY KEY, seq BIGINT NOT NULL, prev_hash BYTEA NOT NULL, time_us BIGINT NOT NULL, signature BYTEA NOT NULL);
         """;
@@ -154,20 +156,42 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         return head;
     }
 
-    public async Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    public Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        return AppendLinkedCheckpointAsync((_, _, _) => checkpoint, cancellationToken);
+    }
+
+    public async Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        await using var insert = new NpgsqlCommand("INSERT INTO audit_checkpoints (seq, hash, time_us, signature) VALUES ($1, $2, $3, $4)", connection, transaction)
-        {
-            Parameters = { new() { Value = checkpoint.Sequence }, new() { Value = checkpoint.Hash }, new() { Value = checkpoint.TimeMicros }, new() { Value = checkpoint.Signature } },
-        };
         try
         {
+            // Under the appenders' advisory lock: the head and the newest checkpoint cannot move until the commit.
+            await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            var (sequence, hash) = await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            AuditCheckpoint? previous = null;
+            await using (var last = new NpgsqlCommand($"SELECT {CheckpointColumns.List} FROM audit_checkpoints WHERE counter IS NOT NULL ORDER BY counter DESC LIMIT 1", connection, transaction))
+            await using (var reader = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    previous = CheckpointColumns.Read(reader, linked: true);
+                }
+            }
+
+            var checkpoint = sign(sequence, hash, previous);
+            await using var insert = new NpgsqlCommand($"INSERT INTO audit_checkpoints ({CheckpointColumns.List}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", connection, transaction);
+            foreach (var value in CheckpointColumns.Values(checkpoint))
+            {
+                insert.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return checkpoint;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
@@ -191,11 +215,12 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
     public async IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT seq, hash, time_us, signature FROM audit_checkpoints ORDER BY id", connection);
+        await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {CheckpointColumns.List} FROM audit_checkpoints ORDER BY id", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new AuditCheckpoint(reader.GetInt64(0), AuditColumns.Blob(reader, 1), reader.GetInt64(2), AuditColumns.Blob(reader, 3));
+            yield return CheckpointColumns.Read(reader, linked: true);
         }
     }
 

@@ -34,4 +34,16 @@ internal static partial class RecordingLog
 
     [LoggerMessage(7009, LogLevel.Error, "Audit retention purge failed; retrying at the next interval")]
     public static partial void PurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7010, LogLevel.Error, "Audit checkpoint #{Counter} could not be written to anchor {Anchor}")]
+    public static partial void AnchorFailed(ILogger logger, long counter, string anchor, Exception exception);
+
+    [LoggerMessage(7011, LogLevel.Warning, "Audit anchor {Anchor}: attempt {Attempt} for checkpoint #{Counter} failed ({Reason}); retrying in {Delay}")]
+    public static partial void AnchorRetry(ILogger logger, string anchor, int attempt, long counter, string reason, TimeSpan delay);
+
+    [LoggerMessage(7012, LogLevel.Error, "Audit anchor {Anchor}: checkpoint #{Counter} was not taken ({Reason}); the next one carries the chain on")]
+    public static partial void AnchorGaveUp(ILogger logger, string anchor, long counter, string reason);
+
+    [LoggerMessage(7013, LogLevel.Warning, "Audit anchor {Anchor}: its queue is full; checkpoint #{Counter} is not sent there")]
+    public static partial void AnchorQueueFull(ILogger logger, string anchor, long counter);
 }

@@ -11,7 +11,9 @@ namespace McpGateway.Inspectors.Recording;
 /// The SQLite store's append path, for the group-commit writer alone: statements prepared once per connection
 /// (<see cref="RowsPerStatement"/> rows per INSERT, and a one-row INSERT for the remainder), parameters bound by
 /// position straight from each record's canonical UTF-8 (encoded once for its hash and its row), and one
-/// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c> per batch. Nothing is allocated per record.
+/// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c> per batch. The chain head is read inside that transaction, under SQLite's
+/// write lock, so another writer of the same file (a second process, <c>mcpgw audit query</c> recording its read)
+/// appends after it instead of forking the chain. Nothing is allocated per record.
 /// </summary>
 internal sealed class SqliteAppender : IDisposable
 {
@@ -24,6 +26,7 @@ internal sealed class SqliteAppender : IDisposable
     private readonly sqlite3_stmt _many;
     private readonly sqlite3_stmt _one;
     private readonly sqlite3_stmt _begin;
+    private readonly sqlite3_stmt _head;
     private readonly sqlite3_stmt _commit;
     private readonly ArrayBufferWriter<byte> _canonical = new(4096);
     private readonly (int Offset, int Length)[] _values = new (int, int)[AuditHashChain.ValueCount];
@@ -36,19 +39,19 @@ internal sealed class SqliteAppender : IDisposable
         _many = Prepare(Insert(RowsPerStatement));
         _one = Prepare(Insert(1));
         _begin = Prepare("BEGIN IMMEDIATE");
+        _head = Prepare("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1");
         _commit = Prepare("COMMIT");
     }
 
     /// <summary>
-    /// Appends <paramref name="batch"/> after the head in one transaction, all or nothing, and returns the new head.
-    /// Throws <see cref="SqliteException"/> when the batch could not be committed; the caller then closes the connection
-    /// (which rolls back what the transaction wrote).
+    /// Appends <paramref name="batch"/> after the head it reads under the write lock, in one transaction, all or nothing,
+    /// and returns the new head. Throws <see cref="SqliteException"/> when the batch could not be committed; the caller
+    /// then closes the connection (which rolls back what the transaction wrote).
     /// </summary>
-    public (long Sequence, byte[] Hash) Append(IReadOnlyList<AuditRecord> batch, long headSequence, ReadOnlySpan<byte> headHash)
+    public (long Sequence, byte[] Hash) Append(IReadOnlyList<AuditRecord> batch)
     {
-        headHash.CopyTo(_hash);
-        var sequence = headSequence;
         Step(_begin);
+        var sequence = ReadHead();
         var index = 0;
         while (batch.Count - index >= RowsPerStatement)
         {
@@ -130,6 +133,39 @@ internal sealed class SqliteAppender : IDisposable
     private void Integer(sqlite3_stmt statement, int index, long? value) =>
         Check(value is { } present ? raw.sqlite3_bind_int64(statement, index, present) : raw.sqlite3_bind_null(statement, index));
 
+    /// <summary>Copies the head's hash into the running hash and returns its sequence (0 and the genesis hash when empty).</summary>
+    private long ReadHead()
+    {
+        var rc = raw.sqlite3_step(_head);
+        try
+        {
+            if (rc == raw.SQLITE_DONE)
+            {
+                AuditHashChain.Genesis.CopyTo(_hash, 0);
+                return 0;
+            }
+
+            if (rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+                throw new SqliteException($"unexpected SQLite result {rc}", rc);
+            }
+
+            var hash = raw.sqlite3_column_blob(_head, 1);
+            if (hash.Length != AuditHashChain.HashSize)
+            {
+                throw new InvalidOperationException($"the audit chain's head has a hash of {hash.Length} bytes");
+            }
+
+            hash.CopyTo(_hash);
+            return raw.sqlite3_column_int64(_head, 0);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_head);
+        }
+    }
+
     private void Step(sqlite3_stmt statement)
     {
         var rc = raw.sqlite3_step(statement);
@@ -172,6 +208,7 @@ internal sealed class SqliteAppender : IDisposable
         _many.Dispose();
         _one.Dispose();
         _begin.Dispose();
+        _head.Dispose();
         _commit.Dispose();
     }
 }

@@ -3,6 +3,27 @@ namespace McpGateway.Inspectors.Recording;
 /// <summary>The audit table of the SQLite store; <c>seq</c> is assigned by the gateway, never by the database.</summary>
 internal static class SqliteAuditSchema
 {
+    /// <summary>Whether the checkpoint table has the link columns (a store written before them has not, until a gateway adds them).</summary>
+    public static async Task<bool> HasLinkedCheckpointsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('audit_checkpoints') WHERE name = 'counter'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Creates the tables, and adds the link columns to a checkpoint table written before them.</summary>
+    public static async Task EnsureAsync(Microsoft.Data.Sqlite.SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Create;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (!await HasLinkedCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            command.CommandText = string.Concat(CheckpointColumns.Linked.Select(c => $"ALTER TABLE audit_checkpoints ADD COLUMN {c.Name} {c.Sqlite};"));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public const string Create = """
         CREATE TABLE IF NOT EXISTS audit_records (
             seq INTEGER PRIMARY KEY,
@@ -38,7 +59,11 @@ internal static class SqliteAuditSchema
             seq INTEGER NOT NULL,
             hash BLOB NOT NULL,
             time_us INTEGER NOT NULL,
-            signature BLOB NOT NULL
+            signature BLOB NOT NULL,
+            counter INTEGER,
+            prev_digest BLOB,
+            kind TEXT,
+            interval_ms INTEGER
         );
         CREATE TABLE IF NOT EXISTS audit_anchors (
             id INTEGER PRIMARY KEY AUTOINCREMENT,

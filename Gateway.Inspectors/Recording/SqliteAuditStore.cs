@@ -22,7 +22,6 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     private SqliteConnection? _connection;
     private SqliteAppender? _appender;
     private long _headSequence;
-    private byte[] _headHash = AuditHashChain.Genesis;
 
     public SqliteAuditStore(string path, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null)
     {
@@ -89,7 +88,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
                 await OpenAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            (_headSequence, _headHash) = _appender!.Append(batch, _headSequence, _headHash);
+            (_headSequence, _) = _appender!.Append(batch);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -107,21 +106,12 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {(SyncCommits ? "FULL" : "NORMAL")};", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
+            await SqliteAuditSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (var head = connection.CreateCommand())
             {
                 head.CommandText = "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1";
                 await using var reader = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    _headSequence = reader.GetInt64(0);
-                    _headHash = (byte[])reader.GetValue(1);
-                }
-                else
-                {
-                    _headSequence = 0;
-                    _headHash = AuditHashChain.Genesis;
-                }
+                _headSequence = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : 0;
             }
 
             _appender = new SqliteAppender(connection);
@@ -190,17 +180,76 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     public async Task AppendCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        await using var connection = await OpenForCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        await InsertCheckpointAsync(connection, null, checkpoint, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        await using var connection = await OpenForCheckpointAsync(cancellationToken).ConfigureAwait(false);
+
+        // BEGIN IMMEDIATE: the write lock from the head's read to the insert, as the appender holds it.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        (long Sequence, byte[] Hash) head = (0, AuditHashChain.Genesis);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                head = (reader.GetInt64(0), Blob(reader, 1));
+            }
+        }
+
+        AuditCheckpoint? previous = null;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {CheckpointColumns.List} FROM audit_checkpoints WHERE counter IS NOT NULL ORDER BY counter DESC LIMIT 1";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                previous = CheckpointColumns.Read(reader, linked: true);
+            }
+        }
+
+        var checkpoint = sign(head.Sequence, head.Hash, previous);
+        await InsertCheckpointAsync(connection, transaction, checkpoint, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return checkpoint;
+    }
+
+    private async Task<SqliteConnection> OpenForCheckpointAsync(CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWriteCreate));
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWriteCreate));
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken).ConfigureAwait(false);
+            await SqliteAuditSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task InsertCheckpointAsync(SqliteConnection connection, SqliteTransaction? transaction, AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
         await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO audit_checkpoints (seq, hash, time_us, signature) VALUES ($seq, $hash, $time, $signature)";
-        insert.Parameters.AddWithValue("$seq", checkpoint.Sequence);
-        insert.Parameters.AddWithValue("$hash", checkpoint.Hash);
-        insert.Parameters.AddWithValue("$time", checkpoint.TimeMicros);
-        insert.Parameters.AddWithValue("$signature", checkpoint.Signature);
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT INTO audit_checkpoints ({CheckpointColumns.List}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7)";
+        var values = CheckpointColumns.Values(checkpoint);
+        for (var i = 0; i < values.Length; i++)
+        {
+            insert.Parameters.AddWithValue("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), values[i]);
+        }
+
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -225,12 +274,13 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
             return checkpoints;
         }
 
+        var linked = await SqliteAuditSchema.HasLinkedCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, hash, time_us, signature FROM audit_checkpoints ORDER BY id";
+        command.CommandText = $"SELECT {(linked ? CheckpointColumns.List : CheckpointColumns.Legacy)} FROM audit_checkpoints ORDER BY id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            checkpoints.Add(new AuditCheckpoint(reader.GetInt64(0), Blob(reader, 1), reader.GetInt64(2), Blob(reader, 3)));
+            checkpoints.Add(CheckpointColumns.Read(reader, linked));
         }
 
         return checkpoints;

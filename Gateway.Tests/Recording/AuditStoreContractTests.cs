@@ -288,4 +288,51 @@ internal abstract class AuditStoreContractTests
             await ((IAsyncDisposable)second).DisposeAsync();
         }
     }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task AppendLinkedCheckpointAsync_TwoWritersSigningBetweenAppends_OneUnbrokenChainThatAnAnchorCopyHoldsAgainstTruncation(CancellationToken cancellationToken)
+    {
+        var first = OpenStore();
+        var second = OpenStore();
+        var keyPath = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyPath, Key.PrivateKey, cancellationToken);
+        using var signer = CheckpointSigner.FromPemFile(keyPath);
+        File.Delete(keyPath);
+        using var publicKey = CheckpointSigner.PublicKeyFromPem(Key.PublicKey);
+        var time = DateTimeOffset.UtcNow;
+        long Micros() => (time - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        try
+        {
+            // Two gateways on one store: each appends records and signs checkpoints, in parallel.
+            var work = Enumerable.Range(1, 20).Select(async n =>
+            {
+                var store = n % 2 == 0 ? first : second;
+                await store.AppendAsync(Record("s", n) with { TimeMicros = Micros() }, cancellationToken);
+                return await store.AppendLinkedCheckpointAsync((sequence, hash, previous) => signer.SignLinked(sequence, hash, Micros(), previous, CheckpointKind.Periodic, TimeSpan.FromSeconds(60)), cancellationToken);
+            });
+            var signed = await Task.WhenAll(work);
+            var checkpoints = await first.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken);
+            var policy = new CheckpointPolicy(time, TimeSpan.FromSeconds(60));
+            var verification = await AuditChainVerifier.VerifyAsync(first.ReadAsync(1, cancellationToken), checkpoints, [], publicKey, policy, cancellationToken);
+
+            // Then every checkpoint row and the last five records go; the anchor's copy is all that is left of them.
+            await ExecuteSqlAsync("DELETE FROM audit_checkpoints; DELETE FROM audit_records WHERE seq > 15", cancellationToken);
+            var truncated = await AuditChainVerifier.VerifyAsync(first.ReadAsync(1, cancellationToken), [], [], publicKey, policy with { Witnessed = signed }, cancellationToken);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(checkpoints.Select(c => c.Counter), Is.EqualTo(Enumerable.Range(1, 20).Select(n => (long?)n)), "one chain of counters, no fork");
+                Assert.That(verification.Findings, Is.Empty, string.Join("; ", verification.Findings));
+                Assert.That((verification.Records, verification.LinkedCheckpoints, verification.LastCheckpoint), Is.EqualTo((20L, 20L, 20L)));
+                Assert.That(truncated.Findings.Select(f => (f.Kind, f.FromSequence, f.ToSequence)), Does.Contain((AuditFindingKind.Truncated, 16L, 20L)));
+                Assert.That(truncated.Findings.Select(f => f.Kind), Does.Contain(AuditFindingKind.CheckpointsMissing), "checkpoint rows the anchor holds are gone from the store");
+            });
+        }
+        finally
+        {
+            await ((IAsyncDisposable)first).DisposeAsync();
+            await ((IAsyncDisposable)second).DisposeAsync();
+        }
+    }
 }

@@ -123,6 +123,7 @@ internal sealed class AuditVerifyTests
         var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--public-key", publicKey], output, output, cancellationToken);
 
         Assert.That(exit, Is.Zero, output.ToString());
+        Assert.That(output.ToString(), Does.Contain("warning: legacy checkpoints: records 1-20 are vouched for by 1 checkpoints that do not link to each other"), "a store signed before checkpoints were linked says what cannot be ruled out");
     }
 
     [Test]
@@ -274,5 +275,56 @@ internal sealed class AuditVerifyTests
 
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("inserted: record 21\n"));
+    }
+
+    [Test]
+    [CancelAfter(20000)]
+    public async Task Verify_CorrectlyHashedRecordInsertedAndLaterOnesRenumbered_ReportsInsertedAtItsSequence(CancellationToken cancellationToken)
+    {
+        // The forged record is hashed for its place with the public chain code; the records after it move up by one.
+        var records = new List<StoredAuditRecord>();
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await foreach (var record in McpGateway.Inspectors.Recording.SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken))
+            {
+                records.Add(record);
+            }
+        }
+
+        var forged = records[9].Record with { Tool = "delete_file", FrameSequence = 99 };
+        var hash = AuditHashChain.Compute(records[9].Hash, 11, forged);
+        await TamperAsync(
+            "UPDATE audit_records SET seq = seq + 1000 WHERE seq > 10; UPDATE audit_records SET seq = seq - 999 WHERE seq > 1000; " +
+            $"INSERT INTO audit_records (seq, {Columns}, prev_hash, hash) SELECT 11, time_us, kind, session_id, subject, client_id, groups, token_hash, connection, remote_address, protocol_version, " +
+            $"direction, 99, message_kind, rpc_id, method, 'delete_file', verdict, inspector, reason, error_code, size, payload_sha256, payload, hash, x'{Convert.ToHexString(hash)}' FROM audit_records WHERE seq = 10",
+            cancellationToken);
+
+        var (exit, output) = await VerifyAsync(cancellationToken);
+
+        Assert.That(exit, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("inserted: record 11\n").And.Contain("reordered: records 12-21\n").And.Not.Contain("modified"));
+    }
+
+    [Test]
+    [CancelAfter(60000)]
+    public async Task Verify_ProgressOnALongStore_ReportsRecordsPerSecondOnTheErrorOutputOnly(CancellationToken cancellationToken)
+    {
+        await using (var store = SqliteAuditStoreTests.Open(DatabasePath))
+        {
+            await Task.WhenAll(Enumerable.Range(1, CheckpointPolicy.ProgressEvery).Select(n => store.AppendAsync(
+                new AuditRecord { TimeMicros = n, Kind = AuditEventKind.Frame, SessionId = "long", Verdict = "forwarded" }, cancellationToken).AsTask()));
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--progress"], output, error, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, output.ToString());
+            Assert.That(error.ToString(), Does.Match(@"^mcpgw: verified 16,404 records in \d+\.\d s \([\d,]+ records/s\)\n"));
+            Assert.That(output.ToString(), Does.Not.Contain("records/s"));
+        });
     }
 }

@@ -11,7 +11,7 @@ internal sealed class CheckpointServiceTests
 {
     [Test]
     [CancelAfter(20000)]
-    public async Task Service_IdleStore_SignsTheHeadEveryIntervalAndOnStop(CancellationToken cancellationToken)
+    public async Task Service_IdleStore_SignsALinkedChainAtStartEveryIntervalAndOnStop(CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("mcpgw-checkpoint-").FullName;
         try
@@ -27,13 +27,14 @@ internal sealed class CheckpointServiceTests
 
             await service.StartAsync(cancellationToken);
             // The service's loop starts on its own thread: the clock moves in small steps until two idle intervals were signed.
-            while (await CountAsync(store, cancellationToken) < 2)
+            while (await CountAsync(store, cancellationToken) < 3)
             {
                 time.Advance(TimeSpan.FromSeconds(1));
                 await Task.Delay(5, cancellationToken);
             }
 
             await service.StopAsync(cancellationToken);
+            await service.StoppedAsync(cancellationToken);
 
             var checkpoints = new List<AuditCheckpoint>();
             await foreach (var checkpoint in store.ReadCheckpointsAsync(cancellationToken))
@@ -44,9 +45,15 @@ internal sealed class CheckpointServiceTests
             using var verifier = CheckpointSigner.PublicKeyFromPem(publicKey);
             Assert.Multiple(() =>
             {
-                Assert.That(checkpoints, Has.Count.GreaterThanOrEqualTo(3), "two intervals and the stop");
+                Assert.That(checkpoints, Has.Count.GreaterThanOrEqualTo(4), "the start, two intervals and the stop");
                 Assert.That(checkpoints.Select(c => c.Sequence), Is.All.EqualTo(1));
                 Assert.That(checkpoints.Select(c => CheckpointSigner.Verify(verifier, c)), Is.All.True);
+                Assert.That(checkpoints.Select(c => c.Counter), Is.EqualTo(Enumerable.Range(1, checkpoints.Count).Select(n => (long?)n)));
+                Assert.That(checkpoints.Skip(1).Select((c, i) => c.PreviousDigest!.SequenceEqual(CheckpointSigner.Digest(checkpoints[i]))), Is.All.True, "each links to the one before");
+                Assert.That(checkpoints[0].Kind, Is.EqualTo(CheckpointKind.Start));
+                Assert.That(checkpoints[^1].Kind, Is.EqualTo(CheckpointKind.Stop));
+                Assert.That(checkpoints.Skip(1).SkipLast(1).Select(c => c.Kind), Is.All.EqualTo(CheckpointKind.Periodic));
+                Assert.That(checkpoints.Select(c => c.IntervalMillis), Is.All.EqualTo(60_000));
             });
         }
         finally

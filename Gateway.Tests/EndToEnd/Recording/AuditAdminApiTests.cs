@@ -173,4 +173,40 @@ internal sealed class AuditAdminApiTests
 
         Assert.That((status, body), Is.EqualTo((HttpStatusCode.BadRequest, "{\"error\":\"invalid_query\"}")));
     }
+
+    [Test]
+    [CancelAfter(20000)]
+    public async Task Records_AuditorReads_LeavesAnAuditReadRecordNamingTheCallerAndRangeBeforeAnswering(CancellationToken cancellationToken)
+    {
+        var (status, _, body) = await GetAsync($"?subject={OidcProvider.Alice}&tool=rm&format=jsonl", _adminToken, cancellationToken);
+        var page = body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (long)JsonNode.Parse(l)!["seq"]!).ToList();
+
+        McpGateway.Core.Recording.AuditRecord? read = null;
+        await using (var connection = new SqliteConnection(SqliteAuditStore.ConnectionString(Path.Combine(_directory, "audit.db"), SqliteOpenMode.ReadOnly)))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await foreach (var stored in SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken))
+            {
+                if (stored.Record.Kind == McpGateway.Core.Recording.AuditEventKind.AuditRead && stored.Record.Reason!.StartsWith($"subject={OidcProvider.Alice} tool=rm ", StringComparison.Ordinal))
+                {
+                    read = stored.Record;
+                }
+            }
+        }
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(page, Has.Count.EqualTo(2), "the call and its answer");
+        Assert.That(read, Is.Not.Null, "the read left a record");
+        Assert.Multiple(() =>
+        {
+            Assert.That(read!.Subject, Is.EqualTo(OidcProvider.Admin));
+            Assert.That(read.Connection, Is.EqualTo("admin_api"));
+            Assert.That(read.RemoteAddress, Is.EqualTo("127.0.0.1"));
+            Assert.That(read.Method, Is.EqualTo("GET " + AuditAdminRoutes.Path));
+            Assert.That(read.TokenHash, Is.Not.Null.And.Not.EqualTo(_adminToken));
+            Assert.That(read.Reason, Is.EqualTo($"subject={OidcProvider.Alice} tool=rm limit={AuditAdminRoutes.DefaultLimit}: {page.Count} records, records {page[0]}-{page[^1]}"));
+        });
+        using var verify = new StringWriter();
+        Assert.That(await McpGateway.Host.Commands.AuditCommand.RunAsync(["verify", "--store", Path.Combine(_directory, "audit.db")], verify, verify, cancellationToken), Is.Zero, verify.ToString());
+    }
 }

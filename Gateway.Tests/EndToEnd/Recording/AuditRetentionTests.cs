@@ -75,6 +75,10 @@ internal sealed class AuditRetentionTests
             {
                 await store.AppendAsync(new AuditRecord { TimeMicros = n, Kind = AuditEventKind.Frame, SessionId = "s", Verdict = "forwarded" }, cancellationToken);
             }
+
+            // The final checkpoint a stopping gateway signs: without one, verify reports the records unvouched.
+            using var signer = CheckpointSigner.FromPemFile(KeyPath);
+            await store.AppendLinkedCheckpointAsync((sequence, hash, previous) => signer.SignLinked(sequence, hash, 41, previous, CheckpointKind.Stop, TimeSpan.FromSeconds(60)), cancellationToken);
         }
 
         await WriteConfigAsync("""{ "maxRecords": 10 }""");

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Recording;
+using McpGateway.Inspectors.Recording;
+using Microsoft.Data.Sqlite;
+
+namespace McpGateway.Host.Commands;
+
+/// <summary>
+/// <c>mcpgw audit verify</c>: the hash chain, the chain of checkpoints under <see cref="CheckpointPolicy"/> (with a
+/// public key), and the checkpoints kept by anchors outside the store. Findings go to the output and exit 1; warnings
+/// (legacy checkpoints, a run that ended without its final checkpoint) are printed and do not fail. Progress (records
+/// per second) goes to the error output every <see cref="AuditCommand.ProgressEvery"/> with <c>--progress</c>, or when
+/// that output is the process's own standard error on a terminal.
+/// </summary>
+internal static class AuditVerifyCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var (rest, anchorArguments, progress) = SplitArguments(args);
+        var options = rest is null ? null : Usage.Options(rest, "config", "store", "public-key");
+        if (options is null || options.ContainsKey("config") == options.ContainsKey("store") || anchorArguments is [])
+        {
+            await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
+            return Usage.BadUsage;
+        }
+
+        AuditSettings audit;
+        string? keyFile = options.TryGetValue("public-key", out var publicKeyPath) ? publicKeyPath : null;
+        if (options.TryGetValue("store", out var store))
+        {
+            audit = new AuditSettings(Path.GetFullPath(store), 1, AuditSettings.DefaultEnqueueTimeout);
+        }
+        else
+        {
+            GatewaySettings settings;
+            try
+            {
+                settings = GatewaySettingsLoader.LoadFile(options["config"]);
+            }
+            catch (InvalidConfigurationException ex)
+            {
+                await error.WriteLineAsync($"mcpgw: {options["config"]} is invalid: {string.Join("; ", ex.Errors)}").ConfigureAwait(false);
+                return 1;
+            }
+
+            if (settings.Audit is null)
+            {
+                await error.WriteLineAsync($"mcpgw: {options["config"]} has no audit section").ConfigureAwait(false);
+                return 1;
+            }
+
+            audit = settings.Audit;
+            keyFile ??= settings.Audit.SigningKeyFile;
+        }
+
+        var path = audit.PostgresConnectionString is null ? audit.StorePath : "postgres";
+        if (audit.PostgresConnectionString is null && !File.Exists(path))
+        {
+            await error.WriteLineAsync($"mcpgw: audit store {path} does not exist").ConfigureAwait(false);
+            return 1;
+        }
+
+        ECDsa? key = null;
+        if (keyFile is not null)
+        {
+            try
+            {
+                key = CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
+            {
+                await error.WriteLineAsync($"mcpgw: cannot use {keyFile} as the checkpoint public key: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        using var publicKey = key;
+        if (anchorArguments is { Count: > 0 } && publicKey is null)
+        {
+            await error.WriteLineAsync("mcpgw: --anchors needs the checkpoint public key (--public-key, or audit.signingKeyFile in the configuration)").ConfigureAwait(false);
+            return Usage.BadUsage;
+        }
+
+        var witnessed = new List<AuditCheckpoint>();
+        var anchorLines = new List<string>();
+        foreach (var anchor in anchorArguments ?? [])
+        {
+            try
+            {
+                var read = await ReadAnchorAsync(anchor, cancellationToken).ConfigureAwait(false);
+                witnessed.AddRange(read);
+                anchorLines.Add($"anchor {anchor}: {read.Count} checkpoints");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or FormatException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                await error.WriteLineAsync($"mcpgw: cannot read the anchor {anchor}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        var reported = TimeSpan.Zero;
+        var showProgress = progress || (ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+        var policy = new CheckpointPolicy(timeProvider.GetUtcNow(), audit.CheckpointInterval)
+        {
+            Witnessed = witnessed,
+            Progress = showProgress ? count =>
+            {
+                if (clock.Elapsed - reported >= AuditCommand.ProgressEvery)
+                {
+                    reported = clock.Elapsed;
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mcpgw: verified {count:N0} records ({count / clock.Elapsed.TotalSeconds:N0} records/s)"));
+                }
+            }
+            : null,
+        };
+
+        AuditVerification verification;
+        List<AuditAnchor> anchors;
+        if (audit.PostgresConnectionString is null)
+        {
+            await using var connection = new SqliteConnection(SqliteAuditStore.ConnectionString(path, SqliteOpenMode.ReadOnly));
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var checkpoints = await SqliteAuditStore.ReadCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
+            anchors = await SqliteAuditStore.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false);
+            verification = await AuditChainVerifier.VerifyAsync(SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var postgres = AuditStores.Create(audit, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            await using (postgres as IAsyncDisposable)
+            {
+                var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (showProgress && verification.Records >= CheckpointPolicy.ProgressEvery)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"mcpgw: verified {verification.Records:N0} records in {clock.Elapsed.TotalSeconds:F1} s ({verification.Records / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} records/s)")).ConfigureAwait(false);
+        }
+
+        return await ReportAsync(verification, path, publicKey is not null, anchors.Count, anchorLines, output).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ReportAsync(AuditVerification verification, string path, bool keyed, int retentionAnchors, List<string> anchorLines, TextWriter output)
+    {
+        foreach (var line in anchorLines)
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(verification.CheckpointsVerified is { } checkedCount
+            ? $"checkpoints: {checkedCount} checked, the last vouches for record {verification.LastCheckpoint}; {verification.LinkedCheckpoints} linked"
+            : "checkpoints: not checked (no public key); truncation cannot be detected").ConfigureAwait(false);
+        if (verification.PurgedBefore > 0)
+        {
+            await output.WriteLineAsync($"retention: records before {verification.PurgedBefore} were purged (signed anchor)").ConfigureAwait(false);
+        }
+        else if (!keyed && retentionAnchors > 0)
+        {
+            await output.WriteLineAsync($"retention: {retentionAnchors} purge anchors not checked (no public key); purged records are reported as deleted").ConfigureAwait(false);
+        }
+
+        foreach (var warning in verification.Warnings)
+        {
+            await output.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+        }
+
+        var head = Convert.ToHexStringLower(verification.HeadHash);
+        if (verification.IsIntact)
+        {
+            await output.WriteLineAsync($"audit store {path}: {verification.Records} records, head {verification.HeadSequence} {head}: intact").ConfigureAwait(false);
+            return 0;
+        }
+
+        await output.WriteLineAsync($"audit store {path}: {verification.Records} records, head {verification.HeadSequence} {head}: {verification.Findings.Count} findings").ConfigureAwait(false);
+        foreach (var finding in verification.Findings)
+        {
+            await output.WriteLineAsync($"  {finding}").ConfigureAwait(false);
+        }
+
+        return 1;
+    }
+
+    /// <summary>
+    /// Takes <c>--anchors</c> (every argument after it up to the next option) and <c>--progress</c> out of
+    /// <paramref name="args"/>. Anchors: null when not given, empty when given without a value.
+    /// </summary>
+    private static (string[]? Remaining, List<string>? Anchors, bool Progress) SplitArguments(string[] args)
+    {
+        var rest = new List<string>();
+        List<string>? anchors = null;
+        var progress = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--progress":
+                    progress = true;
+                    break;
+                case "--anchors":
+                    anchors ??= [];
+                    while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        anchors.Add(args[++i]);
+                    }
+
+                    break;
+                default:
+                    rest.Add(args[i]);
+                    break;
+            }
+        }
+
+        return ([.. rest], anchors, progress);
+    }
+
+    private static async Task<List<AuditCheckpoint>> ReadAnchorAsync(string anchor, CancellationToken cancellationToken)
+    {
+        if (!CheckpointAnchors.IsUrl(anchor, out var url))
+        {
+            return CheckpointJson.ReadAll(await File.ReadAllTextAsync(anchor, cancellationToken).ConfigureAwait(false));
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
+        }
+
+        return CheckpointJson.ReadAll(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+    }
+}
