@@ -15,6 +15,14 @@ public sealed record ApprovalSettings(string StorePath)
     /// <summary>Where notices of held calls are posted; null when not configured.</summary>
     public ApprovalWebhookSettings? Webhook { get; init; }
 
+    public const double DefaultMaxMaskedShare = 0.25;
+
+    /// <summary>Groups whose members may see raw arguments and approve a call hidden beyond <see cref="MaxMaskedShare"/>.</summary>
+    public IReadOnlyList<string> RevealGroups { get; init; } = [];
+
+    /// <summary>The share of a call's arguments its masked spans may hide before only a reveal group may approve it.</summary>
+    public double MaxMaskedShare { get; init; } = DefaultMaxMaskedShare;
+
     /// <summary>Null when there is neither an <c>approvals</c> section nor a policy whose approve rules would need one.</summary>
     internal static ApprovalSettings? Parse(ApprovalOptions? options, bool hasPolicy, string baseDirectory, List<string> errors)
     {
@@ -45,11 +53,31 @@ public sealed record ApprovalSettings(string StorePath)
         var progress = GatewaySettingsLoader.PositiveTime(options.ProgressInterval, DefaultProgressInterval, "approvals.progressInterval", errors);
         var webhook = ApprovalWebhookSettings.Parse(options.Webhook, baseDirectory, errors);
         var path = string.IsNullOrWhiteSpace(options.Path) ? DefaultFileName : options.Path;
+        var revealGroups = options.RevealGroups ?? [];
+        for (var i = 0; i < revealGroups.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(revealGroups[i]))
+            {
+                errors.Add($"approvals.revealGroups[{i}]: a group name is required");
+            }
+            else if (revealGroups.IndexOf(revealGroups[i]) < i)
+            {
+                errors.Add($"approvals.revealGroups[{i}]: '{revealGroups[i]}' is listed twice");
+            }
+        }
+
+        if (options.MaxMaskedShare is { } share && !(share is >= 0 and <= 1))
+        {
+            errors.Add($"approvals.maxMaskedShare: {share} is not between 0 and 1 (a share of the arguments, e.g. 0.25)");
+        }
+
         return new ApprovalSettings(System.IO.Path.GetFullPath(path, baseDirectory))
         {
             PostgresConnectionString = postgres,
             ProgressInterval = progress,
             Webhook = webhook,
+            RevealGroups = [.. revealGroups],
+            MaxMaskedShare = options.MaxMaskedShare ?? DefaultMaxMaskedShare,
         };
     }
 }

@@ -22,4 +22,7 @@ public enum AuditEventKind
 
     /// <summary>A connection refused before its session began (authentication failed or timed out, connection not allowed).</summary>
     SessionRefused,
+
+    /// <summary>An approver looked at a held call's raw arguments (subject: who; payload: which request and arguments hash, never the arguments).</summary>
+    ApprovalRevealed,
 }

@@ -14,6 +14,7 @@ public static class AuditEventKinds
         AuditEventKind.ApprovalDecided => "approval_decided",
         AuditEventKind.ApprovalGrantUsed => "approval_grant_used",
         AuditEventKind.SessionRefused => "session_refused",
+        AuditEventKind.ApprovalRevealed => "approval_revealed",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -28,6 +29,7 @@ public static class AuditEventKinds
         "approval_decided" => AuditEventKind.ApprovalDecided,
         "approval_grant_used" => AuditEventKind.ApprovalGrantUsed,
         "session_refused" => AuditEventKind.SessionRefused,
+        "approval_revealed" => AuditEventKind.ApprovalRevealed,
         _ => throw new FormatException($"unknown audit event kind '{text}'"),
     };
 }
