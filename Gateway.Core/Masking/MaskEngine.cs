@@ -291,7 +291,8 @@ internal static class MaskEngine
             detector.Find(text, ref matches);
         }
 
-        return matches is null ? null : Replacement(matches[0].Kind, Encoding.UTF8.GetString(raw), profile, labels, use);
+        // Labelled by its digits, so that a card gets one label however the number or a string spells it.
+        return matches is null ? null : Replacement(matches[0].Kind, text.ToString(), profile, labels, use);
     }
 
     private static void CheckBudget(TimeProvider time, long started, MaskProfile profile)
