@@ -330,7 +330,7 @@ internal static class ApprovalsCommand
 
     /// <summary>How much masking hides, and whether approving needs a reveal group.</summary>
     private static string Hidden(JsonObject view) => view["masking"] is JsonObject masking
-        ? $"  hidden        {Printable(masking["hiddenChars"])} of {(int?)masking["hiddenChars"] + (int?)masking["shownChars"]} characters ({(double?)masking["hiddenShare"] ?? 0:P0}){((bool?)masking["revealRequired"] == true ? "; approving needs a member of approvals.revealGroups (mcpgw approvals reveal)" : "")}"
+        ? string.Create(CultureInfo.InvariantCulture, $"  hidden        {(int?)masking["hiddenChars"]} of {(int?)masking["hiddenChars"] + (int?)masking["shownChars"]} characters ({((double?)masking["hiddenShare"] ?? 0) * 100:0}%){((bool?)masking["revealRequired"] == true ? "; approving needs a member of approvals.revealGroups (mcpgw approvals reveal)" : "")}")
         : "  hidden        (not reported)";
 
     private static string Describe(JsonObject view)

@@ -175,7 +175,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
             ApprovalVoteResult.AlreadyVoted => (StatusCodes.Status409Conflict, "you already voted on this request; it needs distinct approvers"),
             ApprovalVoteResult.SelfApproval => (StatusCodes.Status403Forbidden, "nobody approves their own request"),
             ApprovalVoteResult.NotAnApprover => (StatusCodes.Status403Forbidden, "you are in none of this request's approver groups"),
-            ApprovalVoteResult.RevealRequired => (StatusCodes.Status403Forbidden, string.Create(CultureInfo.InvariantCulture, $"masking hides more than {reveal.MaxMaskedShare:P0} of this call's arguments; only a member of approvals.revealGroups may approve it")),
+            ApprovalVoteResult.RevealRequired => (StatusCodes.Status403Forbidden, string.Create(CultureInfo.InvariantCulture, $"masking hides more than {reveal.MaxMaskedShare * 100:0.#}% of this call's arguments; only a member of approvals.revealGroups may approve it")),
             _ => (StatusCodes.Status422UnprocessableEntity, "the rule allows no grant, or not for that long"),
         };
         await WriteAsync(context, status, Problem(resultText, message)).ConfigureAwait(false);

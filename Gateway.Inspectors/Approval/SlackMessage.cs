@@ -63,7 +63,7 @@ internal static class SlackMessage
     private static string Hidden(string? masked)
     {
         var share = MaskedShare.Of(masked);
-        return string.Create(CultureInfo.InvariantCulture, $"{share.HiddenChars} of {share.HiddenChars + share.ShownChars} characters hidden, {share.Share:P0}");
+        return string.Create(CultureInfo.InvariantCulture, $"{share.HiddenChars} of {share.HiddenChars + share.ShownChars} characters hidden, {share.Share * 100:0}%");
     }
 
     private static JsonObject Field(string name, string value) =>
