@@ -104,7 +104,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
                 session.Identity!.Subject,
                 session.ConnectionName!,
                 tool,
-                frame.Id.IsValue ? frame.Id.ToString() : null,
+                frame.Id.IsValue ? _masker?.MaskId(session, frame.Id) ?? frame.Id.ToString() : null,
                 frame.Sequence,
                 binding.ArgumentsHash,
                 MaskedArguments(frame, isToolCall),
