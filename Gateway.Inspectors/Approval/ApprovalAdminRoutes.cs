@@ -5,6 +5,7 @@ using McpGateway.Core.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Policy;
+using McpGateway.Core.Recording;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -108,7 +109,19 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
             return;
         }
 
-        var (outcome, arguments, holder) = await reveal.RevealAsync(Id(context), caller, context.RequestAborted).ConfigureAwait(false);
+        (ApprovalReveal.Outcome Outcome, string? Arguments, string? Holder) result;
+        try
+        {
+            result = await reveal.RevealAsync(Id(context), caller, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            // A look that cannot be recorded is not given.
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problem("audit_unavailable", "the look cannot be recorded, so the arguments are not shown")).ConfigureAwait(false);
+            return;
+        }
+
+        var (outcome, arguments, holder) = result;
         await (outcome switch
         {
             ApprovalReveal.Outcome.Revealed => WriteAsync(context, StatusCodes.Status200OK, new JsonObject
