@@ -75,13 +75,15 @@ internal static class MaskEngine
     /// mask these in flight without changing what the message means, so a message from the upstream that trips this is
     /// refused instead.
     /// </summary>
+    /// <remarks>Every request and notification from the upstream passes here: one with nothing to mask allocates nothing.</remarks>
     public static bool EnvelopeHasSecret(JsonRpcId id, string? method, MaskProfile profile) =>
-        (id.IsValue && MaskId(id, profile, new MaskLabels(), MaskUse.InFlight) is not null)
-        || (method is not null && MaskEnvelopeText(method, profile, new MaskLabels(), MaskUse.InFlight) is not null);
+        (id.IsValue && MaskId(id, profile, null, MaskUse.InFlight) is not null)
+        || (method is not null && MaskEnvelopeText(method, profile, null, MaskUse.InFlight) is not null);
 
     /// <summary>An id as the audit record may show it (its JSON text): null when no detector matches it.</summary>
     /// <remarks>Every recorded frame passes here: an id with nothing to mask allocates nothing.</remarks>
-    public static string? MaskId(JsonRpcId id, MaskProfile profile, MaskLabels labels, MaskUse use = MaskUse.Record)
+    /// <param name="labels">The session's labels; null to only find out whether anything matches (throwaway labels).</param>
+    public static string? MaskId(JsonRpcId id, MaskProfile profile, MaskLabels? labels, MaskUse use = MaskUse.Record)
     {
         string? masked = null;
         if (id.Kind == JsonRpcIdKind.String)
@@ -92,13 +94,13 @@ internal static class MaskEngine
         {
             Span<byte> digits = stackalloc byte[24];
             id.Number.TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
-            masked = profile.Prefilter.MayMatchString(digits[..written]) ? MaskText(Encoding.UTF8.GetString(digits[..written]), profile, labels, use) : null;
+            masked = profile.Prefilter.MayMatchString(digits[..written]) ? MaskText(Encoding.UTF8.GetString(digits[..written]), profile, labels ?? new MaskLabels(), use) : null;
         }
 
         return masked is null ? null : JsonSerializer.Serialize(masked);
     }
 
-    private static string? MaskEnvelopeText(string text, MaskProfile profile, MaskLabels labels, MaskUse use)
+    private static string? MaskEnvelopeText(string text, MaskProfile profile, MaskLabels? labels, MaskUse use)
     {
         var length = Encoding.UTF8.GetMaxByteCount(text.Length);
         var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
@@ -106,7 +108,7 @@ internal static class MaskEngine
         {
             var bytes = rented ?? stackalloc byte[256];
             var written = Encoding.UTF8.GetBytes(text, bytes);
-            return profile.Prefilter.MayMatchString(bytes[..written]) ? MaskText(text, profile, labels, use) : null;
+            return profile.Prefilter.MayMatchString(bytes[..written]) ? MaskText(text, profile, labels ?? new MaskLabels(), use) : null;
         }
         finally
         {

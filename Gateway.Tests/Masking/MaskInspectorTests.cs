@@ -41,6 +41,27 @@ internal sealed class MaskInspectorTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
     }
 
+    [TestCase("""{"jsonrpc":"2.0","id":"srv-1","method":"roots/list"}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":4111111111111112,"method":"ping"}""")]
+    [TestCase("""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"t","progress":1}}""")]
+    public void Inspect_ServerMessageNoHit_EnvelopeCheckAllocatesNothing(string json)
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+        var frame = rig.Frame(json);
+        for (var i = 0; i < 10; i++)
+        {
+            _ = rig.Inspect(frame);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            _ = rig.Inspect(frame);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
     [Test]
     public void Inspect_SecretInEnvelopeMembers_EnvelopeNeverAltered()
     {
