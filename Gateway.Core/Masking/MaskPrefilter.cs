@@ -391,7 +391,7 @@ internal sealed class MaskPrefilter
             for (var cards = run13 & ~(digits << 1) & starts; cards != 0; cards &= cards - 1)
             {
                 var start = at + BitOperations.TrailingZeroCount(cards);
-                if ((uint)(bytes[start] - '2') < 5 && CardDigitsAt(bytes, start))
+                if (((uint)(bytes[start] - '2') < 5 && CardDigitsAt(bytes, start)) || FloatSpellingAt(bytes, start))
                 {
                     return true;
                 }
@@ -440,6 +440,28 @@ internal sealed class MaskPrefilter
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the run of digits from <paramref name="start"/> is part of a number spelled with a fraction or an exponent
+    /// (<c>4.111111111111111E+15</c>, <c>4111111111111111.0</c>, <c>41111111111111110e-1</c>), which the masking pass
+    /// reads as the integer it may be. Checked only where 13 chained digits are, so rarely.
+    /// </summary>
+    private static bool FloatSpellingAt(ReadOnlySpan<byte> bytes, int start)
+    {
+        if (start >= 2 && bytes[start - 1] == (byte)'.' && char.IsAsciiDigit((char)bytes[start - 2]))
+        {
+            return true;
+        }
+
+        var end = start;
+        while (end < bytes.Length && char.IsAsciiDigit((char)bytes[end]))
+        {
+            end++;
+        }
+
+        return end + 1 < bytes.Length
+            && ((bytes[end] | 0x20) == 'e' || (bytes[end] == (byte)'.' && char.IsAsciiDigit((char)bytes[end + 1])));
     }
 
     /// <summary>The card detector's lookahead after a match ending before <paramref name="next"/>.</summary>

@@ -92,6 +92,9 @@ internal sealed class MaskInspectorTests
     [TestCase("""{"jsonrpc":"2.0","id":1,"result":4111111111111111}""", """{"jsonrpc":"2.0","id":1,"result":"[MASKED:card:1]"}""")]
     [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":-4111111111111111,"m":12}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]","m":12}}""")]
     [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":41111111111111110e-1,"s":"4111 1111 1111 1111"}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]","s":"[MASKED:card:2]"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":4.111111111111111E+15}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":4111111111111111.0}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":[41111111111111110e-1]}""", """{"jsonrpc":"2.0","id":1,"result":["[MASKED:card:1]"]}""")]
     public void Inspect_BareOrNumericValues_Masked(string json, string expected)
     {
         var rig = new MaskingRig(new MaskingOptions());
