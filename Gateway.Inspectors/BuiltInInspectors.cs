@@ -103,8 +103,9 @@ public static class BuiltInInspectors
                 sp.GetService<IRecordMasker>(),
                 sp.GetService<GatewayMetrics>(),
                 sp.GetService<AdminAddress>()));
+            services.AddSingleton(sp => new ApprovalReveal(sp.GetRequiredService<IApprovalStore>(), sp.GetRequiredService<ApprovalAudit>(), sp.GetRequiredService<ApprovalGate>(), approvals));
             services.AddSingleton<IApprovalDesk, ApprovalDesk>();
-            services.AddSingleton<IAdminRoutes>(sp => new ApprovalAdminRoutes(sp.GetRequiredService<IApprovalDesk>(), settings, sp.GetService<PolicyMonitor>()));
+            services.AddSingleton<IAdminRoutes>(sp => new ApprovalAdminRoutes(sp.GetRequiredService<IApprovalDesk>(), settings, sp.GetService<PolicyMonitor>(), sp.GetRequiredService<ApprovalReveal>()));
             if (approvals.Webhook is { } webhook)
             {
                 services.AddSingleton<IApprovalNotifier>(sp => new WebhookNotifier(webhook, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Approval")));

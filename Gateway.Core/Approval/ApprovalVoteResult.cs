@@ -25,4 +25,10 @@ public enum ApprovalVoteResult
 
     /// <summary>A grant was asked for, but the rule allows none, or not for that long.</summary>
     GrantNotAllowed,
+
+    /// <summary>
+    /// An approval of a call whose masked spans hide more of its arguments than the configured share, by an approver
+    /// without the right to reveal them: nobody approves what they cannot see.
+    /// </summary>
+    RevealRequired,
 }

@@ -26,6 +26,14 @@ public sealed record ApprovalSettings(string StorePath)
     /// <summary>Where notices of held calls are posted; null when not configured.</summary>
     public ApprovalWebhookSettings? Webhook { get; init; }
 
+    public const double DefaultMaxMaskedShare = 0.25;
+
+    /// <summary>Groups whose members may see raw arguments and approve a call hidden beyond <see cref="MaxMaskedShare"/>.</summary>
+    public IReadOnlyList<string> RevealGroups { get; init; } = [];
+
+    /// <summary>The share of a call's arguments its masked spans may hide before only a reveal group may approve it.</summary>
+    public double MaxMaskedShare { get; init; } = DefaultMaxMaskedShare;
+
     /// <summary>Null when there is neither an <c>approvals</c> section nor a policy whose approve rules would need one.</summary>
     internal static ApprovalSettings? Parse(ApprovalOptions? options, bool hasPolicy, string baseDirectory, List<string> errors)
     {
@@ -59,6 +67,24 @@ public sealed record ApprovalSettings(string StorePath)
         var maxNotices = AtLeastOne(options.MaxNoticesPerWindow, DefaultMaxNoticesPerWindow, "approvals.maxNoticesPerWindow", errors);
         var noticeWindow = GatewaySettingsLoader.PositiveTime(options.NoticeWindow, DefaultNoticeWindow, "approvals.noticeWindow", errors);
         var path = string.IsNullOrWhiteSpace(options.Path) ? DefaultFileName : options.Path;
+        var revealGroups = options.RevealGroups ?? [];
+        for (var i = 0; i < revealGroups.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(revealGroups[i]))
+            {
+                errors.Add($"approvals.revealGroups[{i}]: a group name is required");
+            }
+            else if (revealGroups.IndexOf(revealGroups[i]) < i)
+            {
+                errors.Add($"approvals.revealGroups[{i}]: '{revealGroups[i]}' is listed twice");
+            }
+        }
+
+        if (options.MaxMaskedShare is { } share && !(share is >= 0 and <= 1))
+        {
+            errors.Add($"approvals.maxMaskedShare: {share} is not between 0 and 1 (a share of the arguments, e.g. 0.25)");
+        }
+
         return new ApprovalSettings(System.IO.Path.GetFullPath(path, baseDirectory))
         {
             PostgresConnectionString = postgres,
@@ -67,6 +93,8 @@ public sealed record ApprovalSettings(string StorePath)
             MaxHeldPerIdentity = maxHeld,
             MaxNoticesPerWindow = maxNotices,
             NoticeWindow = noticeWindow,
+            RevealGroups = [.. revealGroups],
+            MaxMaskedShare = options.MaxMaskedShare ?? DefaultMaxMaskedShare,
         };
     }
 

@@ -12,4 +12,13 @@ public interface IRecordMasker
 {
     /// <summary>The frame's JSON with every detected secret replaced, or null when nothing needed masking.</summary>
     byte[]? MaskForRecord(McpFrame frame);
+
+    /// <summary>
+    /// The frame's JSON as approvers see it: masked as for the record, each label also saying how many characters it
+    /// hides. By default the record's masking.
+    /// </summary>
+    byte[]? MaskForApproval(McpFrame frame) => MaskForRecord(frame);
+
+    /// <summary>An id as the audit record's id column may show it (JSON text), or null when it holds nothing to mask.</summary>
+    string? MaskId(IGatewaySession session, Framing.JsonRpcId id) => null;
 }

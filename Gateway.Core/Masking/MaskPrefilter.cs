@@ -13,7 +13,8 @@ namespace McpGateway.Core.Masking;
 /// the common message with nothing to mask costs a few vectorized passes instead of a JSON pass and every regex. It only
 /// ever answers "maybe" for more text than the detectors match, never less: the bytes may hold a detector's anchor
 /// (compared ignoring case: bytes and anchors are both folded by setting bit 0x20, which maps each capital onto its small
-/// letter and never two letters onto one; also where a slash is written <c>\/</c>), a digit shape (cards, SSNs, IBANs), a field rule's
+/// letter and never two letters onto one; also where a slash is written <c>\/</c>), a digit shape (cards, SSNs, IBANs), a
+/// character detectors read as an ASCII digit or letter (full-width forms, digits of other scripts), a field rule's
 /// member name or a base64 <c>data</c>/<c>blob</c> member, or a <c>\uXXXX</c> escape of a character any of those
 /// contain. A profile with a detector whose matches it cannot describe (a custom regex, IP addresses) gets
 /// <see cref="Disabled"/>, which answers "maybe" to everything. The vector loops are compiled fully optimized at their
@@ -200,7 +201,35 @@ internal sealed class MaskPrefilter
 
     /// <param name="chars">Room to widen the bytes into for the anchor search, up to <see cref="ChunkBytes"/> at a time.</param>
     private bool MayMatch(ReadOnlySpan<byte> bytes, SearchValues<string>? anchors, Span<char> chars) =>
-        HasRelevantEscape(bytes) || (_shapes != PrefilterShapes.None && HasShape(bytes)) || (anchors is not null && HasAnchor(bytes, anchors, chars));
+        HasRelevantEscape(bytes)
+        || (_shapes != PrefilterShapes.None ? HasShape(bytes) : anchors is not null && bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && HasFoldable(bytes))
+        || (anchors is not null && HasAnchor(bytes, anchors, chars));
+
+    /// <summary>
+    /// A character that detectors read as an ASCII digit or letter (<see cref="UnicodeForms"/>): a full-width <c>４</c>
+    /// or <c>Ａ</c>, a digit of another script. Checked where the shape pass saw a byte above 0x7F, so ASCII costs nothing.
+    /// </summary>
+    private static bool FoldableAt(ReadOnlySpan<byte> bytes, int at) =>
+        bytes[at] >= 0xC0 && Rune.DecodeFromUtf8(bytes[at..], out var rune, out _) == OperationStatus.Done && UnicodeForms.FoldsToAlphanumeric(rune);
+
+    private static bool HasFoldable(ReadOnlySpan<byte> bytes)
+    {
+        for (var at = bytes.IndexOfAnyInRange((byte)0xC0, (byte)0xFF); at >= 0; at = NextLead(bytes, at + 1))
+        {
+            if (FoldableAt(bytes, at))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int NextLead(ReadOnlySpan<byte> bytes, int from)
+    {
+        var next = bytes[from..].IndexOfAnyInRange((byte)0xC0, (byte)0xFF);
+        return next < 0 ? -1 : from + next;
+    }
 
     /// <summary>A <c>\uXXXX</c> escape of a character some evidence contains.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -221,7 +250,7 @@ internal sealed class MaskPrefilter
                 return false;
             }
 
-            if (!TryHex(bytes.Slice(at + 2, 4), out var code) || (code < 128 ? _escapeMatters[code] : _allEscapes))
+            if (!TryHex(bytes.Slice(at + 2, 4), out var code) || (code < 128 ? _escapeMatters[code] : _allEscapes || EscapeMayFold(code)))
             {
                 return true;
             }
@@ -229,6 +258,13 @@ internal sealed class MaskPrefilter
             at += 2;
         }
     }
+
+    /// <summary>
+    /// An escaped character detectors read as an ASCII digit or letter, or the high half of a mathematical digit
+    /// (U+1D7CE to U+1D7FF) escaped as a surrogate pair.
+    /// </summary>
+    private static bool EscapeMayFold(int code) =>
+        code == 0xD835 || (!char.IsSurrogate((char)code) && UnicodeForms.FoldsToAlphanumeric(new Rune(code)));
 
     private static bool TryHex(ReadOnlySpan<byte> digits, out int value)
     {
@@ -312,10 +348,10 @@ internal sealed class MaskPrefilter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ShapeIn(ReadOnlySpan<byte> bytes, int at, ReadOnlySpan<byte> window, ulong starts)
     {
-        var (digits, upper, space, hyphen, special) = Classify(window);
+        var (digits, upper, space, hyphen, special, high) = Classify(window);
 
-        // Cards and SSNs never start right after a digit or a hyphen, IBANs never after a digit or a capital (the
-        // detectors' lookbehinds say more; the first byte of a window may start anything).
+        // SSNs never start right after a digit or a hyphen, cards never after a digit, IBANs never after a digit or a
+        // capital (the detectors' lookbehinds say more; the first byte of a window may start anything).
         var afterDigitOrHyphen = (digits | hyphen) << 1;
         var found = 0UL;
         if ((_shapes & PrefilterShapes.Ssn) != 0)
@@ -334,6 +370,14 @@ internal sealed class MaskPrefilter
             return true;
         }
 
+        for (var others = high & starts; others != 0; others &= others - 1)
+        {
+            if (FoldableAt(bytes, at + BitOperations.TrailingZeroCount(others)))
+            {
+                return true;
+            }
+        }
+
         if ((_shapes & PrefilterShapes.CardDigits) != 0)
         {
             // A chain: digits, and spaces or hyphens with a digit on each side; where 13 links follow an issuer digit,
@@ -343,10 +387,11 @@ internal sealed class MaskPrefilter
             var run4 = run2 & (run2 >> 2);
             var run8 = run4 & (run4 >> 4);
             var run13 = run8 & (run8 >> 5);
-            for (var cards = run13 & ~afterDigitOrHyphen & starts; cards != 0; cards &= cards - 1)
+            // A card may follow a hyphen here: the minus sign of a JSON number (the detector then reads its digits).
+            for (var cards = run13 & ~(digits << 1) & starts; cards != 0; cards &= cards - 1)
             {
                 var start = at + BitOperations.TrailingZeroCount(cards);
-                if ((uint)(bytes[start] - '2') < 5 && CardDigitsAt(bytes, start))
+                if (((uint)(bytes[start] - '2') < 5 && CardDigitsAt(bytes, start)) || FloatSpellingAt(bytes, start))
                 {
                     return true;
                 }
@@ -397,6 +442,28 @@ internal sealed class MaskPrefilter
         return false;
     }
 
+    /// <summary>
+    /// Whether the run of digits from <paramref name="start"/> is part of a number spelled with a fraction or an exponent
+    /// (<c>4.111111111111111E+15</c>, <c>4111111111111111.0</c>, <c>41111111111111110e-1</c>), which the masking pass
+    /// reads as the integer it may be. Checked only where 13 chained digits are, so rarely.
+    /// </summary>
+    private static bool FloatSpellingAt(ReadOnlySpan<byte> bytes, int start)
+    {
+        if (start >= 2 && bytes[start - 1] == (byte)'.' && char.IsAsciiDigit((char)bytes[start - 2]))
+        {
+            return true;
+        }
+
+        var end = start;
+        while (end < bytes.Length && char.IsAsciiDigit((char)bytes[end]))
+        {
+            end++;
+        }
+
+        return end + 1 < bytes.Length
+            && ((bytes[end] | 0x20) == 'e' || (bytes[end] == (byte)'.' && char.IsAsciiDigit((char)bytes[end + 1])));
+    }
+
     /// <summary>The card detector's lookahead after a match ending before <paramref name="next"/>.</summary>
     private static bool MayEndCard(ReadOnlySpan<byte> bytes, int next) =>
         next >= bytes.Length
@@ -427,7 +494,7 @@ internal sealed class MaskPrefilter
     }
 
     /// <summary>
-    /// Digits, capitals, spaces, hyphens, and the at and plus signs the profile wants, as 64-bit
+    /// Digits, capitals, spaces, hyphens, the at and plus signs the profile wants, and bytes above 0x7F, as 64-bit
     /// masks (bit i is byte i): with AVX-512 one vector per class, with AVX2 two, else four 128-bit vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
@@ -444,7 +511,8 @@ internal sealed class MaskPrefilter
                 Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits(),
                 Vector512.Equals(v, Vector512.Create((byte)'-')).ExtractMostSignificantBits(),
                 (at ? Vector512.Equals(v, Vector512.Create((byte)'@')).ExtractMostSignificantBits() : 0)
-                    | (plus ? Vector512.Equals(v, Vector512.Create((byte)'+')).ExtractMostSignificantBits() : 0));
+                    | (plus ? Vector512.Equals(v, Vector512.Create((byte)'+')).ExtractMostSignificantBits() : 0),
+                v.ExtractMostSignificantBits());
         }
 
         var classes = default(ByteClasses);
@@ -460,7 +528,8 @@ internal sealed class MaskPrefilter
                     classes.Space | ((ulong)Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << shift),
                     classes.Hyphen | ((ulong)Vector256.Equals(v, Vector256.Create((byte)'-')).ExtractMostSignificantBits() << shift),
                     classes.Special | ((ulong)((at ? Vector256.Equals(v, Vector256.Create((byte)'@')).ExtractMostSignificantBits() : 0)
-                        | (plus ? Vector256.Equals(v, Vector256.Create((byte)'+')).ExtractMostSignificantBits() : 0)) << shift));
+                        | (plus ? Vector256.Equals(v, Vector256.Create((byte)'+')).ExtractMostSignificantBits() : 0)) << shift),
+                    classes.High | ((ulong)v.ExtractMostSignificantBits() << shift));
             }
 
             return classes;
@@ -476,7 +545,8 @@ internal sealed class MaskPrefilter
                 classes.Space | ((ulong)Vector128.Equals(v, Vector128.Create((byte)' ')).ExtractMostSignificantBits() << shift),
                 classes.Hyphen | ((ulong)Vector128.Equals(v, Vector128.Create((byte)'-')).ExtractMostSignificantBits() << shift),
                 classes.Special | ((ulong)((at ? Vector128.Equals(v, Vector128.Create((byte)'@')).ExtractMostSignificantBits() : 0)
-                    | (plus ? Vector128.Equals(v, Vector128.Create((byte)'+')).ExtractMostSignificantBits() : 0)) << shift));
+                    | (plus ? Vector128.Equals(v, Vector128.Create((byte)'+')).ExtractMostSignificantBits() : 0)) << shift),
+                classes.High | ((ulong)v.ExtractMostSignificantBits() << shift));
         }
 
         return classes;
@@ -566,7 +636,7 @@ internal sealed class MaskPrefilter
     /// <summary>A string's UTF-8 bytes widened one to one, as <see cref="HasAnchor"/> widens the frame.</summary>
     private static string Latin1Of(string text) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>One 64-byte window's classes of bytes, as bit masks.</summary>
-    private readonly record struct ByteClasses(ulong Digits, ulong Upper, ulong Space, ulong Hyphen, ulong Special);
+    /// <summary>One 64-byte window's classes of bytes, as bit masks; <c>High</c> is every byte above 0x7F.</summary>
+    private readonly record struct ByteClasses(ulong Digits, ulong Upper, ulong Space, ulong Hyphen, ulong Special, ulong High);
 
 }

@@ -13,4 +13,7 @@ internal static partial class MaskingLog
 
     [LoggerMessage(8002, LogLevel.Warning, "Session {SessionId}: masking {Method} for the audit record failed; the record holds a placeholder")]
     public static partial void RecordFailed(ILogger logger, string sessionId, string? method, Exception exception);
+
+    [LoggerMessage(8003, LogLevel.Warning, "Session {SessionId}: a message from the upstream has a secret in its id or method (profile {Profile}); it was refused, not relayed")]
+    public static partial void EnvelopeRefused(ILogger logger, string sessionId, string profile);
 }

@@ -28,4 +28,7 @@ public enum AuditEventKind
     /// reason and payload which range (filter, session, first and last sequence, how many records).
     /// </summary>
     AuditRead,
+
+    /// <summary>An approver looked at a held call's raw arguments (subject: who; payload: which request and arguments hash, never the arguments).</summary>
+    ApprovalRevealed,
 }

@@ -15,6 +15,7 @@ public static class AuditEventKinds
         AuditEventKind.ApprovalGrantUsed => "approval_grant_used",
         AuditEventKind.SessionRefused => "session_refused",
         AuditEventKind.AuditRead => "audit_read",
+        AuditEventKind.ApprovalRevealed => "approval_revealed",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -30,6 +31,7 @@ public static class AuditEventKinds
         "approval_grant_used" => AuditEventKind.ApprovalGrantUsed,
         "session_refused" => AuditEventKind.SessionRefused,
         "audit_read" => AuditEventKind.AuditRead,
+        "approval_revealed" => AuditEventKind.ApprovalRevealed,
         _ => throw new FormatException($"unknown audit event kind '{text}'"),
     };
 }

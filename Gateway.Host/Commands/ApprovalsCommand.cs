@@ -20,6 +20,7 @@ internal static class ApprovalsCommand
     public const string UsageText = """
         usage: mcpgw approvals list [--state pending|approved|denied|timed_out|withdrawn] [--json]
                mcpgw approvals show ID [--json]
+               mcpgw approvals reveal ID [--json]     (raw arguments; approvals.revealGroups only; recorded)
                mcpgw approvals approve ID [--reason R] [--grant DURATION [--same-arguments]]
                mcpgw approvals deny ID --reason R
         every command takes: --admin URL | --config FILE, and --token-file FILE (else the token in MCPGW_TOKEN)
@@ -48,7 +49,7 @@ internal static class ApprovalsCommand
         var (verb, id, rest) = args switch
         {
             ["list", .. var r] => ("list", null, r),
-            [var v and ("show" or "approve" or "deny"), var i, .. var r] when !i.StartsWith("--", StringComparison.Ordinal) => (v, i, r),
+            [var v and ("show" or "reveal" or "approve" or "deny"), var i, .. var r] when !i.StartsWith("--", StringComparison.Ordinal) => (v, i, r),
             _ => (null, null, args),
         };
         string[] known = verb switch
@@ -59,7 +60,7 @@ internal static class ApprovalsCommand
             _ => Connection,
         };
         var options = verb is null ? null : Usage.Options([.. rest.Where(a => a is not ("--json" or "--same-arguments"))], known);
-        var misplaced = (json && verb is not ("list" or "show")) || (sameArguments && (verb != "approve" || options?.ContainsKey("grant") != true));
+        var misplaced = (json && verb is not ("list" or "show" or "reveal")) || (sameArguments && (verb != "approve" || options?.ContainsKey("grant") != true));
         if (options is null || misplaced || (verb == "deny" && string.IsNullOrWhiteSpace(options.GetValueOrDefault("reason"))))
         {
             await error.WriteLineAsync(UsageText).ConfigureAwait(false);
@@ -100,6 +101,7 @@ internal static class ApprovalsCommand
             {
                 "list" => await ListAsync(client, options.GetValueOrDefault("state"), json, output, error, cancellationToken).ConfigureAwait(false),
                 "show" => await ShowAsync(client, id!, json, output, error, cancellationToken).ConfigureAwait(false),
+                "reveal" => await RevealAsync(client, id!, json, output, error, cancellationToken).ConfigureAwait(false),
                 _ => await VoteAsync(client, verb!, id!, options, sameArguments, output, error, cancellationToken).ConfigureAwait(false),
             };
         }
@@ -157,6 +159,26 @@ internal static class ApprovalsCommand
         }
 
         await output.WriteLineAsync(json ? view.ToJsonString() : Describe(view)).ConfigureAwait(false);
+        return ApprovalsExitCodes.Ok;
+    }
+
+    /// <summary>The raw arguments, for a member of a reveal group; the gateway records the look before it answers.</summary>
+    private static async Task<int> RevealAsync(AdminApiClient client, string id, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (status, body) = await client.SendAsync(HttpMethod.Get, $"approvals/{Uri.EscapeDataString(id)}/arguments", null, cancellationToken).ConfigureAwait(false);
+        if (await FailureAsync(client, status, body, error).ConfigureAwait(false) is { } failed)
+        {
+            return failed;
+        }
+
+        if (body is not JsonObject revealed)
+        {
+            return await UnexpectedAsync(client, status, error).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(json
+            ? revealed.ToJsonString()
+            : $"approval {Printable(revealed["id"])}: raw arguments (your look is recorded)\n  arguments     {Printable(revealed["arguments"]?.ToJsonString() ?? "(none)")}").ConfigureAwait(false);
         return ApprovalsExitCodes.Ok;
     }
 
@@ -306,6 +328,11 @@ internal static class ApprovalsCommand
         return builder.ToString();
     }
 
+    /// <summary>How much masking hides, and whether approving needs a reveal group.</summary>
+    private static string Hidden(JsonObject view) => view["masking"] is JsonObject masking
+        ? string.Create(CultureInfo.InvariantCulture, $"  hidden        {(int?)masking["hiddenChars"]} of {(int?)masking["hiddenChars"] + (int?)masking["shownChars"]} characters ({((double?)masking["hiddenShare"] ?? 0) * 100:0}%){((bool?)masking["revealRequired"] == true ? "; approving needs a member of approvals.revealGroups (mcpgw approvals reveal)" : "")}")
+        : "  hidden        (not reported)";
+
     private static string Describe(JsonObject view)
     {
         var lines = new List<string>
@@ -313,7 +340,8 @@ internal static class ApprovalsCommand
             $"approval {Printable(view["id"])}: {Printable(view["state"])}",
             $"  requested by  {Printable(view["subject"])} (session {Printable(view["sessionId"])})",
             $"  call          {Printable(view["tool"])} on {Printable(view["connection"])} (rule {Printable(view["rule"])})",
-            $"  arguments     {view["arguments"]?.ToJsonString() ?? "(none)"} (masked)",
+            $"  arguments     {Printable(view["arguments"]?.ToJsonString() ?? "(none)")} (masked)",
+            Hidden(view),
             $"  approvals     {Approvals(view)} from {string.Join(", ", (view["approverGroups"] as JsonArray ?? []).Select(g => Printable(g)))}",
             $"  created       {Printable(view["createdAt"])}",
             $"  expires       {Printable(view["expiresAt"])}",

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Admin;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Policy;
+using McpGateway.Core.Recording;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,8 +21,12 @@ namespace McpGateway.Inspectors.Approval;
 /// <c>not_pending</c> or <c>already_voted</c>, 403 <c>self_approval</c> (or <c>not_an_approver</c>), 422
 /// <c>grant_not_allowed</c>; a malformed request 400; a store that cannot be reached 503. Listing and showing reveal
 /// only the requests whose approver groups the caller is in, and a vote on another group's request is 404 as well.
+/// Arguments are shown masked, each label with the length it hides, and with the share hidden; approving a call that
+/// hides more than <c>approvals.maxMaskedShare</c> needs a reveal group (403 <c>reveal_required</c>). <c>GET
+/// /approvals/{id}/arguments</c> shows a reveal group's member the raw arguments, once the look is recorded (403
+/// <c>reveal_not_allowed</c> for others; 409 <c>held_elsewhere</c> from an instance that does not hold the call).
 /// </summary>
-internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings settings, PolicyMonitor? policy) : IAdminRoutes
+internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings settings, PolicyMonitor? policy, ApprovalReveal reveal) : IAdminRoutes
 {
     public const string Path = "/approvals";
 
@@ -31,6 +37,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
     {
         routes.MapGet(Path, Guarded(ListAsync));
         routes.MapGet(Path + "/{id}", Guarded(ShowAsync));
+        routes.MapGet(Path + "/{id}/arguments", Guarded(RevealAsync));
         routes.MapPost(Path + "/{id}/approve", Guarded(context => VoteAsync(context, approve: true)));
         routes.MapPost(Path + "/{id}/deny", Guarded(context => VoteAsync(context, approve: false)));
     }
@@ -79,7 +86,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
         }
 
         var views = await desk.ListAsync(state, context.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(context, StatusCodes.Status200OK, new JsonArray([.. views.Where(v => MayDecide(caller, v)).Select(ApprovalJson.View)])).ConfigureAwait(false);
+        await WriteAsync(context, StatusCodes.Status200OK, new JsonArray([.. views.Where(v => MayDecide(caller, v)).Select(View)])).ConfigureAwait(false);
     }
 
     private async Task ShowAsync(HttpContext context)
@@ -92,8 +99,45 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
         var view = await desk.GetAsync(Id(context), context.RequestAborted).ConfigureAwait(false);
         await (view is null || !MayDecide(caller, view)
             ? WriteAsync(context, StatusCodes.Status404NotFound, Problem("not_found", "no approval request has this id"))
-            : WriteAsync(context, StatusCodes.Status200OK, ApprovalJson.View(view))).ConfigureAwait(false);
+            : WriteAsync(context, StatusCodes.Status200OK, View(view))).ConfigureAwait(false);
     }
+
+    private async Task RevealAsync(HttpContext context)
+    {
+        if (await CallerAsync(context).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
+        (ApprovalReveal.Outcome Outcome, string? Arguments, string? Holder) result;
+        try
+        {
+            result = await reveal.RevealAsync(Id(context), caller, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException)
+        {
+            // A look that cannot be recorded is not given.
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problem("audit_unavailable", "the look cannot be recorded, so the arguments are not shown")).ConfigureAwait(false);
+            return;
+        }
+
+        var (outcome, arguments, holder) = result;
+        await (outcome switch
+        {
+            ApprovalReveal.Outcome.Revealed => WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+            {
+                ["id"] = Id(context),
+                ["arguments"] = ApprovalJson.Arguments(arguments),
+                ["revealedBy"] = caller.Subject,
+            }),
+            ApprovalReveal.Outcome.NotAllowed => WriteAsync(context, StatusCodes.Status403Forbidden, Problem("reveal_not_allowed", "you are in none of approvals.revealGroups")),
+            ApprovalReveal.Outcome.NotPending => WriteAsync(context, StatusCodes.Status409Conflict, Problem("not_pending", "the request is no longer pending; its arguments are no longer held")),
+            ApprovalReveal.Outcome.HeldElsewhere => WriteAsync(context, StatusCodes.Status409Conflict, Problem("held_elsewhere", $"the call is held by gateway instance {holder}; only that instance has its arguments")),
+            _ => WriteAsync(context, StatusCodes.Status404NotFound, Problem("not_found", "no approval request has this id")),
+        }).ConfigureAwait(false);
+    }
+
+    private JsonObject View(ApprovalView view) => ApprovalJson.View(view, reveal.MaxMaskedShare);
 
     private async Task VoteAsync(HttpContext context, bool approve)
     {
@@ -132,7 +176,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
             await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
             {
                 ["result"] = resultText,
-                ["request"] = view is null ? null : ApprovalJson.View(view),
+                ["request"] = view is null ? null : View(view),
             }).ConfigureAwait(false);
             return;
         }
@@ -144,6 +188,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
             ApprovalVoteResult.AlreadyVoted => (StatusCodes.Status409Conflict, "you already voted on this request; it needs distinct approvers"),
             ApprovalVoteResult.SelfApproval => (StatusCodes.Status403Forbidden, "nobody approves their own request"),
             ApprovalVoteResult.NotAnApprover => (StatusCodes.Status403Forbidden, "you are in none of this request's approver groups"),
+            ApprovalVoteResult.RevealRequired => (StatusCodes.Status403Forbidden, string.Create(CultureInfo.InvariantCulture, $"masking hides more than {reveal.MaxMaskedShare * 100:0.#}% of this call's arguments; only a member of approvals.revealGroups may approve it")),
             _ => (StatusCodes.Status422UnprocessableEntity, "the rule allows no grant, or not for that long"),
         };
         await WriteAsync(context, status, Problem(resultText, message)).ConfigureAwait(false);

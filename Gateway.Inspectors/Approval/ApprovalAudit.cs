@@ -63,6 +63,16 @@ internal sealed class ApprovalAudit(IAuditStore? store, TimeProvider timeProvide
             json.WriteString("result", ResultText(result));
         }, cancellationToken);
 
+    /// <summary>An approver was shown the raw arguments: recorded before they are, so that no look goes unrecorded.</summary>
+    public ValueTask RevealedAsync(ApprovalRequest request, GatewayIdentity revealer, CancellationToken cancellationToken) =>
+        AppendAsync(request, AuditEventKind.ApprovalRevealed, revealer.Subject, "revealed", null, json =>
+        {
+            json.WriteString("approvalId", request.Id);
+            json.WriteString("revealedBy", revealer.Subject);
+            json.WriteString("requester", request.Subject);
+            json.WriteString("argumentsHash", request.ArgumentsHash);
+        }, cancellationToken);
+
     public ValueTask DecidedAsync(ApprovalEntry entry, ApprovalState state, CancellationToken cancellationToken) =>
         AppendAsync(entry.Request, AuditEventKind.ApprovalDecided, entry.Request.Subject, SqlApprovalStore.StateText(state), null, json =>
         {
@@ -153,6 +163,7 @@ internal sealed class ApprovalAudit(IAuditStore? store, TimeProvider timeProvide
         ApprovalVoteResult.NotAnApprover => "not_an_approver",
         ApprovalVoteResult.AlreadyVoted => "already_voted",
         ApprovalVoteResult.GrantNotAllowed => "grant_not_allowed",
+        ApprovalVoteResult.RevealRequired => "reveal_required",
         _ => result.ToString(),
     };
 }

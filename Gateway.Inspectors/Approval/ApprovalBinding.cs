@@ -8,9 +8,10 @@ namespace McpGateway.Inspectors.Approval;
 /// <summary>
 /// What an approval is bound to: the SHA-256 of the tool (or method) name and the exact bytes of the call's arguments
 /// (<c>params.arguments</c>; the whole <c>params</c> for other methods), so a retry with other arguments (even spelled
-/// differently) needs an approval of its own; and the client's <c>params._meta.progressToken</c>, if it asked for progress.
+/// differently) needs an approval of its own; the client's <c>params._meta.progressToken</c>, if it asked for progress; and
+/// the arguments' raw text, which only the instance holding the call keeps, for approvers with the right to reveal them.
 /// </summary>
-internal readonly record struct ApprovalBinding(string ArgumentsHash, string? ProgressToken)
+internal readonly record struct ApprovalBinding(string ArgumentsHash, string? ProgressToken, string? RawArguments)
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
 
@@ -31,7 +32,7 @@ internal readonly record struct ApprovalBinding(string ArgumentsHash, string? Pr
             }
         }
 
-        return new ApprovalBinding(Hash(tool, arguments), progressToken);
+        return new ApprovalBinding(Hash(tool, arguments), progressToken, arguments);
     }
 
     public static string Hash(string tool, string? arguments)

@@ -100,10 +100,12 @@ internal sealed class ApprovalGate : IAsyncDisposable
         var tool = isToolCall ? frame.ToolName! : frame.Method!;
         ApprovalRequest request;
         string? progressToken;
+        string? rawArguments;
         try
         {
             var binding = ApprovalBinding.Read(frame.Payload, tool, isToolCall);
             progressToken = binding.ProgressToken;
+            rawArguments = binding.RawArguments;
             var now = _time.GetUtcNow();
             request = new ApprovalRequest(
                 Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
@@ -112,7 +114,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
                 session.Identity!.Subject,
                 session.ConnectionName!,
                 tool,
-                frame.Id.IsValue ? frame.Id.ToString() : null,
+                frame.Id.IsValue ? _masker?.MaskId(session, frame.Id) ?? frame.Id.ToString() : null,
                 frame.Sequence,
                 binding.ArgumentsHash,
                 MaskedArguments(frame, isToolCall),
@@ -137,7 +139,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
         }
 
         // Known before anything awaits, so that the client's cancellation finds it however early it comes.
-        var held = new HeldApproval(request, session, frame.Id, progressToken);
+        var held = new HeldApproval(request, session, frame.Id, progressToken) { RawArguments = rawArguments };
         _held[request.Id] = held;
         Table(session)[frame.Id] = held;
 
@@ -151,6 +153,13 @@ internal sealed class ApprovalGate : IAsyncDisposable
         held.SessionEnd = sessionEnd.UnsafeRegister(static s => _ = ((Tuple<ApprovalGate, HeldApproval>)s!).Item1.FinishAsync(((Tuple<ApprovalGate, HeldApproval>)s).Item2, ApprovalState.Withdrawn, "the client went away"), Tuple.Create(this, held));
 
         return Verdict.Hold(WaitAsync(held));
+    }
+
+    /// <summary>The raw arguments of request <paramref name="id"/> while this instance holds it; otherwise false.</summary>
+    public bool TryGetHeldArguments(string id, out string? arguments)
+    {
+        arguments = _held.TryGetValue(id, out var held) && !held.IsFinished ? held.RawArguments : null;
+        return held is not null && !held.IsFinished;
     }
 
     /// <summary>The client cancelled request <paramref name="id"/>: if it is held here, it is withdrawn.</summary>
@@ -424,21 +433,21 @@ internal sealed class ApprovalGate : IAsyncDisposable
         }
     }
 
-    /// <summary>The call's arguments as approvers may see them: masked as for the audit record, never raw.</summary>
+    /// <summary>The call's arguments as approvers may see them: masked as for the audit record, each label with its length, never raw.</summary>
     private string? MaskedArguments(McpFrame frame, bool isToolCall)
     {
         byte[]? masked;
         try
         {
             masked = _masker is not null
-                ? _masker.MaskForRecord(frame)
-                : MaskEngine.Mask(frame.Payload, _noticeProfile.Value, MaskLabels.For(frame.Session), _time);
+                ? _masker.MaskForApproval(frame)
+                : MaskEngine.Mask(frame.Payload, _noticeProfile.Value, MaskLabels.For(frame.Session), _time, MaskUse.Approval);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Masking failed: approvers see that the arguments are withheld, never the raw ones.
             ApprovalLog.HoldFailed(_logger, frame.Session.Id, frame.ToolName ?? frame.Method ?? "", ex);
-            return "\"[MASKED:masking_failed]\"";
+            return "\"" + MaskedShare.MaskingFailed + "\"";
         }
 
         return masked is not null ? ApprovalBinding.Arguments(masked, isToolCall) : ApprovalBinding.Arguments(System.Buffers.BuffersExtensions.ToArray(frame.Payload), isToolCall);

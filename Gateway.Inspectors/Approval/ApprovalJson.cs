@@ -5,12 +5,16 @@ using McpGateway.Core.Approval;
 
 namespace McpGateway.Inspectors.Approval;
 
-/// <summary>An approval request as the admin API shows it (masked arguments only), and the vote body it takes.</summary>
+/// <summary>
+/// An approval request as the admin API shows it (masked arguments only, each label with the length it hides, and how
+/// much of the arguments is hidden), and the vote body it takes.
+/// </summary>
 internal static class ApprovalJson
 {
-    public static JsonObject View(ApprovalView view)
+    public static JsonObject View(ApprovalView view, double maxMaskedShare)
     {
         ArgumentNullException.ThrowIfNull(view);
+        var share = MaskedShare.Of(view.MaskedArguments);
         return new JsonObject
         {
             ["id"] = view.Id,
@@ -19,6 +23,13 @@ internal static class ApprovalJson
             ["connection"] = view.Connection,
             ["tool"] = view.Tool,
             ["arguments"] = Arguments(view.MaskedArguments),
+            ["masking"] = new JsonObject
+            {
+                ["hiddenChars"] = share.HiddenChars,
+                ["shownChars"] = share.ShownChars,
+                ["hiddenShare"] = Math.Round(share.Share, 4),
+                ["revealRequired"] = share.Share > maxMaskedShare,
+            },
             ["rule"] = view.RuleId,
             ["approverGroups"] = new JsonArray([.. view.ApproverGroups.Select(g => JsonValue.Create(g))]),
             ["requiredApprovals"] = view.RequiredApprovals,
@@ -135,8 +146,8 @@ internal static class ApprovalJson
         return new ApprovalGrantRequest(duration.Value, sameArguments);
     }
 
-    /// <summary>The masked arguments as JSON; kept as a string in the unlikely case they are not valid JSON.</summary>
-    private static JsonNode? Arguments(string? masked)
+    /// <summary>Arguments as JSON; kept as a string in the unlikely case they are not valid JSON.</summary>
+    public static JsonNode? Arguments(string? masked)
     {
         if (masked is null)
         {

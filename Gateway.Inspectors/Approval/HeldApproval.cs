@@ -19,6 +19,9 @@ internal sealed class HeldApproval(ApprovalRequest request, IGatewaySession sess
 
     public JsonRpcId RpcId { get; } = rpcId;
 
+    /// <summary>The call's raw arguments (JSON text), kept in memory on this instance only while the call is held.</summary>
+    public string? RawArguments { get; init; }
+
     /// <summary>The client's progress token as JSON text; null when it asked for no progress.</summary>
     public string? ProgressToken { get; } = progressToken;
 

@@ -47,7 +47,7 @@ internal static class SlackMessage
                     Field("Expires", expires),
                 },
             },
-            Section($"*Arguments (masked)*\n```{EscapeCut(Code(notice.MaskedArguments ?? "(none)"), MaxArgumentsChars)}```"),
+            Section($"*Arguments (masked: {Hidden(notice.MaskedArguments)})*\n```{EscapeCut(Code(notice.MaskedArguments ?? "(none)"), MaxArgumentsChars)}```"),
             Section($"*Approve from a terminal*\n`{Escape(notice.ApproveCommand)}`"
                 + (notice.ApproveUrl is { } api ? $"\n*Admin API*\n`POST {Escape(api.AbsoluteUri)}/approve`" : "")),
             new JsonObject
@@ -57,6 +57,13 @@ internal static class SlackMessage
             },
         };
         return new JsonObject { ["text"] = Escape(text), ["blocks"] = blocks };
+    }
+
+    /// <summary>How much the masked spans hide, so that nobody approves a call that is mostly labels without knowing it.</summary>
+    private static string Hidden(string? masked)
+    {
+        var share = MaskedShare.Of(masked);
+        return string.Create(CultureInfo.InvariantCulture, $"{share.HiddenChars} of {share.HiddenChars + share.ShownChars} characters hidden, {share.Share * 100:0}%");
     }
 
     private static JsonObject Field(string name, string value) =>

@@ -11,6 +11,9 @@ namespace McpGateway.Inspectors.Masking;
 /// and the recorder see it; runs in the <see cref="ChainSlot.Masking"/> slot, after the configured middle and right
 /// before recording. A message with no hit is forwarded with its original bytes; one whose masking fails or exceeds
 /// the profile's budget is withheld with -31003 <c>masking_failed</c> (a response's caller gets the error with its id).
+/// A request or notification from the upstream whose id or method holds a secret cannot be masked without changing what
+/// it means: it is refused with -31003 <c>secret_in_envelope</c> (a request's error goes back to the upstream), and never
+/// reaches the client.
 /// From the client it only notes which profile a policy rule chose for the response; requests reach the upstream unmasked.
 /// </summary>
 internal sealed class MaskInspector(MaskProfileResolver profiles, TimeProvider time, ILogger<MaskInspector> logger) : IFrameInspector
@@ -18,6 +21,8 @@ internal sealed class MaskInspector(MaskProfileResolver profiles, TimeProvider t
     public const string InspectorName = "masking";
 
     public static readonly GatewayError MaskingFailed = new(GatewayErrorCode.Forbidden, "masking_failed", "Forbidden: the message could not be masked and was withheld");
+
+    public static readonly GatewayError SecretInEnvelope = new(GatewayErrorCode.Forbidden, "secret_in_envelope", "Forbidden: the message's id or method holds a secret; it was not relayed");
 
     public string Name => InspectorName;
 
@@ -41,6 +46,12 @@ internal sealed class MaskInspector(MaskProfileResolver profiles, TimeProvider t
         var profile = profiles.ForUpstream(frame);
         try
         {
+            if (frame.Kind is MessageKind.Request or MessageKind.Notification && MaskEngine.EnvelopeHasSecret(frame.Id, frame.Method, profile))
+            {
+                MaskingLog.EnvelopeRefused(logger, frame.Session.Id, profile.Name);
+                return Verdict.Reject(SecretInEnvelope);
+            }
+
             var masked = MaskEngine.Mask(frame.Payload, profile, MaskLabels.For(frame.Session), time);
             if (masked is null)
             {

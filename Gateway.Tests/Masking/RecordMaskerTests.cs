@@ -23,6 +23,31 @@ internal sealed class RecordMaskerTests
     }
 
     [Test]
+    public void MaskForRecord_SecretInId_IdMaskedInTheRecord()
+    {
+        var rig = new MaskingRig(new MaskingOptions());
+        var frame = rig.Frame("""{"jsonrpc":"2.0","id":"AKIAIOSFODNN7EXAMPLE","method":"tools/list"}""", FrameDirection.ClientToUpstream);
+
+        var record = Encoding.UTF8.GetString(rig.RecordMasker.MaskForRecord(frame)!);
+
+        Assert.That(record, Is.EqualTo("""{"jsonrpc":"2.0","id":"[MASKED:aws_access_key:1]","method":"tools/list"}"""));
+        Assert.That(rig.RecordMasker.MaskId(rig.Session, frame.Id), Is.EqualTo("\"[MASKED:aws_access_key:1]\""));
+        Assert.That(rig.RecordMasker.MaskId(rig.Session, JsonRpcId.FromNumber(4111111111111111)), Is.EqualTo("\"[MASKED:card:1]\""));
+        Assert.That(rig.RecordMasker.MaskId(rig.Session, JsonRpcId.FromNumber(7)), Is.Null);
+    }
+
+    [Test]
+    public void MaskForApproval_EachLabelSaysHowManyCharactersItHides()
+    {
+        var rig = new MaskingRig(MaskingRig.CorpusOptions());
+        var frame = rig.Frame(Request, FrameDirection.ClientToUpstream);
+
+        var view = Encoding.UTF8.GetString(rig.RecordMasker.MaskForApproval(frame)!);
+
+        Assert.That(view, Is.EqualTo("""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"deploy","arguments":{"apiKey":"[MASKED:api_key:1 len=15]","note":"use [MASKED:aws_access_key:1 len=20]"}}}"""));
+    }
+
+    [Test]
     public void MaskForRecord_NothingToMask_Null()
     {
         var rig = new MaskingRig(new MaskingOptions());

@@ -46,10 +46,14 @@ internal static class BuiltInDetectors
         ["stripe"] = [Rx("stripe_key", @"(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{20,}", 28, Anchors("_live_"))],
         ["google"] = [Rx("google_api_key", @"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", 39, Anchors("AIza"))],
         ["jwt"] = [Rx("jwt", @"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_.-])", 24, Anchors("eyJ"), SecretChecks.Jwt)],
-        ["private_key"] = [Rx("private_key", @"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\z)", 30, Anchors("-----BEGIN"))],
+        // Bounded to what a key is made of, so that text a requester writes after a BEGIN line stays visible: up to the
+        // END line, only base64 runs of a PEM line's length and the two legacy header lines, separated by whitespace or
+        // an escaped line break; without an END line (a cut-off key) only whole 64-character base64 lines.
+        ["private_key"] = [Rx("private_key", PrivateKeyPattern, 30, Anchors("-----BEGIN"))],
         ["password"] =
         [
-            Rx("password", @"(?<=(?i:\b(?:password|pwd))\s*=\s*)(?:""[^""]*""|'[^']*'|[^;""'\s&]+)", 10, Anchors("password", "pwd"), trigger: "="),
+            // A value ends at its line: a quoted one within its line (else only its first word), at most 256 characters.
+            Rx("password", @"(?<=(?i:\b(?:password|pwd))[ \t]*=[ \t]*)(?:""[^""\r\n]{1,256}""|'[^'\r\n]{1,256}'|[""']?[^;""'\s&]{1,256})", 10, Anchors("password", "pwd"), trigger: "="),
             Rx("url_password", @"(?<=\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^/\s:@]{1,256}:)[^/\s@]{1,256}(?=@[^\s@])", 10, Anchors("://"), trigger: "://"),
         ],
         ["card"] = [Rx("card", @"(?<![0-9A-Za-z.,-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z]|[.,-][0-9])", 13, Shape(PrefilterShapes.CardDigits), SecretChecks.Card)],
@@ -64,11 +68,23 @@ internal static class BuiltInDetectors
         ],
     };
 
+    private const string KeyLine = "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----";
+    private const string KeyEnd = "-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----";
+    private const string KeyBreak = @"(?:\s|\\[rn])";
+
+    private const string PrivateKeyPattern =
+        KeyLine + "(?:"
+        + "(?>(?:" + KeyBreak + @"+(?:Proc-Type: [0-9A-Z,]{1,32}|DEK-Info: [A-Z0-9-]{1,32},[0-9A-Fa-f]{1,64}|[A-Za-z0-9+/=]{1,76}(?![A-Za-z0-9+/=])))*)" + KeyBreak + "+" + KeyEnd
+        + "|(?>(?:" + @"(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/]{64}(?![A-Za-z0-9+/=]))*)"
+        + ")";
+
     /// <summary>Runs every detector once, so that the first message of the gateway does not pay the compiled regexes' JIT against its budget.</summary>
     private static Dictionary<string, SecretDetector[]> WarmedUp(Dictionary<string, SecretDetector[]> detectors)
     {
-        const string Sample = "aws key AKIAIOSFODNN7EXAMPLE 4111 1111 1111 1111 DE89 3704 0044 0532 0130 00 a@b.co +1 415 555 2671 ::1 10.0.0.1";
+        const string Sample = "aws key AKIAIOSFODNN7EXAMPLE 4111 1111 1111 1111 DE89 3704 0044 0532 0130 00 a@b.co +1 415 555 2671 ::1 10.0.0.1"
+            + " password=\"x y\" -----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY----- \uFF14\u0664";
         List<SecretMatch>? matches = null;
+        UnicodeForms.TryFold(Sample, out _, out _, out _);
         foreach (var detector in detectors.Values.SelectMany(d => d))
         {
             try

@@ -18,7 +18,8 @@ internal sealed class UnmaskedGatewayApprovalTests
     [CancelAfter(60_000)]
     public async Task Notice_NoMaskingSection_ArgumentsStillMaskedForApprovers(CancellationToken cancellationToken)
     {
-        await using var rig = await ApprovalRig.StartAsync(new ManualTimeProvider(), cancellationToken, masking: false);
+        // The arguments are mostly the token: only an approver who may reveal them may approve the call.
+        await using var rig = await ApprovalRig.StartAsync(new ManualTimeProvider(), cancellationToken, """{ "progressInterval": "00:00:05", "revealGroups": [ "approvers" ] }""", masking: false);
         var (client, sessionId) = await rig.ConnectAsync(cancellationToken);
         await using var _ = client;
         var target = Path.Combine(rig.Files, "token.txt");
