@@ -200,11 +200,11 @@ public sealed class CompiledPolicy
             return false;
         }
 
-        // A block rule whose regex times out counts as matched (fail closed); an allow or approve as not matched.
-        var onTimeout = rule.Action == PolicyAction.Block;
+        // Every doubt refuses: a block or approve rule matches on any leaf or anything unreadable, an allow rule only when every leaf matches.
+        var any = rule.Action != PolicyAction.Allow;
         foreach (var matcher in rule.Arguments)
         {
-            if (!matcher.Matches(state.Arguments, onTimeout))
+            if (!matcher.Matches(state.Arguments, any))
             {
                 return false;
             }
