@@ -44,6 +44,12 @@ internal sealed class ArgumentRuleBypassTests
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"attack","method":"tools/call","params":{"name":"get-sum","arguments":{"a":""" + a + ""","b":1}}}""", cancellationToken);
         var answer = await client.ReadAsync(cancellationToken);
+        while (answer.ContainsKey("method"))
+        {
+            // server-everything sends notifications of its own (logging, list changes) at any time.
+            answer = await client.ReadAsync(cancellationToken);
+        }
+
         var control = await client.RequestAsync("control", "tools/call", new JsonObject { ["name"] = "get-sum", ["arguments"] = new JsonObject { ["a"] = 99999, ["b"] = 1 } }, cancellationToken);
 
         Assert.That((string?)answer["id"], Is.EqualTo("attack"));
