@@ -56,9 +56,12 @@ public sealed class CompiledPolicy
     /// <summary>The absolute path of the tool pin file; null when pinning is off. Read at start only.</summary>
     public string? PinsPath { get; init; }
 
+    /// <summary>Dotted paths of tool members left out of pin fingerprints. Read at start only.</summary>
+    public IReadOnlyList<string> PinsIgnore { get; init; } = [];
+
     public static TimeSpan DefaultReloadInterval { get; } = TimeSpan.FromSeconds(2);
 
-    internal CompiledPolicy WithRevision(long revision) => new(DefaultAction, Rules, _byConnection, _anyConnection, revision) { ReloadInterval = ReloadInterval, PinsPath = PinsPath };
+    internal CompiledPolicy WithRevision(long revision) => new(DefaultAction, Rules, _byConnection, _anyConnection, revision) { ReloadInterval = ReloadInterval, PinsPath = PinsPath, PinsIgnore = PinsIgnore };
 
     /// <param name="payload">The whole frame; read only if a candidate rule has argument matchers.</param>
     internal PolicyDecision Evaluate(GatewayIdentity identity, string connection, string method, string? tool, in ReadOnlySequence<byte> payload, PolicyMode mode)

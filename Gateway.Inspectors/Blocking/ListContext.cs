@@ -9,7 +9,7 @@ internal sealed record ListContext(CompiledPolicy Policy, ToolPinStore Pins, Gat
 {
     /// <summary>Pins a tool seen for the first time; false when its definition differs from the pinned one.</summary>
     public bool IsPinned(string name, JsonObject tool) =>
-        !Pins.Enabled || Pins.Observe(Connection, name, ToolFingerprint.Compute(tool)) != PinObservation.Changed;
+        !Pins.Enabled || Pins.Observe(Connection, name, tool) != PinObservation.Changed;
 
     /// <summary>Shown unless the policy blocks it whatever the arguments; approve shows it (the call then needs an approval).</summary>
     public bool MayUse(string method, string? tool) =>

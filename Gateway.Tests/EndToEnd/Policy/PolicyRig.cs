@@ -34,7 +34,8 @@ internal sealed class PolicyRig : IAsyncDisposable
     public PolicyMonitor Monitor => Gateway.Application.Services.GetRequiredService<PolicyMonitor>();
 
     /// <param name="toolsResult">The result of each <c>tools/list</c>; <see cref="ToolsResult"/> unless given.</param>
-    public static async Task<PolicyRig> StartAsync(string policyJson, CancellationToken cancellationToken, Func<string>? toolsResult = null)
+    /// <param name="prepare">Writes files next to the configuration (a pin file) before the gateway starts.</param>
+    public static async Task<PolicyRig> StartAsync(string policyJson, CancellationToken cancellationToken, Func<string>? toolsResult = null, Action<string>? prepare = null)
     {
         var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method switch
         {
@@ -53,6 +54,7 @@ internal sealed class PolicyRig : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("mcpgw-policy-");
         var path = Path.Combine(directory.FullName, "gateway.json");
         await File.WriteAllTextAsync(path, Config(spy.Port, policyJson), cancellationToken);
+        prepare?.Invoke(directory.FullName);
         var settings = GatewaySettingsLoader.LoadFile(path);
         var gateway = await GatewayHarness.StartAsync(settings, cancellationToken);
         return new PolicyRig(directory, spy, gateway);
