@@ -5,8 +5,15 @@ using McpGateway.Core.Policy;
 namespace McpGateway.Inspectors.Blocking;
 
 /// <summary>What a list filter needs to decide about each entry for one session.</summary>
-internal sealed record ListContext(CompiledPolicy Policy, ToolPinStore Pins, GatewayIdentity Identity, string Connection)
+internal sealed record ListContext(CompiledPolicy Policy, ToolPinStore Pins, ToolCatalog Catalog, GatewayIdentity Identity, string Connection)
 {
+    /// <summary>Notes that the upstream has the tool, whatever the identity may see.</summary>
+    public bool Listed(string name)
+    {
+        Catalog.AddListed(Connection, name);
+        return true;
+    }
+
     /// <summary>Pins a tool seen for the first time; false when its definition differs from the pinned one.</summary>
     public bool IsPinned(string name, JsonObject tool) =>
         !Pins.Enabled || Pins.Observe(Connection, name, tool) != PinObservation.Changed;

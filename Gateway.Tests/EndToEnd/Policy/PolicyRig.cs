@@ -10,7 +10,8 @@ namespace McpGateway.Tests.EndToEnd.Policy;
 /// A gateway started from a real configuration file (auth none, subject <c>anonymous</c>) with a policy, in front of
 /// a <see cref="SpyUpstream"/> reachable as connections <c>spy</c> and <c>spy2</c>. The spy lists the tools
 /// <c>query</c>, <c>echo</c> and <c>rm</c>, echoes every other request, and on <c>tools/call</c> of <c>ask</c> sends
-/// the client a <c>sampling/createMessage</c> request first.
+/// the client a <c>sampling/createMessage</c> request first; a <c>tools/call</c> of a tool whose name starts with
+/// <c>missing</c> gets the JSON-RPC error older SDKs answer an unknown tool with.
 /// </summary>
 internal sealed class PolicyRig : IAsyncDisposable
 {
@@ -47,6 +48,8 @@ internal sealed class PolicyRig : IAsyncDisposable
                 HostileWire.Utf8("""{"jsonrpc":"2.0","id":"sampling-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":5}}"""),
                 line.EchoResponse(),
             ],
+            "tools/call" when line.Text.Contains("\"missing", StringComparison.Ordinal) =>
+                [HostileWire.Utf8("""{"jsonrpc":"2.0","id":""" + line.RawId + ""","error":{"code":-32602,"message":"Unknown tool"}}""")],
             null => [],
             _ when line.IsRequest => [line.EchoResponse()],
             _ => [],
