@@ -26,6 +26,12 @@ internal static class CanonicalNumber
         asDouble = null;
         tooLong = false;
         text = text.Trim(" \t\r\n");
+        if (text.IsEmpty || !(char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.'))
+        {
+            // Most strings: no allocation.
+            return false;
+        }
+
         if (!TryParts(text, out var negative, out var digits, out var exponent))
         {
             return false;
