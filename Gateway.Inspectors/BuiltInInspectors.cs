@@ -44,7 +44,8 @@ public static class BuiltInInspectors
         {
             // Right after authentication, before every configured inspector: a refused call is seen by nothing else.
             var pinsPath = settings.Policy.PinsPath;
-            services.AddSingleton(sp => new ToolPinStore(pinsPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Policy")));
+            var pinsIgnore = settings.Policy.PinsIgnore;
+            services.AddSingleton(sp => new ToolPinStore(pinsPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Policy"), pinsIgnore));
             services.AddSingleton<PolicyMonitor>();
             services.AddHostedService(sp => sp.GetRequiredService<PolicyMonitor>());
             services.AddInspector<PolicyInspector>(PolicyInspector.InspectorName, ChainSlot.Policy);

@@ -1,6 +1,9 @@
 namespace McpGateway.Core.Policy;
 
-/// <summary>A regular expression on one argument value (after JSON unescaping).</summary>
+/// <summary>
+/// A regular expression on the values an argument path reaches: strings after JSON unescaping (and the JSON they hold),
+/// numbers in their canonical decimal form. See <see cref="ArgumentMatcher"/> for how each action treats several values.
+/// </summary>
 public sealed class ArgumentMatchOptions
 {
     public string? Regex { get; set; }

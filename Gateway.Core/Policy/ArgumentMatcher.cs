@@ -4,13 +4,27 @@ using System.Text.RegularExpressions;
 namespace McpGateway.Core.Policy;
 
 /// <summary>
-/// A regular expression on the argument at a dotted path below <c>params.arguments</c>. A string is matched on its
-/// unescaped value; a number, boolean or null on its JSON text; an array or object matches when any value inside it
-/// does (so wrapping a value in an array does not hide it).
+/// A regular expression on the argument at a dotted path below <c>params.arguments</c>, read the way a lenient
+/// upstream might read it. Every value the path can reach is a candidate: an array met on the path stands for each of
+/// its elements, a member given twice for both values, and a string that holds a JSON object or array (which SDKs such
+/// as FastMCP parse for a structured parameter) for the value it holds. Each candidate is matched through its leaves: a
+/// string on its unescaped text (and, when it reads as a number or holds JSON, on that too), a number on its
+/// <see cref="CanonicalNumber"/> forms, <c>true</c>, <c>false</c> and <c>null</c> on their text; an array or object
+/// through every value inside it.
 /// </summary>
+/// <remarks>
+/// What counts as a match depends on the action, so that every doubt refuses: a <c>block</c> or <c>approve</c> rule
+/// matches when any leaf matches, and also when a leaf cannot be read (a string starting with <c>{</c> or <c>[</c>
+/// that is not valid JSON, nesting deeper than <see cref="MaxDepth"/>, a number too long to write out, a regex that
+/// times out). An <c>allow</c> rule matches only when there is at least one leaf, every leaf matches, and nothing
+/// could not be read.
+/// </remarks>
 internal sealed class ArgumentMatcher
 {
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Objects and arrays counted from <c>arguments</c>, including those inside JSON held in strings.</summary>
+    public const int MaxDepth = 64;
 
     private readonly string[] _path;
     private readonly Regex _regex;
@@ -39,56 +53,209 @@ internal sealed class ArgumentMatcher
         }
     }
 
-    /// <summary>True when the value at the path matches; <paramref name="onTimeout"/> is the answer when the regex times out.</summary>
-    public bool Matches(JsonElement arguments, bool onTimeout)
+    /// <param name="any">True for block and approve rules (any leaf or any doubt matches), false for allow rules (every leaf must match).</param>
+    public bool Matches(JsonElement arguments, bool any)
     {
-        var current = arguments;
-        foreach (var segment in _path)
+        var walk = new Walk(any);
+        Follow(arguments, 0, 0, ref walk);
+        return any
+            ? walk.Matched || walk.Unreadable
+            : walk.Leaves > 0 && !walk.Failed && !walk.Unreadable;
+    }
+
+    private void Follow(JsonElement value, int segment, int depth, ref Walk walk)
+    {
+        if (walk.Decided)
         {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(segment, out current))
+            return;
+        }
+
+        if (segment == _path.Length)
+        {
+            Leaves(value, depth, ref walk);
+            return;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (depth + 1 > MaxDepth)
+                {
+                    walk.Unreadable = true;
+                    return;
+                }
+
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (property.NameEquals(_path[segment]))
+                    {
+                        Follow(property.Value, segment + 1, depth + 1, ref walk);
+                    }
+                }
+
+                return;
+            case JsonValueKind.Array:
+                if (depth + 1 > MaxDepth)
+                {
+                    walk.Unreadable = true;
+                    return;
+                }
+
+                foreach (var item in value.EnumerateArray())
+                {
+                    Follow(item, segment, depth + 1, ref walk);
+                }
+
+                return;
+            case JsonValueKind.String when HeldJson(value.GetString()!, depth, ref walk) is { } held:
+                using (held)
+                {
+                    Follow(held.RootElement, segment, depth, ref walk);
+                }
+
+                return;
+            default:
+                // The path does not go on from here: nothing to match.
+                return;
+        }
+    }
+
+    private void Leaves(JsonElement value, int depth, ref Walk walk)
+    {
+        if (walk.Decided)
+        {
+            return;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+            case JsonValueKind.Array:
+                if (depth + 1 > MaxDepth)
+                {
+                    walk.Unreadable = true;
+                    return;
+                }
+
+                if (value.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var property in value.EnumerateObject())
+                    {
+                        Leaves(property.Value, depth + 1, ref walk);
+                    }
+                }
+                else
+                {
+                    foreach (var item in value.EnumerateArray())
+                    {
+                        Leaves(item, depth + 1, ref walk);
+                    }
+                }
+
+                return;
+            case JsonValueKind.String:
+                var text = value.GetString()!;
+                Leaf(text, ref walk);
+                Number(text, ref walk);
+                if (HeldJson(text, depth, ref walk) is { } held)
+                {
+                    using (held)
+                    {
+                        Leaves(held.RootElement, depth, ref walk);
+                    }
+                }
+
+                return;
+            case JsonValueKind.Number:
+                Number(value.GetRawText(), ref walk);
+                return;
+            default:
+                Leaf(value.GetRawText(), ref walk);
+                return;
+        }
+    }
+
+    private void Number(string text, ref Walk walk)
+    {
+        if (!CanonicalNumber.TryRead(text, out var exact, out var asDouble, out var tooLong))
+        {
+            return;
+        }
+
+        if (tooLong)
+        {
+            walk.Unreadable = true;
+            return;
+        }
+
+        Leaf(exact, ref walk);
+        if (asDouble is not null)
+        {
+            Leaf(asDouble, ref walk);
+        }
+    }
+
+    private void Leaf(string text, ref Walk walk)
+    {
+        if (walk.Decided)
+        {
+            return;
+        }
+
+        walk.Leaves++;
+        try
+        {
+            if (_regex.IsMatch(text))
             {
-                return false;
+                walk.Matched = true;
             }
+            else
+            {
+                walk.Failed = true;
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            walk.Unreadable = true;
+        }
+    }
+
+    /// <summary>The JSON object or array a string holds; null when it holds none (or cannot be read, which <paramref name="walk"/> notes).</summary>
+    private static JsonDocument? HeldJson(string text, int depth, ref Walk walk)
+    {
+        var trimmed = text.AsSpan().TrimStart(" \t\r\n");
+        if (trimmed.IsEmpty || trimmed[0] is not ('{' or '['))
+        {
+            return null;
+        }
+
+        if (depth >= MaxDepth)
+        {
+            walk.Unreadable = true;
+            return null;
         }
 
         try
         {
-            return MatchesValue(current);
+            return JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxDepth - depth });
         }
-        catch (RegexMatchTimeoutException)
+        catch (JsonException)
         {
-            return onTimeout;
+            // Looks like JSON but is not (or nests too deep): what a lenient parser makes of it is unknown.
+            walk.Unreadable = true;
+            return null;
         }
     }
 
-    private bool MatchesValue(JsonElement value)
+    /// <summary>What the walk found so far.</summary>
+    private struct Walk(bool any)
     {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.String:
-                return _regex.IsMatch(value.GetString()!);
-            case JsonValueKind.Array:
-                foreach (var item in value.EnumerateArray())
-                {
-                    if (MatchesValue(item))
-                    {
-                        return true;
-                    }
-                }
+        public int Leaves;
+        public bool Matched;
+        public bool Failed;
+        public bool Unreadable;
 
-                return false;
-            case JsonValueKind.Object:
-                foreach (var property in value.EnumerateObject())
-                {
-                    if (MatchesValue(property.Value))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            default:
-                return _regex.IsMatch(value.GetRawText());
-        }
+        /// <summary>Nothing found later can change the outcome.</summary>
+        public readonly bool Decided => Unreadable || (any ? Matched : Failed);
     }
 }

@@ -56,9 +56,12 @@ public sealed class CompiledPolicy
     /// <summary>The absolute path of the tool pin file; null when pinning is off. Read at start only.</summary>
     public string? PinsPath { get; init; }
 
+    /// <summary>Dotted paths of tool members left out of pin fingerprints. Read at start only.</summary>
+    public IReadOnlyList<string> PinsIgnore { get; init; } = [];
+
     public static TimeSpan DefaultReloadInterval { get; } = TimeSpan.FromSeconds(2);
 
-    internal CompiledPolicy WithRevision(long revision) => new(DefaultAction, Rules, _byConnection, _anyConnection, revision) { ReloadInterval = ReloadInterval, PinsPath = PinsPath };
+    internal CompiledPolicy WithRevision(long revision) => new(DefaultAction, Rules, _byConnection, _anyConnection, revision) { ReloadInterval = ReloadInterval, PinsPath = PinsPath, PinsIgnore = PinsIgnore };
 
     /// <param name="payload">The whole frame; read only if a candidate rule has argument matchers.</param>
     internal PolicyDecision Evaluate(GatewayIdentity identity, string connection, string method, string? tool, in ReadOnlySequence<byte> payload, PolicyMode mode)
@@ -200,11 +203,11 @@ public sealed class CompiledPolicy
             return false;
         }
 
-        // A block rule whose regex times out counts as matched (fail closed); an allow or approve as not matched.
-        var onTimeout = rule.Action == PolicyAction.Block;
+        // Every doubt refuses: a block or approve rule matches on any leaf or anything unreadable, an allow rule only when every leaf matches.
+        var any = rule.Action != PolicyAction.Allow;
         foreach (var matcher in rule.Arguments)
         {
-            if (!matcher.Matches(state.Arguments, onTimeout))
+            if (!matcher.Matches(state.Arguments, any))
             {
                 return false;
             }

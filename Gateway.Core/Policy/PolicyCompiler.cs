@@ -31,6 +31,20 @@ internal static class PolicyCompiler
             errors.Add($"{Section}.reloadInterval: must be positive");
         }
 
+        var pinsIgnore = Names(options.PinsIgnore, $"{Section}.pinsIgnore", errors);
+        for (var i = 0; i < pinsIgnore.Count; i++)
+        {
+            if (pinsIgnore[i].Split('.').Any(string.IsNullOrWhiteSpace))
+            {
+                errors.Add($"{Section}.pinsIgnore[{i}]: the path must be member names separated by dots, e.g. _meta.updatedAt");
+            }
+        }
+
+        if (pinsIgnore.Count > 0 && string.IsNullOrWhiteSpace(options.Pins))
+        {
+            errors.Add($"{Section}.pinsIgnore: applies to tool pinning only; give pins too");
+        }
+
         var known = connectionNames as IReadOnlySet<string> ?? connectionNames.ToHashSet(StringComparer.Ordinal);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var rules = new List<PolicyRule>();
@@ -77,6 +91,7 @@ internal static class PolicyCompiler
             revision)
         {
             ReloadInterval = options.ReloadInterval ?? CompiledPolicy.DefaultReloadInterval,
+            PinsIgnore = pinsIgnore,
             PinsPath = string.IsNullOrWhiteSpace(options.Pins) ? null : Path.GetFullPath(options.Pins, baseDirectory ?? Directory.GetCurrentDirectory()),
         };
     }

@@ -31,4 +31,7 @@ internal static partial class PolicyLog
 
     [LoggerMessage(6008, LogLevel.Error, "Tool pin file {Path} cannot be written; pins are kept in memory only: {Error}")]
     public static partial void PinsUnwritable(ILogger logger, string path, string error);
+
+    [LoggerMessage(6009, LogLevel.Information, "Tool {Tool} of connection {Connection}: pin of an earlier version upgraded to the whole-definition fingerprint ({Old} -> {New})")]
+    public static partial void ToolPinUpgraded(ILogger logger, string connection, string tool, string old, string @new);
 }

@@ -15,5 +15,12 @@ public sealed class PolicyOptions
     /// </summary>
     public string? Pins { get; set; }
 
+    /// <summary>
+    /// Members of a tool definition left out of its pin fingerprint, as dotted paths (<c>_meta.updatedAt</c>); for an
+    /// upstream that puts a changing value into its tool list. Empty by default: every member can carry text a model
+    /// reads. Read at start only, like <see cref="Pins"/>.
+    /// </summary>
+    public IList<string> PinsIgnore { get; } = [];
+
     public IList<PolicyRuleOptions> Rules { get; } = [];
 }

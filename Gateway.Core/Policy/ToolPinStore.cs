@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Core.Policy;
@@ -10,6 +11,13 @@ namespace McpGateway.Core.Policy;
 /// operator approves the change with <c>mcpgw tools approve</c>, which edits the same file; the gateway re-reads it
 /// when it changed (<see cref="RefreshIfChanged"/>, on the policy reload interval).
 /// </summary>
+/// <remarks>
+/// A pin written by an earlier version (a fingerprint without <see cref="ToolFingerprint.CurrentPrefix"/>, which covered
+/// only name, description, inputSchema and annotations) is upgraded the first time its tool is listed: when those four
+/// members are still what was pinned, the pin is rewritten with the whole-object fingerprint (the members it did not
+/// cover are trusted on that sight, as a tool seen for the first time is); otherwise the tool is reported changed as
+/// usual. An upgrade thus neither hides every tool at once nor lets a rug pull slip through during it.
+/// </remarks>
 internal sealed class ToolPinStore
 {
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -17,13 +25,16 @@ internal sealed class ToolPinStore
     private readonly string? _path;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<string> _volatileMembers;
     private readonly Lock _lock = new();
     private Dictionary<string, Dictionary<string, ToolPin>> _pins = new(StringComparer.Ordinal);
     private byte[]? _loadedHash;
 
-    public ToolPinStore(string? path, TimeProvider timeProvider, ILogger logger)
+    /// <param name="volatileMembers">Dotted paths of tool members left out of the fingerprint (<see cref="PolicyOptions.PinsIgnore"/>).</param>
+    public ToolPinStore(string? path, TimeProvider timeProvider, ILogger logger, IReadOnlyList<string>? volatileMembers = null)
     {
         _path = path;
+        _volatileMembers = volatileMembers ?? [];
         _timeProvider = timeProvider;
         _logger = logger;
         if (path is not null)
@@ -34,13 +45,15 @@ internal sealed class ToolPinStore
 
     public bool Enabled => _path is not null;
 
-    public PinObservation Observe(string connection, string tool, string fingerprint)
+    /// <summary>Pins <paramref name="definition"/> the first time <paramref name="tool"/> is listed; compares it with the pin afterwards.</summary>
+    public PinObservation Observe(string connection, string tool, JsonObject definition)
     {
         if (_path is null)
         {
             return PinObservation.NotPinned;
         }
 
+        var fingerprint = ToolFingerprint.Compute(definition, _volatileMembers);
         lock (_lock)
         {
             if (!_pins.TryGetValue(connection, out var tools))
@@ -55,6 +68,15 @@ internal sealed class ToolPinStore
                 PolicyLog.ToolPinned(_logger, connection, tool, fingerprint);
                 Save();
                 return PinObservation.Pinned;
+            }
+
+            if (!ToolFingerprint.IsCurrent(pin.Fingerprint) && !pin.IsChanged
+                && string.Equals(pin.Fingerprint, ToolFingerprint.ComputeLegacy(definition), StringComparison.Ordinal))
+            {
+                tools[tool] = pin with { Fingerprint = fingerprint };
+                PolicyLog.ToolPinUpgraded(_logger, connection, tool, pin.Fingerprint, fingerprint);
+                Save();
+                return PinObservation.Unchanged;
             }
 
             if (string.Equals(pin.Fingerprint, fingerprint, StringComparison.Ordinal))

@@ -5,11 +5,18 @@ using McpGateway.Core.Policy;
 namespace McpGateway.Inspectors.Blocking;
 
 /// <summary>What a list filter needs to decide about each entry for one session.</summary>
-internal sealed record ListContext(CompiledPolicy Policy, ToolPinStore Pins, GatewayIdentity Identity, string Connection)
+internal sealed record ListContext(CompiledPolicy Policy, ToolPinStore Pins, ToolCatalog Catalog, GatewayIdentity Identity, string Connection)
 {
+    /// <summary>Notes that the upstream has the tool, whatever the identity may see.</summary>
+    public bool Listed(string name)
+    {
+        Catalog.AddListed(Connection, name);
+        return true;
+    }
+
     /// <summary>Pins a tool seen for the first time; false when its definition differs from the pinned one.</summary>
     public bool IsPinned(string name, JsonObject tool) =>
-        !Pins.Enabled || Pins.Observe(Connection, name, ToolFingerprint.Compute(tool)) != PinObservation.Changed;
+        !Pins.Enabled || Pins.Observe(Connection, name, tool) != PinObservation.Changed;
 
     /// <summary>Shown unless the policy blocks it whatever the arguments; approve shows it (the call then needs an approval).</summary>
     public bool MayUse(string method, string? tool) =>

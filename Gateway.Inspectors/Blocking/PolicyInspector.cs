@@ -24,6 +24,8 @@ internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspe
 {
     public const string InspectorName = "policy";
 
+    private readonly ToolCatalog _catalog = new();
+
     public static readonly GatewayError ToolDefinitionChanged = new(GatewayErrorCode.Forbidden, "tool_definition_changed", "Forbidden: the tool's definition changed and awaits an operator's approval");
 
     public string Name => InspectorName;
@@ -98,6 +100,8 @@ internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspe
                 return Verdict.Reject(decision.Error);
             case MessageKind.Response when frame.Envelope.HasInputRequests:
                 return CheckInputRequests(frame, policy, identity, connection);
+            case MessageKind.Response or MessageKind.ErrorResponse when method == McpMethods.ToolsCall && frame.ToolName is { } tool && !_catalog.Knows(connection, tool):
+                return AnswerForUnknownTool(frame, connection, tool);
             case MessageKind.Response:
                 return FilterList(frame, policy, identity, connection, method);
             default:
@@ -128,15 +132,34 @@ internal sealed class PolicyInspector(PolicyMonitor monitor, ILogger<PolicyInspe
         return Verdict.Reject(refusal);
     }
 
+    /// <summary>
+    /// A call the policy let through to a tool no list showed: when the upstream says it failed, the client gets what a
+    /// call to a tool hidden by the default gets, since the tool most likely does not exist. Failed means a JSON-RPC
+    /// error (never a tool's own outcome) and, once a tool list of the connection was seen, also a result with
+    /// <c>isError</c> (how current SDKs answer an unknown tool); before any list, such a result may be a real tool's
+    /// failure and is relayed. A success proves the tool exists.
+    /// </summary>
+    private Verdict AnswerForUnknownTool(McpFrame frame, string connection, string tool)
+    {
+        if (!ToolCallResult.IsFailure(frame.Payload, includeToolErrors: _catalog.HasList(connection)))
+        {
+            _catalog.Add(connection, tool);
+            return Verdict.Forward;
+        }
+
+        PolicyLog.Refused(logger, frame.Session.Id, McpMethods.ToolsCall, tool, CompiledPolicy.NotAllowedByDefault.Reason, null);
+        return Verdict.Reject(CompiledPolicy.NotAllowedByDefault);
+    }
+
     private Verdict FilterList(McpFrame frame, CompiledPolicy policy, GatewayIdentity identity, string connection, string method)
     {
-        var context = new ListContext(policy, monitor.Pins, identity, connection);
+        var context = new ListContext(policy, monitor.Pins, _catalog, identity, connection);
         byte[]? rewritten;
         int hidden, total;
         switch (method)
         {
             case McpMethods.ToolsList:
-                rewritten = ListFilter.Filter(frame.Payload, "tools", context, static (c, name, tool) => name is not null && c.IsPinned(name, tool) && c.MayUse(McpMethods.ToolsCall, name), out hidden, out total);
+                rewritten = ListFilter.Filter(frame.Payload, "tools", context, static (c, name, tool) => name is not null && c.Listed(name) && c.IsPinned(name, tool) && c.MayUse(McpMethods.ToolsCall, name), out hidden, out total);
                 break;
             case McpMethods.PromptsList:
                 rewritten = ListFilter.Filter(frame.Payload, "prompts", context, static (c, _, _) => c.MayUse(McpMethods.PromptsGet, null), out hidden, out total);

@@ -45,4 +45,23 @@ public sealed class PolicyCompilerTests
 
         Assert.That(policy.EvaluateCall(PolicyJson.Alice, "db", "t", """{"a":"xx"}""").RuleId, Is.EqualTo("r"));
     }
+
+    [Test]
+    public void Compile_PinsIgnoreMistakes_Reported()
+    {
+        var errors = PolicyJson.Errors("""{ "pinsIgnore": [ "_meta..updatedAt", " " ] }""");
+
+        Assert.That(errors, Has.Some.Contains("policy.pinsIgnore[0]: the path must be member names separated by dots"));
+        Assert.That(errors, Has.Some.Contains("policy.pinsIgnore[1]: a name is required"));
+        Assert.That(errors, Has.Some.Contains("policy.pinsIgnore: applies to tool pinning only"));
+    }
+
+    [Test]
+    public void Compile_PinsIgnore_Kept()
+    {
+        var policy = PolicyJson.Compile("""{ "pins": "pins.json", "pinsIgnore": [ "_meta.updatedAt" ] }""");
+
+        Assert.That(policy.PinsIgnore, Is.EqualTo(new[] { "_meta.updatedAt" }));
+        Assert.That(policy.WithRevision(2).PinsIgnore, Is.EqualTo(new[] { "_meta.updatedAt" }));
+    }
 }

@@ -10,7 +10,8 @@ namespace McpGateway.Tests.EndToEnd.Policy;
 /// A gateway started from a real configuration file (auth none, subject <c>anonymous</c>) with a policy, in front of
 /// a <see cref="SpyUpstream"/> reachable as connections <c>spy</c> and <c>spy2</c>. The spy lists the tools
 /// <c>query</c>, <c>echo</c> and <c>rm</c>, echoes every other request, and on <c>tools/call</c> of <c>ask</c> sends
-/// the client a <c>sampling/createMessage</c> request first.
+/// the client a <c>sampling/createMessage</c> request first; a <c>tools/call</c> of a tool whose name starts with
+/// <c>missing</c> gets the JSON-RPC error older SDKs answer an unknown tool with.
 /// </summary>
 internal sealed class PolicyRig : IAsyncDisposable
 {
@@ -34,7 +35,8 @@ internal sealed class PolicyRig : IAsyncDisposable
     public PolicyMonitor Monitor => Gateway.Application.Services.GetRequiredService<PolicyMonitor>();
 
     /// <param name="toolsResult">The result of each <c>tools/list</c>; <see cref="ToolsResult"/> unless given.</param>
-    public static async Task<PolicyRig> StartAsync(string policyJson, CancellationToken cancellationToken, Func<string>? toolsResult = null)
+    /// <param name="prepare">Writes files next to the configuration (a pin file) before the gateway starts.</param>
+    public static async Task<PolicyRig> StartAsync(string policyJson, CancellationToken cancellationToken, Func<string>? toolsResult = null, Action<string>? prepare = null)
     {
         var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method switch
         {
@@ -46,6 +48,8 @@ internal sealed class PolicyRig : IAsyncDisposable
                 HostileWire.Utf8("""{"jsonrpc":"2.0","id":"sampling-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":5}}"""),
                 line.EchoResponse(),
             ],
+            "tools/call" when line.Text.Contains("\"missing", StringComparison.Ordinal) =>
+                [HostileWire.Utf8("""{"jsonrpc":"2.0","id":""" + line.RawId + ""","error":{"code":-32602,"message":"Unknown tool"}}""")],
             null => [],
             _ when line.IsRequest => [line.EchoResponse()],
             _ => [],
@@ -53,6 +57,7 @@ internal sealed class PolicyRig : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("mcpgw-policy-");
         var path = Path.Combine(directory.FullName, "gateway.json");
         await File.WriteAllTextAsync(path, Config(spy.Port, policyJson), cancellationToken);
+        prepare?.Invoke(directory.FullName);
         var settings = GatewaySettingsLoader.LoadFile(path);
         var gateway = await GatewayHarness.StartAsync(settings, cancellationToken);
         return new PolicyRig(directory, spy, gateway);
