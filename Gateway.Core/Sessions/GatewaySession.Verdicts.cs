@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
@@ -95,23 +94,9 @@ internal sealed partial class GatewaySession
         }
     }
 
-    public async ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken)
-    {
-        if (_end.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        try
-        {
-            return await _clientWriter.WriteAloneAsync(frameJson, static (w, f) => w.WriteFrame(new ReadOnlySequence<byte>(f)), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The session ended meanwhile; the client is gone.
-            return false;
-        }
-    }
+    /// <summary>Through the chain's tail, recorded before it is written: see <see cref="GatewayFrames"/>.</summary>
+    public ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) =>
+        _toClient.SendToClientAsync(frameJson, cancellationToken);
 
     private async ValueTask ForwardAsync(PumpState state, McpFrame frame, bool inBatch)
     {
