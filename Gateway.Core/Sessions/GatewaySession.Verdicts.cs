@@ -90,7 +90,17 @@ internal sealed partial class GatewaySession
         catch (Exception ex)
         {
             GatewayLog.InspectorFailed(_logger, "hold", ex);
-            await RejectAsync(state, frame, GatewayErrors.InspectorFailed, inBatch: false).ConfigureAwait(false);
+
+            // The holding inspector failed: the frame is refused, and that is on record before the error is sent.
+            var inspector = _runtime.Chain.NamesFor(state.Direction)[inspectorIndex];
+            var error = GatewayErrors.InspectorFailed.WithRule(inspector);
+            _runtime.Metrics.Verdict(inspector, VerdictKind.Reject, error);
+            if (_runtime.Recorder is { } recorder)
+            {
+                await recorder.NotForwardedAsync(this, state.Direction, frame.Envelope, frame.Method, frame.ToolName, frame.Payload, frame.Sequence, "rejected", inspector, error).ConfigureAwait(false);
+            }
+
+            await RejectAsync(state, frame, error, inBatch: false).ConfigureAwait(false);
         }
     }
 

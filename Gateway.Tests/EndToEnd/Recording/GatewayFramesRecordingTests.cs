@@ -216,6 +216,40 @@ internal sealed class GatewayFramesRecordingTests
         await AssertOneRecordPerFrameAsync(sessionId, wire, expectedGenerated: 0, cancellationToken);
     }
 
+    [Test]
+    [CancelAfter(20000)]
+    public async Task HoldingInspectorFails_RequestRefused_ItsErrorOnTheWireHasTheRequestsRejectedRecord(CancellationToken cancellationToken)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        JsonObject refused;
+        string sessionId;
+        await using (var spy = SpyUpstream.Start(SpyBehavior.Echo))
+        {
+            var settings = Settings(GatewayHarness.Tcp("spy", spy.Port)) with { Inspectors = ["broken-hold"] };
+            await using var gateway = await GatewayHarness.StartAsync(settings, cancellationToken, services => services.AddInspector("broken-hold", sp => new Chain.RecordingInspector(
+                "broken-hold", InspectedDirections.ClientToUpstream, f => ValueTask.FromResult(f.Method == "tools/list"
+                    ? Verdict.Hold(release.Task.ContinueWith<Verdict>(_ => throw new InvalidOperationException("the holding inspector broke"), TaskScheduler.Default))
+                    : Verdict.Forward))));
+            (var client, sessionId) = await ConnectAsync(gateway, cancellationToken);
+            await using (client)
+            {
+                await client.SendAsync("""{"jsonrpc":"2.0","id":"held","method":"tools/list"}""", cancellationToken);
+                release.SetResult();
+                refused = await client.ReadAsync(cancellationToken);
+            }
+        }
+
+        var records = (await RecordsAsync(cancellationToken)).Where(r => r.SessionId == sessionId && r.RpcId == "\"held\"").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That((refused["error"]?["code"]?.GetValue<int>(), refused["error"]?["data"]?["reason"]?.GetValue<string>()), Is.EqualTo(((int?)-31003, "inspector_failed")), refused.ToJsonString());
+            Assert.That(records.Select(r => (r.Direction, r.Verdict, r.Inspector, r.Reason)), Is.EqualTo(new[]
+            {
+                ("client_to_upstream", "rejected", "broken-hold:broken-hold", "inspector_failed"),
+            }), "one record for the refused request and the error that answers it");
+        });
+    }
+
     /// <summary>A raw client that authenticated and initialized; the initialize response is the first frame on <c>wire</c> callers count.</summary>
     private static async Task<(RawMcpClient Client, string SessionId)> ConnectAsync(GatewayHarness gateway, CancellationToken cancellationToken)
     {
