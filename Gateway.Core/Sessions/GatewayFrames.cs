@@ -7,18 +7,20 @@ using McpGateway.Core.Recording;
 namespace McpGateway.Core.Sessions;
 
 /// <summary>
-/// The only way for a frame the gateway makes itself (progress on a held call, and whatever an inspector sends through
-/// <see cref="IGatewaySession.SendToClientAsync"/>) to reach the client: it must be one well-formed notification, it
-/// enters the chain at its tail (masking, then recording) like a relayed frame, and it is written only once its record
-/// is committed. A frame the tail withholds is recorded as such and not sent; one that cannot be recorded is not sent.
+/// How a notification the gateway makes itself reaches a peer: progress on a held call, whatever an inspector sends
+/// through <see cref="IGatewaySession.SendToClientAsync"/>, and toward the upstream e.g. a cancellation. It must be one
+/// well-formed notification, it enters the chain at its tail for its direction (masking, then recording) like a relayed
+/// frame, and it is written only once its record is committed. A frame the tail withholds is recorded as such and not
+/// sent; one that cannot be recorded is not sent (fail closed).
 /// </summary>
-internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runtime, FrameWriter client, Func<long> nextSequence, CancellationToken ended)
+internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runtime, Func<long> nextSequence, CancellationToken ended)
 {
     private static readonly GatewayError NotANotification =
         new(GatewayErrorCode.InvalidRequest, "not_a_notification", "A frame the gateway sends on its own must be one JSON-RPC notification");
 
-    /// <summary>False when the frame was refused, withheld by the tail, could not be recorded, or the client is gone.</summary>
-    public async ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="frameJson"/> (no newline) toward <paramref name="direction"/> through <paramref name="peer"/>, that direction's writer.</summary>
+    /// <returns>False when the frame was refused, withheld by the tail, could not be recorded, or the peer is gone.</returns>
+    public async ValueTask<bool> SendAsync(FrameDirection direction, FrameWriter peer, ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken)
     {
         if (ended.IsCancellationRequested)
         {
@@ -27,13 +29,13 @@ internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runti
 
         // The frame's bytes are the caller's: the copy is what is masked, recorded and written.
         var owned = frameJson.ToArray();
-        var limits = runtime.Settings.UpstreamLimits;
+        var limits = direction == FrameDirection.UpstreamToClient ? runtime.Settings.UpstreamLimits : runtime.Settings.ClientLimits;
         var payload = new ReadOnlySequence<byte>(owned);
         var envelope = default(FrameEnvelope);
         var invalid = owned.Length > limits.MaxFrameBytes ? GatewayErrors.FrameTooLarge : new EnvelopeScanner(limits).Scan(payload, out envelope);
         if (invalid is null && envelope.Kind != MessageKind.Notification)
         {
-            // A response or a request of the gateway's making could answer, or open, an exchange the client never had.
+            // A response or a request of the gateway's making could answer, or open, an exchange the peer never had.
             invalid = NotANotification;
         }
 
@@ -43,7 +45,7 @@ internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runti
             return false;
         }
 
-        var frame = McpFrame.Generated(session, FrameDirection.UpstreamToClient, limits, owned, envelope, nextSequence());
+        var frame = McpFrame.Generated(session, direction, limits, owned, envelope, nextSequence());
         ChainOutcome outcome;
         try
         {
@@ -87,11 +89,11 @@ internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runti
 
         try
         {
-            return await client.WriteAloneAsync(frame, static (w, f) => w.WriteFrame(f.Payload), cancellationToken).ConfigureAwait(false);
+            return await peer.WriteAloneAsync(frame, static (w, f) => w.WriteFrame(f.Payload), cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
-            // The session ended meanwhile; the client is gone.
+            // The session ended meanwhile; the peer is gone.
             return false;
         }
     }

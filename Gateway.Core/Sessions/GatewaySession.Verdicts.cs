@@ -106,7 +106,7 @@ internal sealed partial class GatewaySession
 
     /// <summary>Through the chain's tail, recorded before it is written: see <see cref="GatewayFrames"/>.</summary>
     public ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) =>
-        _toClient.SendToClientAsync(frameJson, cancellationToken);
+        _generated.SendAsync(FrameDirection.UpstreamToClient, _clientWriter, frameJson, cancellationToken);
 
     private async ValueTask ForwardAsync(PumpState state, McpFrame frame, bool inBatch)
     {
