@@ -26,7 +26,9 @@ public interface IGatewaySession
 
     /// <summary>
     /// Sends the client a frame the gateway made itself (one JSON-RPC notification, no newline), e.g. progress on a held
-    /// call. It passes no inspector and is not recorded. False when the client is gone or the session cannot send.
+    /// call. Like a relayed frame it passes the chain's tail: masking, then recording (verdict <c>generated</c>), and it
+    /// is written only once its record is committed. False when it is not one notification, the tail withheld it, it
+    /// could not be recorded, the client is gone or the session cannot send.
     /// </summary>
     ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 }

@@ -14,13 +14,19 @@ public sealed class InspectorChain
     private readonly IFrameInspector[] _all;
     private readonly IFrameInspector[] _clientToUpstream;
     private readonly IFrameInspector[] _upstreamToClient;
+    private readonly int _clientToUpstreamTail;
+    private readonly int _upstreamToClientTail;
     private readonly ILogger _logger;
 
-    internal InspectorChain(IFrameInspector[] ordered, ILogger logger)
+    /// <param name="tailLength">How many of the last inspectors in <paramref name="ordered"/> are the tail (masking, recording).</param>
+    internal InspectorChain(IFrameInspector[] ordered, ILogger logger, int tailLength = 0)
     {
         _all = ordered;
         _clientToUpstream = Array.FindAll(ordered, i => i.Directions.Includes(FrameDirection.ClientToUpstream));
         _upstreamToClient = Array.FindAll(ordered, i => i.Directions.Includes(FrameDirection.UpstreamToClient));
+        var tail = ordered[^tailLength..];
+        _clientToUpstreamTail = _clientToUpstream.Length - Array.FindAll(tail, i => i.Directions.Includes(FrameDirection.ClientToUpstream)).Length;
+        _upstreamToClientTail = _upstreamToClient.Length - Array.FindAll(tail, i => i.Directions.Includes(FrameDirection.UpstreamToClient)).Length;
         _logger = logger;
     }
 
@@ -42,6 +48,19 @@ public sealed class InspectorChain
 
         return text.ToString();
     }
+
+    /// <summary>The tail's inspectors in order (masking, then recording, those that are configured and see the direction).</summary>
+    public IReadOnlyList<string> TailFor(FrameDirection direction) => NamesFor(direction).Skip(TailStart(direction)).ToArray();
+
+    /// <summary>
+    /// Runs only the tail: masking, then recording. A frame the gateway makes itself enters here, so it is masked and
+    /// recorded like a relayed frame, and no inspector of the middle sees (or can send) it.
+    /// </summary>
+    internal ValueTask<ChainOutcome> RunTailAsync(McpFrame frame, CancellationToken cancellationToken) =>
+        RunAsync(frame, TailStart(frame.Direction), cancellationToken);
+
+    private int TailStart(FrameDirection direction) =>
+        direction == FrameDirection.ClientToUpstream ? _clientToUpstreamTail : _upstreamToClientTail;
 
     private IFrameInspector[] For(FrameDirection direction) =>
         direction == FrameDirection.ClientToUpstream ? _clientToUpstream : _upstreamToClient;

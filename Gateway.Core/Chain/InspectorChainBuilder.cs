@@ -29,9 +29,10 @@ public static class InspectorChainBuilder
             ordered.Add(Create(byName[name]));
         }
 
+        var beforeTail = ordered.Count;
         AddEnd(ChainSlot.Masking);
         AddEnd(ChainSlot.Recording);
-        return new InspectorChain([.. ordered], logger);
+        return new InspectorChain([.. ordered], logger, ordered.Count - beforeTail);
 
         void AddEnd(ChainSlot slot)
         {

@@ -55,6 +55,9 @@ public sealed class McpFrame
     /// </summary>
     internal Task? RecordCommitted { get; private set; }
 
+    /// <summary>True for a frame the gateway made itself (progress on a held call, ...): it enters the chain at its tail and is recorded as <c>generated</c>.</summary>
+    public bool IsGenerated { get; private set; }
+
     /// <summary>True when this instance owns its payload (a detached copy).</summary>
     public bool IsDetached { get; private set; }
 
@@ -67,7 +70,18 @@ public sealed class McpFrame
         copy.IsReplaced = IsReplaced;
         copy.IsEnvelopeBroken = IsEnvelopeBroken;
         copy.RecordCommitted = RecordCommitted;
+        copy.IsGenerated = IsGenerated;
         return copy;
+    }
+
+    /// <summary>A frame the gateway made itself, owning <paramref name="payload"/>.</summary>
+    internal static McpFrame Generated(IGatewaySession session, FrameDirection direction, FrameLimits limits, ReadOnlyMemory<byte> payload, in FrameEnvelope envelope, long sequence)
+    {
+        var frame = new McpFrame(session, direction, limits);
+        frame.Reset(new ReadOnlySequence<byte>(payload), envelope, null, null, sequence);
+        frame.IsDetached = true;
+        frame.IsGenerated = true;
+        return frame;
     }
 
     internal void Reset(in ReadOnlySequence<byte> payload, in FrameEnvelope envelope, string? requestMethod, string? requestToolName, long sequence)
@@ -79,6 +93,7 @@ public sealed class McpFrame
         Sequence = sequence;
         IsReplaced = false;
         IsEnvelopeBroken = false;
+        IsGenerated = false;
         RecordCommitted = null;
     }
 

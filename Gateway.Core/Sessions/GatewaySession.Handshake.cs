@@ -179,7 +179,14 @@ internal sealed partial class GatewaySession
             _endReason = "upstream unavailable";
             _runtime.Metrics.SessionRefused(GatewayErrors.UpstreamUnavailable.Reason);
             _runtime.Metrics.UpstreamError(GatewayErrors.UpstreamUnavailable, 1);
-            await _clientWriter.WriteAloneAsync((id, GatewayErrors.UpstreamUnavailable, CorrelationId(0)), static (w, s) => w.WriteError(s.id, s.Item2, s.Item3), _end.Token).ConfigureAwait(false);
+            // A frame of the gateway's own after the session began: recorded (generated) before it is sent.
+            var unavailable = NextSequence();
+            if (_runtime.Recorder is { } answered)
+            {
+                await answered.AnsweredAsync(this, FrameDirection.UpstreamToClient, id, envelope.Method, envelope.ToolName, unavailable, GatewayErrors.UpstreamUnavailable).ConfigureAwait(false);
+            }
+
+            await _clientWriter.WriteAloneAsync((id, GatewayErrors.UpstreamUnavailable, CorrelationId(unavailable)), static (w, s) => w.WriteError(s.id, s.Item2, s.Item3), _end.Token).ConfigureAwait(false);
             return false;
         }
 

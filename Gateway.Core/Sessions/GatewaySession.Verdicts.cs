@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
@@ -91,27 +90,23 @@ internal sealed partial class GatewaySession
         catch (Exception ex)
         {
             GatewayLog.InspectorFailed(_logger, "hold", ex);
-            await RejectAsync(state, frame, GatewayErrors.InspectorFailed, inBatch: false).ConfigureAwait(false);
+
+            // The holding inspector failed: the frame is refused, and that is on record before the error is sent.
+            var inspector = _runtime.Chain.NamesFor(state.Direction)[inspectorIndex];
+            var error = GatewayErrors.InspectorFailed.WithRule(inspector);
+            _runtime.Metrics.Verdict(inspector, VerdictKind.Reject, error);
+            if (_runtime.Recorder is { } recorder)
+            {
+                await recorder.NotForwardedAsync(this, state.Direction, frame.Envelope, frame.Method, frame.ToolName, frame.Payload, frame.Sequence, "rejected", inspector, error).ConfigureAwait(false);
+            }
+
+            await RejectAsync(state, frame, error, inBatch: false).ConfigureAwait(false);
         }
     }
 
-    public async ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken)
-    {
-        if (_end.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        try
-        {
-            return await _clientWriter.WriteAloneAsync(frameJson, static (w, f) => w.WriteFrame(new ReadOnlySequence<byte>(f)), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The session ended meanwhile; the client is gone.
-            return false;
-        }
-    }
+    /// <summary>Through the chain's tail, recorded before it is written: see <see cref="GatewayFrames"/>.</summary>
+    public ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) =>
+        _generated.SendAsync(FrameDirection.UpstreamToClient, _clientWriter, frameJson, cancellationToken);
 
     private async ValueTask ForwardAsync(PumpState state, McpFrame frame, bool inBatch)
     {

@@ -28,6 +28,7 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
     private readonly GatewayRuntime _runtime;
     private readonly IDuplexPipe _client;
     private readonly FrameWriter _clientWriter;
+    private readonly GatewayFrames _generated;
     private readonly PendingTable _clientPending = new();
     private readonly PendingTable _upstreamPending = new();
     private readonly CancellationTokenSource _end = new();
@@ -56,6 +57,7 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
         _runtime = runtime;
         _client = client;
         _clientWriter = new FrameWriter(client.Output);
+        _generated = new GatewayFrames(this, runtime, NextSequence, _end.Token);
         _logger = runtime.Logger;
         RemoteAddress = remoteAddress;
         Id = NewSessionId();

@@ -20,6 +20,9 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
     /// <summary>The verdict of a frame the gateway itself sent (an error in place of a response that will not come).</summary>
     public const string GeneratedVerdict = "generated";
 
+    /// <summary>The inspector named on a generated frame's record: the gateway made it.</summary>
+    public const string GeneratedBy = "gateway";
+
     public IAuditStore Store => store;
 
     public async ValueTask<bool> SessionStartedAsync(IGatewaySession session, CancellationToken cancellationToken)
@@ -141,7 +144,8 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
             RpcId = RpcId(session, frame.Id),
             Method = frame.Method,
             Tool = frame.ToolName,
-            Verdict = frame.IsReplaced ? "replaced" : "forwarded",
+            Verdict = frame.IsGenerated ? GeneratedVerdict : frame.IsReplaced ? "replaced" : "forwarded",
+            Inspector = frame.IsGenerated ? GeneratedBy : null,
             Size = frame.Payload.Length,
             PayloadSha256 = Sha256(payload),
             Payload = payload,
