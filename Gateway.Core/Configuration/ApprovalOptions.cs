@@ -34,7 +34,7 @@ public sealed class ApprovalOptions
     /// Approver groups whose members may see a held call's raw arguments (each look is recorded) and approve a call
     /// whose masking hides more than <see cref="MaxMaskedShare"/>; default none.
     /// </summary>
-    public List<string>? RevealGroups { get; set; }
+    public string[]? RevealGroups { get; set; }
 
     /// <summary>The share of a call's arguments masked spans may hide (0 to 1) before only a reveal group may approve it; default 0.25.</summary>
     public double? MaxMaskedShare { get; set; }

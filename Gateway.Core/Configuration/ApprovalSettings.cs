@@ -68,13 +68,13 @@ public sealed record ApprovalSettings(string StorePath)
         var noticeWindow = GatewaySettingsLoader.PositiveTime(options.NoticeWindow, DefaultNoticeWindow, "approvals.noticeWindow", errors);
         var path = string.IsNullOrWhiteSpace(options.Path) ? DefaultFileName : options.Path;
         var revealGroups = options.RevealGroups ?? [];
-        for (var i = 0; i < revealGroups.Count; i++)
+        for (var i = 0; i < revealGroups.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(revealGroups[i]))
             {
                 errors.Add($"approvals.revealGroups[{i}]: a group name is required");
             }
-            else if (revealGroups.IndexOf(revealGroups[i]) < i)
+            else if (Array.IndexOf(revealGroups, revealGroups[i]) < i)
             {
                 errors.Add($"approvals.revealGroups[{i}]: '{revealGroups[i]}' is listed twice");
             }

@@ -312,21 +312,8 @@ internal static class ApprovalsCommand
     /// </summary>
     private static string Printable(JsonNode? node) => Printable(node?.ToString() ?? "");
 
-    internal static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var builder = new System.Text.StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
-        }
-
-        return builder.ToString();
-    }
+    /// <summary>The same escaping as every other command's output (control, format and separator characters).</summary>
+    internal static string Printable(string text) => McpGateway.Core.Diagnostics.TerminalText.Printable(text);
 
     /// <summary>How much masking hides, and whether approving needs a reveal group.</summary>
     private static string Hidden(JsonObject view) => view["masking"] is JsonObject masking
