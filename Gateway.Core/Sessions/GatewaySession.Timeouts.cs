@@ -1,3 +1,4 @@
+using System.Buffers;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
@@ -33,7 +34,67 @@ internal sealed partial class GatewaySession
         }
 
         GatewayLog.UpstreamRequestTimedOut(_logger, Id, ConnectionName!, _connection!.RequestTimeout);
-        _ = FailAsync(expired, GatewayErrors.UpstreamTimedOut);
+        _ = GiveUpAsync(expired, GatewayErrors.UpstreamTimedOut, CancellationFrame.TimedOut);
+    }
+
+    /// <summary>
+    /// The gateway gives up on calls it forwarded: their callers get <paramref name="error"/> and the upstream gets
+    /// <c>notifications/cancelled</c> for each (a tombstone, cancelled by its client already, gets neither).
+    /// </summary>
+    private async Task GiveUpAsync(List<KeyValuePair<JsonRpcId, PendingRequest>> requests, GatewayError error, string reason)
+    {
+        await FailAsync(requests, error).ConfigureAwait(false);
+        await CancelUpstreamAsync(requests, error, reason).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <c>notifications/cancelled</c> upstream for each request in <paramref name="requests"/> that its client
+    /// did not cancel itself, each recorded (verdict <c>generated</c>) before it is sent.
+    /// </summary>
+    private async Task CancelUpstreamAsync(List<KeyValuePair<JsonRpcId, PendingRequest>> requests, GatewayError? cause, string reason)
+    {
+        var writer = _upstreamWriter;
+        if (writer is null || writer.IsClosed)
+        {
+            return;
+        }
+
+        var frames = new List<byte[]>(requests.Count);
+        foreach (var (id, request) in requests)
+        {
+            if (request.Cancelled)
+            {
+                continue;
+            }
+
+            var frame = CancellationFrame.Build(id, reason);
+            frames.Add(frame);
+            if (_runtime.Recorder is { } recorder)
+            {
+                var envelope = new FrameEnvelope(MessageKind.Notification, JsonRpcId.None, McpMethods.NotificationsCancelled, true, null, id);
+                await recorder.NotForwardedAsync(this, FrameDirection.ClientToUpstream, envelope, request.Method, request.ToolName, new ReadOnlySequence<byte>(frame), NextSequence(), "generated", "gateway", cause).ConfigureAwait(false);
+            }
+        }
+
+        if (frames.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await writer.WriteAloneAsync(frames, static (w, f) =>
+            {
+                foreach (var frame in f)
+                {
+                    w.WriteFrame(new ReadOnlySequence<byte>(frame));
+                }
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            // The upstream is gone: nothing works on the calls any more.
+        }
     }
 
     /// <summary>
@@ -44,7 +105,7 @@ internal sealed partial class GatewaySession
     {
         if (_runtime.Drain.IsForced)
         {
-            _ = FailAsync(_clientPending.Drain(), GatewayDrain.ShuttingDown).ContinueWith(
+            _ = GiveUpAsync(_clientPending.Drain(), GatewayDrain.ShuttingDown, CancellationFrame.ShuttingDown).ContinueWith(
                 static (_, s) => ((GatewaySession)s!).Abort("gateway shutting down"), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return true;
         }
@@ -76,6 +137,8 @@ internal sealed partial class GatewaySession
     /// </summary>
     private async Task<int> FailAsync(List<KeyValuePair<JsonRpcId, PendingRequest>> requests, GatewayError error)
     {
+        // A tombstone's caller cancelled it and expects no answer.
+        requests = requests.FindAll(static r => !r.Value.Cancelled);
         if (requests.Count == 0)
         {
             return 0;

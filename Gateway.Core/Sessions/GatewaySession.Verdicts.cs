@@ -272,7 +272,7 @@ internal sealed partial class GatewaySession
     {
         if (reply.Error is not null)
         {
-            writer.WriteError(reply.Id, reply.Error, CorrelationId(reply.Sequence));
+            writer.WriteError(reply.Id, reply.Error, CorrelationId(reply.Sequence), reply.RpcId);
         }
         else
         {
