@@ -62,8 +62,9 @@ internal sealed partial class GatewaySession
         var frames = new List<byte[]>(requests.Count);
         foreach (var (id, request) in requests)
         {
-            if (request.Cancelled)
+            if (request.Cancelled || request.Method == McpMethods.Initialize)
             {
+                // Cancelled by its client already; initialize is never cancelled (MCP).
                 continue;
             }
 
