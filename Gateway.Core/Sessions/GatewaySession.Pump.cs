@@ -153,7 +153,8 @@ internal sealed partial class GatewaySession
                     return;
                 }
 
-                if (!IsRelayable(state, envelope))
+                if (!IsRelayable(state, envelope)
+                    || (state.Direction == FrameDirection.UpstreamToClient && !RelayRules.AllowsServerRequests(ProtocolVersion)))
                 {
                     await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.MethodNotFound).ConfigureAwait(false);
                     return;

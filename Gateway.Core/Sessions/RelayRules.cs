@@ -16,6 +16,17 @@ internal static class RelayRules
     public static GatewayError? CheckNotification(string? method) =>
         MethodCatalog.IsRequestMethod(method) ? GatewayErrors.RequestAsNotification : null;
 
+    /// <summary>The protocol version (2026-07-28) from which servers send clients no requests of their own.</summary>
+    public const string NoServerRequestsVersion = "2026-07-28";
+
+    /// <summary>
+    /// Whether the upstream may send the client a request in a session that negotiated <paramref name="protocolVersion"/>:
+    /// from 2026-07-28 on it may not (what it needs comes back in input_required results), so such a request goes back
+    /// to it as -32601.
+    /// </summary>
+    public static bool AllowsServerRequests(string? protocolVersion) =>
+        protocolVersion is null || string.CompareOrdinal(protocolVersion, NoServerRequestsVersion) < 0;
+
     /// <summary>Whether a frame of <paramref name="method"/> may ever be written to an upstream: the gateway's own methods may not.</summary>
     public static bool MayReachUpstream(string? method) => !MethodCatalog.IsGatewayMethod(method);
 }

@@ -282,4 +282,35 @@ internal sealed class RelayRulesTests
 
         AssertEchoed(answer!, "list-1", "tools/list");
     }
+    [TestCase("2026-07-28", true)]
+    [TestCase("2025-11-25", false)]
+    [CancelAfter(10000)]
+    public async Task UpstreamRequest_ByNegotiatedVersion_RefusedFrom20260728(string version, bool refused, CancellationToken cancellationToken)
+    {
+        var rootsList = Utf8("""{"jsonrpc":"2.0","id":"srv-1","method":"roots/list"}""");
+        await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method switch
+        {
+            "initialize" => [line.ResponseWith($$$"""{"protocolVersion":"{{{version}}}","capabilities":{},"serverInfo":{"name":"spy","version":"1"}}""")],
+            "tools/list" => [rootsList, line.EchoResponse()],
+            _ => [],
+        }));
+        await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
+        await using var client = await gateway.ConnectAsync(null, cancellationToken);
+
+        await client.RequestAsync("init-1", "initialize", new JsonObject { ["protocolVersion"] = version, ["capabilities"] = new JsonObject(), ["clientInfo"] = new JsonObject { ["name"] = "t", ["version"] = "1" } }, cancellationToken);
+        await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
+        var next = await client.ReadLineAsync(cancellationToken);
+
+        if (refused)
+        {
+            var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
+            var answer = await upstream.WaitForLineAsync(l => l.RawId == "\"srv-1\"", cancellationToken);
+            AssertEchoed(next!, "list-1", "tools/list");
+            AssertGatewayError(answer.Text, -32601, "unknown_method", "srv-1");
+        }
+        else
+        {
+            Assert.That((string?)Parse(next!)["method"], Is.EqualTo("roots/list"), next);
+        }
+    }
 }
