@@ -77,7 +77,7 @@ internal sealed class RelayRulesTests
         var lines = await ReadLinesAsync(client, 2, cancellationToken);
 
         var upstream = await spy.WaitForLineAsync(Ping(pingId), cancellationToken);
-        AssertGatewayError(lines[0], -32602, "control_character_in_identifier", "c-1");
+        AssertGatewayError(lines.Single(l => !IsResponseTo(l, pingId)), -32602, "control_character_in_identifier", "c-1");
         Assert.That(Received(upstream), Is.EqualTo(new[] { Ping(pingId) }), upstream.Describe());
     }
 
@@ -96,7 +96,7 @@ internal sealed class RelayRulesTests
         var lines = await ReadLinesAsync(client, 2, cancellationToken);
 
         var upstream = await spy.WaitForLineAsync(Ping(pingId), cancellationToken);
-        AssertGatewayError(lines[0], -32600, "control_character_in_method", "m-1");
+        AssertGatewayError(lines.Single(l => !IsResponseTo(l, pingId)), -32600, "control_character_in_method", "m-1");
         Assert.That(Received(upstream), Is.EqualTo(new[] { Ping(pingId) }), upstream.Describe());
     }
 
@@ -258,7 +258,7 @@ internal sealed class RelayRulesTests
         var lines = await ReadLinesAsync(client, 2, cancellationToken);
 
         var upstream = await spy.WaitForLineAsync(Ping(pingId), cancellationToken);
-        AssertGatewayError(lines[0], -32700, "parse_error", null);
+        AssertGatewayError(lines.Single(l => !IsResponseTo(l, pingId)), -32700, "parse_error", null);
         Assert.That(Received(upstream), Is.EqualTo(new[] { Ping(pingId) }), upstream.Describe());
     }
 
