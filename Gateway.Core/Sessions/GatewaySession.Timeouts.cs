@@ -8,6 +8,9 @@ namespace McpGateway.Core.Sessions;
 /// <summary>Upstream timeouts, idle sessions, the drain, and failing pending calls exactly once.</summary>
 internal sealed partial class GatewaySession
 {
+    /// <summary>How long the gateway tries to write the cancellations of calls it gave up on to an upstream that does not read.</summary>
+    private static readonly TimeSpan CancellationWriteTimeout = TimeSpan.FromSeconds(1);
+
     private void SweepTimeouts()
     {
         if (_end.IsCancellationRequested)
@@ -82,6 +85,8 @@ internal sealed partial class GatewaySession
             return;
         }
 
+        // An upstream that stopped reading must not keep the session (or the sweep) waiting to tell it.
+        using var bounded = new CancellationTokenSource(CancellationWriteTimeout, _runtime.TimeProvider);
         try
         {
             await writer.WriteAloneAsync(frames, static (w, f) =>
@@ -90,11 +95,11 @@ internal sealed partial class GatewaySession
                 {
                     w.WriteFrame(new ReadOnlySequence<byte>(frame));
                 }
-            }, CancellationToken.None).ConfigureAwait(false);
+            }, bounded.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException or OperationCanceledException)
         {
-            // The upstream is gone: nothing works on the calls any more.
+            // The upstream is gone or does not read: nothing more to do for calls nobody waits for.
         }
     }
 

@@ -1,4 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using McpGateway.Core.Configuration;
+using McpGateway.Core.Sessions;
+using Microsoft.Extensions.DependencyInjection;
 using McpGateway.Tests.EndToEnd.Support;
 using static McpGateway.Tests.EndToEnd.Hostile.HostileWire;
 
@@ -312,5 +316,42 @@ internal sealed class RelayRulesTests
         {
             Assert.That((string?)Parse(next!)["method"], Is.EqualTo("roots/list"), next);
         }
+    }
+    [Test]
+    [CancelAfter(30000)]
+    public async Task ClientGone_UpstreamNotReading_SessionStillEnds(CancellationToken cancellationToken)
+    {
+        await using var spy = SpyUpstream.Start(SpyBehavior.Stall);
+        var settings = GatewayHarness.Settings(GatewayHarness.Tcp("spy", spy.Port)) with
+        {
+            MaxPendingRequests = 1_000_000,
+            ConnectionLimits = new ConnectionLimits { IdleTimeout = TimeSpan.FromSeconds(1) },
+        };
+        await using var gateway = await GatewayHarness.StartAsync(settings, cancellationToken);
+        var drain = gateway.Application.Services.GetRequiredService<GatewayDrain>();
+        var client = await gateway.ConnectAsync(null, cancellationToken);
+
+        // Pending pings until the upstream's socket is full and the client's writes stall.
+        var pad = new string('x', 4000);
+        for (var next = 0; next < 100_000; next += 64)
+        {
+            var chunk = Utf8(string.Concat(Enumerable.Range(next, 64).Select(id => "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"method\":\"ping\",\"params\":{\"_meta\":{\"pad\":\"" + pad + "\"}}}\n")));
+            var write = client.Stream.WriteAsync(chunk, cancellationToken).AsTask();
+            if (await Task.WhenAny(write, Task.Delay(1000, cancellationToken)) != write)
+            {
+                break;
+            }
+        }
+
+        var sessionsBefore = drain.Sessions;
+        client.Stream.Socket.Close();
+        await client.DisposeAsync();
+        while (drain.Sessions > 0)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        // The session ended although the upstream never read its cancellations.
+        Assert.That(sessionsBefore, Is.EqualTo(1));
     }
 }
