@@ -195,7 +195,7 @@ internal sealed partial class GatewaySession
                 {
                     // The receiver may never answer a cancelled request: stop waiting for it, but keep the id taken until
                     // the answer comes or the deadline passes, so that a request reusing it cannot be given that answer.
-                    state.OwnPending.MarkCancelled(envelope.CancelledRequestId);
+                    state.OwnPending.MarkCancelled(envelope.CancelledRequestId, RequestDeadline());
                 }
 
                 break;

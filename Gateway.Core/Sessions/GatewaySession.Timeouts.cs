@@ -11,6 +11,10 @@ internal sealed partial class GatewaySession
     /// <summary>How long the gateway tries to write the cancellations of calls it gave up on to an upstream that does not read.</summary>
     private static readonly TimeSpan CancellationWriteTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>When a request forwarded now times out (the connection's request timeout), as a TimeProvider timestamp.</summary>
+    private long RequestDeadline() =>
+        _runtime.TimeProvider.GetTimestamp() + (long)(_connection!.RequestTimeout.TotalSeconds * _runtime.TimeProvider.TimestampFrequency);
+
     private void SweepTimeouts()
     {
         if (_end.IsCancellationRequested)
@@ -30,7 +34,10 @@ internal sealed partial class GatewaySession
             return;
         }
 
-        var expired = _clientPending.RemoveExpired(_runtime.TimeProvider.GetTimestamp());
+        // The upstream's requests have no deadline of their own: only their tombstones expire, silently.
+        var now = _runtime.TimeProvider.GetTimestamp();
+        _upstreamPending.RemoveExpired(now);
+        var expired = _clientPending.RemoveExpired(now);
         if (expired is null)
         {
             return;

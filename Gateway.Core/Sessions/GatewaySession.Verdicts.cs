@@ -152,8 +152,7 @@ internal sealed partial class GatewaySession
 
         if (frame.Kind == MessageKind.Request && state.Direction == FrameDirection.ClientToUpstream)
         {
-            var deadline = _runtime.TimeProvider.GetTimestamp() + (long)(_connection!.RequestTimeout.TotalSeconds * _runtime.TimeProvider.TimestampFrequency);
-            state.OwnPending.SetDeadline(frame.Id, deadline);
+            state.OwnPending.SetDeadline(frame.Id, RequestDeadline());
         }
 
         if (inBatch)

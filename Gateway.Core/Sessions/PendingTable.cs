@@ -56,9 +56,10 @@ internal sealed class PendingTable
 
     /// <summary>
     /// Its sender cancelled the request: the id stays taken (a tombstone) until the receiver's answer arrives or the
-    /// deadline passes. False when no such request was pending.
+    /// deadline passes; a request without a deadline yet (one the client has to answer, or one still held) gets
+    /// <paramref name="tombstoneDeadline"/>, so that no tombstone lasts for ever. False when no such request was pending.
     /// </summary>
-    public bool MarkCancelled(JsonRpcId id)
+    public bool MarkCancelled(JsonRpcId id, long tombstoneDeadline)
     {
         lock (_lock)
         {
@@ -67,7 +68,7 @@ internal sealed class PendingTable
                 return false;
             }
 
-            _pending[id] = entry with { Cancelled = true };
+            _pending[id] = entry with { Cancelled = true, Deadline = Math.Min(entry.Deadline, tombstoneDeadline) };
             return true;
         }
     }

@@ -16,7 +16,7 @@ internal sealed class PendingTableTests
         var table = new PendingTable();
         table.TryAdd(Seven, McpMethods.ToolsList, null, 10);
 
-        var marked = table.MarkCancelled(Seven);
+        var marked = table.MarkCancelled(Seven, 100);
 
         Assert.That((marked, table.TryAdd(Seven, McpMethods.ToolsCall, "echo", 10)), Is.EqualTo((true, PendingAddResult.IdInUse)));
     }
@@ -26,7 +26,7 @@ internal sealed class PendingTableTests
     {
         var table = new PendingTable();
         table.TryAdd(Seven, McpMethods.ToolsList, null, 10);
-        table.MarkCancelled(Seven);
+        table.MarkCancelled(Seven, 100);
 
         var removed = table.TryRemove(Seven, out var request);
 
@@ -43,7 +43,7 @@ internal sealed class PendingTableTests
         var table = new PendingTable();
         table.TryAdd(Seven, McpMethods.ToolsList, null, 10);
         table.SetDeadline(Seven, 100);
-        table.MarkCancelled(Seven);
+        table.MarkCancelled(Seven, 500);
 
         var expired = table.RemoveExpired(101);
 
@@ -54,6 +54,21 @@ internal sealed class PendingTableTests
     [Test]
     public void MarkCancelled_UnknownId_False()
     {
-        Assert.That(new PendingTable().MarkCancelled(Seven), Is.False);
+        Assert.That(new PendingTable().MarkCancelled(Seven, 100), Is.False);
+    }
+
+    [Test]
+    public void MarkCancelled_RequestWithoutDeadline_TombstoneExpiresAtTheGivenDeadline()
+    {
+        var table = new PendingTable();
+        table.TryAdd(Seven, McpMethods.SamplingCreateMessage, null, 10);
+
+        table.MarkCancelled(Seven, 200);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.RemoveExpired(199), Is.Null);
+            Assert.That(table.RemoveExpired(200)!.Select(e => e.Key), Is.EqualTo(new[] { Seven }));
+        });
     }
 }

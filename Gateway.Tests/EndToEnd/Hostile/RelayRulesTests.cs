@@ -354,4 +354,26 @@ internal sealed class RelayRulesTests
         // The session ended although the upstream never read its cancellations.
         Assert.That(sessionsBefore, Is.EqualTo(1));
     }
+    [Test]
+    [CancelAfter(10000)]
+    public async Task UpstreamCancelledId_ReusedBeforeClientAnswers_IdInUseSentUpstream(CancellationToken cancellationToken)
+    {
+        var rootsList = Utf8("""{"jsonrpc":"2.0","id":"srv-1","method":"roots/list"}""");
+        var cancelled = Utf8("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"srv-1"}}""");
+        await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method == "tools/list" ? [rootsList, cancelled, rootsList, line.EchoResponse()] : []));
+        await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
+        await using var client = await gateway.ConnectAsync(null, cancellationToken);
+
+        await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
+        var lines = await ReadLinesAsync(client, 3, cancellationToken);
+        var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
+        var refused = await upstream.WaitForLineAsync(l => l.Text.Contains("id_in_use", StringComparison.Ordinal), cancellationToken);
+
+        AssertGatewayError(refused.Text, -32600, "id_in_use", null);
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)Parse(refused.Text)["error"]?["data"]?["rpcId"], Is.EqualTo("srv-1"));
+            Assert.That(lines.Select(l => (string?)Parse(l)["method"]), Is.EqualTo(new[] { "roots/list", "notifications/cancelled", null }), string.Join(" | ", lines));
+        });
+    }
 }
