@@ -39,6 +39,8 @@ internal sealed class EnvelopeScanner
     private ValueState _requestIdState;
     private long _requestIdPosition;
     private JsonRpcId _requestId;
+    private bool _nameHasControl;
+    private bool _uriHasControl;
 
     public EnvelopeScanner(FrameLimits limits)
     {
@@ -81,6 +83,7 @@ internal sealed class EnvelopeScanner
         Error,
         ParamsName,
         ParamsRequestId,
+        ParamsUri,
     }
 
     private enum ValueState : byte
@@ -149,6 +152,8 @@ internal sealed class EnvelopeScanner
         _requestIdState = ValueState.Absent;
         _requestIdPosition = 0;
         _requestId = JsonRpcId.None;
+        _nameHasControl = false;
+        _uriHasControl = false;
     }
 
     // The single pass. Returns the error that stopped it (too deep, not JSON) or null when it read everything.
@@ -278,6 +283,11 @@ internal sealed class EnvelopeScanner
             {
                 return Slot.ParamsRequestId;
             }
+
+            if (name.SequenceEqual("uri"u8))
+            {
+                return Slot.ParamsUri;
+            }
         }
 
         return Slot.None;
@@ -349,6 +359,11 @@ internal sealed class EnvelopeScanner
                 }
                 else
                 {
+                    if (JsonTextChecks.HasControlCharacter(value))
+                    {
+                        Record(GatewayErrors.ControlCharacterInMethod);
+                    }
+
                     _method = Encoding.UTF8.GetString(value);
                     _isKnownMethod = false;
                 }
@@ -361,6 +376,7 @@ internal sealed class EnvelopeScanner
                     // The common order (method before params): resolve now rather than at the end of the pass.
                     if (TryUnescape(ref reader, out value))
                     {
+                        _nameHasControl = JsonTextChecks.HasControlCharacter(value);
                         _toolName = _toolNames.GetOrAdd(value);
                     }
                     else
@@ -371,9 +387,12 @@ internal sealed class EnvelopeScanner
                 else
                 {
                     _namePosition = reader.TokenStartIndex;
-                    CheckEscapes(ref reader);
+                    _nameHasControl = HasControlCharacter(ref reader);
                 }
 
+                break;
+            case Slot.ParamsUri:
+                _uriHasControl = HasControlCharacter(ref reader);
                 break;
             case Slot.ParamsRequestId:
                 _requestIdState = ValueState.String;
@@ -464,9 +483,28 @@ internal sealed class EnvelopeScanner
             case Slot.ParamsRequestId:
                 _requestIdState = ValueState.Other;
                 break;
+            case Slot.ParamsUri:
+                break;
             default:
                 break;
         }
+    }
+
+    // Also checks the escapes, as CheckEscapes does: a string with an unpaired surrogate is not inspected further.
+    private bool HasControlCharacter(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return JsonTextChecks.HasControlCharacter(RawValue(ref reader));
+        }
+
+        if (!TryUnescape(ref reader, out ReadOnlySpan<byte> value))
+        {
+            Record(GatewayErrors.UnpairedSurrogate);
+            return false;
+        }
+
+        return JsonTextChecks.HasControlCharacter(value);
     }
 
     private void CheckEscapes(ref Utf8JsonReader reader)
@@ -526,6 +564,11 @@ internal sealed class EnvelopeScanner
             }
         }
 
+        if (error is null && kind is MessageKind.Request or MessageKind.Notification && NamesControlCharacter(_method))
+        {
+            error = GatewayErrors.ControlCharacterInIdentifier;
+        }
+
         if (error is not null)
         {
             JsonRpcId recovered = !_idAmbiguous && _id.IsValue ? _id : JsonRpcId.None;
@@ -536,6 +579,12 @@ internal sealed class EnvelopeScanner
         envelope = new FrameEnvelope(kind, _id, _method, _isKnownMethod, toolName, cancelledRequestId) { HasInputRequests = _hasInputRequests };
         return null;
     }
+
+    // The identifiers the rules and logs use: the tool or prompt a call names, the resource it reads or watches.
+    private bool NamesControlCharacter(string? method) =>
+        (_nameHasControl && (method == McpMethods.ToolsCall || method == McpMethods.PromptsGet))
+        || (_uriHasControl && (method == McpMethods.ResourcesRead || method == McpMethods.ResourcesSubscribe
+            || method == McpMethods.ResourcesUnsubscribe || method == McpMethods.NotificationsResourcesUpdated));
 
     private GatewayError? DecideShape(out MessageKind kind)
     {

@@ -118,6 +118,25 @@ internal static class JsonTextChecks
     }
 
     /// <summary>
+    /// Whether unescaped UTF-8 text holds a control character: C0 (U+0000-U+001F, NUL included), DEL (U+007F) or C1
+    /// (U+0080-U+009F). Identifiers (tool and prompt names, resource URIs, method names) must not: NUL truncates them
+    /// in C-based peers and logs, and the others forge lines and terminal output.
+    /// </summary>
+    public static bool HasControlCharacter(ReadOnlySpan<byte> utf8)
+    {
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            byte b = utf8[i];
+            if (b < 0x20 || b == 0x7F || (b == 0xC2 && i + 1 < utf8.Length && utf8[i + 1] is >= 0x80 and <= 0x9F))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Reads a JSON number token as an id: an integer token (no fraction, no exponent, whatever value they would
     /// spell) within the 53-bit safe range.
     /// </summary>

@@ -436,6 +436,11 @@ internal sealed class FrontDoorSession : IAsyncDisposable
                 {
                     exchange.Complete(frame);
                 }
+                else if (!envelope.Id.IsValue && RefusedRpcId(frame) is { } rpcId && _exchanges.TryRemove(rpcId, out var reused))
+                {
+                    // id_in_use: the session answers with a null id and names the request in error.data.rpcId.
+                    reused.Complete(frame);
+                }
                 else if (!envelope.Id.IsValue && _unidentified.TryDequeue(out var refused))
                 {
                     refused.Complete(frame);
@@ -463,6 +468,25 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         }
 
         DeliverUnrelated(frame, envelope.Method ?? "");
+    }
+
+    /// <summary><c>error.data.rpcId</c> of a gateway error answered with a null id, when it names one.</summary>
+    private static JsonRpcId? RefusedRpcId(byte[] frame)
+    {
+        using var document = JsonDocument.Parse(frame);
+        if (!document.RootElement.TryGetProperty("error"u8, out var error) || error.ValueKind != JsonValueKind.Object
+            || !error.TryGetProperty("data"u8, out var data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("rpcId"u8, out var rpcId))
+        {
+            return null;
+        }
+
+        return rpcId.ValueKind switch
+        {
+            JsonValueKind.String => JsonRpcId.FromString(rpcId.GetString()!),
+            JsonValueKind.Number when rpcId.TryGetInt64(out var number) => JsonRpcId.FromNumber(number),
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -52,8 +52,11 @@ internal sealed class FrameWriter : IDisposable
         _output.Advance(payload.Length + 1);
     }
 
-    /// <summary>Writes a gateway error response. Caller holds the lock.</summary>
-    public void WriteError(JsonRpcId id, GatewayError error, string correlationId)
+    /// <summary>
+    /// Writes a gateway error response. Caller holds the lock. <paramref name="rpcId"/>, when set, names in
+    /// <c>error.data.rpcId</c> the id of a request answered with <c>"id": null</c> (it reused a pending id).
+    /// </summary>
+    public void WriteError(JsonRpcId id, GatewayError error, string correlationId, JsonRpcId rpcId = default)
     {
         var json = Json();
         json.WriteStartObject();
@@ -71,6 +74,12 @@ internal sealed class FrameWriter : IDisposable
         }
 
         json.WriteString("correlationId"u8, correlationId);
+        if (rpcId.IsValue)
+        {
+            json.WritePropertyName("rpcId"u8);
+            rpcId.WriteValueTo(json);
+        }
+
         if (error.Approver is not null)
         {
             json.WriteString("approver"u8, error.Approver);

@@ -19,6 +19,7 @@ internal sealed partial class GatewaySession
         using var deadline = new CancellationTokenSource(Settings.PreAuthTimeout, _runtime.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _end.Token);
         var input = _client.Input;
+        var atStart = true;
         while (true)
         {
             ReadResult result;
@@ -38,6 +39,18 @@ internal sealed partial class GatewaySession
             }
 
             var buffer = result.Buffer;
+            if (atStart)
+            {
+                // A byte-order mark is stripped at the very start of the connection only.
+                atStart = !ByteOrderMark.TrySkip(ref buffer, result.IsCompleted);
+                if (atStart)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+            }
+
+            var start = buffer.Start;
             var status = FrameReader.TryReadFrame(ref buffer, Settings.ClientLimits.MaxFrameBytes, out var payload);
             if (status == FrameReadStatus.Frame)
             {
@@ -49,7 +62,7 @@ internal sealed partial class GatewaySession
                 {
                     // Consumed through the authenticate frame; anything pipelined after it stays for the pump. A first
                     // frame accepted on the strength of a client certificate alone stays too: the pump handles it.
-                    input.AdvanceTo(_replayFirstFrame ? result.Buffer.Start : buffer.Start);
+                    input.AdvanceTo(_replayFirstFrame ? start : buffer.Start);
                 }
             }
 

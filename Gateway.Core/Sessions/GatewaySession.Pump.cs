@@ -14,7 +14,6 @@ internal sealed partial class GatewaySession
     private async Task PumpAsync(PumpState state)
     {
         var input = state.Input;
-        var discarding = false;
         try
         {
             while (true)
@@ -24,18 +23,10 @@ internal sealed partial class GatewaySession
                 var buffer = result.Buffer;
                 try
                 {
-                    while (true)
+                    var started = !state.AtConnectionStart || ByteOrderMark.TrySkip(ref buffer, result.IsCompleted);
+                    state.AtConnectionStart &= !started;
+                    while (started)
                     {
-                        if (discarding)
-                        {
-                            if (!FrameReader.TrySkipLine(ref buffer))
-                            {
-                                break;
-                            }
-
-                            discarding = false;
-                        }
-
                         var status = FrameReader.TryReadFrame(ref buffer, state.Limits.MaxFrameBytes, out var payload);
                         if (status == FrameReadStatus.Frame)
                         {
@@ -43,14 +34,9 @@ internal sealed partial class GatewaySession
                         }
                         else if (status == FrameReadStatus.TooLarge)
                         {
-                            var tooLarge = NextSequence();
-                            if (_runtime.Recorder is { } recorder)
-                            {
-                                await recorder.InvalidAsync(this, state.Direction, ReadOnlySequence<byte>.Empty, state.Limits.MaxFrameBytes, tooLarge, GatewayErrors.FrameTooLarge).ConfigureAwait(false);
-                            }
-
-                            await OnInvalidFrameAsync(state, default, GatewayErrors.FrameTooLarge, state.Limits.MaxFrameBytes, tooLarge).ConfigureAwait(false);
-                            discarding = true;
+                            // No resynchronising on the next newline: the peer is broken or hostile, and ends here.
+                            await OnFrameTooLargeAsync(state).ConfigureAwait(false);
+                            return;
                         }
                         else
                         {
@@ -62,7 +48,7 @@ internal sealed partial class GatewaySession
                     await ReleaseDeferredAsync(state).ConfigureAwait(false);
                     if (result.IsCompleted)
                     {
-                        if (!buffer.IsEmpty && !discarding)
+                        if (!buffer.IsEmpty)
                         {
                             // A final frame without its newline is never executed.
                             GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.UnterminatedFrame.Reason, buffer.Length);
@@ -98,6 +84,31 @@ internal sealed partial class GatewaySession
     }
 
     private long NextSequence() => Interlocked.Increment(ref _sequence);
+
+    /// <summary>
+    /// A line over the size limit, seen without reading past the limit. The client gets -32600 frame_too_large with
+    /// a null id and is closed; an upstream's pending calls get -31010 once and the session ends.
+    /// </summary>
+    private async ValueTask OnFrameTooLargeAsync(PumpState state)
+    {
+        var sequence = NextSequence();
+        var error = state.Direction == FrameDirection.ClientToUpstream ? GatewayErrors.FrameTooLarge : GatewayErrors.UpstreamFrameTooLarge;
+        GatewayLog.FrameDropped(_logger, Id, state.Name, error.Reason, state.Limits.MaxFrameBytes);
+        if (_runtime.Recorder is { } recorder)
+        {
+            await recorder.InvalidAsync(this, state.Direction, ReadOnlySequence<byte>.Empty, state.Limits.MaxFrameBytes, sequence, error).ConfigureAwait(false);
+        }
+
+        if (state.Direction == FrameDirection.ClientToUpstream)
+        {
+            Reply(state, JsonRpcId.Null, error, sequence);
+            Abort(error.Reason);
+            return;
+        }
+
+        _endReason ??= error.Reason;
+        await FailAllPendingAsync(error).ConfigureAwait(false);
+    }
 
     private async ValueTask HandleFrameAsync(PumpState state, ReadOnlySequence<byte> payload)
     {
@@ -142,7 +153,8 @@ internal sealed partial class GatewaySession
                     return;
                 }
 
-                if (!IsRelayable(state, envelope))
+                if (!IsRelayable(state, envelope)
+                    || (state.Direction == FrameDirection.UpstreamToClient && !RelayRules.AllowsServerRequests(ProtocolVersion)))
                 {
                     await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.MethodNotFound).ConfigureAwait(false);
                     return;
@@ -151,7 +163,11 @@ internal sealed partial class GatewaySession
                 switch (state.OwnPending.TryAdd(envelope.Id, envelope.Method, envelope.ToolName, Settings.MaxPendingRequests))
                 {
                     case PendingAddResult.IdInUse:
-                        await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.IdInUse).ConfigureAwait(false);
+                        // Answered with a null id, so that the sender never sees two answers for one id; data.rpcId names it.
+                        state.Replies.Add(new SenderReply(JsonRpcId.Null, GatewayErrors.IdInUse, default, sequence, envelope.Id));
+                        GatewayLog.FrameRejected(_logger, Id, state.Name, GatewayErrors.IdInUse.Reason, payload.Length);
+                        _runtime.Metrics.Verdict("gateway", Chain.VerdictKind.Reject, GatewayErrors.IdInUse);
+                        await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.IdInUse).ConfigureAwait(false);
                         return;
                     case PendingAddResult.Full:
                         await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.Overloaded).ConfigureAwait(false);
@@ -160,6 +176,14 @@ internal sealed partial class GatewaySession
 
                 break;
             case MessageKind.Notification:
+                if (RelayRules.CheckNotification(envelope.Method) is { } misuse)
+                {
+                    GatewayLog.FrameDropped(_logger, Id, state.Name, misuse.Reason, payload.Length);
+                    _runtime.Metrics.Verdict("gateway", Chain.VerdictKind.Reject, misuse);
+                    await RecordInvalidAsync(state, payload, sequence, misuse).ConfigureAwait(false);
+                    return;
+                }
+
                 if (!IsRelayable(state, envelope))
                 {
                     GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.MethodNotFound.Reason, payload.Length);
@@ -169,8 +193,9 @@ internal sealed partial class GatewaySession
 
                 if (envelope.Method == McpMethods.NotificationsCancelled && envelope.CancelledRequestId.IsValue)
                 {
-                    // The receiver may never answer a cancelled request; stop waiting for it.
-                    state.OwnPending.TryRemove(envelope.CancelledRequestId, out _);
+                    // The receiver may never answer a cancelled request: stop waiting for it, but keep the id taken until
+                    // the answer comes or the deadline passes, so that a request reusing it cannot be given that answer.
+                    state.OwnPending.MarkCancelled(envelope.CancelledRequestId, RequestDeadline());
                 }
 
                 break;
@@ -184,8 +209,20 @@ internal sealed partial class GatewaySession
                     else
                     {
                         GatewayLog.UnmatchedClientResponse(_logger, Id, envelope.Id.ToString());
+                        if (++state.UnsolicitedResponses > RelayRules.MaxUnsolicitedResponses)
+                        {
+                            Reply(state, JsonRpcId.Null, GatewayErrors.UnsolicitedResponses, sequence);
+                            Abort(GatewayErrors.UnsolicitedResponses.Reason);
+                        }
                     }
 
+                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "dropped", null).ConfigureAwait(false);
+                    return;
+                }
+
+                if (pending.Cancelled)
+                {
+                    // The answer to a request its sender cancelled: nobody waits for it; the tombstone is gone now.
                     await RecordNotForwardedAsync(state, envelope, payload, sequence, "dropped", null).ConfigureAwait(false);
                     return;
                 }
@@ -238,6 +275,11 @@ internal sealed partial class GatewaySession
     /// <summary>Methods no MCP version defines are refused unless configuration allows them; the gateway's own never pass upstream.</summary>
     private bool IsRelayable(PumpState state, in FrameEnvelope envelope)
     {
+        if (state.Direction == FrameDirection.ClientToUpstream && envelope.Method != McpMethods.Authenticate && !RelayRules.MayReachUpstream(envelope.Method))
+        {
+            return false;
+        }
+
         if (envelope.IsKnownMethod)
         {
             return envelope.Method != McpMethods.Authenticate || state.Direction == FrameDirection.ClientToUpstream;

@@ -147,8 +147,7 @@ internal sealed partial class GatewaySession
 
         if (frame.Kind == MessageKind.Request && state.Direction == FrameDirection.ClientToUpstream)
         {
-            var deadline = _runtime.TimeProvider.GetTimestamp() + (long)(_connection!.RequestTimeout.TotalSeconds * _runtime.TimeProvider.TimestampFrequency);
-            state.OwnPending.SetDeadline(frame.Id, deadline);
+            state.OwnPending.SetDeadline(frame.Id, RequestDeadline());
         }
 
         if (inBatch)
@@ -267,7 +266,7 @@ internal sealed partial class GatewaySession
     {
         if (reply.Error is not null)
         {
-            writer.WriteError(reply.Id, reply.Error, CorrelationId(reply.Sequence));
+            writer.WriteError(reply.Id, reply.Error, CorrelationId(reply.Sequence), reply.RpcId);
         }
         else
         {

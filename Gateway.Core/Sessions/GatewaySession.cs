@@ -118,7 +118,10 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
             var client = new McpFrame(this, FrameDirection.ClientToUpstream, Settings.ClientLimits);
             var upstream = new McpFrame(this, FrameDirection.UpstreamToClient, Settings.UpstreamLimits);
             var clientState = new PumpState(FrameDirection.ClientToUpstream, _client.Input, Settings.ClientLimits, _clientWriter, _upstreamWriter!, _clientPending, _upstreamPending, client);
-            var upstreamState = new PumpState(FrameDirection.UpstreamToClient, _upstream!.Input, Settings.UpstreamLimits, _upstreamWriter!, _clientWriter, _upstreamPending, _clientPending, upstream);
+            var upstreamState = new PumpState(FrameDirection.UpstreamToClient, _upstream!.Input, Settings.UpstreamLimits, _upstreamWriter!, _clientWriter, _upstreamPending, _clientPending, upstream)
+            {
+                AtConnectionStart = true,
+            };
 
             using var sweep = _runtime.TimeProvider.CreateTimer(static s => ((GatewaySession)s!).SweepTimeouts(), this, SweepInterval, SweepInterval);
             var clientPump = PumpAsync(clientState);
@@ -133,6 +136,9 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
             else
             {
                 _endReason ??= "client closed";
+
+                // Nobody will read the answers of the calls still pending: the upstream may stop working on them.
+                await CancelUpstreamAsync(_clientPending.Drain(), null, CancellationFrame.ClientGone).ConfigureAwait(false);
             }
 
             await _end.CancelAsync().ConfigureAwait(false);

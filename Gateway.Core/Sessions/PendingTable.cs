@@ -54,6 +54,25 @@ internal sealed class PendingTable
         }
     }
 
+    /// <summary>
+    /// Its sender cancelled the request: the id stays taken (a tombstone) until the receiver's answer arrives or the
+    /// deadline passes; a request without a deadline yet (one the client has to answer, or one still held) gets
+    /// <paramref name="tombstoneDeadline"/>, so that no tombstone lasts for ever. False when no such request was pending.
+    /// </summary>
+    public bool MarkCancelled(JsonRpcId id, long tombstoneDeadline)
+    {
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(id, out var entry))
+            {
+                return false;
+            }
+
+            _pending[id] = entry with { Cancelled = true, Deadline = Math.Min(entry.Deadline, tombstoneDeadline) };
+            return true;
+        }
+    }
+
     public bool TryRemove(JsonRpcId id, out PendingRequest request)
     {
         lock (_lock)
@@ -62,7 +81,7 @@ internal sealed class PendingTable
         }
     }
 
-    /// <summary>Removes and returns every request whose deadline passed.</summary>
+    /// <summary>Removes and returns every request whose deadline passed, tombstones included (see <see cref="PendingRequest.Cancelled"/>).</summary>
     public List<KeyValuePair<JsonRpcId, PendingRequest>>? RemoveExpired(long now)
     {
         List<KeyValuePair<JsonRpcId, PendingRequest>>? expired = null;
@@ -88,7 +107,7 @@ internal sealed class PendingTable
         return expired;
     }
 
-    /// <summary>Empties the table, returning the requests that were waiting.</summary>
+    /// <summary>Empties the table, returning the requests that were waiting, tombstones included.</summary>
     public List<KeyValuePair<JsonRpcId, PendingRequest>> Drain()
     {
         lock (_lock)

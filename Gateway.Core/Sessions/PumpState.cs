@@ -41,6 +41,12 @@ internal sealed class PumpState(
     /// <summary>The borrowed frame instance reused for every frame of this direction.</summary>
     public McpFrame Frame { get; } = frame;
 
+    /// <summary>Nothing was read yet: a byte-order mark here is stripped.</summary>
+    public bool AtConnectionStart { get; set; }
+
+    /// <summary>Responses this direction's sender sent to requests nobody made (see <see cref="RelayRules.MaxUnsolicitedResponses"/>).</summary>
+    public int UnsolicitedResponses { get; set; }
+
     public bool PeerEntered { get; set; }
 
     public bool PeerDirty { get; set; }

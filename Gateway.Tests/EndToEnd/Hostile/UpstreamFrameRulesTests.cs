@@ -107,7 +107,7 @@ internal sealed class UpstreamFrameRulesTests
 
     [Test]
     [CancelAfter(10000)]
-    public async Task UpstreamFrame_OverUpstreamSizeLimit_DroppedAndSessionContinues(CancellationToken cancellationToken)
+    public async Task UpstreamFrame_OverUpstreamSizeLimit_PendingCallFailsOnceAndSessionEnds(CancellationToken cancellationToken)
     {
         var huge = Utf8("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":""" + $"\"{new string('x', 200_000)}\"}}}}");
         await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method switch
@@ -121,8 +121,14 @@ internal sealed class UpstreamFrameRulesTests
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-4","method":"tools/list"}""", cancellationToken);
         var first = await client.ReadLineAsync(cancellationToken);
+        var rest = new List<string>();
+        while (await client.ReadLineAsync(cancellationToken) is { } line)
+        {
+            rest.Add(line);
+        }
 
-        AssertEchoed(first!, "list-4", "tools/list");
+        AssertGatewayError(first!, -31010, "upstream_frame_too_large", "list-4");
+        Assert.That(rest, Is.Empty, "the call fails once, then the session ends");
     }
 
     [Test]

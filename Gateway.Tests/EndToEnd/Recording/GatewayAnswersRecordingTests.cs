@@ -66,9 +66,12 @@ internal sealed class GatewayAnswersRecordingTests
         }
 
         var records = await RecordsAsync(cancellationToken);
-        var generated = records.Single(r => r.Verdict == "generated");
+        var generated = records.Single(r => r.Verdict == "generated" && r.MessageKind == "error");
+        var cancelled = records.Single(r => r.Verdict == "generated" && r.Method == "notifications/cancelled");
         Assert.Multiple(() =>
         {
+            // The gateway gave up on the call: the upstream was told so, and that frame of the gateway's own is recorded too.
+            Assert.That((cancelled.Direction, cancelled.MessageKind, cancelled.Reason, cancelled.Inspector), Is.EqualTo(("client_to_upstream", "notification", "upstream_timeout", "gateway")));
             Assert.That(Frames(records, "\"slow\""), Is.EqualTo(new[]
             {
                 ("client_to_upstream", "forwarded", (string?)null),
