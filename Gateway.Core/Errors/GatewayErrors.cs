@@ -45,7 +45,6 @@ public static class GatewayErrors
     public static readonly GatewayError RequestAsNotification = new(GatewayErrorCode.InvalidRequest, "request_as_notification", "Invalid request: a request method was sent as a notification");
     public static readonly GatewayError ControlCharacterInMethod = new(GatewayErrorCode.InvalidRequest, "control_character_in_method", "Invalid request: the method name contains a control character");
     public static readonly GatewayError ControlCharacterInIdentifier = new(GatewayErrorCode.InvalidParams, "control_character_in_identifier", "Invalid params: a name or URI contains a control character");
-    public static readonly GatewayError UpstreamFrameTooLarge = new(GatewayErrorCode.UpstreamProtocolViolation, "upstream_frame_too_large", "Upstream protocol violation: a frame exceeds the size limit");
     public static readonly GatewayError UnsolicitedResponses = new(GatewayErrorCode.InvalidRequest, "unsolicited_responses", "Invalid request: too many responses to requests the gateway never sent; the connection is closed");
     public static readonly GatewayError NotInitialized = new(GatewayErrorCode.InvalidRequest, "not_initialized", "Invalid request: only ping and the handshake before initialize has succeeded");
     public static readonly GatewayError InspectorFailed = new(GatewayErrorCode.Forbidden, "inspector_failed", "Forbidden: an inspector failed, the frame was withheld");

@@ -7,14 +7,15 @@ using Microsoft.Data.Sqlite;
 namespace McpGateway.Tests.EndToEnd.Recording;
 
 /// <summary>
-/// A caller names a tool and a method with terminal controls (carriage return, erase line, C1 CSI, a bidi override) to
-/// paint a forged row over what an auditor reads; the gateway records the calls as they came, and
-/// <c>mcpgw audit query</c> and <c>mcpgw replay</c> print every stored value with those characters escaped.
+/// A caller names a tool with invisible format characters (a bidi override, a line separator, a zero-width space) to
+/// paint a forged row over what an auditor reads; control characters never get that far (the gateway refuses them in
+/// names), so someone with write access to the store plants them instead (carriage return, erase line, C1 CSI).
+/// <c>mcpgw audit query</c> and <c>mcpgw replay</c> print every stored value with all of them escaped.
 /// </summary>
 [TestFixture]
 internal sealed class AuditTerminalOutputTests
 {
-    private const string ForgedTool = "echo\r\u001b[2K     999  2026-12-07T00:00:00.000000  frame  alice  run  forwarded";
+    private const string ForgedTool = "echo\u202e\u2028     999  2026-12-07T00:00:00.000000  frame  alice  run  forwarded\u200b";
     private const string ForgedMethod = "no/such\u001b[31m\u009b2J\u202etnemom";
 
     private string _directory = null!;
@@ -38,7 +39,19 @@ internal sealed class AuditTerminalOutputTests
             var call = await client.RequestAsync(1, "tools/call", new JsonObject { ["name"] = ForgedTool, ["arguments"] = new JsonObject() }, timeout.Token);
             Assert.That(call["error"] ?? call["result"]?["isError"], Is.Not.Null, "no such tool: " + call.ToJsonString());
             var method = await client.RequestAsync(2, ForgedMethod, null, timeout.Token);
-            Assert.That(method["error"], Is.Not.Null, method.ToJsonString());
+            Assert.That((string?)method["error"]?["data"]?["reason"], Is.EqualTo("control_character_in_method"), method.ToJsonString());
+        }
+
+        // Someone who can write the store plants terminal controls where the gateway never would.
+        SqliteConnection.ClearAllPools();
+        await using (var store = new SqliteConnection($"Data Source={Path.Combine(_directory, "audit.db")}"))
+        {
+            await store.OpenAsync(timeout.Token);
+            await using var update = store.CreateCommand();
+            update.CommandText = "UPDATE audit_records SET method = $method WHERE tool = $tool";
+            update.Parameters.AddWithValue("$method", ForgedMethod);
+            update.Parameters.AddWithValue("$tool", ForgedTool);
+            Assert.That(await update.ExecuteNonQueryAsync(timeout.Token), Is.GreaterThan(0), "the forged tool's records");
         }
 
         _config = Path.Combine(_directory, "gateway.json");
@@ -65,7 +78,7 @@ internal sealed class AuditTerminalOutputTests
         Assert.Multiple(() =>
         {
             Assert.That(unsafeCharacters, Is.Empty, output);
-            Assert.That(output, Does.Contain(@"echo\u000d\u001b[2K     999"));
+            Assert.That(output, Does.Contain(@"echo\u202e\u2028     999"));
             Assert.That(output, Does.Contain(@"no/such\u001b[31m\u009b2J\u202etnemom"));
         });
     }
