@@ -321,24 +321,8 @@ internal sealed class FrontDoorHandler : IDisposable
     }
 
     /// <summary><c>notifications/cancelled</c> for <paramref name="id"/>, as a client sends it when it gives up on a request.</summary>
-    private static ReadOnlyMemory<byte> Cancelled(JsonRpcId id)
-    {
-        var buffer = new ArrayBufferWriter<byte>(160);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("jsonrpc"u8, "2.0"u8);
-            json.WriteString("method"u8, McpMethods.NotificationsCancelled);
-            json.WriteStartObject("params"u8);
-            json.WritePropertyName("requestId"u8);
-            id.WriteValueTo(json);
-            json.WriteString("reason"u8, "the HTTP client closed the request before its answer"u8);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenMemory;
-    }
+    private static ReadOnlyMemory<byte> Cancelled(JsonRpcId id) =>
+        Sessions.CancellationFrame.Build(id, "the HTTP client closed the request before its answer");
 
     private static byte[] Restore(FrontDoorExchange exchange, byte[] response) =>
         exchange.ClientId is { } clientId ? JsonRpcIdSplice.Replace(response, clientId, out _) ?? response : response;
