@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -332,7 +333,7 @@ internal static class MaskEngine
         // also scanned as it stands, because a short secret such as a key id is itself valid base64.
         if (base64Member && profile.Base64 == Base64Mode.Replace && text.Length >= MinBase64Length && Base64.IsValid(text))
         {
-            return Annotated(labels.Label("base64", text.ToString()), text.Length, use);
+            return Annotated(labels.Label("base64", text.ToString()), text.ToString(), use);
         }
 
         if (base64Member && profile.Base64 == Base64Mode.Scan && text.Length >= MinBase64Length && Base64.IsValid(text, out var decodedLength)
@@ -396,11 +397,26 @@ internal static class MaskEngine
     }
 
     private static string Replacement(string kind, string value, MaskProfile profile, MaskLabels labels, MaskUse use) =>
-        use != MaskUse.Approval && profile.Partial.Contains(kind) ? MaskLabels.Partial(value) : Annotated(labels.Label(kind, value), value.Length, use);
+        use != MaskUse.Approval && profile.Partial.Contains(kind) ? MaskLabels.Partial(value) : Annotated(labels.Label(kind, value), value, use);
 
-    /// <summary>For approvers, <c>[MASKED:kind:n len=N]</c>: how many characters the label stands for.</summary>
-    private static string Annotated(string label, int length, MaskUse use) =>
-        use == MaskUse.Approval ? string.Create(CultureInfo.InvariantCulture, $"{label.AsSpan(0, label.Length - 1)} len={length}]") : label;
+    /// <summary>
+    /// For approvers, <c>[MASKED:kind:n len=N mac=xxxxxxxx]</c>: how many characters the label stands for, and a short
+    /// keyed hash of the value. The key lives only in this process's memory, so two spans (or a span and what a reveal
+    /// shows) can be compared, but nobody who reads a view or the audit store can test guesses of the value offline,
+    /// as a plain hash of a password or card number would allow.
+    /// </summary>
+    private static string Annotated(string label, string value, MaskUse use) =>
+        use == MaskUse.Approval ? string.Create(CultureInfo.InvariantCulture, $"{label.AsSpan(0, label.Length - 1)} len={value.Length} mac={ApprovalMac(value)}]") : label;
+
+    private static readonly byte[] _approvalMacKey = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>The first 4 bytes of HMAC-SHA256 of the value under this process's key, as 8 hex digits.</summary>
+    internal static string ApprovalMac(string value)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_approvalMacKey, Encoding.UTF8.GetBytes(value), mac);
+        return Convert.ToHexStringLower(mac[..4]);
+    }
 
     private static string? FieldKind(MaskProfile profile, ReadOnlySpan<PathEntry> path, byte[]? names, int depth)
     {

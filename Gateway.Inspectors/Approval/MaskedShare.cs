@@ -5,7 +5,7 @@ namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// How much of a held call's arguments its masked spans hide, read from the arguments as approvers see them, where each
-/// label says how many characters it stands for (<c>[MASKED:kind:n len=N]</c>). Text a requester writes to look like a
+/// label says how many characters it stands for (<c>[MASKED:kind:n len=N mac=xxxxxxxx]</c>). Text a requester writes to look like a
 /// label only adds to the hidden share, never takes from it; a call whose masking failed is hidden whole.
 /// </summary>
 internal readonly partial record struct MaskedShare(int HiddenChars, int ShownChars)
@@ -37,6 +37,6 @@ internal readonly partial record struct MaskedShare(int HiddenChars, int ShownCh
         return new MaskedShare((int)Math.Min(hidden, int.MaxValue), maskedArguments.Length - labels);
     }
 
-    [GeneratedRegex(@"\[MASKED:[^\]\s:]{1,64}:[0-9]{1,9} len=([0-9]{1,9})\]", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"\[MASKED:[^\]\s:]{1,64}:[0-9]{1,9} len=([0-9]{1,9})(?: mac=[0-9a-f]{8})?\]", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Label();
 }

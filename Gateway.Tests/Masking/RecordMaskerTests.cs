@@ -37,6 +37,17 @@ internal sealed class RecordMaskerTests
     }
 
     [Test]
+    public void ApprovalMac_SameValueSameMac_NotAPlainHashAnyoneCouldRecompute()
+    {
+        const string value = "AKIAIOSFODNN7EXAMPLE";
+        var plain = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..8];
+
+        Assert.That(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value), Is.EqualTo(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value)));
+        Assert.That(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value), Is.Not.EqualTo(McpGateway.Core.Masking.MaskEngine.ApprovalMac("AKIAIOSFODNN7EXAMPLF")));
+        Assert.That(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value), Is.Not.EqualTo(plain), "keyed: reading a view gives no way to test guesses offline");
+    }
+
+    [Test]
     public void MaskForApproval_EachLabelSaysHowManyCharactersItHides()
     {
         var rig = new MaskingRig(MaskingRig.CorpusOptions());
@@ -44,7 +55,7 @@ internal sealed class RecordMaskerTests
 
         var view = Encoding.UTF8.GetString(rig.RecordMasker.MaskForApproval(frame)!);
 
-        Assert.That(view, Is.EqualTo("""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"deploy","arguments":{"apiKey":"[MASKED:api_key:1 len=15]","note":"use [MASKED:aws_access_key:1 len=20]"}}}"""));
+        Assert.That(view, Does.Match("""^\{"jsonrpc":"2\.0","id":4,"method":"tools/call","params":\{"name":"deploy","arguments":\{"apiKey":"\[MASKED:api_key:1 len=15 mac=[0-9a-f]{8}\]","note":"use \[MASKED:aws_access_key:1 len=20 mac=[0-9a-f]{8}\]"\}\}\}$"""));
     }
 
     [Test]
