@@ -11,7 +11,7 @@ namespace McpGateway.Tests.Infrastructure;
 /// </summary>
 internal sealed class HttpMcpServer : IAsyncDisposable
 {
-    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
 
     private HttpMcpServer(ChildProcess process, int port)
     {

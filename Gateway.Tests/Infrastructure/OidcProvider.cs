@@ -34,7 +34,7 @@ internal sealed class OidcProvider : IAsyncDisposable
     private const string JwksPrefix = "OIDC_JWKS ";
     private const string RequestPrefix = "OIDC_REQUEST ";
 
-    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal)
     {

@@ -11,7 +11,7 @@ internal sealed class TcpMcpServer : IAsyncDisposable
 {
     private const string ReadyPrefix = "TCP_READY ";
 
-    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
 
     private TcpMcpServer(ChildProcess process, int port)
     {
