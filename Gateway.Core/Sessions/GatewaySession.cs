@@ -129,8 +129,9 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
             var first = await Task.WhenAny(clientPump, upstreamPump).ConfigureAwait(false);
             if (first == upstreamPump && !_end.IsCancellationRequested)
             {
-                _endReason ??= "upstream closed";
-                var failed = await FailAllPendingAsync(GatewayErrors.UpstreamExited).ConfigureAwait(false);
+                var endError = _upstream.EndError;
+                _endReason ??= endError?.Reason ?? "upstream closed";
+                var failed = await FailAllPendingAsync(endError ?? GatewayErrors.UpstreamExited).ConfigureAwait(false);
                 GatewayLog.UpstreamExited(_logger, Id, ConnectionName!, failed);
             }
             else

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using McpGateway.Core.Errors;
 
 namespace McpGateway.Core.Upstreams;
 
@@ -11,4 +12,10 @@ internal interface IUpstreamChannel : IAsyncDisposable
 
     /// <summary>What was connected to, for logs (never a secret).</summary>
     string Description { get; }
+
+    /// <summary>
+    /// Why the channel ended its input, when it ended it on purpose (an upstream message over the frame limit); null when
+    /// the upstream simply went away. The session gives this error to the calls still pending and ends with its reason.
+    /// </summary>
+    GatewayError? EndError => null;
 }

@@ -2,9 +2,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Recording;
+using McpGateway.Tests.EndToEnd.Recording;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Upstreams;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 
 namespace McpGateway.Tests.EndToEnd.Http;
 
@@ -25,6 +28,7 @@ internal sealed class UpstreamHttpFrameLimitTests
     private const long SentBound = 32L * 1024 * 1024;
 
     private ScriptedHttpUpstream _server = null!;
+    private DirectoryInfo _directory = null!;
     private GatewayHarness _gateway = null!;
     private Flood _flood = null!;
 
@@ -34,9 +38,11 @@ internal sealed class UpstreamHttpFrameLimitTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         _server = await ScriptedHttpUpstream.StartAsync(timeout.Token);
         _server.Handler = (context, seen) => AnswerAsync(context, seen, _flood);
+        _directory = Directory.CreateTempSubdirectory("mcpgw-http-limit-");
         var settings = GatewayHarness.Settings(new HttpConnectionSettings { Name = Connection, Url = _server.Url, ConnectRetries = 0 }) with
         {
             UpstreamLimits = new FrameLimits(Limit),
+            Audit = new AuditSettings(AuditPath, AuditSettings.DefaultQueueCapacity, TimeSpan.FromSeconds(2)),
         };
         _gateway = await GatewayHarness.StartAsync(settings, timeout.Token);
     }
@@ -46,6 +52,25 @@ internal sealed class UpstreamHttpFrameLimitTests
     {
         await _gateway.DisposeAsync();
         await _server.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+
+    private string AuditPath => Path.Combine(_directory.FullName, "audit.db");
+
+    /// <summary>The reason the session's end record gives, once it is written.</summary>
+    private async Task<string?> EndReasonAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var store = SqliteAuditStoreTestsAccess.Open(AuditPath);
+        await foreach (var stored in store.ReadAsync(1, cancellationToken))
+        {
+            if (stored.Record.Kind == AuditEventKind.SessionEnd && stored.Record.SessionId == sessionId)
+            {
+                return stored.Record.Reason;
+            }
+        }
+
+        return null;
     }
 
     [SetUp]
@@ -58,7 +83,8 @@ internal sealed class UpstreamHttpFrameLimitTests
     [CancelAfter(30000)]
     public async Task UpstreamMessageOverTheLimit_EveryCallInFlightGets31010Once_SessionEnds_UpstreamNoLongerRead(string tool, CancellationToken cancellationToken)
     {
-        await using var client = await _gateway.ConnectAsync(Connection, cancellationToken);
+        await using var client = await RawMcpClient.ConnectAsync(_gateway.Endpoint, cancellationToken);
+        var sessionId = (string?)(await client.AuthenticateAsync(Connection, cancellationToken))["result"]?["sessionId"];
         await client.InitializeAsync(cancellationToken);
 
         var sentBefore = _server.BytesSent;
@@ -80,6 +106,9 @@ internal sealed class UpstreamHttpFrameLimitTests
             Assert.That(answers.Select(a => (string?)a["error"]?["data"]?["reason"]), Is.All.EqualTo("upstream_frame_too_large"));
             Assert.That(sent, Is.LessThan(SentBound), "the gateway stopped reading at the limit instead of buffering the message");
         });
+        string? reason = null;
+        Assert.That(await Eventually.TrueAsync(async ct => (reason = await EndReasonAsync(sessionId!, ct)) is not null, TimeSpan.FromSeconds(10), cancellationToken), Is.True, "the session's end is recorded");
+        Assert.That(reason, Is.EqualTo("upstream_frame_too_large"));
     }
 
     private static async Task AnswerAsync(HttpContext context, SeenRequest seen, Flood flood)
