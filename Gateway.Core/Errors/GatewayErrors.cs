@@ -11,6 +11,7 @@ public static class GatewayErrors
     public static readonly GatewayError Batch = new(GatewayErrorCode.InvalidRequest, "batch_not_supported", "Invalid request: JSON-RPC batches are not supported");
     public static readonly GatewayError NotAnObject = new(GatewayErrorCode.InvalidRequest, "not_an_object", "Invalid request: a frame must be a JSON object");
     public static readonly GatewayError DuplicateMember = new(GatewayErrorCode.InvalidRequest, "duplicate_member", "Invalid request: an object repeats a member name");
+    public static readonly GatewayError MisspelledMember = new(GatewayErrorCode.InvalidRequest, "misspelled_member", "Invalid request: a member of params or result is an MCP member name spelled in another case");
     public static readonly GatewayError NulInMemberName = new(GatewayErrorCode.InvalidRequest, "nul_in_member_name", "Invalid request: a member name contains NUL");
     public static readonly GatewayError UnknownEnvelopeMember = new(GatewayErrorCode.InvalidRequest, "unknown_envelope_member", "Invalid request: unknown envelope member");
     public static readonly GatewayError BadVersion = new(GatewayErrorCode.InvalidRequest, "bad_jsonrpc_version", "Invalid request: jsonrpc must be \"2.0\"");

@@ -265,6 +265,12 @@ internal sealed class EnvelopeScanner
             return EnvelopeSlot(name);
         }
 
+        if (depth == 2 && (_inResult || _inParams) && McpMemberNames.IsMisspelled(name, key))
+        {
+            // Arguments, InputRequests, URI: what a case-blind peer reads as the MCP member the rules read exactly.
+            Record(GatewayErrors.MisspelledMember);
+        }
+
         if (depth == 2 && _inResult)
         {
             // Compared after unescaping: input\u0052equests is the member every client reads as inputRequests.

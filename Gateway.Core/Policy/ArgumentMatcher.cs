@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using McpGateway.Core.Framing;
 
 namespace McpGateway.Core.Policy;
 
@@ -27,12 +29,14 @@ internal sealed class ArgumentMatcher
     public const int MaxDepth = 64;
 
     private readonly string[] _path;
+    private readonly ulong[] _pathKeys;
     private readonly Regex _regex;
 
     public ArgumentMatcher(string path, Regex regex)
     {
         Path = path;
         _path = path.Split('.');
+        _pathKeys = [.. _path.Select(static segment => MemberNameKey.Of(Encoding.UTF8.GetBytes(segment)))];
         _regex = regex;
     }
 
@@ -87,7 +91,9 @@ internal sealed class ArgumentMatcher
 
                 foreach (var property in value.EnumerateObject())
                 {
-                    if (property.NameEquals(_path[segment]))
+                    // Names compare as the parsing rule compares them (after case folding): an upstream that binds
+                    // arguments without regard to case reads Target as target, so a rule on target must too.
+                    if (property.NameEquals(_path[segment]) || FoldedKey(property.Name) == _pathKeys[segment])
                     {
                         Follow(property.Value, segment + 1, depth + 1, ref walk);
                     }
@@ -257,5 +263,11 @@ internal sealed class ArgumentMatcher
 
         /// <summary>Nothing found later can change the outcome.</summary>
         public readonly bool Decided => Unreadable || (any ? Matched : Failed);
+    }
+
+    private static ulong FoldedKey(string name)
+    {
+        Span<byte> utf8 = name.Length <= 64 ? stackalloc byte[name.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(name.Length)];
+        return MemberNameKey.Of(utf8[..Encoding.UTF8.GetBytes(name, utf8)]);
     }
 }

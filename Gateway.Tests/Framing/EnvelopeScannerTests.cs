@@ -106,6 +106,26 @@ internal sealed class EnvelopeScannerTests
         Assert.That(envelope.HasInputRequests, Is.EqualTo(expected));
     }
 
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","Arguments":{}}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"Name":"t","arguments":{}}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"URI":"file:///x"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"RequestId":5}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"InputRequests":{}}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"Tools":[]}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","argumentſ":{}}}""")]
+    public void Scan_McpMemberOfParamsOrResultInAnotherCase_Refused(string json)
+    {
+        var scanner = new EnvelopeScanner(FrameLimits.Default);
+
+        var error = scanner.Scan(new ReadOnlySequence<byte>(Utf8(json)), out _);
+
+        Assert.That(error?.Reason, Is.EqualTo("misspelled_member"));
+    }
+
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{"Name":"x","URI":"y","Arguments":1}}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"Type":"text"}],"structuredContent":{"Tools":[]}}}""")]
+    public void Scan_OtherSpellingsBelowTheMcpMembers_Accepted(string json) => AssertAccepted(json);
+
     [Test]
     public void Scan_SameToolNameTwice_ReturnsTheCachedInstance()
     {
@@ -494,7 +514,7 @@ internal sealed class EnvelopeScannerTests
     [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":5}}""")]
     [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":null}}""")]
     [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":{"x":"y"}}}""")]
-    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"Name":"read_file"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"tool":"read_file"}}""")]
     [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{"name":"nested"}}}""")]
     [TestCase("""{"params":{"name":7},"id":1,"method":"tools/call","jsonrpc":"2.0"}""")]
     public void Scan_ToolsCallWithoutStringName_ReturnsToolNameMissing(string json)

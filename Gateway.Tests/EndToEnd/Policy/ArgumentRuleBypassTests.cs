@@ -57,4 +57,36 @@ internal sealed class ArgumentRuleBypassTests
         Assert.That((string?)answer["error"]?["data"]?["rule"], Is.EqualTo("no-big-sums"));
         Assert.That((string?)control["result"]?["content"]?[0]?["text"], Does.Contain("100000"), control.ToJsonString());
     }
+
+    [TestCase("""{"name":"echo","Arguments":{"message":"{\"target\":\"prod\"}"}}""")]
+    [TestCase("""{"name":"echo","ARGUMENTS":{"message":"{\"target\":\"prod\"}"}}""")]
+    [TestCase("""{"NAME":"echo","arguments":{"message":"{\"target\":\"prod\"}"}}""")]
+    [CancelAfter(30000)]
+    public async Task ToolsCall_ParamsMemberInAnotherCase_RefusedBeforeAnyRuleOrUpstream(string parameters, CancellationToken cancellationToken)
+    {
+        // A case-blind upstream (C# with web defaults, Go's encoding/json) reads Arguments as arguments; the rules read
+        // only the exact spelling, so such a frame has two meanings and is refused by the parsing rule.
+        await using var rig = await EverythingPolicyRig.StartAsync(Policy, cancellationToken);
+        await using var client = await rig.ConnectAsync(cancellationToken);
+
+        var answer = await client.RequestAsync("attack", "tools/call", JsonNode.Parse(parameters)!.AsObject(), cancellationToken);
+
+        Assert.That((int?)answer["error"]?["code"], Is.EqualTo(-32600), answer.ToJsonString());
+        Assert.That((string?)answer["error"]?["data"]?["reason"], Is.EqualTo("misspelled_member"));
+    }
+
+    [TestCase("""{"message":"{\"TARGET\":\"prod\"}"}""")]
+    [TestCase("""{"MESSAGE":"{\"target\":\"prod\"}"}""")]
+    [TestCase("""{"Meſſage":"{\"Target\":\"prod\"}"}""")]
+    [CancelAfter(30000)]
+    public async Task ToolsCall_ArgumentNameInAnotherCase_Blocked(string arguments, CancellationToken cancellationToken)
+    {
+        await using var rig = await EverythingPolicyRig.StartAsync(Policy, cancellationToken);
+        await using var client = await rig.ConnectAsync(cancellationToken);
+
+        var answer = await client.RequestAsync("attack", "tools/call", new JsonObject { ["name"] = "echo", ["arguments"] = JsonNode.Parse(arguments) }, cancellationToken);
+
+        Assert.That((int?)answer["error"]?["code"], Is.EqualTo(-31003), answer.ToJsonString());
+        Assert.That((string?)answer["error"]?["data"]?["rule"], Is.EqualTo("no-prod"));
+    }
 }

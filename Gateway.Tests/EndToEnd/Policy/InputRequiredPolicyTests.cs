@@ -35,6 +35,21 @@ internal sealed class InputRequiredPolicyTests
         Assert.That(answer.ToJsonString(), Does.Not.Contain("exfiltrate"));
     }
 
+    [TestCase("InputRequests")]
+    [TestCase("inputrequests")]
+    [CancelAfter(30_000)]
+    public async Task ToolsCall_InputRequestsSpelledInAnotherCase_ClientNeverSeesTheEntries(string memberName, CancellationToken cancellationToken)
+    {
+        // A case-blind client would read these entries; the gateway's check reads only the exact spelling.
+        await using var rig = await StartAsync(AllowNothing, InputRequired(memberName, ("llm", SamplingEntry)), cancellationToken);
+        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+
+        var answer = await client.RequestAsync(7, "tools/call", new JsonObject { ["name"] = "deploy", ["arguments"] = new JsonObject() }, cancellationToken);
+
+        Assert.That(answer["error"], Is.Not.Null, answer.ToJsonString());
+        Assert.That(answer.ToJsonString(), Does.Not.Contain("exfiltrate"));
+    }
+
     [Test]
     [CancelAfter(30_000)]
     public async Task ToolsCall_InputRequiredOneEntryRefused_WholeCallFails(CancellationToken cancellationToken)
