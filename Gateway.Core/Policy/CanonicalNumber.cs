@@ -25,11 +25,36 @@ internal static class CanonicalNumber
         exact = "";
         asDouble = null;
         tooLong = false;
-        text = text.Trim(" \t\r\n");
+        // Lenient parsers trim every Unicode white space (Python's int(), JavaScript's Number()).
+        text = text.Trim();
         if (text.IsEmpty || !(char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.'))
         {
             // Most strings: no allocation.
             return false;
+        }
+
+        if (text.Contains('_'))
+        {
+            // Python reads 1_000_000 (digit separators between digits) as 1000000.
+            if (!TryWithoutDigitSeparators(text, out var plain))
+            {
+                return false;
+            }
+
+            text = plain;
+        }
+
+        if (TryRadix(text, out var radixValue))
+        {
+            // 0x / 0o / 0b forms (JavaScript's Number(), Python's int(x, 0)): the integer they name.
+            if (radixValue.Length > MaxLength)
+            {
+                tooLong = true;
+                return true;
+            }
+
+            exact = radixValue;
+            return true;
         }
 
         if (!TryParts(text, out var negative, out var digits, out var exponent))
@@ -60,6 +85,65 @@ internal static class CanonicalNumber
     }
 
     /// <summary>Splits a number into sign, its significant digits and the power of ten of the last digit.</summary>
+    private static bool TryWithoutDigitSeparators(ReadOnlySpan<char> text, out string plain)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '_')
+            {
+                builder.Append(text[i]);
+            }
+            else if (i == 0 || i == text.Length - 1 || !char.IsAsciiHexDigit(text[i + 1])
+                || !(char.IsAsciiHexDigit(text[i - 1]) || (i >= 2 && text[i - 2] == '0' && text[i - 1] is 'x' or 'X' or 'o' or 'O' or 'b' or 'B')))
+            {
+                plain = "";
+                return false;
+            }
+        }
+
+        plain = builder.ToString();
+        return true;
+    }
+
+    private static bool TryRadix(ReadOnlySpan<char> text, out string value)
+    {
+        value = "";
+        var negative = text[0] == '-';
+        var body = text[0] is '-' or '+' ? text[1..] : text;
+        if (body.Length < 3 || body[0] != '0')
+        {
+            return false;
+        }
+
+        var radix = body[1] switch
+        {
+            'x' or 'X' => 16,
+            'o' or 'O' => 8,
+            'b' or 'B' => 2,
+            _ => 0,
+        };
+        if (radix == 0 || body.Length > MaxLength)
+        {
+            return false;
+        }
+
+        var number = System.Numerics.BigInteger.Zero;
+        foreach (var c in body[2..])
+        {
+            var digit = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiHexDigit(c) ? (c | 0x20) - 'a' + 10 : -1;
+            if (digit < 0 || digit >= radix)
+            {
+                return false;
+            }
+
+            number = (number * radix) + digit;
+        }
+
+        value = (negative && !number.IsZero ? "-" : "") + number.ToString(CultureInfo.InvariantCulture);
+        return true;
+    }
+
     private static bool TryParts(ReadOnlySpan<char> text, out bool negative, out string digits, out long exponent)
     {
         negative = false;

@@ -36,6 +36,9 @@ internal sealed class ArgumentRuleBypassTests
     [TestCase("1E+6")]
     [TestCase("1000000.0")]
     [TestCase("10000000e-1")]
+    [TestCase("\"1_000_000\"")]
+    [TestCase("\"\\u00a01000000\"")]
+    [TestCase("\"0xF4240\"")]
     [CancelAfter(30000)]
     public async Task ToolsCall_LargeNumberInAnotherSpelling_Blocked(string a, CancellationToken cancellationToken)
     {
