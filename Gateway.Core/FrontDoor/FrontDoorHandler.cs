@@ -176,9 +176,17 @@ internal sealed class FrontDoorHandler : IDisposable
             context.Response.Headers[SessionHeader] = session.Id;
         }
 
-        if (session.Stateless && invalid is null && envelope.Method == McpMethods.NotificationsCancelled && envelope.CancelledRequestId.IsValue
-            && session.FindRenumbered(envelope.CancelledRequestId) is { } cancelled)
+        if (session.Stateless && invalid is null && envelope.Method == McpMethods.NotificationsCancelled && envelope.CancelledRequestId.IsValue)
         {
+            if (session.FindRenumbered(envelope.CancelledRequestId) is not { } cancelled)
+            {
+                // No one request of this client's is known by that id (none, or several clients used it): relayed as it
+                // is, it would name the front door's own number of someone else's request. Accepted and dropped.
+                FrontDoorLog.CancellationDropped(_logger, session.Id);
+                context.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+            }
+
             // The shared session knows the request by the front door's number, not by the client's id.
             body = JsonRpcIdSplice.ReplaceCancelledRequestId(body, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture))) ?? body;
         }

@@ -29,9 +29,12 @@ internal static partial class FrontDoorLog
     [LoggerMessage(9007, LogLevel.Debug, "HTTP session {SessionId}: a response to id {Id} found no waiting request; dropped")]
     public static partial void UnmatchedResponse(ILogger logger, string sessionId, string id);
 
-    [LoggerMessage(9008, LogLevel.Warning, "HTTP front door refused a request for host {Host} (not the public URL's host, a bound loopback name or in http.allowedHosts)")]
+    [LoggerMessage(9101, LogLevel.Warning, "HTTP front door refused a request for host {Host} (not the public URL's host, a bound loopback name or in http.allowedHosts)")]
     public static partial void ForeignHost(ILogger logger, string host);
 
-    [LoggerMessage(9009, LogLevel.Warning, "HTTP session {SessionId}: a request with a valid token of another subject was refused; the session goes on untouched")]
+    [LoggerMessage(9102, LogLevel.Warning, "HTTP session {SessionId}: a request with a valid token of another subject was refused; the session goes on untouched")]
     public static partial void ForeignSubject(ILogger logger, string sessionId);
+
+    [LoggerMessage(9103, LogLevel.Warning, "HTTP session {SessionId}: a cancellation names no single request of its client; dropped")]
+    public static partial void CancellationDropped(ILogger logger, string sessionId);
 }

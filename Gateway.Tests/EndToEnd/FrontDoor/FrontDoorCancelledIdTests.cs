@@ -55,4 +55,52 @@ internal sealed class FrontDoorCancelledIdTests
             Assert.That(upstream.Lines.Count(l => l.Method == "tools/call"), Is.Zero, upstream.Describe());
         });
     }
+
+    [Test]
+    [CancelAfter(20000)]
+    public async Task Stateless_CancellationNamingAnotherClientsRequestNumber_DroppedAndTheCallGoesOn(CancellationToken cancellationToken)
+    {
+        // Two clients share one token, so one stateless session. The front door renumbers their requests; a cancellation
+        // that names none of the sender's own requests must not be relayed with the front door's number of another's.
+        await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method switch
+        {
+            "tools/call" => [],
+            _ when line.IsRequest => [line.EchoResponse()],
+            _ => [],
+        }));
+        await using var rig = await FrontDoorRig.StartAsync(null, cancellationToken, GatewayHarness.Tcp(Spy, spy.Port));
+        var token = await rig.TokenAsync(cancellationToken);
+        var url = rig.Url(Spy);
+
+        var victim = rig.Http.SendAsync(Stateless(url, token, "tools/call", """{"jsonrpc":"2.0","id":"a-1","method":"tools/call","params":{"name":"slow","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""", "slow"), cancellationToken);
+        var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
+        var held = await upstream.WaitForLineAsync(l => l.Method == "tools/call", cancellationToken);
+        using var cancel = await rig.Http.SendAsync(Stateless(url, token, "notifications/cancelled", """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":""" + held.RawId + ""","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""), cancellationToken);
+        using var probe = await rig.Http.SendAsync(Stateless(url, token, "server/discover", """{"jsonrpc":"2.0","id":"p-1","method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""), cancellationToken);
+        await upstream.WaitForLineAsync(l => l.Method == "server/discover", cancellationToken);
+        await upstream.SendAsync(held.ResponseWith("""{"content":[{"type":"text","text":"done"}]}"""), cancellationToken);
+        using var answered = await victim;
+        var body = await answered.Content.ReadAsStringAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cancel.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(upstream.Lines.Count(l => l.Method == "notifications/cancelled"), Is.Zero, upstream.Describe());
+            Assert.That((string?)JsonNode.Parse(body)?["id"], Is.EqualTo("a-1"), body);
+            Assert.That(body, Does.Contain("done"));
+        });
+    }
+
+    private static HttpRequestMessage Stateless(Uri url, string token, string method, string body, string? name = null)
+    {
+        var request = FrontDoorRig.Post(url, body, token);
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.Add("Mcp-Method", method);
+        if (name is not null)
+        {
+            request.Headers.Add("Mcp-Name", name);
+        }
+
+        return request;
+    }
 }
