@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Configuration;
+using McpGateway.Core.Upstreams.Http;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -66,6 +67,13 @@ internal sealed class WebhookNotifier : IApprovalNotifier, IDisposable
     {
         var body = System.Text.Encoding.UTF8.GetBytes(SlackMessage.Build(notice).ToJsonString());
         var headers = _settings.Headers.Select(h => (h.Key, Value: h.Value.Resolve())).ToList();
+        if (headers.FirstOrDefault(h => !OutgoingHeaders.IsSafe(h.Value)) is { Key: { } unsafeHeader })
+        {
+            // A secret read from a file or the environment with a line break in it would add headers (or a request) of
+            // its own to the webhook's connection: nothing is sent. The value is never logged.
+            throw new WebhookDeliveryException($"the value of webhook header '{unsafeHeader}' holds CR, LF or NUL; the notice was not sent");
+        }
+
         Outcome<HttpResponseMessage> outcome;
         try
         {

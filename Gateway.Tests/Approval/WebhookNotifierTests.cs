@@ -51,6 +51,28 @@ internal sealed class WebhookNotifierTests
 
     [Test]
     [CancelAfter(20_000)]
+    public async Task NotifyAsync_HeaderSecretWithLineBreak_NothingSentAndTheValueNeverLogged(CancellationToken cancellationToken)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(cancellationToken);
+        using var logs = new CapturingLoggerProvider();
+        Environment.SetEnvironmentVariable(HeaderVariable, HeaderSecret + "\r\nX-Injected: 1");
+        try
+        {
+            using var notifier = Notifier(receiver.Url, logs);
+
+            var failure = Assert.ThrowsAsync<WebhookDeliveryException>(() => notifier.NotifyAsync(Notice, cancellationToken));
+
+            Assert.That(failure!.Message, Does.Contain("Authorization").And.Not.Contain(HeaderSecret));
+            Assert.That(receiver.Received, Is.Empty, "a secret with a line break never reaches the connection");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(HeaderVariable, HeaderSecret);
+        }
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
     public async Task NotifyAsync_503Then429WithRetryAfter_RetriedAfterItsDelayAndDeliveredOnTheThirdAttempt(CancellationToken cancellationToken)
     {
         await using var receiver = await WebhookReceiver.StartAsync(cancellationToken, (503, null), (429, "1"));
