@@ -73,6 +73,9 @@ internal sealed class ApprovalRevealApiTests
 
         var (showStatus, show) = await _rig.SendAsync(HttpMethod.Get, $"/approvals/{id}", OidcProvider.Alice, null, cancellationToken);
         var (voteStatus, vote) = await _rig.SendAsync(HttpMethod.Post, $"/approvals/{id}/approve", OidcProvider.Alice, """{"reason":"just a clone"}""", cancellationToken);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await ApprovalsCommand.RunAsync(["show", id, "--admin", _rig.AdminUrl, "--token-file", await _rig.TokenFileAsync(OidcProvider.Alice, cancellationToken)], output, error, cancellationToken);
 
         Assert.Multiple(() =>
         {
@@ -83,6 +86,8 @@ internal sealed class ApprovalRevealApiTests
             Assert.That((int?)show["masking"]?["suspiciousSpans"], Is.EqualTo(1));
             Assert.That((bool?)show["masking"]?["revealRequired"], Is.True, show.ToJsonString());
             Assert.That((voteStatus, (string?)vote!["error"]), Is.EqualTo((HttpStatusCode.Forbidden, "reveal_required")), vote.ToJsonString());
+            Assert.That(exit, Is.EqualTo(0), error.ToString());
+            Assert.That(output.ToString(), Does.Contain("; 1 masked span(s) hold shell or path syntax; approving needs a member of approvals.revealGroups"));
             Assert.That(Directory.EnumerateFileSystemEntries(_rig.Files), Is.Empty, "nothing ran");
         });
 
