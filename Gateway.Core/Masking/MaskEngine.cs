@@ -333,7 +333,7 @@ internal static class MaskEngine
         // also scanned as it stands, because a short secret such as a key id is itself valid base64.
         if (base64Member && profile.Base64 == Base64Mode.Replace && text.Length >= MinBase64Length && Base64.IsValid(text))
         {
-            return Annotated(labels.Label("base64", text.ToString()), text.ToString(), use);
+            return Annotated("base64", labels.Label("base64", text.ToString()), text.ToString(), use);
         }
 
         if (base64Member && profile.Base64 == Base64Mode.Scan && text.Length >= MinBase64Length && Base64.IsValid(text, out var decodedLength)
@@ -397,16 +397,18 @@ internal static class MaskEngine
     }
 
     private static string Replacement(string kind, string value, MaskProfile profile, MaskLabels labels, MaskUse use) =>
-        use != MaskUse.Approval && profile.Partial.Contains(kind) ? MaskLabels.Partial(value) : Annotated(labels.Label(kind, value), value, use);
+        use != MaskUse.Approval && profile.Partial.Contains(kind) ? MaskLabels.Partial(value) : Annotated(kind, labels.Label(kind, value), value, use);
 
     /// <summary>
     /// For approvers, <c>[MASKED:kind:n len=N mac=xxxxxxxx]</c>: how many characters the label stands for, and a short
     /// keyed hash of the value. The key lives only in this process's memory, so two spans (or a span and what a reveal
     /// shows) can be compared, but nobody who reads a view or the audit store can test guesses of the value offline,
-    /// as a plain hash of a password or card number would allow.
+    /// as a plain hash of a password or card number would allow. A value that holds what a shell or URL would act on and
+    /// its kind does not need (<see cref="ApprovalSuspicion"/>) ends <c> suspicious]</c>: it may hide a command or a path.
     /// </summary>
-    private static string Annotated(string label, string value, MaskUse use) =>
-        use == MaskUse.Approval ? string.Create(CultureInfo.InvariantCulture, $"{label.AsSpan(0, label.Length - 1)} len={value.Length} mac={ApprovalMac(value)}]") : label;
+    private static string Annotated(string kind, string label, string value, MaskUse use) =>
+        use != MaskUse.Approval ? label
+            : string.Create(CultureInfo.InvariantCulture, $"{label.AsSpan(0, label.Length - 1)} len={value.Length} mac={ApprovalMac(value)}{(ApprovalSuspicion.IsSuspicious(kind, value) ? " suspicious" : "")}]");
 
     private static readonly byte[] _approvalMacKey = RandomNumberGenerator.GetBytes(32);
 

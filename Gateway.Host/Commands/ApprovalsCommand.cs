@@ -315,10 +315,15 @@ internal static class ApprovalsCommand
     /// <summary>The same escaping as every other command's output (control, format and separator characters).</summary>
     internal static string Printable(string text) => McpGateway.Core.Diagnostics.TerminalText.Printable(text);
 
-    /// <summary>How much masking hides, and whether approving needs a reveal group.</summary>
+    /// <summary>How much masking hides (overall and of the most hidden value), masked spans that hold shell or path syntax, and whether approving needs a reveal group.</summary>
     private static string Hidden(JsonObject view) => view["masking"] is JsonObject masking
-        ? string.Create(CultureInfo.InvariantCulture, $"  hidden        {(int?)masking["hiddenChars"]} of {(int?)masking["hiddenChars"] + (int?)masking["shownChars"]} characters ({((double?)masking["hiddenShare"] ?? 0) * 100:0}%){((bool?)masking["revealRequired"] == true ? "; approving needs a member of approvals.revealGroups (mcpgw approvals reveal)" : "")}")
+        ? string.Create(CultureInfo.InvariantCulture, $"  hidden        {(int?)masking["hiddenChars"]} of {(int?)masking["hiddenChars"] + (int?)masking["shownChars"]} characters ({((double?)masking["hiddenShare"] ?? 0) * 100:0}%){ValueShare(masking)}{((int?)masking["suspiciousSpans"] is > 0 and var suspicious ? $"; {suspicious} masked span(s) hold shell or path syntax" : "")}{((bool?)masking["revealRequired"] == true ? "; approving needs a member of approvals.revealGroups (mcpgw approvals reveal)" : "")}")
         : "  hidden        (not reported)";
+
+    private static string ValueShare(JsonObject masking) =>
+        (double?)masking["largestValueHiddenShare"] is { } value && value > ((double?)masking["hiddenShare"] ?? 0)
+            ? string.Create(CultureInfo.InvariantCulture, $", {value * 100:0}% of one value")
+            : "";
 
     private static string Describe(JsonObject view)
     {

@@ -22,7 +22,8 @@ namespace McpGateway.Inspectors.Approval;
 /// <c>grant_not_allowed</c>; a malformed request 400; a store that cannot be reached 503. Listing and showing reveal
 /// only the requests whose approver groups the caller is in, and a vote on another group's request is 404 as well.
 /// Arguments are shown masked, each label with the length it hides, and with the share hidden; approving a call that
-/// hides more than <c>approvals.maxMaskedShare</c> needs a reveal group (403 <c>reveal_required</c>). <c>GET
+/// hides more than <c>approvals.maxMaskedShare</c> (of all its arguments or of one string value), or whose masked span is
+/// marked suspicious, needs a reveal group (403 <c>reveal_required</c>). <c>GET
 /// /approvals/{id}/arguments</c> shows a reveal group's member the raw arguments, once the look is recorded (403
 /// <c>reveal_not_allowed</c> for others; 409 <c>held_elsewhere</c> from an instance that does not hold the call).
 /// </summary>
@@ -188,7 +189,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
             ApprovalVoteResult.AlreadyVoted => (StatusCodes.Status409Conflict, "you already voted on this request; it needs distinct approvers"),
             ApprovalVoteResult.SelfApproval => (StatusCodes.Status403Forbidden, "nobody approves their own request"),
             ApprovalVoteResult.NotAnApprover => (StatusCodes.Status403Forbidden, "you are in none of this request's approver groups"),
-            ApprovalVoteResult.RevealRequired => (StatusCodes.Status403Forbidden, string.Create(CultureInfo.InvariantCulture, $"masking hides more than {reveal.MaxMaskedShare * 100:0.#}% of this call's arguments; only a member of approvals.revealGroups may approve it")),
+            ApprovalVoteResult.RevealRequired => (StatusCodes.Status403Forbidden, string.Create(CultureInfo.InvariantCulture, $"masking hides more than {reveal.MaxMaskedShare * 100:0.#}% of this call's arguments or of one of their values, or a masked span holds shell or path syntax; only a member of approvals.revealGroups may approve it")),
             _ => (StatusCodes.Status422UnprocessableEntity, "the rule allows no grant, or not for that long"),
         };
         await WriteAsync(context, status, Problem(resultText, message)).ConfigureAwait(false);

@@ -27,8 +27,10 @@ internal static class ApprovalJson
             {
                 ["hiddenChars"] = share.HiddenChars,
                 ["shownChars"] = share.ShownChars,
-                ["hiddenShare"] = Math.Round(share.Share, 4),
-                ["revealRequired"] = share.Share > maxMaskedShare,
+                ["hiddenShare"] = Math.Round(share.WholeShare, 4),
+                ["largestValueHiddenShare"] = Math.Round(share.LargestValueShare, 4),
+                ["suspiciousSpans"] = share.SuspiciousSpans,
+                ["revealRequired"] = share.NeedsReveal(maxMaskedShare),
             },
             ["rule"] = view.RuleId,
             ["approverGroups"] = new JsonArray([.. view.ApproverGroups.Select(g => JsonValue.Create(g))]),

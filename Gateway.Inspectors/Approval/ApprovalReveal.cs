@@ -7,7 +7,8 @@ namespace McpGateway.Inspectors.Approval;
 /// <summary>
 /// Who may see what masking hides in a held call. Members of <c>approvals.revealGroups</c> who may decide a request can
 /// read its raw arguments (from the instance that holds the call, the only place they exist) after the look is recorded,
-/// and only they may approve a call whose masked spans hide more than <c>approvals.maxMaskedShare</c> of its arguments.
+/// and only they may approve a call whose masked spans hide more than <c>approvals.maxMaskedShare</c> of its arguments (or of
+/// any one string value in them), or one of whose masked spans is marked suspicious.
 /// </summary>
 internal sealed class ApprovalReveal(IApprovalStore store, ApprovalAudit audit, ApprovalGate gate, ApprovalSettings settings)
 {
@@ -23,8 +24,11 @@ internal sealed class ApprovalReveal(IApprovalStore store, ApprovalAudit audit, 
     /// <summary>Whether <paramref name="caller"/> is in a group with the right to reveal.</summary>
     public bool MayReveal(GatewayIdentity caller) => caller.Groups.Any(g => settings.RevealGroups.Contains(g, StringComparer.Ordinal));
 
-    /// <summary>Whether approving the request needs the right to reveal: its masking hides more than the configured share.</summary>
-    public bool NeedsReveal(string? maskedArguments) => MaskedShare.Of(maskedArguments).Share > settings.MaxMaskedShare;
+    /// <summary>
+    /// Whether approving the request needs the right to reveal: its masking hides more than the configured share of its
+    /// arguments or of any one string value in them, or a masked span is marked suspicious (it holds shell or URL syntax).
+    /// </summary>
+    public bool NeedsReveal(string? maskedArguments) => MaskedShare.Of(maskedArguments).NeedsReveal(settings.MaxMaskedShare);
 
     public double MaxMaskedShare => settings.MaxMaskedShare;
 

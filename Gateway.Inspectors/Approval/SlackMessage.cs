@@ -63,7 +63,13 @@ internal static class SlackMessage
     private static string Hidden(string? masked)
     {
         var share = MaskedShare.Of(masked);
-        return string.Create(CultureInfo.InvariantCulture, $"{share.HiddenChars} of {share.HiddenChars + share.ShownChars} characters hidden, {share.Share * 100:0}%");
+        var text = string.Create(CultureInfo.InvariantCulture, $"{share.HiddenChars} of {share.HiddenChars + share.ShownChars} characters hidden, {share.WholeShare * 100:0}%");
+        if (share.LargestValueShare > share.WholeShare)
+        {
+            text = string.Create(CultureInfo.InvariantCulture, $"{text}, {share.LargestValueShare * 100:0}% of one value");
+        }
+
+        return share.SuspiciousSpans == 0 ? text : string.Create(CultureInfo.InvariantCulture, $"{text}; {share.SuspiciousSpans} masked span(s) hold shell or path syntax");
     }
 
     private static JsonObject Field(string name, string value) =>

@@ -56,7 +56,16 @@ internal sealed class SlackMessageTests
         var message = SlackMessage.Build(Notice("write_file", "{\"k\":\"[MASKED:private_key:1 len=300]\"}"));
 
         var section = (string)message["blocks"]![2]!["text"]!["text"]!;
-        Assert.That(section, Does.StartWith("*Arguments (masked: 300 of 308 characters hidden, 97%)*"));
+        Assert.That(section, Does.StartWith("*Arguments (masked: 300 of 308 characters hidden, 97%, 100% of one value)*"));
+    }
+
+    [Test]
+    public void Build_SuspiciousLabel_HeadingWarnsOfShellOrPathSyntax()
+    {
+        var message = SlackMessage.Build(Notice("run", "{\"c\":\"" + new string('x', 200) + " https://u:[MASKED:url_password:1 len=23 mac=0123abcd suspicious]@github.com/acme/r\"}"));
+
+        var section = (string)message["blocks"]![2]!["text"]!["text"]!;
+        Assert.That(section, Does.Contain("; 1 masked span(s) hold shell or path syntax)*"));
     }
 
     [Test]

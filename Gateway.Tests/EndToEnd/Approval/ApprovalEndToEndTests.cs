@@ -24,6 +24,9 @@ internal sealed class ApprovalEndToEndTests
     /// <summary>An AWS access key id planted in held arguments: no notice, view or audit record may carry it.</summary>
     private const string PlantedKey = "AKIAQ3EGUNB7XKZL2R4P";
 
+    /// <summary>A file holding the key among enough visible text that masking hides under a quarter of it (else only a reveal group may approve).</summary>
+    private const string KeyNote = "key " + PlantedKey + " is the staging deploy key; the platform team rotates it every Monday";
+
     private readonly ManualTimeProvider _clock = new();
     private ApprovalRig _rig = null!;
 
@@ -47,7 +50,7 @@ internal sealed class ApprovalEndToEndTests
         await using var _ = client;
         var target = FileIn("approved.txt");
 
-        await ApprovalRig.SendCallAsync(client, "w1", ApprovalRig.WriteFile(target, "key " + PlantedKey), cancellationToken);
+        await ApprovalRig.SendCallAsync(client, "w1", ApprovalRig.WriteFile(target, KeyNote), cancellationToken);
         var pending = await _rig.WaitForPendingAsync(sessionId, "write_file", cancellationToken);
         var listed = await client.RequestAsync("list-while-held", "tools/list", null, cancellationToken);
         using var exporter = new PrometheusExporter(_rig.Gateway.Application.Services.GetRequiredService<GatewayMetrics>());
@@ -66,7 +69,7 @@ internal sealed class ApprovalEndToEndTests
 
         Assert.That(vote, Is.EqualTo(ApprovalVoteResult.Decided));
         Assert.That(response["result"], Is.Not.Null, response.ToJsonString());
-        Assert.That(await File.ReadAllTextAsync(target, cancellationToken), Is.EqualTo("key " + PlantedKey), "the original arguments, unchanged");
+        Assert.That(await File.ReadAllTextAsync(target, cancellationToken), Is.EqualTo(KeyNote), "the original arguments, unchanged");
         while (!_rig.Notifier.Notices.Any(n => n.RequestId == pending.Id))
         {
             await Task.Delay(20, cancellationToken);

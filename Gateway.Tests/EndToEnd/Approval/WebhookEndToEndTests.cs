@@ -15,6 +15,9 @@ internal sealed class WebhookEndToEndTests
     /// <summary>An AWS access key id planted in the held call's arguments: the posted message must not carry it.</summary>
     private const string PlantedKey = "AKIAQ3EGUNB7XKZL2R4P";
 
+    /// <summary>A file holding the key among enough visible text that masking hides under a quarter of it (else only a reveal group may approve).</summary>
+    private const string KeyNote = "key " + PlantedKey + " is the staging deploy key; the platform team rotates it every Monday";
+
     [Test]
     [CancelAfter(60_000)]
     public async Task HeldCall_WebhookFailsOnceThenTakesIt_MaskedNoticeWithTheBoundAdminUrl(CancellationToken cancellationToken)
@@ -23,7 +26,7 @@ internal sealed class WebhookEndToEndTests
         await using var rig = await ApprovalRig.StartAsync(null, cancellationToken, approvals: $$"""{ "webhook": { "url": "{{receiver.Url}}", "retries": 2 } }""");
         var (client, sessionId) = await rig.ConnectAsync(cancellationToken);
         await using var _ = client;
-        await ApprovalRig.SendCallAsync(client, "w", ApprovalRig.WriteFile(Path.Combine(rig.Files, "hooked.txt"), "key " + PlantedKey), cancellationToken);
+        await ApprovalRig.SendCallAsync(client, "w", ApprovalRig.WriteFile(Path.Combine(rig.Files, "hooked.txt"), KeyNote), cancellationToken);
         var pending = await rig.WaitForPendingAsync(sessionId, "write_file", cancellationToken);
         while (receiver.Received.Count < 2)
         {
