@@ -41,6 +41,9 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     private volatile string? _protocolVersion;
     private bool _ended;
     private int _oversized;
+
+    /// <inheritdoc/>
+    public GatewayError? EndError => Volatile.Read(ref _oversized) != 0 ? GatewayErrors.UpstreamFrameTooLarge : null;
     private int _disposed;
 
     private HttpUpstreamChannel(HttpUpstreamClient client, KeyValuePair<string, string>[] headers)
