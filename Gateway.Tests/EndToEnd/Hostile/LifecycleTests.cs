@@ -28,8 +28,8 @@ internal sealed class LifecycleTests
         var lines = await ReadLinesAsync(client, 2, cancellationToken);
 
         var upstream = await spy.WaitForLineAsync(Ping(pingId), cancellationToken);
-        AssertGatewayError(lines[0], -32600, "not_initialized", "early");
-        AssertEchoed(lines[1], pingId);
+        AssertGatewayError(lines.Single(l => !IsResponseTo(l, pingId)), -32600, "not_initialized", "early");
+        AssertEchoed(lines.Single(l => IsResponseTo(l, pingId)), pingId);
         Assert.That(Received(upstream), Is.EqualTo(new[] { Ping(pingId) }), upstream.Describe());
     }
 
