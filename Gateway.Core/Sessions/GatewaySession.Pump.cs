@@ -160,6 +160,12 @@ internal sealed partial class GatewaySession
                     return;
                 }
 
+                if (state.Direction == FrameDirection.ClientToUpstream && !_lifecycle.IsOpen && !LifecycleGate.AllowedBeforeInitialize(envelope.Method))
+                {
+                    await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.NotInitialized).ConfigureAwait(false);
+                    return;
+                }
+
                 switch (state.OwnPending.TryAdd(envelope.Id, envelope.Method, envelope.ToolName, Settings.MaxPendingRequests))
                 {
                     case PendingAddResult.IdInUse:
@@ -188,6 +194,15 @@ internal sealed partial class GatewaySession
                 {
                     GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.MethodNotFound.Reason, payload.Length);
                     await RecordNotForwardedAsync(state, envelope, payload, sequence, "dropped", GatewayErrors.MethodNotFound).ConfigureAwait(false);
+                    return;
+                }
+
+                if (state.Direction == FrameDirection.ClientToUpstream && !_lifecycle.IsOpen)
+                {
+                    // Nothing but ping and the handshake before initialize has succeeded; a notification gets no answer.
+                    GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.NotInitialized.Reason, payload.Length);
+                    _runtime.Metrics.Verdict("gateway", Chain.VerdictKind.Reject, GatewayErrors.NotInitialized);
+                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.NotInitialized).ConfigureAwait(false);
                     return;
                 }
 
@@ -233,6 +248,10 @@ internal sealed partial class GatewaySession
                     && (requestMethod == McpMethods.Initialize || requestMethod == McpMethods.ServerDiscover))
                 {
                     ObserveProtocolVersion(payload);
+                    if (LifecycleGate.Completes(requestMethod, ProtocolVersion))
+                    {
+                        _lifecycle.Open();
+                    }
                 }
 
                 break;
