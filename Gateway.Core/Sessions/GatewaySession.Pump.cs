@@ -387,6 +387,9 @@ internal sealed partial class GatewaySession
         }
     }
 
+    // The version of an initialize result (result.protocolVersion), or of a server/discover result: its
+    // protocolVersion, else the latest of its supportedVersions (the 2026-07-28 discover result lists the versions the
+    // server speaks; a client that chose discover over initialize speaks the latest of them).
     private void ObserveProtocolVersion(in ReadOnlySequence<byte> payload)
     {
         var reader = new Utf8JsonReader(payload);
@@ -403,9 +406,11 @@ internal sealed partial class GatewaySession
                     continue;
                 }
 
+                string? latestSupported = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var isVersion = reader.ValueTextEquals("protocolVersion"u8);
+                    var isSupported = reader.ValueTextEquals("supportedVersions"u8);
                     reader.Read();
                     if (isVersion && reader.TokenType == JsonTokenType.String)
                     {
@@ -414,7 +419,29 @@ internal sealed partial class GatewaySession
                         return;
                     }
 
+                    if (isSupported && reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } version
+                                && (latestSupported is null || string.CompareOrdinal(version, latestSupported) > 0))
+                            {
+                                latestSupported = version;
+                            }
+
+                            reader.Skip();
+                        }
+
+                        continue;
+                    }
+
                     reader.Skip();
+                }
+
+                if (latestSupported is not null)
+                {
+                    ProtocolVersion = latestSupported;
+                    GatewayLog.ProtocolNegotiated(_logger, Id, latestSupported);
                 }
 
                 return;
