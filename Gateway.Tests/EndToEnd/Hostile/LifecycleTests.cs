@@ -70,6 +70,36 @@ internal sealed class LifecycleTests
         AssertEchoed(answer!, "list-1", "tools/list");
     }
 
+    [TestCase("""["2025-06-18","2026-07-28","2025-11-25"]""", true)]
+    [TestCase("""["2025-06-18","2025-11-25"]""", false)]
+    [CancelAfter(10000)]
+    public async Task ClientRequest_AfterDiscoverListingSupportedVersions_ForwardedOnlyFrom20260728(string supportedVersions, bool forwarded, CancellationToken cancellationToken)
+    {
+        // The 2026-07-28 discover result names the server's versions in supportedVersions; it has no protocolVersion.
+        await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method switch
+        {
+            "server/discover" => [line.ResponseWith("""{"supportedVersions":""" + supportedVersions + ""","capabilities":{"tools":{}}}""")],
+            _ when line.IsRequest => [line.EchoResponse()],
+            _ => [],
+        }));
+        await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
+        await using var client = await gateway.ConnectAsync(null, cancellationToken);
+
+        var discover = await client.RequestAsync("discover-1", "server/discover", new JsonObject(), cancellationToken);
+        await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
+        var answer = await client.ReadLineAsync(cancellationToken);
+
+        Assert.That(discover["result"], Is.Not.Null, discover.ToJsonString());
+        if (forwarded)
+        {
+            AssertEchoed(answer!, "list-1", "tools/list");
+        }
+        else
+        {
+            AssertGatewayError(answer!, -32600, "not_initialized", "list-1");
+        }
+    }
+
     [Test]
     [CancelAfter(60000)]
     public async Task ServerEverything_ToolsCallBeforeInitialize_NotInitializedThenWorksAfter(CancellationToken cancellationToken)
