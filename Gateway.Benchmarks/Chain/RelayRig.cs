@@ -77,7 +77,7 @@ internal sealed class RelayRig : IAsyncDisposable
 
     public string Describe { get; }
 
-    /// <summary>Starts the session and authenticates; afterwards both pumps wait for data.</summary>
+    /// <summary>Starts the session, authenticates and initializes; afterwards both pumps wait for data.</summary>
     public void Start()
     {
         _run = _session.RunAsync(CancellationToken.None);
@@ -86,6 +86,17 @@ internal sealed class RelayRig : IAsyncDisposable
         if (reply == 0 || _run.IsCompleted)
         {
             throw new InvalidOperationException("the in-memory session did not authenticate");
+        }
+
+        // The MCP handshake, as every client does it before its calls.
+        Send(_clientIn.Writer, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"0.1"}}}"""u8);
+        var initialize = Drain(_upstreamOut.Reader);
+        Send(_upstreamIn.Writer, """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"bench","version":"0.1"}}}"""u8);
+        var initialized = Drain(_clientOut.Reader);
+        Send(_clientIn.Writer, """{"jsonrpc":"2.0","method":"notifications/initialized"}"""u8);
+        if (initialize == 0 || initialized == 0 || Drain(_upstreamOut.Reader) == 0 || _run.IsCompleted)
+        {
+            throw new InvalidOperationException("the in-memory session did not complete the MCP handshake");
         }
     }
 

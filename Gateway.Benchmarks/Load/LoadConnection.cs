@@ -6,7 +6,8 @@ using System.Net.Sockets;
 namespace McpGateway.Benchmarks.Load;
 
 /// <summary>
-/// One client connection of a load run. After connecting (and, through the gateway, authenticating) it keeps a
+/// One client connection of a load run. After connecting (and, through the gateway, authenticating) and the MCP
+/// handshake (<c>initialize</c>, <c>notifications/initialized</c>) it keeps a
 /// fixed number of <c>tools/call</c> requests in flight, pipelined: every receive is parsed for responses, each
 /// response frees its slot, and the freed slots' next requests go out together in one send. A request's id names
 /// its slot (<c>id = round * inFlight + slot</c>), so responses may arrive in any order.
@@ -17,6 +18,8 @@ internal sealed class LoadConnection : IAsyncDisposable
     private static readonly byte[] Middle = ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\""u8.ToArray();
     private static readonly byte[] Suffix = "\"}}}\n"u8.ToArray();
     private static readonly byte[] AuthenticateFrame = """{"jsonrpc":"2.0","id":0,"method":"mcpgateway/authenticate","params":{"token":"load-driver"}}"""u8.ToArray();
+    private static readonly byte[] InitializeFrame = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"load","version":"0.1"}}}"""u8.ToArray();
+    private static readonly byte[] InitializedFrame = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"u8.ToArray();
 
     private readonly Socket _socket;
     private readonly int _inFlight;
@@ -62,6 +65,7 @@ internal sealed class LoadConnection : IAsyncDisposable
                 await AuthenticateAsync(socket, cancellationToken).ConfigureAwait(false);
             }
 
+            await InitializeAsync(socket, cancellationToken).ConfigureAwait(false);
             return new LoadConnection(socket, inFlight, frameBytes);
         }
         catch
@@ -72,10 +76,21 @@ internal sealed class LoadConnection : IAsyncDisposable
     }
 
     /// <summary>Sends <c>mcpgateway/authenticate</c> and waits for its result; throws when refused.</summary>
-    public static async Task AuthenticateAsync(Socket socket, CancellationToken cancellationToken)
+    public static Task AuthenticateAsync(Socket socket, CancellationToken cancellationToken) =>
+        ExchangeAsync(socket, AuthenticateFrame, "authentication", cancellationToken);
+
+    /// <summary>The MCP handshake every client does before its calls: <c>initialize</c>, its result, <c>notifications/initialized</c>.</summary>
+    public static async Task InitializeAsync(Socket socket, CancellationToken cancellationToken)
     {
-        var frame = new byte[AuthenticateFrame.Length + 1];
-        AuthenticateFrame.CopyTo(frame, 0);
+        await ExchangeAsync(socket, InitializeFrame, "initialize", cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(InitializedFrame, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Sends one request and waits for the one line that answers it; throws unless it is a result.
+    private static async Task ExchangeAsync(Socket socket, byte[] request, string what, CancellationToken cancellationToken)
+    {
+        var frame = new byte[request.Length + 1];
+        request.CopyTo(frame, 0);
         frame[^1] = (byte)'\n';
         await socket.SendAsync(frame, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         var reply = new byte[4096];
@@ -85,7 +100,7 @@ internal sealed class LoadConnection : IAsyncDisposable
             var received = await socket.ReceiveAsync(reply.AsMemory(held), SocketFlags.None, cancellationToken).ConfigureAwait(false);
             if (received == 0)
             {
-                throw new IOException("the gateway closed the connection during authentication");
+                throw new IOException($"the peer closed the connection during {what}");
             }
 
             held += received;
@@ -94,7 +109,7 @@ internal sealed class LoadConnection : IAsyncDisposable
             {
                 if (reply.AsSpan(0, newLine).IndexOf("\"result\""u8) < 0)
                 {
-                    throw new IOException("authentication refused: " + System.Text.Encoding.UTF8.GetString(reply, 0, newLine));
+                    throw new IOException($"{what} refused: " + System.Text.Encoding.UTF8.GetString(reply, 0, newLine));
                 }
 
                 return;
@@ -102,7 +117,7 @@ internal sealed class LoadConnection : IAsyncDisposable
 
             if (held == reply.Length)
             {
-                throw new IOException("the authenticate response is too long");
+                throw new IOException($"the {what} response is too long");
             }
         }
     }

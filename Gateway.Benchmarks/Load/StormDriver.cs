@@ -58,7 +58,7 @@ internal static class StormDriver
             $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. The workers, the upstream and the "
                 + "development issuer (inside the driver process) and the gateway all share these cores. Load average before the run: "
                 + $"{ProcStat.LoadAverage()}.",
-            $"{options.Workers} workers, each in a loop: TCP connect → `mcpgateway/authenticate` → one `tools/call` (answered by the fast upstream, "
+            $"{options.Workers} workers, each in a loop: TCP connect → `mcpgateway/authenticate` → `initialize` → one `tools/call` (answered by the fast upstream, "
                 + $"about {options.FrameBytes} bytes) → close. Warmup {options.StormWarmupSeconds} s (each gateway is a fresh process: tiered JIT must settle), then {options.Seconds} s measured per auth mode; a fresh gateway per mode.",
             "Handshake: connect → authenticate result, client side. Cycle: connect → close. Gateway CPU: utime + stime of the gateway process "
                 + "from /proc/<pid>/stat over the measured window (10 ms ticks) divided by completed cycles; 100 % = one core.",

@@ -7,13 +7,18 @@ namespace McpGateway.Benchmarks.Load;
 
 /// <summary>
 /// One worker of a connect storm: in a loop, opens a TCP connection to the gateway, sends <c>mcpgateway/authenticate</c>,
-/// waits for its result, sends one <c>tools/call</c>, waits for its response and closes. Records, while the phase is
+/// waits for its result, does the MCP handshake (<c>initialize</c>, <c>notifications/initialized</c>), sends one
+/// <c>tools/call</c>, waits for its response and closes. Records, while the phase is
 /// recording, the handshake (connect → authenticate result) and the whole cycle (connect → close).
 /// </summary>
 internal sealed class StormWorker
 {
+    private static readonly byte[] InitializeFrame = Encoding.UTF8.GetBytes(
+        """{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"storm","version":"0.1"}}}""" + "\n");
+
     private static readonly byte[] CallFrame = Encoding.UTF8.GetBytes(
-        """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"storm"}}}""" + "\n");
+        """{"jsonrpc":"2.0","method":"notifications/initialized"}""" + "\n"
+        + """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"storm"}}}""" + "\n");
 
     private const string AuthenticatePrefix = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"mcpgateway/authenticate\",\"params\":{\"token\":\"";
     private const string AuthenticateSuffix = "\"}}\n";
@@ -60,6 +65,13 @@ internal sealed class StormWorker
                     if (line.Span.IndexOf("\"result\""u8) < 0)
                     {
                         throw new IOException("authenticate refused: " + Encoding.UTF8.GetString(line.Span));
+                    }
+
+                    await socket.SendAsync(InitializeFrame, SocketFlags.None, deadline).ConfigureAwait(false);
+                    line = await ReadLineAsync(socket, deadline).ConfigureAwait(false);
+                    if (line.Span.IndexOf("\"result\""u8) < 0)
+                    {
+                        throw new IOException("initialize failed: " + Encoding.UTF8.GetString(line.Span));
                     }
 
                     await socket.SendAsync(CallFrame, SocketFlags.None, deadline).ConfigureAwait(false);

@@ -59,6 +59,11 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         _toGateway = new Pipe(options);
         _fromGateway = new Pipe(new PipeOptions(useSynchronizationContext: false));
         _gateway = new GatewaySession(runtime, new InMemoryDuplexPipe(_toGateway.Reader, _fromGateway.Writer), remoteAddress, lease: lease);
+        if (stateless)
+        {
+            // Stateless requests (2026-07-28) stand alone: there is no initialize to wait for.
+            _gateway.WithoutHandshake();
+        }
     }
 
     /// <summary>The <c>Mcp-Session-Id</c>: the gateway session's id, so HTTP sessions and audit records correlate.</summary>

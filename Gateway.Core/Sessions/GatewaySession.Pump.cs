@@ -160,6 +160,12 @@ internal sealed partial class GatewaySession
                     return;
                 }
 
+                if (state.Direction == FrameDirection.ClientToUpstream && !_lifecycle.IsOpen && !LifecycleGate.AllowedBeforeInitialize(envelope.Method))
+                {
+                    await RefuseRequestAsync(state, envelope, payload, sequence, GatewayErrors.NotInitialized).ConfigureAwait(false);
+                    return;
+                }
+
                 switch (state.OwnPending.TryAdd(envelope.Id, envelope.Method, envelope.ToolName, Settings.MaxPendingRequests))
                 {
                     case PendingAddResult.IdInUse:
@@ -188,6 +194,15 @@ internal sealed partial class GatewaySession
                 {
                     GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.MethodNotFound.Reason, payload.Length);
                     await RecordNotForwardedAsync(state, envelope, payload, sequence, "dropped", GatewayErrors.MethodNotFound).ConfigureAwait(false);
+                    return;
+                }
+
+                if (state.Direction == FrameDirection.ClientToUpstream && !_lifecycle.IsOpen)
+                {
+                    // Nothing but ping and the handshake before initialize has succeeded; a notification gets no answer.
+                    GatewayLog.FrameDropped(_logger, Id, state.Name, GatewayErrors.NotInitialized.Reason, payload.Length);
+                    _runtime.Metrics.Verdict("gateway", Chain.VerdictKind.Reject, GatewayErrors.NotInitialized);
+                    await RecordNotForwardedAsync(state, envelope, payload, sequence, "rejected", GatewayErrors.NotInitialized).ConfigureAwait(false);
                     return;
                 }
 
@@ -233,6 +248,10 @@ internal sealed partial class GatewaySession
                     && (requestMethod == McpMethods.Initialize || requestMethod == McpMethods.ServerDiscover))
                 {
                     ObserveProtocolVersion(payload);
+                    if (LifecycleGate.Completes(requestMethod, ProtocolVersion))
+                    {
+                        _lifecycle.Open();
+                    }
                 }
 
                 break;
@@ -368,6 +387,9 @@ internal sealed partial class GatewaySession
         }
     }
 
+    // The version of an initialize result (result.protocolVersion), or of a server/discover result: its
+    // protocolVersion, else the latest of its supportedVersions (the 2026-07-28 discover result lists the versions the
+    // server speaks; a client that chose discover over initialize speaks the latest of them).
     private void ObserveProtocolVersion(in ReadOnlySequence<byte> payload)
     {
         var reader = new Utf8JsonReader(payload);
@@ -384,9 +406,11 @@ internal sealed partial class GatewaySession
                     continue;
                 }
 
+                string? latestSupported = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var isVersion = reader.ValueTextEquals("protocolVersion"u8);
+                    var isSupported = reader.ValueTextEquals("supportedVersions"u8);
                     reader.Read();
                     if (isVersion && reader.TokenType == JsonTokenType.String)
                     {
@@ -395,7 +419,29 @@ internal sealed partial class GatewaySession
                         return;
                     }
 
+                    if (isSupported && reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } version
+                                && (latestSupported is null || string.CompareOrdinal(version, latestSupported) > 0))
+                            {
+                                latestSupported = version;
+                            }
+
+                            reader.Skip();
+                        }
+
+                        continue;
+                    }
+
                     reader.Skip();
+                }
+
+                if (latestSupported is not null)
+                {
+                    ProtocolVersion = latestSupported;
+                    GatewayLog.ProtocolNegotiated(_logger, Id, latestSupported);
                 }
 
                 return;

@@ -31,6 +31,7 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
     private readonly GatewayFrames _generated;
     private readonly PendingTable _clientPending = new();
     private readonly PendingTable _upstreamPending = new();
+    private readonly LifecycleGate _lifecycle = new();
     private readonly CancellationTokenSource _end = new();
     private readonly ConcurrentDictionary<Task, bool> _held = new();
     private readonly ILogger _logger;
@@ -81,6 +82,12 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
     private GatewaySettings Settings => _runtime.Settings;
 
     private static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>
+    /// For a session without an MCP handshake of its own (the front door's shared stateless session, 2026-07-28): the
+    /// lifecycle rule that holds requests back until initialize succeeded does not apply.
+    /// </summary>
+    internal void WithoutHandshake() => _lifecycle.Open();
 
     /// <summary>Replaces the identity after a renewal for the same subject.</summary>
     internal void RenewIdentity(GatewayIdentity identity) => Identity = identity;

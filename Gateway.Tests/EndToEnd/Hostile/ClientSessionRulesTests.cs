@@ -17,11 +17,12 @@ internal sealed class ClientSessionRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Hang("ping"));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
         var pingId = NewId("ping");
 
         await client.SendAsync(ToolsList, cancellationToken);
         var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
-        await upstream.WaitForLineCountAsync(1, cancellationToken);
+        await upstream.WaitForTrafficCountAsync(1, cancellationToken);
         await client.SendAsync(ToolsList.Replace("tools/list", "prompts/list", StringComparison.Ordinal), cancellationToken);
         await client.SendRawAsync(WithNewline(Ping(pingId)), cancellationToken);
         var lines = await ReadLinesAsync(client, 2, cancellationToken);
@@ -43,6 +44,7 @@ internal sealed class ClientSessionRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Echo);
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync(ToolsList, cancellationToken);
         var first = await client.ReadLineAsync(cancellationToken);

@@ -76,8 +76,8 @@ internal static partial class HostileWire
         });
     }
 
-    /// <summary>The byte-exact lines an upstream connection received, for assertions.</summary>
-    public static IEnumerable<byte[]> Received(SpyConnection connection) => connection.Lines.Select(l => l.Bytes);
+    /// <summary>The byte-exact lines an upstream connection received after the client's handshake, for assertions.</summary>
+    public static IEnumerable<byte[]> Received(SpyConnection connection) => connection.Traffic.Select(l => l.Bytes);
 
     // "<24 hex session id>:<sequence>", as GatewaySession.CorrelationId writes it.
     [GeneratedRegex("^[0-9a-f]{24}:[0-9]+$")]

@@ -53,6 +53,7 @@ internal sealed class RelayRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method == "tools/list" ? [forged, line.EchoResponse()] : []));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
         var next = await client.ReadLineAsync(cancellationToken);
@@ -112,6 +113,7 @@ internal sealed class RelayRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method == "tools/list" ? [forged, line.EchoResponse()] : []));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
         var next = await client.ReadLineAsync(cancellationToken);
@@ -126,6 +128,7 @@ internal sealed class RelayRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Hang("ping"));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
         var pingId = NewId("ping");
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":7,"method":"tools/list"}""", cancellationToken);
@@ -151,7 +154,7 @@ internal sealed class RelayRulesTests
             Assert.That(IsResponseTo(next!, pingId), Is.True, $"the late answer must not be delivered; got {next}");
             Assert.That(Parse(reused!)["id"]?.GetValue<int>(), Is.EqualTo(7), reused);
             Assert.That(Parse(reused!)["result"]?["echo"]?.GetValue<string>(), Is.EqualTo("ping"), reused);
-            Assert.That(upstream.Lines.Count(l => l.Method == "tools/call"), Is.Zero, upstream.Describe());
+            Assert.That(upstream.Traffic.Count(l => l.Method == "tools/call"), Is.Zero, upstream.Describe());
         });
     }
 
@@ -162,6 +165,7 @@ internal sealed class RelayRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Hang("ping"));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port, TimeSpan.FromSeconds(1)));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"slow-1","method":"tools/list"}""", cancellationToken);
         var timeout = await client.ReadLineAsync(cancellationToken);
@@ -179,6 +183,7 @@ internal sealed class RelayRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Hang("ping"));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"gone-1","method":"tools/call","params":{"name":"slow","arguments":{}}}""", cancellationToken);
         var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
@@ -273,6 +278,11 @@ internal sealed class RelayRulesTests
         var first = true;
         await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line =>
         {
+            if (!line.IsRequest)
+            {
+                return [];
+            }
+
             var answer = line.EchoResponse();
             var withBom = first ? [.. Bom, .. answer] : answer;
             first = false;
@@ -280,6 +290,7 @@ internal sealed class RelayRulesTests
         }));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
         var answer = await client.ReadLineAsync(cancellationToken);
@@ -363,6 +374,7 @@ internal sealed class RelayRulesTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Scripted(line => line.Method == "tools/list" ? [rootsList, cancelled, rootsList, line.EchoResponse()] : []));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
         var lines = await ReadLinesAsync(client, 3, cancellationToken);

@@ -55,6 +55,9 @@ internal sealed class SpyConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>What was received so far after the client's handshake: <see cref="Lines"/> without the handshake lines.</summary>
+    public IReadOnlyList<SpyLine> Traffic => [.. Lines.Where(l => !l.IsHandshake)];
+
     /// <summary>Bytes the socket accepted from this spy (the flood and every answer).</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
@@ -84,6 +87,16 @@ internal sealed class SpyConnection : IAsyncDisposable
         if (Count < count)
         {
             throw new InvalidOperationException($"spy connection {Index} closed after {Count} of {count} lines");
+        }
+    }
+
+    /// <summary>Returns once at least <paramref name="count"/> lines other than the handshake were received.</summary>
+    public async Task WaitForTrafficCountAsync(int count, CancellationToken cancellationToken)
+    {
+        await _signal.WaitUntilAsync(() => Traffic.Count >= count || _closed, cancellationToken);
+        if (Traffic.Count < count)
+        {
+            throw new InvalidOperationException($"spy connection {Index} closed after {Traffic.Count} of {count} lines after the handshake");
         }
     }
 
@@ -157,7 +170,7 @@ internal sealed class SpyConnection : IAsyncDisposable
         switch (_behavior.Mode)
         {
             case SpyMode.Echo when line.IsRequest:
-            case SpyMode.Hang or SpyMode.Die when line.IsRequest && _behavior.Answered.Contains(line.Method!):
+            case SpyMode.Hang or SpyMode.Die when line.IsRequest && (line.IsHandshake || _behavior.Answered.Contains(line.Method!)):
                 await SendAsync(line.EchoResponse(), _stop.Token);
                 break;
             case SpyMode.Die when line.IsRequest && ++_requests >= _behavior.DieAfterRequests:
@@ -165,7 +178,14 @@ internal sealed class SpyConnection : IAsyncDisposable
                 _socket.Close();
                 return false;
             case SpyMode.Script:
-                foreach (var reply in _behavior.Script!(line))
+                var replies = _behavior.Script!(line).ToList();
+                if (replies.Count == 0 && line.IsRequest && line.IsHandshake)
+                {
+                    // A script that does not handle the handshake gets the answer every MCP server gives.
+                    replies.Add(line.EchoResponse());
+                }
+
+                foreach (var reply in replies)
                 {
                     await SendAsync(reply, _stop.Token);
                 }

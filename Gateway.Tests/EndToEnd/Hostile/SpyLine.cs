@@ -23,6 +23,9 @@ internal sealed class SpyLine
 
     public bool IsRequest => Method is not null && RawId is not null;
 
+    /// <summary>The MCP handshake (<c>initialize</c> or <c>notifications/initialized</c>), which every real client sends first.</summary>
+    public bool IsHandshake => Method is "initialize" or "notifications/initialized";
+
     public string Text => Encoding.UTF8.GetString(Bytes);
 
     public static SpyLine Read(byte[] bytes)

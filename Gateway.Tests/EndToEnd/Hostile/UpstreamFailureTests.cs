@@ -18,6 +18,7 @@ internal sealed class UpstreamFailureTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Die(afterRequests: 3, "ping"));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendRawAsync(Utf8(string.Concat(Enumerable.Range(1, 3).Select(id => $"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"tools/list\"}}\n"))), cancellationToken);
         var errors = await ReadLinesAsync(client, 3, cancellationToken);
@@ -33,7 +34,7 @@ internal sealed class UpstreamFailureTests
 
             Assert.That(errors.Select(l => (int?)Parse(l)["id"]), Is.EquivalentTo(new int?[] { 1, 2, 3 }), "one error per pending id");
             Assert.That(rest, Is.Empty, "nothing after the three errors, then the gateway closes");
-            Assert.That(upstream.Lines, Has.Count.EqualTo(3));
+            Assert.That(upstream.Traffic, Has.Count.EqualTo(3));
         });
 
         await using var next = await gateway.ConnectAsync(null, cancellationToken);
@@ -48,6 +49,7 @@ internal sealed class UpstreamFailureTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Hang("ping"));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port, TimeSpan.FromSeconds(1)));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
         var started = TimeProvider.System.GetTimestamp();
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"slow-1","method":"tools/list"}""", cancellationToken);
@@ -58,7 +60,7 @@ internal sealed class UpstreamFailureTests
         // Two more sweeps must not repeat them; then the upstream answers slow-1 late, then a ping.
         await Task.Delay(600, cancellationToken);
         var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
-        await upstream.SendAsync(upstream.Lines[0].ResponseWith("""{"late":true}"""), cancellationToken);
+        await upstream.SendAsync(upstream.Traffic[0].ResponseWith("""{"late":true}"""), cancellationToken);
         var pingId = NewId("ping");
         await client.SendRawAsync(WithNewline(Ping(pingId)), cancellationToken);
         var next = await client.ReadLineAsync(cancellationToken);
@@ -84,12 +86,13 @@ internal sealed class UpstreamFailureTests
         var settings = GatewayHarness.Settings(GatewayHarness.Tcp("spy", spy.Port)) with { MaxPendingRequests = 2 };
         await using var gateway = await GatewayHarness.StartAsync(settings, cancellationToken);
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendRawAsync(Utf8(string.Concat(Enumerable.Range(1, 3).Select(id => $"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"tools/list\"}}\n"))), cancellationToken);
         var overloaded = await client.ReadLineAsync(cancellationToken);
         var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
-        await upstream.WaitForLineCountAsync(2, cancellationToken);
-        await upstream.SendAsync(upstream.Lines[0].EchoResponse(), cancellationToken);
+        await upstream.WaitForTrafficCountAsync(2, cancellationToken);
+        await upstream.SendAsync(upstream.Traffic[0].EchoResponse(), cancellationToken);
         var first = await client.ReadAsync(cancellationToken);
         var pong = await client.RequestAsync("after-limit", "ping", null, cancellationToken);
 
@@ -98,7 +101,7 @@ internal sealed class UpstreamFailureTests
         {
             Assert.That(JsonNode.DeepEquals(first["id"], 1), Is.True, first.ToJsonString());
             Assert.That((string?)pong["result"]?["echo"], Is.EqualTo("ping"), pong.ToJsonString());
-            Assert.That(upstream.Lines.Select(l => l.RawId), Is.EqualTo(new[] { "1", "2", "\"after-limit\"" }), upstream.Describe());
+            Assert.That(upstream.Traffic.Select(l => l.RawId), Is.EqualTo(new[] { "1", "2", "\"after-limit\"" }), upstream.Describe());
         });
     }
 

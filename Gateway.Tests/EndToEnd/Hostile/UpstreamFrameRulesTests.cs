@@ -32,6 +32,7 @@ internal sealed class UpstreamFrameRulesTests
         }));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
         var pingId = NewId("ping");
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}""", cancellationToken);
@@ -42,7 +43,7 @@ internal sealed class UpstreamFrameRulesTests
         var upstream = await spy.WaitForConnectionAsync(0, cancellationToken);
         AssertEchoed(first!, "list-1", "tools/list");
         AssertEchoed(second!, pingId);
-        Assert.That(upstream.Lines.Select(l => l.Method), Is.EqualTo(new[] { "tools/list", "ping" }), "dropped frames get no reply upstream either");
+        Assert.That(upstream.Traffic.Select(l => l.Method), Is.EqualTo(new[] { "tools/list", "ping" }), "dropped frames get no reply upstream either");
     }
 
     [Test]
@@ -57,6 +58,7 @@ internal sealed class UpstreamFrameRulesTests
         }));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-2","method":"tools/list"}""", cancellationToken);
         var violation = await client.ReadLineAsync(cancellationToken);
@@ -77,6 +79,7 @@ internal sealed class UpstreamFrameRulesTests
         }));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":7,"method":"tools/list"}""", cancellationToken);
         var violation = await client.ReadLineAsync(cancellationToken);
@@ -95,6 +98,7 @@ internal sealed class UpstreamFrameRulesTests
         }));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-3","method":"tools/list"}""", cancellationToken);
         var first = await client.ReadLineAsync(cancellationToken);
@@ -118,6 +122,7 @@ internal sealed class UpstreamFrameRulesTests
         var settings = GatewayHarness.Settings(GatewayHarness.Tcp("spy", spy.Port)) with { UpstreamLimits = new FrameLimits(64 * 1024) };
         await using var gateway = await GatewayHarness.StartAsync(settings, cancellationToken);
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"list-4","method":"tools/list"}""", cancellationToken);
         var first = await client.ReadLineAsync(cancellationToken);
@@ -142,6 +147,7 @@ internal sealed class UpstreamFrameRulesTests
         }));
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"call-1","method":"tools/call","params":{"name":"get-roots-list"}}""", cancellationToken);
         var serverRequest = await client.ReadLineAsync(cancellationToken);

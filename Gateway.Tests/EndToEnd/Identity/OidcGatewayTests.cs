@@ -194,6 +194,7 @@ internal sealed class OidcGatewayTests
         var upstreamIndex = _spy.Connections.Count;
         var auth = await client.AuthenticateAsync(Spy, cancellationToken, shortLived);
         var expiresAt = DateTimeOffset.Parse((string)auth["result"]!["expiresAt"]!, CultureInfo.InvariantCulture);
+        await client.InitializeAsync(cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"in-flight","method":"tools/call","params":{"name":"slow","arguments":{}}}""", cancellationToken);
         var upstream = await _spy.WaitForConnectionAsync(upstreamIndex, cancellationToken);
@@ -226,7 +227,7 @@ internal sealed class OidcGatewayTests
             Assert.That((string?)renewed["result"]?["echo"], Is.EqualTo("tools/list"), renewed.ToJsonString());
             AssertGatewayError(subjectChange.ToJsonString(), -31001, "subject_changed", "other-subject");
             Assert.That(closed, Is.True);
-            Assert.That(upstream.Lines.Select(l => l.RawId), Is.EqualTo(new[] { "\"in-flight\"", "\"after-renewal\"" }), upstream.Describe());
+            Assert.That(upstream.Traffic.Select(l => l.RawId), Is.EqualTo(new[] { "\"in-flight\"", "\"after-renewal\"" }), upstream.Describe());
         });
     }
 

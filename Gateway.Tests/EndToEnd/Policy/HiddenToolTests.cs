@@ -79,7 +79,7 @@ internal sealed partial class HiddenToolTests
     {
         const string Policy = """{ "default": "deny", "rules": [ { "id": "probe", "action": "allow", "match": { "tools": [ "missing-*", "echo" ] } } ] }""";
         await using var rig = await PolicyRig.StartAsync(Policy, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
         await client.RequestAsync("list", "tools/list", null, cancellationToken);
 
         var forHidden = await CallRawAsync(client, "hidden", "rm", cancellationToken);

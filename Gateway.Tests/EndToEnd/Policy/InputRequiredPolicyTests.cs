@@ -26,7 +26,7 @@ internal sealed class InputRequiredPolicyTests
     public async Task ToolsCall_InputRequiredWithSamplingNoRuleAllows_CallFailsAndClientIsNotAsked(string memberName, CancellationToken cancellationToken)
     {
         await using var rig = await StartAsync(AllowNothing, InputRequired(memberName, ("roots", RootsEntry), ("llm", SamplingEntry)), cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var answer = await client.RequestAsync(7, "tools/call", new JsonObject { ["name"] = "deploy", ["arguments"] = new JsonObject() }, cancellationToken);
 
@@ -55,7 +55,7 @@ internal sealed class InputRequiredPolicyTests
     public async Task ToolsCall_InputRequiredOneEntryRefused_WholeCallFails(CancellationToken cancellationToken)
     {
         await using var rig = await StartAsync(AllowSampling, InputRequired("inputRequests", ("llm", SamplingEntry), ("ask", ElicitationEntry)), cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var answer = await client.RequestAsync(7, "tools/call", new JsonObject { ["name"] = "deploy", ["arguments"] = new JsonObject() }, cancellationToken);
 
@@ -69,7 +69,7 @@ internal sealed class InputRequiredPolicyTests
     {
         const string policy = """{ "default": "allow", "rules": [ { "id": "ask-ok", "action": "allow", "match": { "methods": [ "sampling/createMessage", "elicitation/create" ] } } ] }""";
         await using var rig = await StartAsync(policy, InputRequired("inputRequests", ("llm", SamplingEntry), ("ask", ElicitationEntry), ("roots", RootsEntry)), cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var answer = await client.RequestAsync(7, "tools/call", new JsonObject { ["name"] = "deploy", ["arguments"] = new JsonObject() }, cancellationToken);
 
@@ -86,7 +86,7 @@ internal sealed class InputRequiredPolicyTests
     public async Task ToolsCall_InputRequestsNotMcpRequests_UpstreamProtocolViolation(string result, CancellationToken cancellationToken)
     {
         await using var rig = await StartAsync(AllowSampling, result, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var answer = await client.RequestAsync(7, "tools/call", new JsonObject { ["name"] = "deploy", ["arguments"] = new JsonObject() }, cancellationToken);
 
@@ -117,6 +117,14 @@ internal sealed class InputRequiredPolicyTests
 
     private sealed record Rig(SpyUpstream Spy, GatewayHarness Gateway, DirectoryInfo Directory) : IAsyncDisposable
     {
+        /// <summary>A raw client on <c>spy</c>, authenticated and initialized as a real client is.</summary>
+        public async Task<RawMcpClient> ConnectAsync(string connection, CancellationToken cancellationToken)
+        {
+            var client = await Gateway.ConnectAsync(connection, cancellationToken);
+            await client.InitializeAsync(cancellationToken);
+            return client;
+        }
+
         public async ValueTask DisposeAsync()
         {
             await Gateway.DisposeAsync();

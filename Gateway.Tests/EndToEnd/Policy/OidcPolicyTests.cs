@@ -95,6 +95,7 @@ internal sealed class OidcPolicyTests
         var client = await RawMcpClient.ConnectAsync(_gateway.Endpoint, cancellationToken);
         var auth = await client.AuthenticateAsync("spy", cancellationToken, token);
         Assert.That(auth["result"], Is.Not.Null, auth.ToJsonString());
+        await client.InitializeAsync(cancellationToken);
         return client;
     }
 }

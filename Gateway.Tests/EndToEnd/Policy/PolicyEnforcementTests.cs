@@ -32,7 +32,7 @@ internal sealed class PolicyEnforcementTests
     public async Task ToolsCall_AllowedSelectAndBlockedDrop_OnlyTheSelectReachesUpstream(CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(Policy, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","id":"select","method":"tools/call","params":{"name":"query","arguments":{"sql":"select 1"}}}""", cancellationToken);
         var allowed = await client.ReadLineAsync(cancellationToken);
@@ -55,7 +55,7 @@ internal sealed class PolicyEnforcementTests
     public async Task ToolsCall_BypassAttempt_RefusedAndNeverForwarded(string frame, string reason, string? rule, CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(Policy, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         await client.SendAsync(frame, cancellationToken);
         var refused = await client.ReadLineAsync(cancellationToken);
@@ -70,7 +70,7 @@ internal sealed class PolicyEnforcementTests
     public async Task Notification_Blocked_DroppedWithoutReply(CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(Policy, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         await client.SendAsync("""{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}""", cancellationToken);
         var pong = await client.RequestAsync("after", "ping", null, cancellationToken);
@@ -85,7 +85,7 @@ internal sealed class PolicyEnforcementTests
     public async Task ToolsList_Response_ShowsOnlyToolsTheIdentityMayCall(CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(Policy, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var list = await client.RequestAsync("list", "tools/list", null, cancellationToken);
 
@@ -100,7 +100,7 @@ internal sealed class PolicyEnforcementTests
     {
         const string ReadOnly = """{ "rules": [ { "id": "read", "action": "allow", "match": { "methods": [ "resources/read" ] } } ] }""";
         await using var rig = await PolicyRig.StartAsync(ReadOnly, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var prompts = await client.RequestAsync("prompts", "prompts/list", null, cancellationToken);
         var resources = await client.RequestAsync("resources", "resources/list", null, cancellationToken);
@@ -114,7 +114,7 @@ internal sealed class PolicyEnforcementTests
     public async Task SamplingRequest_NotAllowedOnConnection_RefusedBackToUpstream(CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(Policy, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var others = new List<JsonObject>();
         var response = await client.RequestAsync("ask", "tools/call", new JsonObject { ["name"] = "ask", ["arguments"] = new JsonObject() }, cancellationToken, others);
@@ -131,7 +131,7 @@ internal sealed class PolicyEnforcementTests
     public async Task SamplingRequest_AllowedOnConnection_ReachesClient(CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(Policy, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy2", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy2", cancellationToken);
 
         var others = new List<JsonObject>();
         await client.RequestAsync("ask", "tools/call", new JsonObject { ["name"] = "ask", ["arguments"] = new JsonObject() }, cancellationToken, others);

@@ -20,7 +20,7 @@ internal sealed class PolicyReloadTests
     public async Task Reload_ChangedFile_SameSessionSeesNewPolicyOnNextFrame(CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(OnlyQuery, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
         var before = await CallRmAsync(client, "rm-1", cancellationToken);
 
         await rig.RewritePolicyAsync(QueryAndRm, cancellationToken);
@@ -40,7 +40,7 @@ internal sealed class PolicyReloadTests
     public async Task Reload_InvalidPolicy_KeepsLastGoodPolicy(CancellationToken cancellationToken)
     {
         await using var rig = await PolicyRig.StartAsync(QueryAndRm, cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         await rig.RewritePolicyAsync("""
             { "rules": [ { "id": "x", "action": "allow", "match": { "connections": [ "nowhere" ],

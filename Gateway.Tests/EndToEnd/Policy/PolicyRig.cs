@@ -75,6 +75,22 @@ internal sealed class PolicyRig : IAsyncDisposable
         }
         """;
 
+    /// <summary>A raw client on <paramref name="connection"/> as a real client opens it: authenticated, then the MCP handshake.</summary>
+    public async Task<RawMcpClient> ConnectAsync(string connection, CancellationToken cancellationToken)
+    {
+        var client = await Gateway.ConnectAsync(connection, cancellationToken);
+        try
+        {
+            await client.InitializeAsync(cancellationToken);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
     public Task RewritePolicyAsync(string policyJson, CancellationToken cancellationToken) =>
         File.WriteAllTextAsync(ConfigPath, Config(Spy.Port, policyJson), cancellationToken);
 

@@ -18,7 +18,7 @@ internal sealed class ToolPinningTests
         var description = "Runs a read-only SQL query.";
         await using var rig = await PolicyRig.StartAsync(Pinning, cancellationToken, () =>
             $$$"""{"tools":[{"name":"query","description":{{{System.Text.Json.JsonSerializer.Serialize(description)}}},"inputSchema":{"type":"object"}},{"name":"echo","inputSchema":{"type":"object"}}]}""");
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var first = await ListAsync(client, "list-1", cancellationToken);
         var callBefore = await CallQueryAsync(client, "call-1", cancellationToken);
@@ -57,7 +57,7 @@ internal sealed class ToolPinningTests
         await using var rig = await PolicyRig.StartAsync(Pinning, cancellationToken, () => changed
             ? $$$"""{"tools":[{"name":"query","inputSchema":{"type":"object"},"{{{member}}}":{{{value}}}},{"name":"echo","inputSchema":{"type":"object"}}]}"""
             : """{"tools":[{"name":"query","inputSchema":{"type":"object"}},{"name":"echo","inputSchema":{"type":"object"}}]}""");
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var first = await ListAsync(client, "list-1", cancellationToken);
         changed = true;
@@ -82,7 +82,7 @@ internal sealed class ToolPinningTests
             directory => File.WriteAllText(Path.Combine(directory, "pins.json"), $$$"""
                 { "spy": { "query": { "fingerprint": "{{{ToolFingerprint.ComputeLegacy(JsonNode.Parse(Pinned)!.AsObject())}}}", "pinnedAt": "2026-01-01T00:00:00+00:00" } } }
                 """));
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var listed = await ListAsync(client, "list-1", cancellationToken);
 

@@ -53,6 +53,7 @@ internal sealed class AuditAdminApiTests
             await using var client = await RawMcpClient.ConnectAsync(_gateway.Endpoint, timeout.Token);
             var authenticated = await client.AuthenticateAsync("spy", timeout.Token, await _provider.GetTokenAsync(subject, timeout.Token));
             Assert.That(authenticated["result"], Is.Not.Null, authenticated.ToJsonString());
+            await client.InitializeAsync(timeout.Token);
             for (var i = 0; i < tools.Length; i++)
             {
                 var response = await client.RequestAsync(i, "tools/call", new JsonObject { ["name"] = tools[i], ["arguments"] = new JsonObject() }, timeout.Token);

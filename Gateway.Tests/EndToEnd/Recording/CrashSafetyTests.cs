@@ -140,6 +140,7 @@ internal sealed class CrashSafetyTests
         {
             await using var client = await RawMcpClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
             await client.AuthenticateAsync(null, cancellationToken);
+            await client.InitializeAsync(cancellationToken);
             for (var n = 0; ; n++)
             {
                 var id = $"{prefix}-{n}";

@@ -61,6 +61,7 @@ internal sealed class GatewayAnswersRecordingTests
         await using (var gateway = await GatewayHarness.StartAsync(Settings(GatewayHarness.Tcp("spy", spy.Port, TimeSpan.FromMilliseconds(500))), cancellationToken))
         await using (var client = await gateway.ConnectAsync(null, cancellationToken))
         {
+            await client.InitializeAsync(cancellationToken);
             var timeout = await client.RequestAsync("slow", "tools/call", new JsonObject { ["name"] = "sleep" }, cancellationToken);
             Assert.That(timeout["error"]?["code"]?.GetValue<int>(), Is.EqualTo(-31008), timeout.ToJsonString());
         }
@@ -89,6 +90,7 @@ internal sealed class GatewayAnswersRecordingTests
         await using (var gateway = await GatewayHarness.StartAsync(Settings(GatewayHarness.Tcp("spy", spy.Port)), cancellationToken))
         await using (var client = await gateway.ConnectAsync(null, cancellationToken))
         {
+            await client.InitializeAsync(cancellationToken);
             await client.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", cancellationToken);
             await client.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"resources/list"}""", cancellationToken);
             var first = await client.ReadAsync(cancellationToken);
@@ -120,8 +122,9 @@ internal sealed class GatewayAnswersRecordingTests
         {
             var gateway = await GatewayHarness.StartAsync(Settings(GatewayHarness.Tcp("spy", spy.Port)) with { ShutdownTimeout = TimeSpan.FromMilliseconds(500) }, cancellationToken);
             await using var client = await gateway.ConnectAsync(null, cancellationToken);
+            await client.InitializeAsync(cancellationToken);
             await client.SendAsync("""{"jsonrpc":"2.0","id":"pending","method":"tools/list"}""", cancellationToken);
-            await (await spy.WaitForConnectionAsync(0, cancellationToken)).WaitForLineCountAsync(1, cancellationToken);
+            await (await spy.WaitForConnectionAsync(0, cancellationToken)).WaitForTrafficCountAsync(1, cancellationToken);
 
             var stopping = gateway.DisposeAsync().AsTask();
             var answer = await client.ReadAsync(cancellationToken);
@@ -200,11 +203,12 @@ internal sealed class GatewayAnswersRecordingTests
             await using var gateway = await GatewayHarness.StartAsync(settings, cancellationToken, services => services.AddInspector("swap-id", _ => new Chain.RecordingInspector(
                 "swap-id", InspectedDirections.ClientToUpstream, f => ValueTask.FromResult(f.Method == "tools/list" ? Verdict.Replace(swapped) : Verdict.Forward))));
             await using var client = await gateway.ConnectAsync(null, cancellationToken);
+            await client.InitializeAsync(cancellationToken);
             var refused = await client.RequestAsync(5, "tools/list", null, cancellationToken);
             var pong = await client.RequestAsync(6, "ping", null, cancellationToken);
             Assert.That(refused["error"]?["data"]?["rule"]?.GetValue<string>(), Is.EqualTo("swap-id"), refused.ToJsonString());
             Assert.That(pong["result"], Is.Not.Null, pong.ToJsonString());
-            Assert.That((await spy.WaitForConnectionAsync(0, cancellationToken)).Lines.Select(l => l.RawId), Is.EqualTo(new[] { "6" }));
+            Assert.That((await spy.WaitForConnectionAsync(0, cancellationToken)).Traffic.Select(l => l.RawId), Is.EqualTo(new[] { "6" }));
         }
 
         var records = await RecordsAsync(cancellationToken);

@@ -103,6 +103,7 @@ internal sealed class PostgresAuditSecretsTests
         await using (var gateway = await GatewayHarness.StartAsync(settings, cancellationToken))
         await using (var client = await gateway.ConnectAsync(null, cancellationToken))
         {
+            await client.InitializeAsync(cancellationToken);
             for (var i = 0; i < corpus.Count; i++)
             {
                 var arguments = new JsonObject { ["apiKey"] = corpus[i]["secrets"]![0]!.GetValue<string>() };
@@ -129,12 +130,15 @@ internal sealed class PostgresAuditSecretsTests
         Assert.Multiple(() =>
         {
             Assert.That(initiated, Is.EqualTo(corpus.Count(e => e["frame"]?["method"] is not null)), "notifications and server requests relayed");
-            Assert.That(records, Is.EqualTo((2 * corpus.Count) + initiated), "a record for every frame relayed");
+            Assert.That(records, Is.EqualTo(HandshakeFrames + (2 * corpus.Count) + initiated), "a record for every frame relayed");
             Assert.That(secrets.Where(s => received.ToString().Contains(s, StringComparison.Ordinal)), Is.Empty, "the client");
             Assert.That(raw.AsSpan().IndexOf("[MASKED:"u8), Is.GreaterThanOrEqualTo(0), "the masked payloads are in the scanned bytes, uncompressed");
             Assert.That(secrets.Where(s => raw.AsSpan().IndexOf(Encoding.UTF8.GetBytes(s)) >= 0), Is.Empty, "raw bytes of the PostgreSQL cluster");
         });
     }
+
+    // initialize, its result and notifications/initialized, relayed (and recorded) before the corpus.
+    private const int HandshakeFrames = 3;
 
     private async Task<int> CountFramesAsync(CancellationToken cancellationToken)
     {
