@@ -42,11 +42,11 @@ internal sealed class InputRequiredPolicyTests
     {
         // A case-blind client would read these entries; the gateway's check reads only the exact spelling.
         await using var rig = await StartAsync(AllowNothing, InputRequired(memberName, ("llm", SamplingEntry)), cancellationToken);
-        await using var client = await rig.Gateway.ConnectAsync("spy", cancellationToken);
+        await using var client = await rig.ConnectAsync("spy", cancellationToken);
 
         var answer = await client.RequestAsync(7, "tools/call", new JsonObject { ["name"] = "deploy", ["arguments"] = new JsonObject() }, cancellationToken);
 
-        Assert.That(answer["error"], Is.Not.Null, answer.ToJsonString());
+        Assert.That((int?)answer["error"]?["code"], Is.EqualTo(-31010), answer.ToJsonString());
         Assert.That(answer.ToJsonString(), Does.Not.Contain("exfiltrate"));
     }
 
