@@ -41,6 +41,8 @@ internal sealed class EnvelopeScanner
     private JsonRpcId _requestId;
     private bool _nameHasControl;
     private bool _uriHasControl;
+    private bool _inParamsRef;
+    private bool _refHasControl;
 
     public EnvelopeScanner(FrameLimits limits)
     {
@@ -84,6 +86,8 @@ internal sealed class EnvelopeScanner
         ParamsName,
         ParamsRequestId,
         ParamsUri,
+        ParamsRef,
+        RefIdentifier,
     }
 
     private enum ValueState : byte
@@ -154,6 +158,8 @@ internal sealed class EnvelopeScanner
         _requestId = JsonRpcId.None;
         _nameHasControl = false;
         _uriHasControl = false;
+        _inParamsRef = false;
+        _refHasControl = false;
     }
 
     // The single pass. Returns the error that stopped it (too deep, not JSON) or null when it read everything.
@@ -195,6 +201,7 @@ internal sealed class EnvelopeScanner
                     break;
                 case JsonTokenType.EndObject:
                     _memberNames.ExitObject();
+                    _inParamsRef &= reader.CurrentDepth != 2;
                     if (reader.CurrentDepth == 1)
                     {
                         _inParams = false;
@@ -294,6 +301,17 @@ internal sealed class EnvelopeScanner
             {
                 return Slot.ParamsUri;
             }
+
+            if (name.SequenceEqual("ref"u8))
+            {
+                return Slot.ParamsRef;
+            }
+        }
+
+        if (depth == 3 && _inParamsRef && (name.SequenceEqual("name"u8) || name.SequenceEqual("uri"u8)))
+        {
+            // completion/complete names the prompt or resource template it completes for: an identifier like the others.
+            return Slot.RefIdentifier;
         }
 
         return Slot.None;
@@ -400,6 +418,9 @@ internal sealed class EnvelopeScanner
             case Slot.ParamsUri:
                 _uriHasControl = HasControlCharacter(ref reader);
                 break;
+            case Slot.RefIdentifier:
+                _refHasControl |= HasControlCharacter(ref reader);
+                break;
             case Slot.ParamsRequestId:
                 _requestIdState = ValueState.String;
                 _requestIdPosition = reader.TokenStartIndex;
@@ -443,6 +464,10 @@ internal sealed class EnvelopeScanner
         if (slot == Slot.Params)
         {
             _inParams = true;
+        }
+        else if (slot == Slot.ParamsRef)
+        {
+            _inParamsRef = true;
         }
         else if (slot == Slot.Result)
         {
@@ -590,7 +615,8 @@ internal sealed class EnvelopeScanner
     private bool NamesControlCharacter(string? method) =>
         (_nameHasControl && (method == McpMethods.ToolsCall || method == McpMethods.PromptsGet))
         || (_uriHasControl && (method == McpMethods.ResourcesRead || method == McpMethods.ResourcesSubscribe
-            || method == McpMethods.ResourcesUnsubscribe || method == McpMethods.NotificationsResourcesUpdated));
+            || method == McpMethods.ResourcesUnsubscribe || method == McpMethods.NotificationsResourcesUpdated))
+        || (_refHasControl && method == McpMethods.CompletionComplete);
 
     private GatewayError? DecideShape(out MessageKind kind)
     {

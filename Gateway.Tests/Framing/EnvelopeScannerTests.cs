@@ -126,6 +126,10 @@ internal sealed class EnvelopeScannerTests
     [TestCase("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"Type":"text"}],"structuredContent":{"Tools":[]}}}""")]
     public void Scan_OtherSpellingsBelowTheMcpMembers_Accepted(string json) => AssertAccepted(json);
 
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a\u0000","value":"v"}}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"p","extra":{"name":"x"}},"argument":{"name":"a","value":"v\u0000"}}}""")]
+    public void Scan_CompletionControlCharacterOutsideTheRef_Accepted(string json) => AssertAccepted(json);
+
     [Test]
     public void Scan_SameToolNameTwice_ReturnsTheCachedInstance()
     {

@@ -67,6 +67,8 @@ internal sealed class RelayRulesTests
     [TestCase("""{"jsonrpc":"2.0","id":"c-1","method":"tools/call","params":{"arguments":{},"name":"ec\u001b[2Jho"}}""")]
     [TestCase("""{"jsonrpc":"2.0","id":"c-1","params":{"name":"echo\n"},"method":"tools/call"}""")]
     [TestCase("""{"jsonrpc":"2.0","id":"c-1","method":"prompts/get","params":{"name":"simple\u0085prompt"}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":"c-1","method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"simple\u0000prompt"},"argument":{"name":"a","value":"b"}}}""")]
+    [TestCase("""{"jsonrpc":"2.0","id":"c-1","method":"completion/complete","params":{"argument":{"name":"a","value":"b"},"ref":{"uri":"file:///{x}\u001b[2J","type":"ref/resource"}}}""")]
     [TestCase("{\"jsonrpc\":\"2.0\",\"id\":\"c-1\",\"method\":\"prompts/get\",\"params\":{\"name\":\"simple\u0085prompt\"}}")]
     [CancelAfter(10000)]
     public async Task ClientRequest_ControlCharacterInIdentifier_InvalidParamsNeverForwarded(string request, CancellationToken cancellationToken)
