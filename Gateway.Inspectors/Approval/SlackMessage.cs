@@ -15,6 +15,7 @@ internal static class SlackMessage
 {
     /// <summary>Slack refuses a section text over 3000 characters; the arguments get what the rest leaves.</summary>
     private const int MaxArgumentsChars = 2900;
+    private const int CutArgumentsChars = 2780;
 
     /// <summary>Slack refuses a field text over 2000 characters.</summary>
     private const int MaxFieldChars = 2000;
@@ -47,7 +48,7 @@ internal static class SlackMessage
                     Field("Expires", expires),
                 },
             },
-            Section($"*Arguments (masked: {Hidden(notice.MaskedArguments)})*\n```{EscapeCut(Code(notice.MaskedArguments ?? "(none)"), MaxArgumentsChars)}```"),
+            Section($"*Arguments (masked: {Hidden(notice.MaskedArguments)}{CutNote(notice)})*\n```{EscapeCut(Code(notice.MaskedArguments ?? "(none)"), ArgumentsBudget(notice))}```"),
             Section($"*Approve from a terminal*\n`{Escape(notice.ApproveCommand)}`"
                 + (notice.ApproveUrl is { } api ? $"\n*Admin API*\n`POST {Escape(api.AbsoluteUri)}/approve`" : "")),
             new JsonObject
@@ -71,6 +72,19 @@ internal static class SlackMessage
 
         return share.SuspiciousSpans == 0 ? text : string.Create(CultureInfo.InvariantCulture, $"{text}; {share.SuspiciousSpans} masked span(s) hold shell or path syntax");
     }
+
+    /// <summary>Says so when the arguments do not fit the message, so that nobody approves what the notice did not show.</summary>
+    private static string CutNote(ApprovalNotice notice)
+    {
+        var length = Escape(Code(notice.MaskedArguments ?? "(none)")).Length;
+        return length <= MaxArgumentsChars
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $"; CUT: the first {CutArgumentsChars} of {length} characters shown, all of them with mcpgw approvals show");
+    }
+
+    // A cut block leaves room for the note in its heading: Slack refuses a section over 3000 characters.
+    private static int ArgumentsBudget(ApprovalNotice notice) =>
+        Escape(Code(notice.MaskedArguments ?? "(none)")).Length <= MaxArgumentsChars ? MaxArgumentsChars : CutArgumentsChars;
 
     private static JsonObject Field(string name, string value) =>
         new() { ["type"] = "plain_text", ["text"] = Cut($"{name}: {value}", MaxFieldChars), ["emoji"] = false };
