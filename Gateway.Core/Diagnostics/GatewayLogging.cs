@@ -6,11 +6,19 @@ namespace McpGateway.Core.Diagnostics;
 /// <summary>The console logging the <c>logging</c> section asks for: one line per entry, simple or JSON, from the configured level.</summary>
 internal static class GatewayLogging
 {
+    /// <summary>ISO 8601 in UTC with milliseconds, as log pipelines parse it.</summary>
+    public const string TimestampFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss.fff'Z'";
+
     public static void Configure(ILoggingBuilder logging, GatewaySettings settings)
     {
         if (settings.LogFormat == LogFormat.Json)
         {
-            logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+            // UseUtcTimestamp alone writes no timestamp: the format is what turns it on.
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = TimestampFormat;
+            });
         }
         else
         {

@@ -23,6 +23,18 @@ internal sealed class GatewayLoggingTests
     }
 
     [Test]
+    public void Configure_Json_EveryEntryCarriesAUtcTimestamp()
+    {
+        using var services = Build(Settings() with { LogFormat = LogFormat.Json });
+
+        var options = services.GetRequiredService<IOptions<JsonConsoleFormatterOptions>>().Value;
+        var stamp = new DateTimeOffset(2026, 12, 7, 14, 5, 9, 42, TimeSpan.Zero).ToString(options.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.That(options.UseUtcTimestamp, Is.True);
+        Assert.That(stamp, Is.EqualTo("2026-12-07T14:05:09.042Z"));
+    }
+
+    [Test]
     public void Configure_LevelWarning_InformationIsOffAndWarningOn()
     {
         using var services = Build(Settings() with { LogLevel = LogLevel.Warning });
