@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
@@ -140,7 +141,12 @@ internal sealed partial class GatewaySession
     {
         if (_clientPending.TryRemove(id, out var pending))
         {
-            _ = FailAsync([new(id, pending)], error);
+            var task = FailAsync([new(id, pending)], error);
+            if (!task.IsCompleted)
+            {
+                _failing.TryAdd(task, true);
+                _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, bool>)s!).TryRemove(t, out _), _failing, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
     }
 

@@ -34,6 +34,9 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
     private readonly LifecycleGate _lifecycle = new();
     private readonly CancellationTokenSource _end = new();
     private readonly ConcurrentDictionary<Task, bool> _held = new();
+
+    // Answers the upstream channel asked for (IReportsRequestFailures) that are still being recorded and written.
+    private readonly ConcurrentDictionary<Task, bool> _failing = new();
     private readonly ILogger _logger;
     private readonly Func<string, GatewayIdentity?>? _certificateIdentity;
     private readonly ConnectionLease? _lease;
@@ -149,6 +152,9 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
                 await CancelUpstreamAsync(_clientPending.Drain(), null, CancellationFrame.ClientGone).ConfigureAwait(false);
             }
 
+            // A channel that failed its calls and then ended (an upstream message over the limit) must not lose those
+            // answers to the session's end: they are written before the client's side closes.
+            await Task.WhenAll(_failing.Keys).ConfigureAwait(false);
             await _end.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(clientPump, upstreamPump).ConfigureAwait(false);
             await Task.WhenAll(_held.Keys).ConfigureAwait(false);

@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Recording;
-using McpGateway.Tests.EndToEnd.Recording;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Upstreams;
 using Microsoft.AspNetCore.Http;
@@ -58,19 +56,18 @@ internal sealed class UpstreamHttpFrameLimitTests
 
     private string AuditPath => Path.Combine(_directory.FullName, "audit.db");
 
-    /// <summary>The reason the session's end record gives, once it is written.</summary>
+    /// <summary>
+    /// The reason the session's end record gives, once it is written: read with a read-only, unpooled connection, which
+    /// in WAL mode never stands in the way of the gateway's writer.
+    /// </summary>
     private async Task<string?> EndReasonAsync(string sessionId, CancellationToken cancellationToken)
     {
-        await using var store = SqliteAuditStoreTestsAccess.Open(AuditPath);
-        await foreach (var stored in store.ReadAsync(1, cancellationToken))
-        {
-            if (stored.Record.Kind == AuditEventKind.SessionEnd && stored.Record.SessionId == sessionId)
-            {
-                return stored.Record.Reason;
-            }
-        }
-
-        return null;
+        await using var store = new SqliteConnection($"Data Source={AuditPath};Mode=ReadOnly;Pooling=False");
+        await store.OpenAsync(cancellationToken);
+        await using var query = store.CreateCommand();
+        query.CommandText = "SELECT reason FROM audit_records WHERE kind = 'session_end' AND session_id = $session";
+        query.Parameters.AddWithValue("$session", sessionId);
+        return await query.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     [SetUp]
