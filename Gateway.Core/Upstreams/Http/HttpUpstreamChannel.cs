@@ -17,7 +17,7 @@ namespace McpGateway.Core.Upstreams.Http;
 /// per-request claim is stateless (<c>Mcp-Method</c>, <c>Mcp-Name</c>, no session). An exchange that fails answers its
 /// call through <see cref="IReportsRequestFailures"/>: never a hang, never a lost response.
 /// </summary>
-internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFailures
+internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFailures
 {
     private static readonly TimeSpan DeleteTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DefaultReconnectDelay = TimeSpan.FromMilliseconds(500);
@@ -41,9 +41,6 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     private volatile string? _protocolVersion;
     private bool _ended;
     private int _oversized;
-
-    /// <inheritdoc/>
-    public GatewayError? EndError => Volatile.Read(ref _oversized) != 0 ? GatewayErrors.UpstreamFrameTooLarge : null;
     private int _disposed;
 
     private HttpUpstreamChannel(HttpUpstreamClient client, KeyValuePair<string, string>[] headers)
@@ -60,6 +57,9 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
     public PipeWriter Output => _toUpstream.Writer;
 
     public string Description { get; }
+
+    /// <inheritdoc/>
+    public GatewayError? EndError => Volatile.Read(ref _oversized) != 0 ? GatewayErrors.UpstreamFrameTooLarge : null;
 
     private string Connection => _client.Settings.Name;
 
@@ -148,22 +148,6 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         await Task.WhenAny(sent.Task, exchange).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The error for a message whose header values cannot be sent: a per-request claim of a version outside the closed
-    /// set (it would become <c>MCP-Protocol-Version</c>), or, on a stateless request, a method that is no token.
-    /// </summary>
-    private static GatewayError? Unsendable(in Outgoing head)
-    {
-        if (head.Headers.ClaimIsInvalid)
-        {
-            return GatewayErrors.InvalidProtocolVersion;
-        }
-
-        return head.Headers.ClaimedVersion is not null && head.Method is { } method && !OutgoingHeaders.IsMethodToken(method)
-            ? GatewayErrors.InvalidMethodName
-            : null;
-    }
-
     private async Task ExchangeAsync(byte[] body, Outgoing head, TaskCompletionSource sent)
     {
         using var deadline = new CancellationTokenSource(_client.Settings.RequestTimeout, _client.TimeProvider);
@@ -203,57 +187,6 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
             {
                 _calls.TryRemove(head.Id, out _);
             }
-        }
-    }
-
-    private HttpRequestMessage BuildPost(byte[] body, Outgoing head, TaskCompletionSource sent)
-    {
-        var request = NewRequest(HttpMethod.Post);
-        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
-        request.Content = new MessageContent(body, sent);
-        if (head.Headers.ClaimedVersion is { } claimed)
-        {
-            // 2026-07-28: every request stands alone and says what it is (each value checked in PostAsync).
-            OutgoingHeaders.Add(request, "MCP-Protocol-Version", claimed, McpProtocolVersions.IsKnown);
-            if (head.Method is { } method)
-            {
-                OutgoingHeaders.Add(request, "Mcp-Method", method, OutgoingHeaders.IsMethodToken);
-            }
-
-            if (head.Headers.Name is { } name)
-            {
-                OutgoingHeaders.Add(request, "Mcp-Name", McpHeaders.EncodeValue(name), OutgoingHeaders.IsPlainFieldValue);
-            }
-        }
-        else
-        {
-            AddSessionHeaders(request);
-        }
-
-        return request;
-    }
-
-    private HttpRequestMessage NewRequest(HttpMethod method)
-    {
-        var request = new HttpRequestMessage(method, _client.Settings.Url);
-        foreach (var (name, value) in _headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        return request;
-    }
-
-    private void AddSessionHeaders(HttpRequestMessage request)
-    {
-        if (_sessionId is { } session)
-        {
-            OutgoingHeaders.Add(request, "Mcp-Session-Id", session, OutgoingHeaders.IsVisibleAscii);
-        }
-
-        if (_protocolVersion is { } version)
-        {
-            OutgoingHeaders.Add(request, "MCP-Protocol-Version", version, McpProtocolVersions.IsKnown);
         }
     }
 
@@ -466,66 +399,6 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         }
     }
 
-    private async Task<HttpResponseMessage> ResumeAsync(string lastEventId, Outgoing head, CancellationToken cancellationToken)
-    {
-        var response = await _client.ReopenStream.ExecuteAsync(
-            async (state, token) =>
-            {
-                var (channel, eventId) = state;
-                var opened = await channel._client.SendOnceAsync(() => channel.BuildGet(eventId), token).ConfigureAwait(false);
-                if (opened.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway)
-                {
-                    opened.Dispose();
-                    throw new HttpRequestException($"HTTP {(int)opened.StatusCode}", null, opened.StatusCode);
-                }
-
-                return opened;
-            },
-            (this, lastEventId),
-            cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode || !IsEventStream(response))
-        {
-            var status = response.StatusCode;
-            response.Dispose();
-            throw new HttpRequestException($"resuming {head.Method} after event {lastEventId} was refused with HTTP {(int)status}", null, status);
-        }
-
-        return response;
-    }
-
-    private HttpRequestMessage BuildGet(string? lastEventId)
-    {
-        var request = NewRequest(HttpMethod.Get);
-        request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
-        AddSessionHeaders(request);
-        if (lastEventId is not null)
-        {
-            OutgoingHeaders.Add(request, "Last-Event-ID", lastEventId, OutgoingHeaders.IsVisibleAscii);
-        }
-
-        return request;
-    }
-
-    /// <summary>
-    /// An event id the server chose, usable for resumption only when it can travel back as <c>Last-Event-ID</c>
-    /// (visible ASCII); any other is ignored, so a stream that used only such ids is not resumed.
-    /// </summary>
-    private string? ResumableId(string? eventId)
-    {
-        if (string.IsNullOrEmpty(eventId))
-        {
-            return null;
-        }
-
-        if (!OutgoingHeaders.IsVisibleAscii(eventId))
-        {
-            HttpLog.EventIdIgnored(_client.Logger, Connection);
-            return null;
-        }
-
-        return eventId;
-    }
-
     private async ValueTask<EventOutcome> RelayEventAsync(string eventType, byte[] data, Outgoing head, EnvelopeScanner? scanner)
     {
         if (!string.Equals(eventType, "message", StringComparison.Ordinal))
@@ -570,174 +443,6 @@ internal sealed class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFai
         }
 
         return true;
-    }
-
-    private void OpenGetStream()
-    {
-        if (_getStream is null && Volatile.Read(ref _disposed) == 0)
-        {
-            _getStream = Task.Run(RunGetStreamAsync);
-        }
-    }
-
-    /// <summary>Server-initiated messages (2025 era): the GET stream, reopened with <c>Last-Event-ID</c> when it ends.</summary>
-    private async Task RunGetStreamAsync()
-    {
-        var token = _closing.Token;
-        string? lastEventId = null;
-        var reconnectDelay = DefaultReconnectDelay;
-        var stream = new Outgoing(MessageKind.Notification, JsonRpcId.None, null, default);
-        while (!token.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await _client.ReopenStream.ExecuteAsync(
-                    static (state, ct) => state.Item1._client.SendOnceAsync(() => state.Item1.BuildGet(state.lastEventId), ct),
-                    (this, lastEventId),
-                    token).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.NotFound && _sessionId is not null)
-                {
-                    HttpLog.SessionExpired(_client.Logger, Connection);
-                    await EndAsync().ConfigureAwait(false);
-                    return;
-                }
-
-                if (!response.IsSuccessStatusCode || !IsEventStream(response))
-                {
-                    HttpLog.NoGetStream(_client.Logger, Connection, response.StatusCode);
-                    return;
-                }
-
-                await using var events = new SseEventReader(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), _client.Limits.MaxFrameBytes);
-                while (true)
-                {
-                    var status = await events.ReadAsync(token).ConfigureAwait(false);
-                    lastEventId = ResumableId(events.LastEventId) ?? lastEventId;
-                    reconnectDelay = events.ReconnectionInterval is { } interval && interval > TimeSpan.Zero ? interval : reconnectDelay;
-                    if (status == SseReadStatus.TooLarge)
-                    {
-                        await EndOversizedAsync(stream, "event on the GET stream").ConfigureAwait(false);
-                        return;
-                    }
-
-                    if (status == SseReadStatus.End)
-                    {
-                        break;
-                    }
-
-                    await RelayEventAsync(events.EventType, events.Data, stream, null).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                HttpLog.GetStreamLost(_client.Logger, Connection, ex);
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(Clamp(reconnectDelay), _client.TimeProvider, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var limit = _client.Limits.MaxFrameBytes;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var body = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (body.Length + read > limit)
-                {
-                    return null;
-                }
-
-                body.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return body.ToArray();
-    }
-
-    /// <summary>
-    /// The answer an HTTP error carries for <paramref name="id"/>: the body when it is a JSON-RPC error for that id, or
-    /// its error object bound to that id when the server could not name it (<c>"id": null</c>); null when the body is no
-    /// JSON-RPC error.
-    /// </summary>
-    private static byte[]? ErrorFor(byte[] body, JsonRpcId id)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object
-                || !error.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.Number)
-            {
-                return null;
-            }
-
-            using var output = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(output))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("jsonrpc"u8, "2.0"u8);
-                writer.WritePropertyName("id"u8);
-                id.WriteValueTo(writer);
-                writer.WritePropertyName("error"u8);
-                error.WriteTo(writer);
-                writer.WriteEndObject();
-            }
-
-            return output.ToArray();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? NegotiatedVersion(byte[] line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
-                && result.TryGetProperty("protocolVersion", out var version) && version.ValueKind == JsonValueKind.String
-                ? version.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsJsonObject(byte[] line)
-    {
-        var first = line.AsSpan().TrimStart(" \t"u8);
-        return !first.IsEmpty && first[0] == (byte)'{';
     }
 
     private static bool IsEventStream(HttpResponseMessage response) =>
