@@ -18,7 +18,7 @@ namespace McpGateway.Core.FrontDoor;
 /// Streamable HTTP MCP endpoint, and the OAuth Protected Resource Metadata (RFC 9728) that names the identity provider.
 /// Everything a message is subject to happens in the gateway session behind it; this class only speaks HTTP.
 /// </summary>
-internal sealed class FrontDoorHandler : IDisposable
+internal sealed partial class FrontDoorHandler : IDisposable
 {
     public const string McpPath = "/mcp";
     public const string MetadataPath = "/.well-known/oauth-protected-resource";
@@ -227,17 +227,6 @@ internal sealed class FrontDoorHandler : IDisposable
         }
 
         await AnswerAsync(context, session, exchange, invalid is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest).ConfigureAwait(false);
-    }
-
-    private static Task PreflightAsync(HttpContext context)
-    {
-        var headers = context.Response.Headers;
-        headers.Allow = "GET, POST, DELETE, OPTIONS";
-        headers.AccessControlAllowMethods = "GET, POST, DELETE";
-        headers.AccessControlAllowHeaders = "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID";
-        headers.AccessControlMaxAge = "600";
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.CompletedTask;
     }
 
     private async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> SessionForPostAsync(HttpContext context, string connection, string token, bool initialize)
@@ -496,140 +485,6 @@ internal sealed class FrontDoorHandler : IDisposable
             ? allowed
             : null;
 
-    /// <summary>The bearer token, or null with the refusal: 401 with a challenge when there is none or it is not a bearer token.</summary>
-    private string? BearerToken(HttpContext context, out FrontDoorRefusal? refusal)
-    {
-        refusal = null;
-        var authorization = context.Request.Headers.Authorization;
-        if (authorization.Count == 0)
-        {
-            if (_settings.AuthMode == AuthMode.None)
-            {
-                return DevelopmentToken;
-            }
-
-            refusal = FrontDoorRefusal.MissingToken;
-            return null;
-        }
-
-        var value = authorization.Count == 1 ? authorization[0] ?? "" : "";
-        var token = value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : "";
-        if (token.Length == 0)
-        {
-            refusal = FrontDoorRefusal.Create(StatusCodes.Status401Unauthorized, (int)GatewayErrorCode.Unauthenticated, "malformed_authorization", "Unauthenticated: the Authorization header must be one bearer token", challenge: true, challengeError: "invalid_request");
-            return null;
-        }
-
-        return token;
-    }
-
-    private async Task<byte[]?> ReadBodyAsync(HttpContext context)
-    {
-        var max = _settings.ClientLimits.MaxFrameBytes;
-        if (context.Request.ContentLength > max)
-        {
-            return null;
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = max + 1L;
-        }
-
-        var reader = context.Request.BodyReader;
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
-                if (result.Buffer.Length > max)
-                {
-                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                    return null;
-                }
-
-                if (result.IsCompleted)
-                {
-                    var body = result.Buffer.ToArray();
-                    reader.AdvanceTo(result.Buffer.End);
-                    return body;
-                }
-
-                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-            }
-        }
-        catch (BadHttpRequestException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The 2026-07-28 routing headers must mirror the body: a present one always, and with that version they must be present.</summary>
-    private static string? MirrorMismatch(IHeaderDictionary headers, in FrameEnvelope envelope, in RequestFacts facts, bool required)
-    {
-        var method = headers[MethodHeader];
-        if (method.Count > 0 ? method.Count > 1 || !string.Equals(method[0], envelope.Method, StringComparison.Ordinal) : required)
-        {
-            return "Header mismatch: Mcp-Method must name the body's method";
-        }
-
-        if (envelope.Kind != MessageKind.Request || envelope.Method is not (McpMethods.ToolsCall or McpMethods.ResourcesRead or McpMethods.PromptsGet))
-        {
-            return null;
-        }
-
-        var name = headers[NameHeader];
-        return (name.Count > 0 ? name.Count > 1 || !string.Equals(name[0], facts.Name, StringComparison.Ordinal) : required && facts.Name is not null)
-            ? "Header mismatch: Mcp-Name must name the body's tool, resource or prompt"
-            : null;
-    }
-
-    private static bool IsJsonContent(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType))
-        {
-            return false;
-        }
-
-        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
-        var mediaType = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
-        return string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static (bool Json, bool Stream) Accepts(StringValues accept)
-    {
-        bool json = false, stream = false;
-        foreach (var header in accept)
-        {
-            foreach (var part in (header ?? "").Split(','))
-            {
-                var semicolon = part.IndexOf(';', StringComparison.Ordinal);
-                var mediaType = (semicolon < 0 ? part : part[..semicolon]).Trim().ToLowerInvariant();
-                json |= mediaType is "application/json" or "application/*" or "*/*";
-                stream |= mediaType is "text/event-stream" or "text/*" or "*/*";
-            }
-        }
-
-        return (json, stream);
-    }
-
-    private static void StartEventStream(HttpContext context)
-    {
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-    }
-
-    private static async Task WriteEventAsync(HttpResponse response, byte[] message, CancellationToken cancellationToken)
-    {
-        var writer = response.BodyWriter;
-        writer.Write(_eventPrefix);
-        writer.Write(message);
-        writer.Write(_eventSuffix);
-        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     private string PublicBase(HttpContext context) =>
         _frontDoor.PublicUrl ?? string.Create(CultureInfo.InvariantCulture, $"{context.Request.Scheme}://{context.Request.Host.Value}");
 
@@ -637,52 +492,6 @@ internal sealed class FrontDoorHandler : IDisposable
         context.Connection.RemoteIpAddress is { } address
             ? string.Create(CultureInfo.InvariantCulture, $"{address}:{context.Connection.RemotePort}")
             : null;
-
-    private Task MethodNotAllowedAsync(HttpContext context, string path, string allow)
-    {
-        context.Response.Headers.Allow = allow;
-        return RefuseAsync(context, FrontDoorRefusal.Create(StatusCodes.Status405MethodNotAllowed, (int)GatewayErrorCode.InvalidRequest, "method_not_allowed", "Method not allowed"), path);
-    }
-
-    private async Task RefuseAsync(HttpContext context, FrontDoorRefusal refusal, string path)
-    {
-        FrontDoorLog.Refused(_logger, context.Request.Method, path, refusal.Status, refusal.Reason);
-        var response = context.Response;
-        if (response.HasStarted)
-        {
-            return;
-        }
-
-        response.StatusCode = refusal.Status;
-        if (refusal.Challenge && _settings.AuthMode == AuthMode.Oidc)
-        {
-            response.Headers.WWWAuthenticate = Challenge(context, path, refusal);
-        }
-
-        response.ContentType = "application/json";
-        response.ContentLength = refusal.Body.Length;
-        await response.Body.WriteAsync(refusal.Body, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>RFC 6750 / RFC 9728: <c>Bearer resource_metadata="…"</c>, the scopes, and the error when a token was refused.</summary>
-    private string Challenge(HttpContext context, string path, FrontDoorRefusal refusal)
-    {
-        var challenge = new StringBuilder("Bearer resource_metadata=\"");
-        challenge.Append(PublicBase(context)).Append(MetadataPath).Append(path.TrimEnd('/')).Append('"');
-        if (_frontDoor.Scopes.Count > 0)
-        {
-            challenge.Append(", scope=\"").AppendJoin(' ', _frontDoor.Scopes).Append('"');
-        }
-
-        if (refusal.ChallengeError is { } error)
-        {
-            // A reason is the gateway's own snake_case word; anything else is not quoted into a header.
-            var description = refusal.Reason.AsSpan().ContainsAnyExcept(_reasonChars) ? "invalid_token" : refusal.Reason;
-            challenge.Append(", error=\"").Append(error).Append("\", error_description=\"").Append(description).Append('"');
-        }
-
-        return challenge.ToString();
-    }
 
     private static FrontDoorRefusal SessionNotFound => FrontDoorRefusal.SessionNotFound;
 
