@@ -20,7 +20,7 @@ namespace McpGateway.Core.Masking;
 /// <see cref="Disabled"/>, which answers "maybe" to everything. The vector loops are compiled fully optimized at their
 /// first call: a tier-0 pass over a large frame, right after start, could cost more than the masking budget.
 /// </summary>
-internal sealed class MaskPrefilter
+internal sealed partial class MaskPrefilter
 {
     /// <summary>The pre-filter of a profile it cannot describe: every frame and string is scanned in full.</summary>
     public static readonly MaskPrefilter Disabled = new(null, null, PrefilterShapes.None, [], allEscapes: true, 0);
@@ -205,92 +205,6 @@ internal sealed class MaskPrefilter
         || (_shapes != PrefilterShapes.None ? HasShape(bytes) : anchors is not null && bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && HasFoldable(bytes))
         || (anchors is not null && HasAnchor(bytes, anchors, chars));
 
-    /// <summary>
-    /// A character that detectors read as an ASCII digit or letter (<see cref="UnicodeForms"/>): a full-width <c>４</c>
-    /// or <c>Ａ</c>, a digit of another script. Checked where the shape pass saw a byte above 0x7F, so ASCII costs nothing.
-    /// </summary>
-    private static bool FoldableAt(ReadOnlySpan<byte> bytes, int at) =>
-        bytes[at] >= 0xC0 && Rune.DecodeFromUtf8(bytes[at..], out var rune, out _) == OperationStatus.Done && UnicodeForms.FoldsToAlphanumeric(rune);
-
-    private static bool HasFoldable(ReadOnlySpan<byte> bytes)
-    {
-        for (var at = bytes.IndexOfAnyInRange((byte)0xC0, (byte)0xFF); at >= 0; at = NextLead(bytes, at + 1))
-        {
-            if (FoldableAt(bytes, at))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static int NextLead(ReadOnlySpan<byte> bytes, int from)
-    {
-        var next = bytes[from..].IndexOfAnyInRange((byte)0xC0, (byte)0xFF);
-        return next < 0 ? -1 : from + next;
-    }
-
-    /// <summary>A <c>\uXXXX</c> escape of a character some evidence contains.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool HasRelevantEscape(ReadOnlySpan<byte> bytes)
-    {
-        var at = 0;
-        while (true)
-        {
-            var found = bytes[at..].IndexOf("\\u"u8);
-            if (found < 0)
-            {
-                return false;
-            }
-
-            at += found;
-            if (at + EscapeLength > bytes.Length)
-            {
-                return false;
-            }
-
-            if (!TryHex(bytes.Slice(at + 2, 4), out var code) || (code < 128 ? _escapeMatters[code] : _allEscapes || EscapeMayFold(code)))
-            {
-                return true;
-            }
-
-            at += 2;
-        }
-    }
-
-    /// <summary>
-    /// An escaped character detectors read as an ASCII digit or letter, or the high half of a mathematical digit
-    /// (U+1D7CE to U+1D7FF) escaped as a surrogate pair.
-    /// </summary>
-    private static bool EscapeMayFold(int code) =>
-        code == 0xD835 || (!char.IsSurrogate((char)code) && UnicodeForms.FoldsToAlphanumeric(new Rune(code)));
-
-    private static bool TryHex(ReadOnlySpan<byte> digits, out int value)
-    {
-        value = 0;
-        foreach (var b in digits)
-        {
-            var digit = HexDigit(b);
-            if (digit < 0)
-            {
-                return false;
-            }
-
-            value = (value << 4) | digit;
-        }
-
-        return true;
-    }
-
-    private static int HexDigit(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
-
     /// <summary>Anchors on the bytes folded and widened one to one into chars, chunk by chunk (anchors are folded the same way).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HasAnchor(ReadOnlySpan<byte> bytes, SearchValues<string> anchors, Span<char> chars)
@@ -413,87 +327,6 @@ internal sealed class MaskPrefilter
     }
 
     /// <summary>
-    /// Whether the chain of digits from <paramref name="start"/> (single spaces or hyphens between them) begins with 13
-    /// to 19 digits that could end a card match (not followed by a letter, a digit, or a hyphen, dot or comma and a
-    /// digit, as the detector's lookahead requires) and pass its checks, Luhn and the issuer's prefix and length.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool CardDigitsAt(ReadOnlySpan<byte> bytes, int start)
-    {
-        Span<int> digits = stackalloc int[19];
-        var count = 0;
-        var i = start;
-        for (; i < bytes.Length && count < 19; i++)
-        {
-            if (char.IsAsciiDigit((char)bytes[i]))
-            {
-                digits[count++] = bytes[i] - '0';
-                if (count >= 13 && MayEndCard(bytes, i + 1) && SecretChecks.Luhn(digits[..count]) && SecretChecks.IssuerAccepts(digits[..count]))
-                {
-                    return true;
-                }
-            }
-            else if (bytes[i] is not ((byte)' ' or (byte)'-') || i + 1 == bytes.Length || !char.IsAsciiDigit((char)bytes[i + 1]))
-            {
-                break;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Whether the run of digits from <paramref name="start"/> is part of a number spelled with a fraction or an exponent
-    /// (<c>4.111111111111111E+15</c>, <c>4111111111111111.0</c>, <c>41111111111111110e-1</c>), which the masking pass
-    /// reads as the integer it may be. Checked only where 13 chained digits are, so rarely.
-    /// </summary>
-    private static bool FloatSpellingAt(ReadOnlySpan<byte> bytes, int start)
-    {
-        if (start >= 2 && bytes[start - 1] == (byte)'.' && char.IsAsciiDigit((char)bytes[start - 2]))
-        {
-            return true;
-        }
-
-        var end = start;
-        while (end < bytes.Length && char.IsAsciiDigit((char)bytes[end]))
-        {
-            end++;
-        }
-
-        return end + 1 < bytes.Length
-            && ((bytes[end] | 0x20) == 'e' || (bytes[end] == (byte)'.' && char.IsAsciiDigit((char)bytes[end + 1])));
-    }
-
-    /// <summary>The card detector's lookahead after a match ending before <paramref name="next"/>.</summary>
-    private static bool MayEndCard(ReadOnlySpan<byte> bytes, int next) =>
-        next >= bytes.Length
-        || (!char.IsAsciiLetterOrDigit((char)bytes[next])
-            && !(bytes[next] is (byte)'.' or (byte)',' or (byte)'-' && next + 1 < bytes.Length && char.IsAsciiDigit((char)bytes[next + 1])));
-
-    /// <summary>After country and check digits, eleven capitals or digits, each after at most one space.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool IbanBodyAt(ReadOnlySpan<byte> bytes, int start)
-    {
-        var count = 0;
-        for (var i = start + 4; i < bytes.Length; i++)
-        {
-            if (char.IsAsciiDigit((char)bytes[i]) || char.IsAsciiLetterUpper((char)bytes[i]))
-            {
-                if (++count == 11)
-                {
-                    return true;
-                }
-            }
-            else if (bytes[i] != (byte)' ' || i + 1 == bytes.Length || !(char.IsAsciiDigit((char)bytes[i + 1]) || char.IsAsciiLetterUpper((char)bytes[i + 1])))
-            {
-                return false;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
     /// Digits, capitals, spaces, hyphens, the at and plus signs the profile wants, and bytes above 0x7F, as 64-bit
     /// masks (bit i is byte i): with AVX-512 one vector per class, with AVX2 two, else four 128-bit vectors.
     /// </summary>
@@ -583,45 +416,6 @@ internal sealed class MaskPrefilter
         }
 
         return variants.ToList();
-    }
-
-    /// <summary>Each byte with bit 0x20 set, widened to a char: ASCII letters lose their case, other bytes map onto bytes no letter maps onto.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FoldWiden(ReadOnlySpan<byte> bytes, Span<char> chars)
-    {
-        var wide = MemoryMarshal.Cast<char, ushort>(chars);
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 64 <= bytes.Length; i += 64)
-            {
-                var (lower, upper) = Vector512.Widen(Vector512.Create(bytes.Slice(i, 64)) | Vector512.Create((byte)0x20));
-                lower.CopyTo(wide[i..]);
-                upper.CopyTo(wide[(i + 32)..]);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 32 <= bytes.Length; i += 32)
-            {
-                var (lower, upper) = Vector256.Widen(Vector256.Create(bytes.Slice(i, 32)) | Vector256.Create((byte)0x20));
-                lower.CopyTo(wide[i..]);
-                upper.CopyTo(wide[(i + 16)..]);
-            }
-        }
-
-        for (; i + 16 <= bytes.Length; i += 16)
-        {
-            var (lower, upper) = Vector128.Widen(Vector128.Create(bytes.Slice(i, 16)) | Vector128.Create((byte)0x20));
-            lower.CopyTo(wide[i..]);
-            upper.CopyTo(wide[(i + 8)..]);
-        }
-
-        for (; i < bytes.Length; i++)
-        {
-            chars[i] = (char)(bytes[i] | 0x20);
-        }
     }
 
     /// <summary>An anchor folded as <see cref="FoldWiden"/> folds the bytes.</summary>
