@@ -127,8 +127,9 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
     {
         // The hash is of what is stored: a hash of the unmasked request would let anyone holding the store test guesses of a masked secret.
         // A response from the upstream was masked in flight, but not its id (the client's own): the record masks that too.
-        var payload = (frame.Direction == FrameDirection.ClientToUpstream || masker?.MaskId(frame.Session, frame.Id) is not null ? masker?.MaskForRecord(frame) : null) ?? frame.Payload.ToArray();
         var session = frame.Session;
+        var maskedId = frame.Id.IsValue ? masker?.MaskId(session, frame.Id) : null;
+        var payload = (frame.Direction == FrameDirection.ClientToUpstream || maskedId is not null ? masker?.MaskForRecord(frame) : null) ?? frame.Payload.ToArray();
 
         // One object per frame (this is every relayed frame's path): not FrameRecord(...) with { ... }, which copies it.
         return new AuditRecord
@@ -141,7 +142,7 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
             Direction = DirectionText(frame.Direction),
             FrameSequence = frame.Sequence,
             MessageKind = KindText(frame.Kind),
-            RpcId = RpcId(session, frame.Id),
+            RpcId = frame.Id.IsValue ? maskedId ?? frame.Id.ToString() : null,
             Method = frame.Method,
             Tool = frame.ToolName,
             Verdict = frame.IsGenerated ? GeneratedVerdict : frame.IsReplaced ? "replaced" : "forwarded",
