@@ -74,24 +74,22 @@ internal sealed class RelayRulesTests
     public async Task ClientRequest_ControlCharacterInIdentifier_InvalidParamsNeverForwarded(string request, CancellationToken cancellationToken)
     {
         // The last case carries U+0085 raw, as UTF-8 (C2 85), where no escape gives it away.
-        await using var spy = SpyUpstream.Start(SpyBehavior.Echo);
-        await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
-        await using var client = await gateway.ConnectAsync(null, cancellationToken);
-        var pingId = NewId("ping");
-
-        await client.SendAsync(request, cancellationToken);
-        await client.SendRawAsync(WithNewline(Ping(pingId)), cancellationToken);
-        var lines = await ReadLinesAsync(client, 2, cancellationToken);
-
-        var upstream = await spy.WaitForLineAsync(Ping(pingId), cancellationToken);
-        AssertGatewayError(lines.Single(l => !IsResponseTo(l, pingId)), -32602, "control_character_in_identifier", "c-1");
-        Assert.That(Received(upstream), Is.EqualTo(new[] { Ping(pingId) }), upstream.Describe());
+        await AssertRefusedAndNeverForwardedAsync(request, -32602, "control_character_in_identifier", "c-1", cancellationToken);
     }
 
     [TestCase("""{"jsonrpc":"2.0","id":"m-1","method":"tools/li\u0000st"}""")]
     [TestCase("""{"jsonrpc":"2.0","id":"m-1","method":"x-custom\r\nINFO forged log line"}""")]
     [CancelAfter(10000)]
     public async Task ClientRequest_ControlCharacterInMethod_InvalidRequestNeverForwarded(string request, CancellationToken cancellationToken)
+    {
+        await AssertRefusedAndNeverForwardedAsync(request, -32600, "control_character_in_method", "m-1", cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and then a ping to a gateway in front of an echoing spy: the request gets the
+    /// gateway's error, and the ping, which follows it on the wire, is all the upstream ever receives.
+    /// </summary>
+    private static async Task AssertRefusedAndNeverForwardedAsync(string request, int code, string reason, string id, CancellationToken cancellationToken)
     {
         await using var spy = SpyUpstream.Start(SpyBehavior.Echo);
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, GatewayHarness.Tcp("spy", spy.Port));
@@ -103,7 +101,7 @@ internal sealed class RelayRulesTests
         var lines = await ReadLinesAsync(client, 2, cancellationToken);
 
         var upstream = await spy.WaitForLineAsync(Ping(pingId), cancellationToken);
-        AssertGatewayError(lines.Single(l => !IsResponseTo(l, pingId)), -32600, "control_character_in_method", "m-1");
+        AssertGatewayError(lines.Single(l => !IsResponseTo(l, pingId)), code, reason, id);
         Assert.That(Received(upstream), Is.EqualTo(new[] { Ping(pingId) }), upstream.Describe());
     }
 
