@@ -108,7 +108,7 @@ internal static class LoadDriver
         if (gatewayDll is not null)
         {
             notes.Add($"gateway: `dotnet {Path.GetRelativePath(Environment.CurrentDirectory, gatewayDll)} serve` as its own process, auth none, "
-                + $"default chain (authentication), one tcp connection to the upstream, connection limits raised to {MaxConnections(options)} (all load connections are one identity); "
+                + $"default chain (authentication), one tcp connection to the upstream, connection limits (also per address) raised to {MaxConnections(options)} (all load connections are one identity from 127.0.0.1); "
                 + "its console logs at Information (per session, not per frame)"
                 + (options.GatewayEnvironment.Count == 0 ? "." : $"; environment {string.Join(", ", options.GatewayEnvironment.Select(p => $"{p.Key}={p.Value}"))}."));
             if (targets.Any(LoadOptions.AuditTargets.ContainsKey))

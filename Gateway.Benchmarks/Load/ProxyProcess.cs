@@ -82,6 +82,9 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
                 ["maxConnections"] = maxConnections,
                 ["maxConnectionsPerIdentity"] = maxConnections,
                 ["maxUnauthenticatedConnections"] = maxConnections,
+                // Every load connection comes from 127.0.0.1: the per-address limits would otherwise refuse them.
+                ["maxConnectionsPerAddress"] = maxConnections,
+                ["maxUnauthenticatedPerAddress"] = maxConnections,
             },
             ["connections"] = new Dictionary<string, object>
             {
