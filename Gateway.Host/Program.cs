@@ -1,4 +1,8 @@
+using McpGateway.Core.Hosting;
 using McpGateway.Host.Commands;
+
+// Before the first socket: the runtime reads this once.
+SocketEngine.PreferInlineCompletions();
 
 return args switch
 {

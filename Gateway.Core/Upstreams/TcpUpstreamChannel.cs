@@ -1,38 +1,39 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using McpGateway.Core.Configuration;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace McpGateway.Core.Upstreams;
 
-/// <summary>A TCP connection to an upstream MCP server speaking newline-delimited JSON-RPC.</summary>
+/// <summary>
+/// A TCP connection to an upstream MCP server speaking newline-delimited JSON-RPC, on the same pipe machinery as the
+/// listener (Kestrel's socket transport): receives straight into the pipe's pooled blocks, one gathered send per flush.
+/// </summary>
 internal sealed class TcpUpstreamChannel : IUpstreamChannel
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly ConnectionContext _connection;
 
-    private TcpUpstreamChannel(Socket socket, string description)
+    private TcpUpstreamChannel(ConnectionContext connection, string description)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _connection = connection;
         Description = description;
-        // Zero-byte reads: an idle upstream holds no buffer until data arrives (about 13 KiB less per idle session).
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true));
-        Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
     }
 
-    public PipeReader Input { get; }
+    public PipeReader Input => _connection.Transport.Input;
 
-    public PipeWriter Output { get; }
+    public PipeWriter Output => _connection.Transport.Output;
 
     public string Description { get; }
 
-    public static async ValueTask<TcpUpstreamChannel> ConnectAsync(TcpConnectionSettings settings, CancellationToken cancellationToken)
+    public static async ValueTask<TcpUpstreamChannel> ConnectAsync(TcpConnectionSettings settings, SocketConnectionContextFactory sockets, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(settings.Host, settings.Port, cancellationToken).ConfigureAwait(false);
-            return new TcpUpstreamChannel(socket, $"tcp {socket.RemoteEndPoint}");
+            var description = $"tcp {socket.RemoteEndPoint}";
+            return new TcpUpstreamChannel(sockets.Create(socket), description);
         }
         catch
         {
@@ -43,17 +44,9 @@ internal sealed class TcpUpstreamChannel : IUpstreamChannel
 
     public async ValueTask DisposeAsync()
     {
+        // Completing the output sends what is buffered and shuts the socket down; disposing waits for both loops to end.
         await Output.CompleteAsync().ConfigureAwait(false);
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // Already reset by the peer.
-        }
-
         await Input.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
     }
 }
