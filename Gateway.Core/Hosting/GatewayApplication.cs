@@ -129,6 +129,10 @@ public sealed class GatewayApplication : IAsyncDisposable
                 });
             }
         });
+        // 16 KiB transport blocks instead of Kestrel's 4 KiB (see BlockMemoryPool); registered after UseKestrelCore, whose
+        // own registration it replaces.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, BlockMemoryPoolFactory>();
+
         builder.Services.AddSingleton(sp => new GatewayRuntime(
             settings,
             sp.GetRequiredService<InspectorChain>(),

@@ -1,9 +1,8 @@
 using System.Collections.Frozen;
 using System.Net.Sockets;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Hosting;
+using McpGateway.Core.Listener;
 using McpGateway.Core.Upstreams.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -19,7 +18,9 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
 {
     private readonly FrozenDictionary<string, ResiliencePipeline> _pipelines;
     private readonly FrozenDictionary<string, HttpUpstreamClient> _httpClients;
-    private readonly SocketConnectionContextFactory? _sockets;
+
+    // The upstream sockets' pipe blocks: the listener's size, shared by every tcp connection.
+    private readonly BlockMemoryPool _blocks = new();
     private readonly ILogger _logger;
 
     public UpstreamConnector(GatewaySettings settings, TimeProvider timeProvider, ILogger logger)
@@ -35,23 +36,7 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
             http => http.Name,
             http => new HttpUpstreamClient(http, settings.UpstreamLimits, timeProvider, logger),
             StringComparer.Ordinal);
-
-        if (settings.Connections.Values.Any(connection => connection is TcpConnectionSettings))
-        {
-            _sockets = new SocketConnectionContextFactory(SocketOptions(settings.UpstreamLimits.MaxFrameBytes), logger);
-        }
     }
-
-    /// <summary>
-    /// The upstream sockets get the listener's transport: an idle upstream holds no receive buffer until data arrives,
-    /// and the input pauses only above one whole frame (or a frame over the limit could never be seen complete).
-    /// </summary>
-    private static SocketConnectionFactoryOptions SocketOptions(int maxFrameBytes) => new()
-    {
-        WaitForDataBeforeAllocatingBuffer = true,
-        MaxReadBufferSize = Math.Max(maxFrameBytes, 1024 * 1024) + (64 * 1024),
-        UnsafePreferInlineScheduling = SocketEngine.InlineCompletions,
-    };
 
     private static ResiliencePipeline BuildPipeline(ConnectionSettings connection, TimeProvider timeProvider, ILogger logger)
     {
@@ -89,7 +74,7 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
                 async token => connection switch
                 {
                     StdioConnectionSettings stdio => (IUpstreamChannel)StdioUpstreamChannel.Start(stdio, _logger),
-                    TcpConnectionSettings tcp => await TcpUpstreamChannel.ConnectAsync(tcp, _sockets!, token).ConfigureAwait(false),
+                    TcpConnectionSettings tcp => await TcpUpstreamChannel.ConnectAsync(tcp, _blocks, token).ConfigureAwait(false),
                     HttpConnectionSettings http => HttpUpstreamChannel.Open(_httpClients[http.Name]),
                     _ => throw new UpstreamUnavailableException($"unsupported transport for '{connection.Name}'"),
                 },
@@ -108,6 +93,6 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
             client.Dispose();
         }
 
-        _sockets?.Dispose();
+        _blocks.Dispose();
     }
 }
