@@ -78,6 +78,22 @@ internal sealed class UpstreamTransportTests
     }
 
     [Test]
+    [CancelAfter(30000)]
+    public async Task CallToolAsync_ManyConcurrentCallsAcrossTransportBlocks_EachGetsItsOwnAnswer(CancellationToken cancellationToken)
+    {
+        // Sizes around and well over the transport's 16 KiB blocks, sent at once: frames split across blocks and reads
+        // in both directions, batches of many frames per read, on one client and one upstream connection.
+        await using var sdk = await GatewaySdkClient.ConnectAsync(_gateway.Endpoint, TcpConnection, cancellationToken);
+        int[] sizes = [1, 200, 4000, 4100, 16_300, 16_400, 40_000, 100_000];
+        var messages = Enumerable.Range(0, 48).Select(i => $"{i}:" + new string((char)('a' + (i % 26)), sizes[i % sizes.Length])).ToList();
+
+        var answers = await Task.WhenAll(messages.Select(message =>
+            sdk.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: cancellationToken).AsTask()));
+
+        Assert.That(answers.Select(Text), Is.EqualTo(messages.Select(message => "Echo: " + message)));
+    }
+
+    [Test]
     [CancelAfter(15000)]
     public async Task CallToolAsync_FilesystemWriteThenRead_ReturnsWrittenContent(CancellationToken cancellationToken)
     {
