@@ -1,4 +1,4 @@
-// Build entry point: ./build.sh [target] [cake options]   (targets: Peers, Build, Test, Demo, Bench; default Test)
+// Build entry point: ./build.sh [target] [cake options]   (targets: Peers, Build, Test, Demo, Haproxy, Bench; default Test)
 //   ./build.sh test
 //   ./build.sh demo
 //   ./build.sh bench --bench-args="--filter * --job short"
@@ -75,9 +75,36 @@ Task("Demo")
     DotNetExecute(hostDll, new ProcessArgumentBuilder().Append("demo"));
 });
 
+// The load driver compares the gateway with HAProxy in the same run; without it those rows are skipped.
+Task("Haproxy")
+    .Description("Installs HAProxy for `bench --bench-args=\"load ...\"` when it is missing (apt-get, as root); else says what to install.")
+    .WithCriteria(() => benchArgs.TrimStart().StartsWith("load", StringComparison.Ordinal) && !IsRunningOnWindows())
+    .Does(() =>
+{
+    int Shell(string command) => StartProcess("sh", new ProcessSettings { Arguments = $"-c \"{command}\"", RedirectStandardOutput = true });
+    if (Shell("command -v haproxy") == 0)
+    {
+        Information("haproxy is installed.");
+        return;
+    }
+
+    if (Shell("command -v apt-get && [ $(id -u) -eq 0 ]") != 0)
+    {
+        Warning("haproxy is not installed and cannot be installed here (needs apt-get as root): install it (Debian/Ubuntu: apt-get install -y haproxy) for the load driver's HAProxy rows.");
+        return;
+    }
+
+    Information("Installing haproxy (apt-get) for the load driver's comparison rows.");
+    if (Shell("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy") != 0)
+    {
+        throw new CakeException("apt-get install haproxy failed.");
+    }
+});
+
 Task("Bench")
     .Description("Runs the benchmarks; pass their arguments with --bench-args=\"...\".")
     .IsDependentOn("Peers")
+    .IsDependentOn("Haproxy")
     .Does(() =>
 {
     var arguments = new ProcessArgumentBuilder();

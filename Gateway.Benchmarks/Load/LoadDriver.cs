@@ -102,7 +102,7 @@ internal static class LoadDriver
         var haproxyVersion = haproxy is null ? null : ProxyProcess.HaproxyVersion(haproxy);
         if (haproxyVersion is null && targets.Remove("haproxy"))
         {
-            Skip(notes, "haproxy: not installed (`which haproxy` found nothing; `apt-get install -y haproxy`). Skipped.");
+            Skip(notes, "haproxy: not installed (`which haproxy` found nothing; `apt-get install -y haproxy`, or run the driver through `./build.sh bench --bench-args=\"load ...\"`, which installs it as root). Skipped.");
         }
 
         if (gatewayDll is not null)
@@ -473,7 +473,7 @@ internal static class LoadDriver
         return null;
     }
 
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
     {
         // Like `which`, plus the sbin directories a non-root PATH may lack (Debian installs haproxy in /usr/sbin).
         var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);

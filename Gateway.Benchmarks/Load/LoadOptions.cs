@@ -20,7 +20,8 @@ internal sealed record LoadOptions
           --targets direct,gateway,haproxy
                                       also: gateway-audit-full, gateway-audit-normal (the gateway recording into a
                                       fresh SQLite audit store, durability full / normal),
-                                      gateway-http (the gateway with an http connection to an HTTP upstream)
+                                      gateway-http (the gateway with an http connection to an HTTP upstream);
+                                      storm: haproxy in the targets adds a row of HAProxy relaying the same cycles
           --idle-connections 1000     idle authenticated connections for the memory probe (0: skip)
           --gateway-dll PATH          mcpgw.dll to run (default: Gateway.Host/bin/Release/net10.0/mcpgw.dll)
           --gateway-env K=V[,K=V]     extra environment variables for the gateway process (runtime knobs)

@@ -24,6 +24,9 @@ internal static class StormDriver
     // (plus the reordering of concurrent workers) never hits the cache.
     private const int FreshTokenPool = 4096 + 512;
 
+    /// <summary>The row of HAProxy relaying the same cycles (no authentication of its own).</summary>
+    private const string HaproxyRow = "haproxy";
+
     public static async Task<int> RunAsync(LoadOptions options)
     {
         var budget = TimeSpan.FromSeconds(((options.StormWarmupSeconds + options.Seconds + 60) * options.AuthModes.Count) + 120);
@@ -74,6 +77,16 @@ internal static class StormDriver
                 + "full validation (signature, issuer, audience, lifetime) on every authenticate.",
         };
 
+        // HAProxy relays the same cycles straight to the fast upstream, which answers authenticate like any request.
+        var haproxy = options.Targets.Contains("haproxy") ? LoadDriver.FindOnPath("haproxy") : null;
+        var haproxyVersion = haproxy is null ? null : ProxyProcess.HaproxyVersion(haproxy);
+        if (options.Targets.Contains("haproxy"))
+        {
+            notes.Add(haproxyVersion is null
+                ? "haproxy: not installed (`which haproxy` found nothing; `apt-get install -y haproxy`, or run the driver through `./build.sh bench --bench-args=\"load ...\"`, which installs it as root). Skipped."
+                : $"haproxy: {haproxyVersion}, `mode tcp`, relaying the same cycles to the same upstream (which answers authenticate like any request); its row's CPU is HAProxy's.");
+        }
+
         var maxConnections = Math.Max(1000, options.Workers * 4);
         var results = new List<StormResult>();
         DevelopmentIssuer? issuer = null;
@@ -97,14 +110,15 @@ internal static class StormDriver
                 }
             }
 
-            foreach (var auth in options.AuthModes)
+            var rows = haproxyVersion is null ? options.AuthModes : [.. options.AuthModes, HaproxyRow];
+            foreach (var auth in rows)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
 
-                var result = await RunModeAsync(auth, options, gatewayDll, upstream.Endpoint, maxConnections, issuer, pool, cancellationToken).ConfigureAwait(false);
+                var result = await RunModeAsync(auth, options, gatewayDll, haproxy, upstream.Endpoint, maxConnections, issuer, pool, cancellationToken).ConfigureAwait(false);
                 results.Add(result);
                 Console.WriteLine(result.Failure is not null
                     ? $"load: storm {auth,-10}: FAILED {result.Failure}"
@@ -140,13 +154,14 @@ internal static class StormDriver
         string auth,
         LoadOptions options,
         string gatewayDll,
+        string? haproxy,
         IPEndPoint upstream,
         int maxConnections,
         DevelopmentIssuer? issuer,
         string[]? pool,
         CancellationToken cancellationToken)
     {
-        IReadOnlyDictionary<string, object>? authSection = auth == "none"
+        IReadOnlyDictionary<string, object>? authSection = auth is "none" or HaproxyRow
             ? null
             : new Dictionary<string, object>
             {
@@ -159,16 +174,18 @@ internal static class StormDriver
         ProxyProcess gateway;
         try
         {
-            gateway = await ProxyProcess.StartGatewayAsync(gatewayDll, upstream, maxConnections, options.GatewayEnvironment, cancellationToken, authSection, options.GatewayLogLevel).ConfigureAwait(false);
+            gateway = auth == HaproxyRow
+                ? await ProxyProcess.StartHaproxyAsync(haproxy!, upstream, cancellationToken).ConfigureAwait(false)
+                : await ProxyProcess.StartGatewayAsync(gatewayDll, upstream, maxConnections, options.GatewayEnvironment, cancellationToken, authSection, options.GatewayLogLevel).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {
-            return StormResult.Failed(auth, options.Workers, $"gateway did not start: {ex.Message}");
+            return StormResult.Failed(auth, options.Workers, $"{(auth == HaproxyRow ? "haproxy" : "gateway")} did not start: {ex.Message}");
         }
 
         await using (gateway.ConfigureAwait(false))
         {
-            Console.WriteLine($"load: storm {auth}: gateway pid {gateway.Pid} on {gateway.Endpoint}");
+            Console.WriteLine($"load: storm {auth}: {gateway.Name} pid {gateway.Pid} on {gateway.Endpoint}");
             var freshNext = -1L;
             var workers = Enumerable.Range(0, options.Workers).Select(i =>
             {
@@ -282,7 +299,7 @@ internal static class StormDriver
         }
 
         var none = results.FirstOrDefault(r => r.Auth == "none" && r.Failure is null);
-        var others = results.Where(r => r.Auth != "none" && r.Failure is null).ToList();
+        var others = results.Where(r => r.Auth is not ("none" or HaproxyRow) && r.Failure is null).ToList();
         if (none is not null && others.Count > 0)
         {
             text.AppendLine().AppendLine("### Ratios against auth none").AppendLine();
@@ -303,7 +320,27 @@ internal static class StormDriver
             }
         }
 
-        var goal = results.Where(r => r.Auth != "none" && r.Failure is null).ToList();
+        var relay = results.FirstOrDefault(r => r.Auth == HaproxyRow && r.Failure is null);
+        var gateways = results.Where(r => r.Auth != HaproxyRow && r.Failure is null).ToList();
+        if (relay is not null && gateways.Count > 0)
+        {
+            text.AppendLine().AppendLine("### Gateway vs HAProxy (gateway / haproxy)").AppendLine();
+            text.AppendLine("| Auth | cycles/s | Handshake p50 | Handshake p99 | Cycle p50 | Cycle p99 | CPU µs/cycle |");
+            text.AppendLine("|------|---------:|--------------:|--------------:|----------:|----------:|-------------:|");
+            foreach (var r in gateways)
+            {
+                text.AppendLine(Row(
+                    r.Auth,
+                    Percent(r.CyclesPerSecond / relay.CyclesPerSecond),
+                    Times(r.HandshakeP50 / relay.HandshakeP50),
+                    Times(r.HandshakeP99 / relay.HandshakeP99),
+                    Times(r.CycleP50 / relay.CycleP50),
+                    Times(r.CycleP99 / relay.CycleP99),
+                    Times(r.GatewayCpuPerCycle / relay.GatewayCpuPerCycle)));
+            }
+        }
+
+        var goal = results.Where(r => r.Auth is not ("none" or HaproxyRow) && r.Failure is null).ToList();
         if (goal.Count > 0)
         {
             text.AppendLine().Append("Goal (issue 3: ≥ 5,000 cycles/s with RS256 tokens and cached keys, handshake p99 < 5 ms): ");
