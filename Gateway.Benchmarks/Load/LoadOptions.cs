@@ -16,7 +16,7 @@ internal sealed record LoadOptions
           --masking off               off, on, or off,on: the gateway target without and/or with the masking inspector
                                       (default profile), in the same run; with masking the target is gateway+masking
           --seconds 10                measured seconds per target and connection count
-          --warmup 3                  unmeasured seconds before each measurement (storm: 10)
+          --warmup 3                  unmeasured seconds before each measurement (storm: 20)
           --targets direct,gateway,haproxy
                                       also: gateway-audit-full, gateway-audit-normal (the gateway recording into a
                                       fresh SQLite audit store, durability full / normal),
@@ -86,8 +86,8 @@ internal sealed record LoadOptions
     /// <summary>Whether <c>--warmup</c> was given; storm's default is longer (tiered JIT still compiles 3 s after the gateway starts).</summary>
     public bool WarmupGiven { get; init; }
 
-    /// <summary>Storm's warmup: <c>--warmup</c>, or 10 s.</summary>
-    public int StormWarmupSeconds => WarmupGiven ? WarmupSeconds : 10;
+    /// <summary>Storm's warmup: <c>--warmup</c>, or 20 s (on a loaded 2-core machine `perf` still found a fifth of a fresh gateway's CPU in the JIT 15 s after start).</summary>
+    public int StormWarmupSeconds => WarmupGiven ? WarmupSeconds : 20;
 
     public IReadOnlyList<string> Targets { get; init; } = DefaultTargets;
 
