@@ -18,10 +18,10 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
 {
     private readonly FrozenDictionary<string, ResiliencePipeline> _pipelines;
     private readonly FrozenDictionary<string, HttpUpstreamClient> _httpClients;
+    private readonly ILogger _logger;
 
     // The upstream sockets' pipe blocks: the listener's size, shared by every tcp connection.
     private readonly BlockMemoryPool _blocks = new();
-    private readonly ILogger _logger;
 
     public UpstreamConnector(GatewaySettings settings, TimeProvider timeProvider, ILogger logger)
     {
