@@ -45,7 +45,8 @@ Task("Peers")
 });
 
 Task("Build")
-    .Description("Builds the solution.")
+    .Description("Builds the solution (skipped with --no-build, e.g. by the install tests, which run on a built tree).")
+    .WithCriteria(() => !HasArgument("no-build"))
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
@@ -97,6 +98,7 @@ Task("Bench")
 Task("Publish")
     .Description("The three ways to install mcpgw, into --artifacts (default ./artifacts): packages/mcpgw.VERSION.nupkg (a dotnet tool), "
         + "publish/linux-x64/mcpgw (self-contained single file), packages/mcpgw_VERSION_amd64.deb (Debian, with a systemd unit).")
+    .IsDependentOn("Build")
     .Does(() =>
 {
     var hostProject = File("./Gateway.Host/Gateway.Host.csproj");
@@ -107,6 +109,7 @@ Task("Publish")
     DotNetPack(hostProject, new DotNetPackSettings
     {
         Configuration = configuration,
+        NoBuild = true,
         OutputDirectory = packages,
     });
 

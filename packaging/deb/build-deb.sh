@@ -60,5 +60,5 @@ CONTROL
 
 mkdir -p "$output"
 package="$output/mcpgw_${version}_amd64.deb"
-dpkg-deb --root-owner-group --build "$stage" "$package" > /dev/null
+dpkg-deb --root-owner-group -Zgzip --build "$stage" "$package" > /dev/null
 echo "$package"
