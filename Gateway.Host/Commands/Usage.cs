@@ -17,7 +17,8 @@ internal static class Usage
             usage:
               mcpgw serve --config FILE   run the gateway with the configuration in FILE
               mcpgw demo                  start a gateway in front of a real MCP server and drive a short session
-              mcpgw config check FILE     report every mistake in a configuration file (exit 1), or summarise it (exit 0)
+              mcpgw config check --config FILE
+                                          report every mistake in a configuration file (exit 1), or summarise it (exit 0)
               mcpgw bridge --gateway HOST:PORT --connection NAME ...
                                           a stdio MCP server for MCP clients, relaying to the gateway (mcpgw bridge --help)
               mcpgw tools list --config FILE

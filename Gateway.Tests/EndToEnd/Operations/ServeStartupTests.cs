@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using McpGateway.Host.Commands;
+using McpGateway.Tests.EndToEnd.Protocol;
+using McpGateway.Tests.Infrastructure;
+using McpGateway.Tests.Install;
+
+namespace McpGateway.Tests.EndToEnd.Operations;
+
+/// <summary>
+/// <c>mcpgw serve</c> as an operator starts it, in its own process: what goes wrong before it listens is one line and an
+/// exit code a service manager can act on, never a stack trace; relative paths and host names mean what they say.
+/// </summary>
+[TestFixture]
+internal sealed class ServeStartupTests
+{
+    private string _directory = null!;
+
+    [OneTimeSetUp]
+    public void CreateDirectory()
+    {
+        NodePeers.EnsureInstalled();
+        _directory = Directory.CreateTempSubdirectory("mcpgw-serve-").FullName;
+    }
+
+    [OneTimeTearDown]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task Serve_PortTakenByAnotherProcess_OneLineAndExitCodeAddressInUse(CancellationToken cancellationToken)
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((IPEndPoint)other.LocalEndpoint).Port;
+        var config = Write("taken.json", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"), "node", RepoPaths.ServerEverythingJs);
+        await using var gateway = Mcpgw(["serve", "--config", config]);
+
+        await gateway.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(gateway.ExitCode, Is.EqualTo(ServeExitCodes.AddressInUse), gateway.Describe());
+            Assert.That(gateway.StandardError.Trim(), Is.EqualTo(
+                string.Create(CultureInfo.InvariantCulture, $"mcpgw: listen: 127.0.0.1:{port} is already in use by another process; the gateway did not start")));
+            Assert.That(gateway.OutputLines, Has.None.Contains("Exception"), "no stack trace in the log either");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task Serve_StdioCommandDoesNotExist_OneLineNamingItAndExitCodeInvalidConfiguration(CancellationToken cancellationToken)
+    {
+        var config = Write("no-command.json", "127.0.0.1:0", "mcpgw-no-such-server", "stdio");
+        await using var gateway = Mcpgw(["serve", "--config", config]);
+
+        await gateway.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(gateway.ExitCode, Is.EqualTo(ServeExitCodes.InvalidConfiguration), gateway.Describe());
+            Assert.That(gateway.StandardError, Does.Contain("  connections.everything.command: 'mcpgw-no-such-server' was not found on PATH"));
+            Assert.That(gateway.StandardError + string.Join('\n', gateway.OutputLines), Does.Not.Contain("Exception"));
+            Assert.That(gateway.OutputLines, Has.None.Contains("Gateway listening on"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(60000)]
+    public async Task Serve_RelativeServerPathAndLocalhost_WorkFromAnotherCurrentFolder(CancellationToken cancellationToken)
+    {
+        // As samples/configs/minimal-dev.json names its server: a path relative to the configuration file.
+        var relative = Path.GetRelativePath(_directory, RepoPaths.ServerEverythingJs);
+        Assert.That(relative, Does.StartWith("../"));
+        var config = Write("relative.json", "localhost:0", "node", relative);
+        await using var gateway = Mcpgw(["serve", "--config", config], workingDirectory: "/");
+
+        var port = await InstalledGateway.WaitUntilListeningAsync(gateway, cancellationToken);
+        var echoed = await InstalledGateway.EchoAsync(port, "from another folder", cancellationToken);
+
+        Assert.That(echoed, Is.EqualTo("Echo: from another folder"), gateway.Describe());
+    }
+
+    private static ChildProcess Mcpgw(string[] arguments, string? workingDirectory = null)
+    {
+        Assert.That(BuildOutputs.GatewayHostDll, Does.Exist);
+        return ChildProcess.Start("dotnet", [BuildOutputs.GatewayHostDll, .. arguments], workingDirectory: workingDirectory);
+    }
+
+    private string Write(string name, string listen, string command, string argument)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, new JsonObject
+        {
+            ["listen"] = listen,
+            ["auth"] = new JsonObject { ["mode"] = "none" },
+            ["connections"] = new JsonObject
+            {
+                ["everything"] = new JsonObject
+                {
+                    ["transport"] = "stdio",
+                    ["command"] = command,
+                    ["args"] = new JsonArray(argument, "stdio"),
+                },
+            },
+        }.ToJsonString());
+        return path;
+    }
+}
