@@ -65,8 +65,11 @@ internal static partial class GatewayLog
     [LoggerMessage(4002, LogLevel.Warning, "Session {SessionId} upstream {Connection} went away; {Pending} pending calls failed")]
     public static partial void UpstreamExited(ILogger logger, string sessionId, string connection, int pending);
 
-    [LoggerMessage(4003, LogLevel.Debug, "Upstream {Connection} stderr: {Line}")]
+    [LoggerMessage(4003, LogLevel.Information, "Upstream {Connection} stderr: {Line}")]
     public static partial void UpstreamStderr(ILogger logger, string connection, string line);
+
+    [LoggerMessage(4006, LogLevel.Information, "Upstream {Connection} stderr: {Suppressed} more lines not logged (at most 20 lines every 10 s)")]
+    public static partial void UpstreamStderrSuppressed(ILogger logger, string connection, int suppressed);
 
     [LoggerMessage(4004, LogLevel.Warning, "Session {SessionId} request to {Connection} timed out after {Timeout}")]
     public static partial void UpstreamRequestTimedOut(ILogger logger, string sessionId, string connection, TimeSpan timeout);

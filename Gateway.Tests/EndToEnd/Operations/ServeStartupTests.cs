@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using McpGateway.Host.Commands;
 using McpGateway.Tests.EndToEnd.Protocol;
+using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using McpGateway.Tests.Install;
 
@@ -81,6 +82,52 @@ internal sealed class ServeStartupTests
         var echoed = await InstalledGateway.EchoAsync(port, "from another folder", cancellationToken);
 
         Assert.That(echoed, Is.EqualTo("Echo: from another folder"), gateway.Describe());
+    }
+
+    [Test]
+    [CancelAfter(60000)]
+    public async Task Serve_UpstreamExitsAtStart_ItsStderrIsLoggedAtInformation(CancellationToken cancellationToken)
+    {
+        var config = Write("fatal.json", "127.0.0.1:0", "node", "-e");
+        var file = JsonNode.Parse(File.ReadAllText(config))!;
+        file["connections"]!["everything"]!["args"] = new JsonArray("-e", "console.error('FATAL: missing DATABASE_URL'); process.exit(1)");
+        File.WriteAllText(config, file.ToJsonString());
+        await using var gateway = Mcpgw(["serve", "--config", config]);
+        var port = await InstalledGateway.WaitUntilListeningAsync(gateway, cancellationToken);
+
+        await using var client = await RawMcpClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+        await client.AuthenticateAsync("everything", cancellationToken);
+        await client.SendAsync(new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = 1,
+            ["method"] = "initialize",
+            ["params"] = new JsonObject { ["protocolVersion"] = "2025-06-18", ["capabilities"] = new JsonObject(), ["clientInfo"] = new JsonObject { ["name"] = "t", ["version"] = "1" } },
+        }, cancellationToken);
+        var logged = await gateway.WaitForLineAsync(l => l.Contains("FATAL: missing DATABASE_URL", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
+
+        Assert.That(logged, Does.StartWith("info: ").And.Contain("Upstream everything stderr: FATAL: missing DATABASE_URL"));
+    }
+
+    [Test]
+    [CancelAfter(60000)]
+    public async Task Serve_JsonLogFormat_EveryLineHasATimestampAndReadableText(CancellationToken cancellationToken)
+    {
+        var config = Write("json-log.json", "127.0.0.1:0", "node", RepoPaths.ServerEverythingJs);
+        var file = JsonNode.Parse(File.ReadAllText(config))!;
+        file["logging"] = new JsonObject { ["format"] = "json" };
+        File.WriteAllText(config, file.ToJsonString());
+        await using var gateway = Mcpgw(["serve", "--config", config]);
+
+        await gateway.WaitForLineAsync(l => l.Contains("Gateway listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
+
+        var lines = gateway.OutputLines;
+        var chain = lines.Single(l => l.Contains("Inspector chain", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Select(l => JsonNode.Parse(l)!["Timestamp"]?.GetValue<string>()), Has.All.Match(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"));
+            Assert.That(chain, Does.Contain("client->upstream").And.Not.Contain("\\u003E"));
+        });
     }
 
     private static ChildProcess Mcpgw(string[] arguments, string? workingDirectory = null)
