@@ -111,6 +111,39 @@ internal sealed class ServeStartupTests
 
     [Test]
     [CancelAfter(60000)]
+    public async Task Serve_TcpUpstreamDown_ClientGetsUpstreamUnavailableAndTheLogOneLineWithTheReason(CancellationToken cancellationToken)
+    {
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var downPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var config = Path.Combine(_directory, "tcp-down.json");
+        File.WriteAllText(config, new JsonObject
+        {
+            ["listen"] = "127.0.0.1:0",
+            ["auth"] = new JsonObject { ["mode"] = "none" },
+            ["connections"] = new JsonObject
+            {
+                ["down"] = new JsonObject { ["transport"] = "tcp", ["host"] = "127.0.0.1", ["port"] = downPort, ["connectRetries"] = 0 },
+            },
+        }.ToJsonString());
+        await using var gateway = Mcpgw(["serve", "--config", config]);
+        var port = await InstalledGateway.WaitUntilListeningAsync(gateway, cancellationToken);
+
+        await using var client = await RawMcpClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+        var answer = await client.AuthenticateAsync("down", cancellationToken);
+        var logged = await gateway.WaitForLineAsync(l => l.Contains("upstream down unavailable", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer["error"]?["code"]?.GetValue<int>(), Is.EqualTo(-31007), answer.ToJsonString());
+            Assert.That(logged, Does.Contain("upstream down unavailable: upstream 'down' is unavailable: Connection refused"));
+            Assert.That(string.Join('\n', gateway.OutputLines), Does.Not.Contain("Exception").And.Not.Contain("   at "), "no stack trace");
+        });
+    }
+
+    [Test]
+    [CancelAfter(60000)]
     public async Task Serve_JsonLogFormat_EveryLineHasATimestampAndReadableText(CancellationToken cancellationToken)
     {
         var config = Write("json-log.json", "127.0.0.1:0", "node", RepoPaths.ServerEverythingJs);
