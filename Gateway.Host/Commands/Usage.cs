@@ -8,7 +8,8 @@ internal static class Usage
 
     private const string Text = """
             usage:
-              mcpgw serve --config FILE   run the gateway with the configuration in FILE
+              mcpgw serve --config FILE   run the gateway with the configuration in FILE; exit 0 stopped, 1 invalid configuration,
+                                          2 usage, 10 a listen address is in use, 11 a listen address cannot be bound
               mcpgw demo                  start a gateway in front of a real MCP server and drive a short session
               mcpgw config check --config FILE
                                           report every mistake in a configuration file (exit 1), or summarise it (exit 0)
