@@ -1,11 +1,13 @@
-// Build entry point: ./build.sh [target] [cake options]   (targets: Peers, Build, Test, Demo, Haproxy, Bench; default Test)
+// Build entry point: ./build.sh [target] [cake options]   (targets: Peers, Build, Test, Demo, Haproxy, Bench, Publish; default Test)
 //   ./build.sh test
+//   ./build.sh publish                      (artifacts/: the dotnet tool package, the linux-x64 single file, the .deb)
 //   ./build.sh demo
 //   ./build.sh bench --bench-args="--filter * --job short"
 
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var benchArgs = Argument("bench-args", string.Empty);
+var artifacts = Argument("artifacts", "./artifacts");
 
 var solution = File("./McpGateway.sln");
 var peersDir = Directory("./peers");
@@ -43,7 +45,8 @@ Task("Peers")
 });
 
 Task("Build")
-    .Description("Builds the solution.")
+    .Description("Builds the solution (skipped with --no-build, e.g. by the install tests, which run on a built tree).")
+    .WithCriteria(() => !HasArgument("no-build"))
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
@@ -117,6 +120,49 @@ Task("Bench")
     {
         Configuration = configuration,
     });
+});
+
+Task("Publish")
+    .Description("The three ways to install mcpgw, into --artifacts (default ./artifacts): packages/mcpgw.VERSION.nupkg (a dotnet tool), "
+        + "publish/linux-x64/mcpgw (self-contained single file), packages/mcpgw_VERSION_amd64.deb (Debian, with a systemd unit).")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var hostProject = File("./Gateway.Host/Gateway.Host.csproj");
+    var packages = System.IO.Path.GetFullPath(System.IO.Path.Combine(artifacts, "packages"));
+    var singleFile = System.IO.Path.GetFullPath(System.IO.Path.Combine(artifacts, "publish", "linux-x64"));
+    var version = XmlPeek(hostProject, "/Project/PropertyGroup/Version");
+
+    DotNetPack(hostProject, new DotNetPackSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        OutputDirectory = packages,
+    });
+
+    DotNetPublish(hostProject, new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = "linux-x64",
+        SelfContained = true,
+        PublishSingleFile = true,
+        OutputDirectory = singleFile,
+    });
+
+    var exitCode = StartProcess("bash", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder()
+            .Append("packaging/deb/build-deb.sh")
+            .AppendQuoted(System.IO.Path.Combine(singleFile, "mcpgw"))
+            .Append(version)
+            .AppendQuoted(packages),
+    });
+    if (exitCode != 0)
+    {
+        throw new CakeException($"packaging/deb/build-deb.sh failed with exit code {exitCode}.");
+    }
+
+    Information($"mcpgw {version}: {packages}/mcpgw.{version}.nupkg, {singleFile}/mcpgw, {packages}/mcpgw_{version}_amd64.deb");
 });
 
 Task("Default")

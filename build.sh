@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Usage: ./build.sh [test|demo|bench|build|peers] [cake options...]
+# Usage: ./build.sh [test|demo|bench|build|peers|publish] [cake options...]
 #   ./build.sh test
 #   ./build.sh demo
 #   ./build.sh bench --bench-args="--filter * --job short"
+#   ./build.sh publish [--artifacts=DIR]   the dotnet tool package, the linux-x64 single file and the .deb
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -18,6 +19,7 @@ case "${target,,}" in
   bench) target=Bench ;;
   build) target=Build ;;
   peers) target=Peers ;;
+  publish) target=Publish ;;
   default) target=Default ;;
 esac
 

@@ -4,6 +4,14 @@ using McpGateway.Host.Commands;
 // Before the first socket: the runtime reads this once.
 SocketEngine.PreferInlineCompletions();
 
+// COMMAND --help (or -h) anywhere after the command: that command's usage on stdout, exit 0. bridge and approvals
+// have help of their own.
+if (args is [not ("bridge" or "approvals"), ..] && Array.FindIndex(args, a => a is "--help" or "-h") is > 0 and var help)
+{
+    var command = args[..help].TakeWhile(a => !a.StartsWith('-')).ToArray();
+    return Usage.Help(command, Console.Out) || Usage.Help(command[..1], Console.Out) ? 0 : Usage.Print(args);
+}
+
 return args switch
 {
     ["serve", .. var rest] => await ServeCommand.RunAsync(rest),

@@ -109,9 +109,8 @@ internal static class FrontDoorSettingsLoader
             return null;
         }
 
-        if (!IPEndPoint.TryParse(http.Listen, out var endpoint) || http.Listen.LastIndexOf(':') < 0)
+        if (ListenAddress.Parse("http.listen", http.Listen, errors) is not { } endpoint)
         {
-            errors.Add($"http.listen: '{http.Listen}' is not an IP address and port, e.g. \"127.0.0.1:7402\"");
             return null;
         }
 
@@ -144,7 +143,7 @@ internal static class FrontDoorSettingsLoader
     }
 
     private static bool SamePort(string? listen, IPEndPoint endpoint) =>
-        IPEndPoint.TryParse(listen ?? "", out var other) && other.Port == endpoint.Port
+        ListenAddress.TryResolve(listen) is { } other && other.Port == endpoint.Port
         && (other.Address.Equals(endpoint.Address) || other.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.Any)
             || other.Address.Equals(IPAddress.IPv6Any) || endpoint.Address.Equals(IPAddress.IPv6Any));
 }

@@ -198,13 +198,7 @@ public static class GatewaySettingsLoader
             return null;
         }
 
-        if (!IPEndPoint.TryParse(listen, out var endpoint) || listen.LastIndexOf(':') < 0)
-        {
-            errors.Add($"listen: '{listen}' is not an IP address and port, e.g. \"127.0.0.1:7400\"");
-            return null;
-        }
-
-        return endpoint;
+        return ListenAddress.Parse("listen", listen, errors);
     }
 
     private static AuthMode ParseAuth(AuthOptions auth, List<string> errors)
@@ -256,12 +250,13 @@ public static class GatewaySettingsLoader
                     }
                 }
 
+                var workingDirectory = options.WorkingDirectory is null ? null : Path.GetFullPath(options.WorkingDirectory, baseDirectory);
                 result = new StdioConnectionSettings
                 {
                     Name = name,
-                    Command = options.Command ?? "",
-                    Args = [.. options.Args],
-                    WorkingDirectory = options.WorkingDirectory is null ? null : Path.GetFullPath(options.WorkingDirectory, baseDirectory),
+                    Command = PathResolution.Command(options.Command ?? "", workingDirectory ?? baseDirectory),
+                    Args = [.. options.Args.Select(a => PathResolution.Argument(a, workingDirectory ?? baseDirectory))],
+                    WorkingDirectory = workingDirectory,
                     Environment = environment,
                     InheritEnvironment = [.. options.InheritEnv],
                     ConnectTimeout = connectTimeout,

@@ -19,9 +19,8 @@ internal static class OperationsSettingsLoader
             return null;
         }
 
-        if (!IPEndPoint.TryParse(admin.Listen, out var endpoint) || admin.Listen.LastIndexOf(':') < 0)
+        if (ListenAddress.Parse("admin.listen", admin.Listen, errors) is not { } endpoint)
         {
-            errors.Add($"admin.listen: '{admin.Listen}' is not an IP address and port, e.g. \"127.0.0.1:7401\"");
             return null;
         }
 

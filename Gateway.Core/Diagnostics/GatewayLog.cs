@@ -59,14 +59,18 @@ internal static partial class GatewayLog
     [LoggerMessage(4000, LogLevel.Information, "Session {SessionId} upstream {Connection} started: {Description}")]
     public static partial void UpstreamStarted(ILogger logger, string sessionId, string connection, string description);
 
-    [LoggerMessage(4001, LogLevel.Warning, "Session {SessionId} upstream {Connection} unavailable")]
-    public static partial void UpstreamUnavailable(ILogger logger, string sessionId, string connection, Exception exception);
+    /// <summary>One line with the reason (<c>'node' cannot be started: No such file or directory</c>, <c>Connection refused</c>); no stack trace.</summary>
+    [LoggerMessage(4001, LogLevel.Warning, "Session {SessionId} upstream {Connection} unavailable: {Reason}")]
+    public static partial void UpstreamUnavailable(ILogger logger, string sessionId, string connection, string reason);
 
     [LoggerMessage(4002, LogLevel.Warning, "Session {SessionId} upstream {Connection} went away; {Pending} pending calls failed")]
     public static partial void UpstreamExited(ILogger logger, string sessionId, string connection, int pending);
 
-    [LoggerMessage(4003, LogLevel.Debug, "Upstream {Connection} stderr: {Line}")]
+    [LoggerMessage(4003, LogLevel.Information, "Upstream {Connection} stderr: {Line}")]
     public static partial void UpstreamStderr(ILogger logger, string connection, string line);
+
+    [LoggerMessage(4006, LogLevel.Information, "Upstream {Connection} stderr: {Suppressed} more lines not logged (at most 20 lines every 10 s)")]
+    public static partial void UpstreamStderrSuppressed(ILogger logger, string connection, int suppressed);
 
     [LoggerMessage(4004, LogLevel.Warning, "Session {SessionId} request to {Connection} timed out after {Timeout}")]
     public static partial void UpstreamRequestTimedOut(ILogger logger, string sessionId, string connection, TimeSpan timeout);

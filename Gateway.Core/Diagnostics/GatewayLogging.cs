@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using McpGateway.Core.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +20,9 @@ internal static class GatewayLogging
             {
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = TimestampFormat;
+                // Log text as written ("client->upstream", "a & b"), not "\u003E": a log line is JSON for a pipeline, not
+                // HTML. Control characters and invalid UTF-16 are still escaped, so one entry stays one line.
+                o.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             });
         }
         else

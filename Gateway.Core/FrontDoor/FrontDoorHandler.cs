@@ -285,6 +285,13 @@ internal sealed partial class FrontDoorHandler : IDisposable
             if (ReferenceEquals(first, exchange.Final))
             {
                 var final = Restore(exchange, first);
+                if (exchange.Method == McpMethods.Initialize && !session.Stateless && UpstreamStartFailure.Matches(final))
+                {
+                    response.Headers.Remove(SessionHeader);
+                    await session.CloseAsync().ConfigureAwait(false);
+                    status = StatusCodes.Status502BadGateway;
+                }
+
                 response.StatusCode = status;
                 response.ContentType = "application/json";
                 response.ContentLength = final.Length;

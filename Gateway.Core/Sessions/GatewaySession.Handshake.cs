@@ -188,7 +188,7 @@ internal sealed partial class GatewaySession
         }
         catch (UpstreamUnavailableException ex)
         {
-            GatewayLog.UpstreamUnavailable(_logger, Id, connection.Name, ex);
+            GatewayLog.UpstreamUnavailable(_logger, Id, connection.Name, ex.Message);
             _endReason = "upstream unavailable";
             _runtime.Metrics.SessionRefused(GatewayErrors.UpstreamUnavailable.Reason);
             _runtime.Metrics.UpstreamError(GatewayErrors.UpstreamUnavailable, 1);

@@ -33,7 +33,7 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
 
     public string Description { get; }
 
-    public static StdioUpstreamChannel Start(StdioConnectionSettings settings, ILogger logger)
+    public static StdioUpstreamChannel Start(StdioConnectionSettings settings, ILogger logger, TimeProvider? timeProvider = null)
     {
         var start = new ProcessStartInfo(settings.Command)
         {
@@ -72,22 +72,37 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
             throw new UpstreamUnavailableException($"'{settings.Command}' cannot be started: {ex.Message}", ex);
         }
 
-        var stderr = PumpStderrAsync(process.StandardError, settings.Name, logger);
+        var stderr = PumpStderrAsync(process.StandardError, settings.Name, logger, new StderrLineBudget(timeProvider ?? TimeProvider.System));
         return new StdioUpstreamChannel(process, stderr, $"stdio pid {process.Id}: {settings.Command}");
     }
 
-    private static async Task PumpStderrAsync(StreamReader stderr, string connection, ILogger logger)
+    /// <summary>The server's stderr at Information, within its <see cref="StderrLineBudget"/>: what it says about why it failed is seen.</summary>
+    private static async Task PumpStderrAsync(StreamReader stderr, string connection, ILogger logger, StderrLineBudget budget)
     {
         try
         {
             while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                GatewayLog.UpstreamStderr(logger, connection, line);
+                var allowed = budget.TryTake(out var suppressed);
+                if (suppressed > 0)
+                {
+                    GatewayLog.UpstreamStderrSuppressed(logger, connection, suppressed);
+                }
+
+                if (allowed)
+                {
+                    GatewayLog.UpstreamStderr(logger, connection, line);
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            // The process is gone; nothing more to log.
+            // The process is gone; nothing more to read.
+        }
+
+        if (budget.TakeSuppressed() is > 0 and var rest)
+        {
+            GatewayLog.UpstreamStderrSuppressed(logger, connection, rest);
         }
     }
 

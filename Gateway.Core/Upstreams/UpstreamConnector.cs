@@ -19,6 +19,7 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
     private readonly FrozenDictionary<string, ResiliencePipeline> _pipelines;
     private readonly FrozenDictionary<string, HttpUpstreamClient> _httpClients;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
 
     // The upstream sockets' pipe blocks: the listener's size, shared by every tcp connection.
     private readonly BlockMemoryPool _blocks = new();
@@ -26,6 +27,7 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
     public UpstreamConnector(GatewaySettings settings, TimeProvider timeProvider, ILogger logger)
     {
         _logger = logger;
+        _timeProvider = timeProvider;
         _pipelines = settings.Connections.ToFrozenDictionary(
             pair => pair.Key,
             pair => BuildPipeline(pair.Value, timeProvider, logger),
@@ -73,7 +75,7 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
             return await _pipelines[connection.Name].ExecuteAsync(
                 async token => connection switch
                 {
-                    StdioConnectionSettings stdio => (IUpstreamChannel)StdioUpstreamChannel.Start(stdio, _logger),
+                    StdioConnectionSettings stdio => (IUpstreamChannel)StdioUpstreamChannel.Start(stdio, _logger, _timeProvider),
                     TcpConnectionSettings tcp => await TcpUpstreamChannel.ConnectAsync(tcp, _blocks, token).ConfigureAwait(false),
                     HttpConnectionSettings http => HttpUpstreamChannel.Open(_httpClients[http.Name]),
                     _ => throw new UpstreamUnavailableException($"unsupported transport for '{connection.Name}'"),

@@ -24,7 +24,8 @@ internal static class BridgeArguments
             --client-key-file key.pem      or private_key_jwt: an RS256/ES256 client assertion signed with this key
             [--client-key-id KID] [--scope "a b"] [--resource URI]
         exit codes: 0 the client closed stdin, 1 the gateway closed the connection, 2 usage,
-                    3 authentication failed (token not obtained or refused), 4 the gateway cannot be reached
+                    3 authentication failed (token not obtained or refused), 4 the gateway cannot be reached,
+                    5 the gateway cannot reach the connection's MCP server (-31007; see the gateway's log)
         """;
 
     private static readonly string[] _valued =

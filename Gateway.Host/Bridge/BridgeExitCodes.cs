@@ -16,4 +16,10 @@ internal static class BridgeExitCodes
 
     /// <summary>The gateway could not be reached: connection refused, TLS handshake failed.</summary>
     public const int GatewayUnreachable = 4;
+
+    /// <summary>
+    /// The gateway accepted the bridge but could not reach the connection's MCP server (<c>-31007</c>): the server did
+    /// not start or is down. The gateway's log says why (the server's stderr); the token is not the problem.
+    /// </summary>
+    public const int UpstreamUnavailable = 5;
 }

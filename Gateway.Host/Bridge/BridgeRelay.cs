@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using McpGateway.Core.Errors;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Host.Bridge;
@@ -125,7 +126,11 @@ internal sealed class BridgeRelay : IAsyncDisposable
 
             if (!reply.Success)
             {
-                return new BridgeOutcome(BridgeExitCodes.AuthenticationFailed, $"the gateway refused authentication for connection '{_connection}': {reply.DescribeError()}");
+                return reply.ErrorCode == (long)GatewayErrorCode.UpstreamUnavailable
+                    ? new BridgeOutcome(
+                        BridgeExitCodes.UpstreamUnavailable,
+                        $"the gateway accepted the token but cannot reach the MCP server of connection '{_connection}': {reply.DescribeError()}; the gateway's log says why")
+                    : new BridgeOutcome(BridgeExitCodes.AuthenticationFailed, $"the gateway refused authentication for connection '{_connection}': {reply.DescribeError()}");
             }
 
             _expiresAt = reply.ExpiresAt;

@@ -18,7 +18,8 @@ internal static class BridgeCommand
     {
         if (args is ["--help" or "-h" or "help"])
         {
-            Console.Error.WriteLine(BridgeArguments.UsageText);
+            // Asked for by a person, not an MCP client: on stdout like every other command's help.
+            Console.Out.WriteLine(BridgeArguments.UsageText);
             return 0;
         }
 

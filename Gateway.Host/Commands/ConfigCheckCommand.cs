@@ -10,9 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace McpGateway.Host.Commands;
 
 /// <summary>
-/// <c>mcpgw config check FILE</c>: everything <c>serve</c> would check before listening, without listening. The loader's
-/// errors, keys the binder would ignore, plugins that do not load, and the inspector chain, all reported at once with
-/// their paths. Exit 0 with a one-line summary when the file is valid, 1 when it is not.
+/// <c>mcpgw config check --config FILE</c>: everything <c>serve</c> would check before listening, without listening. The
+/// JSON Schema's errors, the loader's, keys the binder would ignore, stdio commands that cannot be found, plugins that do
+/// not load, and the inspector chain, all reported at once with their paths. Exit 0 with a one-line summary when the file is valid, 1 when it is not.
 /// </summary>
 internal static class ConfigCheckCommand
 {
@@ -20,9 +20,15 @@ internal static class ConfigCheckCommand
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args is not [var path])
+        var path = args switch
         {
-            error.WriteLine("usage: mcpgw config check FILE");
+            ["--config", var file] => file,
+            [var file] when !file.StartsWith('-') => file,
+            _ => null,
+        };
+        if (path is null)
+        {
+            error.WriteLine("usage: mcpgw config check --config FILE   (or: mcpgw config check FILE)");
             return Usage.BadUsage;
         }
 
@@ -48,15 +54,18 @@ internal static class ConfigCheckCommand
     /// <summary>Every mistake in the file at <paramref name="path"/>; empty when <paramref name="settings"/> is usable.</summary>
     public static List<string> Check(string path, out GatewaySettings? settings)
     {
-        var errors = new List<string>();
+        var errors = SchemaErrors(path);
+        var schemaFound = errors.Count > 0;
         settings = null;
         try
         {
             settings = GatewaySettingsLoader.LoadFile(path);
+            errors.AddRange(StdioCommandLookup.Missing(settings));
         }
         catch (InvalidConfigurationException ex)
         {
-            errors.AddRange(ex.Errors);
+            // The binder stops at the first value it cannot convert; the schema has already named that one and all the others.
+            errors.AddRange(ex.Errors.Where(e => !(schemaFound && e.StartsWith(BinderConversionError, StringComparison.Ordinal))));
         }
 
         var configuration = TryRead(path, out var parseError);
@@ -72,9 +81,29 @@ internal static class ConfigCheckCommand
             return errors;
         }
 
+        if (settings is null)
+        {
+            errors.AddRange(StdioCommandLookup.Missing(configuration, Path.GetDirectoryName(Path.GetFullPath(path))!));
+        }
+
         errors.AddRange(ConfigurationKeyCheck.UnknownKeys(configuration));
         errors.AddRange(CheckChain(configuration, Path.GetDirectoryName(Path.GetFullPath(path))!, settings));
         return errors;
+    }
+
+    private const string BinderConversionError = "Failed to convert configuration value";
+
+    private static List<string> SchemaErrors(string path)
+    {
+        try
+        {
+            return ConfigurationSchemaCheck.Errors(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Missing or unreadable: the loader says so.
+            return [];
+        }
     }
 
     private static IConfiguration? TryRead(string path, out string? parseError)

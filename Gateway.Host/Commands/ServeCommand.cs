@@ -1,5 +1,6 @@
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
+using McpGateway.Host.Hosting;
 
 namespace McpGateway.Host.Commands;
 
@@ -18,9 +19,29 @@ internal static class ServeCommand
         try
         {
             var settings = GatewaySettingsLoader.LoadFile(path);
-            await using var gateway = GatewayFactory.Create(settings);
-            await gateway.RunAsync();
-            return 0;
+            if (StdioCommandLookup.Missing(settings) is { Count: > 0 } missing)
+            {
+                throw new InvalidConfigurationException(missing);
+            }
+
+            if (ListenPreflight.Check(settings) is { } taken)
+            {
+                Console.Error.WriteLine($"mcpgw: {taken.Message}; the gateway did not start");
+                return taken.ExitCode;
+            }
+
+            await using var gateway = GatewayFactory.Create(settings, SystemdNotification.AddWhenRequested);
+            try
+            {
+                await gateway.RunAsync();
+            }
+            catch (IOException ex) when (ListenFailure.Describe(ex) is { } failure)
+            {
+                Console.Error.WriteLine($"mcpgw: {failure.Message}; the gateway did not start");
+                return failure.ExitCode;
+            }
+
+            return ServeExitCodes.Stopped;
         }
         catch (InvalidConfigurationException ex)
         {
@@ -30,7 +51,7 @@ internal static class ServeCommand
                 Console.Error.WriteLine($"  {error}");
             }
 
-            return 1;
+            return ServeExitCodes.InvalidConfiguration;
         }
         catch (InvalidChainException ex)
         {
@@ -40,7 +61,7 @@ internal static class ServeCommand
                 Console.Error.WriteLine($"  {error}");
             }
 
-            return 1;
+            return ServeExitCodes.InvalidConfiguration;
         }
     }
 }

@@ -6,18 +6,13 @@ internal static class Usage
 {
     public const int BadUsage = 2;
 
-    public static int Print(string[] args)
-    {
-        if (args.Length > 0 && args[0] is not ("help" or "--help" or "-h"))
-        {
-            Console.Error.WriteLine($"mcpgw: unknown command '{args[0]}'");
-        }
-
-        Console.Error.WriteLine("""
+    private const string Text = """
             usage:
-              mcpgw serve --config FILE   run the gateway with the configuration in FILE
+              mcpgw serve --config FILE   run the gateway with the configuration in FILE; exit 0 stopped, 1 invalid configuration,
+                                          2 usage, 10 a listen address is in use, 11 a listen address cannot be bound
               mcpgw demo                  start a gateway in front of a real MCP server and drive a short session
-              mcpgw config check FILE     report every mistake in a configuration file (exit 1), or summarise it (exit 0)
+              mcpgw config check --config FILE
+                                          report every mistake in a configuration file (exit 1), or summarise it (exit 0)
               mcpgw bridge --gateway HOST:PORT --connection NAME ...
                                           a stdio MCP server for MCP clients, relaying to the gateway (mcpgw bridge --help)
               mcpgw tools list --config FILE
@@ -44,8 +39,58 @@ internal static class Usage
                                           exit 0 ok, 1 refused, 2 usage, 3 not found, 4 auth failed, 5 unreachable,
                                           6 unexpected answer (mcpgw approvals --help)
               mcpgw --version
-            """);
-        return args.Length > 0 && args[0] is "help" or "--help" or "-h" ? 0 : BadUsage;
+            """;
+
+    public static int Print(string[] args)
+    {
+        if (args.Length > 0 && args[0] is not ("help" or "--help" or "-h"))
+        {
+            Console.Error.WriteLine($"mcpgw: unknown command '{args[0]}'");
+            Console.Error.WriteLine(Text);
+            return BadUsage;
+        }
+
+        Console.Out.WriteLine(Text);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>mcpgw COMMAND --help</c>: the usage entries of that command (<c>serve</c>, <c>audit verify</c>, …) on stdout;
+    /// false when no entry starts with it (the caller then reports an unknown command).
+    /// </summary>
+    public static bool Help(string[] command, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(output);
+        var prefix = "mcpgw " + string.Join(' ', command);
+        var entries = new List<string>();
+        var taking = false;
+        foreach (var line in Text.Split('\n'))
+        {
+            var trimmed = line.TrimStart();
+            if (trimmed.StartsWith("mcpgw ", StringComparison.Ordinal))
+            {
+                taking = command.Length > 0 && (trimmed == prefix || trimmed.StartsWith(prefix + " ", StringComparison.Ordinal));
+            }
+
+            if (taking)
+            {
+                entries.Add(line);
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            return false;
+        }
+
+        output.WriteLine("usage:");
+        foreach (var entry in entries)
+        {
+            output.WriteLine(entry);
+        }
+
+        return true;
     }
 
     public static int Version()

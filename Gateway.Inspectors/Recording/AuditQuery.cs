@@ -201,7 +201,7 @@ internal sealed class AuditQuery
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>One record as a JSON object: every field, the groups as an array, the masked payload as text.</summary>
+    /// <summary>One record as a JSON object: every field, the groups as an array, the masked payload as JSON.</summary>
     public static void WriteJson(Utf8JsonWriter writer, StoredAuditRecord stored)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -255,8 +255,42 @@ internal sealed class AuditQuery
             }
 
             Optional(writer, "sha256", r.PayloadSha256);
-            Optional(writer, "payload", r.Payload is null ? null : Encoding.UTF8.GetString(r.Payload));
+            if (r.Payload is { } payload)
+            {
+                Payload(writer, payload);
+            }
+
             writer.WriteEndObject();
+        }
+    }
+
+    /// <summary>
+    /// The masked frame as the JSON it is, so that a reader can query into it (<c>jq .payload.params.name</c>); a payload
+    /// that is not whole JSON (cut at the recording limit) stays a string.
+    /// </summary>
+    private static void Payload(Utf8JsonWriter writer, byte[] payload)
+    {
+        var reader = new Utf8JsonReader(payload);
+        bool whole;
+        try
+        {
+            whole = JsonDocument.TryParseValue(ref reader, out var document);
+            document?.Dispose();
+            whole = whole && reader.BytesConsumed == payload.Length;
+        }
+        catch (JsonException)
+        {
+            whole = false;
+        }
+
+        writer.WritePropertyName("payload");
+        if (whole)
+        {
+            writer.WriteRawValue(payload, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteStringValue(Encoding.UTF8.GetString(payload));
         }
     }
 

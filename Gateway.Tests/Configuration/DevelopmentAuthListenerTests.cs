@@ -84,14 +84,25 @@ internal sealed class DevelopmentAuthListenerTests
     }
 
     [Test]
-    public void ConfigCheck_LocalhostByName_RefusedAsNotAnIpAddress()
+    public void ConfigCheck_LocalhostByName_ValidAsTheLoopbackAddress()
     {
         var path = Write("localhost.json", Config("localhost:7400"));
+
+        var (exit, output, error) = Run(path);
+
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(output, Does.Contain("listen 127.0.0.1:7400"));
+    }
+
+    [Test]
+    public void ConfigCheck_HostWithASpace_RefusedAsNotAHostAndPort()
+    {
+        var path = Write("space.json", Config("local host:7400"));
 
         var (exit, _, error) = Run(path);
 
         Assert.That(exit, Is.EqualTo(ConfigCheckCommand.Invalid));
-        Assert.That(error, Does.Contain("  listen: 'localhost:7400' is not an IP address and port"));
+        Assert.That(error, Does.Contain("  listen: 'local host:7400' is not a host and port"));
     }
 
     [Test]

@@ -62,7 +62,7 @@ internal sealed class FrontDoorSettingsLoaderTests
     }
 
     [TestCase("\"http\": { }", "http.listen: required")]
-    [TestCase("\"http\": { \"listen\": \"localhost:7402\" }", "http.listen: 'localhost:7402' is not an IP address")]
+    [TestCase("\"http\": { \"listen\": \"local host:7402\" }", "http.listen: 'local host:7402' is not a host and port")]
     [TestCase("\"http\": { \"listen\": \"0.0.0.0:7402\" }", "http.listen: '0.0.0.0:7402' is not a loopback address; set \"allowRemote\"")]
     [TestCase("\"http\": { \"listen\": \"0.0.0.0:7402\", \"allowRemote\": true }", "http.listen: '0.0.0.0:7402' is not a loopback address; auth mode none")]
     [TestCase("\"http\": { \"listen\": \"127.0.0.1:7400\" }", "http.listen: '127.0.0.1:7400' is already the port")]

@@ -131,7 +131,7 @@ internal sealed class ConfigCheckCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.EqualTo(Usage.BadUsage));
-            Assert.That(error.ToString(), Does.Contain("usage: mcpgw config check FILE"));
+            Assert.That(error.ToString(), Does.Contain("usage: mcpgw config check --config FILE"));
         });
     }
 
