@@ -4,14 +4,12 @@ using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Hosting;
 using McpGateway.Core.Identity;
-using McpGateway.Core.Masking;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Masking;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
 using McpGateway.Core.Approval;
 using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Authentication;
-using McpGateway.Inspectors.Blocking;
-using McpGateway.Inspectors.Masking;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -40,11 +38,11 @@ public static class BuiltInInspectors
         }
 
         services.AddInspector<AuthenticationInspector>(AuthenticationInspector.InspectorName, ChainSlot.Authentication);
-        if (settings.Policy is not null)
+        if (settings.Policy is { } policy)
         {
             // Right after authentication, before every configured inspector: a refused call is seen by nothing else.
-            var pinsPath = settings.Policy.PinsPath;
-            var pinsIgnore = settings.Policy.PinsIgnore;
+            var pinsPath = policy.PinsPath;
+            var pinsIgnore = policy.PinsIgnore;
             services.AddSingleton(sp => new ToolPinStore(pinsPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Policy"), pinsIgnore));
             services.AddSingleton<PolicyMonitor>();
             services.AddHostedService(sp => sp.GetRequiredService<PolicyMonitor>());

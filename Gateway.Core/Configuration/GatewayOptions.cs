@@ -3,7 +3,8 @@ namespace McpGateway.Core.Configuration;
 /// <summary>
 /// The configuration file as bound by Microsoft.Extensions.Configuration (so environment variables such as
 /// <c>MCPGW_Listen</c> override it). Only a bag for binding: <see cref="GatewaySettingsLoader"/> validates it
-/// into the immutable <see cref="GatewaySettings"/> the gateway runs on.
+/// into the immutable <see cref="GatewaySettings"/> the gateway runs on. The features' sections (<c>policy</c>,
+/// <c>masking</c>) are not here: each feature binds its own (see <see cref="ISettingsSection"/>).
 /// </summary>
 public sealed class GatewayOptions
 {
@@ -30,12 +31,6 @@ public sealed class GatewayOptions
     public IList<string> AllowedMethods { get; } = [];
 
     public IDictionary<string, ConnectionOptions> Connections { get; } = new Dictionary<string, ConnectionOptions>(StringComparer.Ordinal);
-
-    /// <summary>Who may call what; absent, every call is relayed (see the README, "Policy").</summary>
-    public McpGateway.Core.Policy.PolicyOptions? Policy { get; set; }
-
-    /// <summary>Secrets masked in what the client receives and in the audit record; absent, nothing is masked (see the README, "Masking").</summary>
-    public McpGateway.Core.Masking.MaskingOptions? Masking { get; set; }
 
     /// <summary>The admin HTTP listener (health, readiness, metrics); absent, there is none.</summary>
     public AdminOptions? Admin { get; set; }

@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -281,7 +282,7 @@ internal static class ApprovalsCommand
         GatewaySettings settings;
         try
         {
-            settings = GatewaySettingsLoader.LoadFile(options["config"]);
+            settings = GatewayConfiguration.LoadFile(options["config"]);
         }
         catch (Exception ex) when (ex is InvalidConfigurationException or IOException)
         {

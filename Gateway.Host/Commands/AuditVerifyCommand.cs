@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -38,7 +39,7 @@ internal static class AuditVerifyCommand
             GatewaySettings settings;
             try
             {
-                settings = GatewaySettingsLoader.LoadFile(options["config"]);
+                settings = GatewayConfiguration.LoadFile(options["config"]);
             }
             catch (InvalidConfigurationException ex)
             {

@@ -4,6 +4,7 @@ using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Hosting;
 using McpGateway.Inspectors;
+using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,7 +53,7 @@ internal static class ConfigCheckCommand
         settings = null;
         try
         {
-            settings = GatewaySettingsLoader.LoadFile(path);
+            settings = GatewayConfiguration.LoadFile(path);
         }
         catch (InvalidConfigurationException ex)
         {

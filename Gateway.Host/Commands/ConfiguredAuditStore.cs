@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Recording;
@@ -14,7 +15,7 @@ internal static class ConfiguredAuditStore
         GatewaySettings settings;
         try
         {
-            settings = GatewaySettingsLoader.LoadFile(config);
+            settings = GatewayConfiguration.LoadFile(config);
         }
         catch (InvalidConfigurationException ex)
         {

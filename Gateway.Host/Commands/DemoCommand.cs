@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Host.Demo;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.Logging;
@@ -76,10 +76,9 @@ internal static class DemoCommand
                     Access = new ConnectionAccess { AllowedGroups = DemoGroups.ToFrozenSet(StringComparer.Ordinal) },
                 },
             }.ToFrozenDictionary(),
-            Policy = ApprovalDemo.Policy("everything"),
+            Features = FeatureSettings.Of(ApprovalDemo.Policy("everything"), MaskingCompiler.Compile(new MaskingOptions(), [])!),
             Approvals = new ApprovalSettings(Path.Combine(directory, ApprovalSettings.DefaultFileName)),
             AdminEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Masking = MaskingCompiler.Compile(new MaskingOptions(), [])!,
             Audit = new AuditSettings(auditPath, AuditSettings.DefaultQueueCapacity, AuditSettings.DefaultEnqueueTimeout) { SigningKeyFile = signingKey },
         };
 

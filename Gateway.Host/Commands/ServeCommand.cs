@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 
@@ -17,7 +18,7 @@ internal static class ServeCommand
 
         try
         {
-            var settings = GatewaySettingsLoader.LoadFile(path);
+            var settings = GatewayConfiguration.LoadFile(path);
             await using var gateway = GatewayFactory.Create(settings);
             await gateway.RunAsync();
             return 0;

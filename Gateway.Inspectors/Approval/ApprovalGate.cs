@@ -8,8 +8,8 @@ using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Masking;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
+using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Tests.Policy;
 using Microsoft.Extensions.Configuration;
 
@@ -102,6 +103,6 @@ internal sealed class ApprovalRuleCompilerTests
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)))
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(extra)))
             .Build();
-        return GatewaySettingsLoader.Load(configuration, baseDirectory);
+        return GatewayConfiguration.Load(configuration, baseDirectory);
     }
 }

@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 
 namespace McpGateway.Tests.Configuration;
@@ -29,7 +30,7 @@ internal sealed class ApprovalRevealConfigurationTests
     [Test]
     public void LoadFile_NoRevealSettings_NobodyRevealsAndAQuarterMayBeHidden()
     {
-        var approvals = GatewaySettingsLoader.LoadFile(Write("default.json", "{}")).Approvals!;
+        var approvals = GatewayConfiguration.LoadFile(Write("default.json", "{}")).Approvals!;
 
         Assert.That((approvals.RevealGroups, approvals.MaxMaskedShare), Is.EqualTo((Array.Empty<string>(), 0.25)));
     }
@@ -37,7 +38,7 @@ internal sealed class ApprovalRevealConfigurationTests
     [Test]
     public void LoadFile_RevealGroupsAndShare_Read()
     {
-        var approvals = GatewaySettingsLoader.LoadFile(Write("valid.json", """{ "revealGroups": [ "security" ], "maxMaskedShare": 0.1 }""")).Approvals!;
+        var approvals = GatewayConfiguration.LoadFile(Write("valid.json", """{ "revealGroups": [ "security" ], "maxMaskedShare": 0.1 }""")).Approvals!;
 
         Assert.That((approvals.RevealGroups, approvals.MaxMaskedShare), Is.EqualTo((new[] { "security" }, 0.1)));
     }
@@ -47,7 +48,7 @@ internal sealed class ApprovalRevealConfigurationTests
     {
         var path = Write("broken.json", """{ "revealGroups": [ "security", " ", "security" ], "maxMaskedShare": 1.5 }""");
 
-        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path))!.Errors;
+        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path))!.Errors;
 
         Assert.Multiple(() =>
         {

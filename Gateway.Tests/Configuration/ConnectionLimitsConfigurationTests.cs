@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 
 namespace McpGateway.Tests.Configuration;
@@ -17,7 +18,7 @@ internal sealed class ConnectionLimitsConfigurationTests
     [Test]
     public void LoadFile_EveryListenerLimit_Read()
     {
-        var settings = GatewaySettingsLoader.LoadFile(Write("""
+        var settings = GatewayConfiguration.LoadFile(Write("""
             "limits": { "maxUnauthenticatedPerAddress": 4, "maxConnectionsPerAddress": 32, "maxHttpConnections": 512, "maxAdminConnections": 8,
                         "requestHeadersTimeout": "00:00:03", "keepAliveTimeout": "00:00:20", "minRequestBodyBytesPerSecond": 1000, "fileDescriptorReserve": 500 },
             "policy": { "default": "allow" },
@@ -37,7 +38,7 @@ internal sealed class ConnectionLimitsConfigurationTests
     [Test]
     public void LoadFile_NoLimits_TheDefaults()
     {
-        var settings = GatewaySettingsLoader.LoadFile(Write("""
+        var settings = GatewayConfiguration.LoadFile(Write("""
             "policy": { "default": "allow" }
             """));
 
@@ -53,7 +54,7 @@ internal sealed class ConnectionLimitsConfigurationTests
     [Test]
     public void LoadFile_ZeroOrNegativeLimits_EveryOneNamed()
     {
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("""
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(Write("""
             "limits": { "maxUnauthenticatedPerAddress": 0, "maxConnectionsPerAddress": 0, "maxHttpConnections": -1, "maxAdminConnections": 0,
                         "requestHeadersTimeout": "00:00:00", "keepAliveTimeout": "-00:00:01", "minRequestBodyBytesPerSecond": 0, "fileDescriptorReserve": 0 },
             "policy": { "default": "allow" },

@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 
 namespace McpGateway.Tests.Recording;
@@ -30,7 +31,7 @@ internal sealed class AuditAnchorConfigurationTests
               "audit": {{audit}}
             }
             """);
-        return GatewaySettingsLoader.LoadFile(path);
+        return GatewayConfiguration.LoadFile(path);
     }
 
     [Test]

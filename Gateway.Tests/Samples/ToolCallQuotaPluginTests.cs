@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Tests.EndToEnd.Protocol;
@@ -43,7 +44,7 @@ internal sealed class ToolCallQuotaPluginTests
         var path = Path.Combine(_directory, "gateway.json");
         await File.WriteAllTextAsync(path, config.ToJsonString(), timeout.Token);
 
-        var settings = GatewaySettingsLoader.LoadFile(path);
+        var settings = GatewayConfiguration.LoadFile(path);
         _gateway = await GatewayHarness.StartAsync(settings, timeout.Token);
     }
 

@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Tests.EndToEnd.Support;
@@ -32,7 +33,7 @@ internal sealed class EverythingPolicyRig : IAsyncDisposable
                                                "args": [ {{JsonValue.Create(RepoPaths.ServerEverythingJs).ToJsonString()}}, "stdio" ] } }{{policy}}
             }
             """, cancellationToken);
-        var gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), cancellationToken);
+        var gateway = await GatewayHarness.StartAsync(GatewayConfiguration.LoadFile(path), cancellationToken);
         return new EverythingPolicyRig(directory, gateway);
     }
 

@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Host.Commands;
@@ -109,7 +110,7 @@ internal sealed class AuditRetentionTests
             }
             """);
 
-        var refused = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(ConfigPath));
+        var refused = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(ConfigPath));
 
         Assert.That(refused!.Errors, Is.SupersetOf(new[]
         {

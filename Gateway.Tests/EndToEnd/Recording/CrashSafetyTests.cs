@@ -1,3 +1,4 @@
+using McpGateway.Inspectors;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -163,7 +164,7 @@ internal sealed class CrashSafetyTests
     /// <summary>The (direction, JSON id) of every frame record in the store the configuration names.</summary>
     private static async Task<HashSet<(string?, string?)>> ReadFramesAsync(string config, CancellationToken cancellationToken)
     {
-        var settings = Core.Configuration.GatewaySettingsLoader.LoadFile(config).Audit!;
+        var settings = GatewayConfiguration.LoadFile(config).Audit!;
         var store = AuditStores.Create(settings, TimeProvider.System, NullLogger.Instance);
         var frames = new HashSet<(string?, string?)>();
         await using (store as IAsyncDisposable)
