@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using McpGateway.Core.Configuration;
+using McpGateway.Core.Identity;
 using Microsoft.Extensions.Logging;
 
-namespace McpGateway.Core.Identity;
+namespace McpGateway.Core.Listener;
 
 /// <summary>
 /// Mutual TLS: turns a client certificate into an identity when it chains to a trusted CA (no download, no

@@ -1,11 +1,12 @@
 using System.Collections.Frozen;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
+using McpGateway.Core.Listener;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace McpGateway.Tests.Identity;
+namespace McpGateway.Tests.Listener;
 
 [TestFixture]
 internal sealed class ClientCertificateMapperTests
