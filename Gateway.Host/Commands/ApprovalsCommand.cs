@@ -1,4 +1,3 @@
-using McpGateway.Inspectors;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -6,6 +5,7 @@ using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Approvals;
 using McpGateway.Host.Bridge;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Host.Commands;
 

@@ -1,9 +1,9 @@
-using McpGateway.Inspectors;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Data.Sqlite;
 

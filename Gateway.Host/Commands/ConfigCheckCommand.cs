@@ -140,8 +140,14 @@ internal static class ConfigCheckCommand
 
         var registrations = services
             .Where(d => d.ServiceType == typeof(InspectorRegistration) && d.ImplementationInstance is not null)
-            .Select(d => (InspectorRegistration)d.ImplementationInstance!);
+            .Select(d => (InspectorRegistration)d.ImplementationInstance!)
+            .ToList();
         errors.AddRange(InspectorChainBuilder.Validate(registrations, [.. options.Inspectors], out _));
+
+        // The plugins' inspector options, as serve checks them at start.
+        services.AddSingleton(settings with { PluginOptions = configuration.GetSection("pluginOptions") });
+        using var provider = services.BuildServiceProvider();
+        errors.AddRange(InspectorChainBuilder.ValidateOptions(registrations, [.. options.Inspectors], provider));
         return errors;
     }
 

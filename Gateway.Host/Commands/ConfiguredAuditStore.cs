@@ -1,6 +1,6 @@
-using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.Logging.Abstractions;
 

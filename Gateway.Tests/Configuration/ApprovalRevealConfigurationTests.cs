@@ -1,5 +1,5 @@
-using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Configuration;
 

@@ -1,7 +1,7 @@
-using McpGateway.Inspectors;
 using System.Net;
 using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Configuration;
 

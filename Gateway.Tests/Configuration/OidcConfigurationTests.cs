@@ -1,7 +1,7 @@
-using McpGateway.Inspectors;
 using System.Collections.Frozen;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Configuration;
 

@@ -1,6 +1,6 @@
-using McpGateway.Inspectors;
 using System.Text.Json;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.Infrastructure;
 
 namespace McpGateway.Tests.Configuration;

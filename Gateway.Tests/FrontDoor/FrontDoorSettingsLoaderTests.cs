@@ -1,6 +1,6 @@
-using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.FrontDoor;
 

@@ -1,10 +1,10 @@
-using McpGateway.Inspectors;
 using System.Buffers;
 using System.Text;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Policy;
 using McpGateway.Inspectors.Masking;
 using Microsoft.Extensions.Logging.Abstractions;

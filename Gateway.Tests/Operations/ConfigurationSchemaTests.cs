@@ -1,8 +1,8 @@
-using McpGateway.Inspectors;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Protocol;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;

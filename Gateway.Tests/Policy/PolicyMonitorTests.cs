@@ -1,5 +1,5 @@
-using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Policy;
 using McpGateway.Tests.EndToEnd.Policy;
 using Microsoft.Extensions.Logging;

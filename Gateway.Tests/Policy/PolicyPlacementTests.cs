@@ -1,6 +1,6 @@
-using McpGateway.Inspectors;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Policy;
 using McpGateway.Host.Commands;
 using McpGateway.Tests.EndToEnd.Support;

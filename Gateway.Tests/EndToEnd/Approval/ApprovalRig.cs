@@ -1,10 +1,10 @@
-using McpGateway.Inspectors;
 using System.Net;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,10 @@
-using McpGateway.Inspectors;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Approval;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
-using McpGateway.Inspectors;
 using System.Globalization;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using ModelContextProtocol.Client;

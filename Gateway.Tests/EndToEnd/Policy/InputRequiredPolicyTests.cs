@@ -1,6 +1,6 @@
-using McpGateway.Inspectors;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Masking;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;

@@ -1,6 +1,6 @@
-using McpGateway.Inspectors;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 

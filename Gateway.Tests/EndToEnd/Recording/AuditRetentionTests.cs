@@ -1,7 +1,7 @@
-using McpGateway.Inspectors;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;

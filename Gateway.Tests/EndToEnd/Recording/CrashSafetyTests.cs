@@ -1,4 +1,3 @@
-using McpGateway.Inspectors;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -7,6 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Recording;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Protocol;
