@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors;
 
 /// <summary>Registers the built-in inspectors and the authenticator the configuration asks for.</summary>
-public static class BuiltInInspectors
+internal static class BuiltInInspectors
 {
     public static IServiceCollection AddBuiltInInspectors(this IServiceCollection services, GatewaySettings settings)
     {

@@ -15,7 +15,7 @@ namespace McpGateway.Core.Approval;
 /// <param name="ExpiresAt">When the held call times out with -31005.</param>
 /// <param name="ApproveCommand">The CLI command that approves it, e.g. <c>mcpgw approvals approve 3f…</c>.</param>
 /// <param name="ApproveUrl">The admin API URL of the request, when the admin listener is configured.</param>
-public sealed record ApprovalNotice(
+internal sealed record ApprovalNotice(
     string RequestId,
     string Subject,
     string Connection,

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Approval;
 
 /// <summary>Where an approval request stands. Only <see cref="Pending"/> takes votes; every other state is final.</summary>
-public enum ApprovalState
+internal enum ApprovalState
 {
     Pending,
 

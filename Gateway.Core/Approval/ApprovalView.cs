@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Approval;
 
 /// <summary>An approval request as approvers see it (CLI, admin API): masked arguments only, never the raw call.</summary>
-public sealed record ApprovalView(
+internal sealed record ApprovalView(
     string Id,
     ApprovalState State,
     string SessionId,

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Approval;
 
 /// <summary>What became of a vote. Anything but <see cref="Counted"/> and <see cref="Decided"/> changed nothing.</summary>
-public enum ApprovalVoteResult
+internal enum ApprovalVoteResult
 {
     /// <summary>Recorded; more approvals are still needed.</summary>
     Counted,

@@ -8,7 +8,7 @@ namespace McpGateway.Core.Approval;
 /// The desk enforces the rules of a vote itself (approver groups, no self-approval, distinct approvers, grant limits);
 /// callers only authenticate the approver.
 /// </summary>
-public interface IApprovalDesk
+internal interface IApprovalDesk
 {
     /// <summary>Requests in <paramref name="state"/> (all when null), newest first.</summary>
     Task<IReadOnlyList<ApprovalView>> ListAsync(ApprovalState? state, CancellationToken cancellationToken);

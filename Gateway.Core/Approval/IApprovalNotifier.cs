@@ -5,7 +5,7 @@ namespace McpGateway.Core.Approval;
 /// off the frame path: a notifier that fails or is slow never blocks or fails the held call, which still waits for a
 /// decision through the CLI or the admin API until it times out.
 /// </summary>
-public interface IApprovalNotifier
+internal interface IApprovalNotifier
 {
     Task NotifyAsync(ApprovalNotice notice, CancellationToken cancellationToken);
 }

@@ -7,7 +7,7 @@ namespace McpGateway.Core.Chain;
 /// mistake is reported at once: unknown or repeated names, a built-in end named in the middle, two
 /// inspectors claiming one end.
 /// </summary>
-public static class InspectorChainBuilder
+internal static class InspectorChainBuilder
 {
     public static InspectorChain Build(
         IEnumerable<InspectorRegistration> registrations,

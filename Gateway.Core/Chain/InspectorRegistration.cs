@@ -4,7 +4,7 @@ namespace McpGateway.Core.Chain;
 /// A named inspector that configuration can put in a chain. Registered in DI (see
 /// <see cref="Hosting.GatewayServiceCollectionExtensions.AddInspector{TInspector}"/>); created once, when the chain is built.
 /// </summary>
-public sealed record InspectorRegistration(string Name, ChainSlot Slot, Func<IServiceProvider, IFrameInspector> Create)
+internal sealed record InspectorRegistration(string Name, ChainSlot Slot, Func<IServiceProvider, IFrameInspector> Create)
 {
     /// <summary>The plugin assembly that registered the inspector; null for the gateway's own.</summary>
     internal string? Plugin { get; init; }

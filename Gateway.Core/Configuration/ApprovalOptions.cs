@@ -4,7 +4,7 @@ namespace McpGateway.Core.Configuration;
 /// The <c>approvals</c> section: where held calls and votes are kept. With a <c>policy</c>, approvals work without it
 /// (an embedded SQLite file <c>approvals.db</c> next to the configuration file); PostgreSQL lets several instances share them.
 /// </summary>
-public sealed class ApprovalOptions
+internal sealed class ApprovalOptions
 {
     /// <summary><c>sqlite</c> (default, embedded) or <c>postgres</c> (shared by several gateway instances).</summary>
     public string? Store { get; set; }

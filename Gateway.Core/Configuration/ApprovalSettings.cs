@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The validated <c>approvals</c> section (its defaults when only a policy is configured).</summary>
-public sealed record ApprovalSettings(string StorePath)
+internal sealed record ApprovalSettings(string StorePath)
 {
     public const string DefaultFileName = "approvals.db";
 

@@ -3,7 +3,7 @@ namespace McpGateway.Core.Configuration;
 /// <summary>
 /// <c>approvals.webhook</c>: where a Slack-compatible incoming-webhook message goes for every call held for approval.
 /// </summary>
-public sealed class ApprovalWebhookOptions
+internal sealed class ApprovalWebhookOptions
 {
     /// <summary>The incoming-webhook URL: <c>https://</c>, or <c>http://</c> to a loopback address only.</summary>
     public string? Url { get; set; }

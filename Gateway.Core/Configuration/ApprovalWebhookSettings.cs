@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The validated <c>approvals.webhook</c>. Header values are resolved when a message is sent, never logged.</summary>
-public sealed record ApprovalWebhookSettings(Uri Url)
+internal sealed record ApprovalWebhookSettings(Uri Url)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     public const int DefaultRetries = 3;

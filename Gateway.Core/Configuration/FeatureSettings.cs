@@ -6,7 +6,7 @@ namespace McpGateway.Core.Configuration;
 /// The validated settings of the features the configuration turned on (the policy, the masking profiles, ...), one
 /// value per type. The core does not know the features; each feature reads its own settings back by type.
 /// </summary>
-public sealed class FeatureSettings
+internal sealed class FeatureSettings
 {
     public static readonly FeatureSettings Empty = new(FrozenDictionary<Type, object>.Empty);
 

@@ -6,7 +6,7 @@ namespace McpGateway.Core.Configuration;
 /// into the immutable <see cref="GatewaySettings"/> the gateway runs on. The features' sections (<c>policy</c>,
 /// <c>masking</c>) are not here: each feature binds its own (see <see cref="ISettingsSection"/>).
 /// </summary>
-public sealed class GatewayOptions
+internal sealed class GatewayOptions
 {
     /// <summary><c>host:port</c> of the TCP listener, e.g. <c>127.0.0.1:7400</c>.</summary>
     public string? Listen { get; set; }
@@ -53,7 +53,7 @@ public sealed class GatewayOptions
     public HttpFrontDoorOptions? Http { get; set; }
 }
 
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     /// <summary><c>oidc</c>, or <c>none</c>: development mode, any token is accepted.</summary>
     public string? Mode { get; set; }
@@ -95,7 +95,7 @@ public sealed class AuthOptions
     public IntrospectionOptions? Introspection { get; set; }
 }
 
-public sealed class LimitOptions
+internal sealed class LimitOptions
 {
     public int? MaxFrameBytes { get; set; }
 
@@ -145,7 +145,7 @@ public sealed class LimitOptions
     public TimeSpan? IdleTimeout { get; set; }
 }
 
-public sealed class ConnectionOptions
+internal sealed class ConnectionOptions
 {
     /// <summary><c>stdio</c>, <c>tcp</c> or <c>http</c>.</summary>
     public string? Transport { get; set; }
@@ -191,7 +191,7 @@ public sealed class ConnectionOptions
     public bool? AllowPlaintext { get; set; }
 }
 
-public sealed class EnvironmentValueOptions
+internal sealed class EnvironmentValueOptions
 {
     public string? Value { get; set; }
 

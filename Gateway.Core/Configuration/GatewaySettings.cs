@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace McpGateway.Core.Configuration;
 
 /// <summary>A validated, immutable configuration snapshot.</summary>
-public sealed record GatewaySettings
+internal sealed record GatewaySettings
 {
     public static readonly TimeSpan DefaultPreAuthTimeout = TimeSpan.FromSeconds(10);
     public const int DefaultMaxPendingRequests = 1024;

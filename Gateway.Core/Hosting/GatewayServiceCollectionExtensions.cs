@@ -17,18 +17,27 @@ public static class GatewayServiceCollectionExtensions
 
     /// <summary>
     /// Registers an inspector with options of its own: <typeparamref name="TOptions"/> is bound from
-    /// <c>pluginOptions:{section}</c> of the configuration file (<paramref name="section"/> defaults to
-    /// <paramref name="name"/>) and validated when the gateway starts (and by <c>mcpgw config check</c>), before
+    /// <c>pluginOptions:{name}</c> of the configuration file (or the section named in the other overload) and validated when the gateway starts (and by <c>mcpgw config check</c>), before
     /// anything listens, with every <see cref="IValidateOptions{TOptions}"/> registered for it and its DataAnnotations
     /// attributes; every failure of every inspector is reported at once, naming the inspector. The inspector gets the options as a constructor parameter
     /// (or as <see cref="IOptions{TOptions}"/>).
     /// </summary>
-    public static IServiceCollection AddInspector<TInspector, TOptions>(this IServiceCollection services, string name, string? section = null)
+    public static IServiceCollection AddInspector<TInspector, TOptions>(this IServiceCollection services, string name)
+        where TInspector : class, IFrameInspector
+        where TOptions : class
+        => services.AddInspector<TInspector, TOptions>(name, name);
+
+    /// <inheritdoc cref="AddInspector{TInspector, TOptions}(IServiceCollection, string)"/>
+    /// <param name="services">Where the inspector is registered.</param>
+    /// <param name="name">The name configuration refers to the inspector by.</param>
+    /// <param name="section">The key under <c>pluginOptions</c> its options are bound from.</param>
+    public static IServiceCollection AddInspector<TInspector, TOptions>(this IServiceCollection services, string name, string section)
         where TInspector : class, IFrameInspector
         where TOptions : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var key = section ?? name;
+        ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        var key = section;
         services.AddOptions<TOptions>(name)
             .Configure<GatewaySettings>((options, settings) => settings.PluginOptions.GetSection(key).Bind(options));
         services.AddSingleton(new InspectorRegistration(

@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Masking;
 
 /// <summary>What a profile does with base64 <c>data</c> and <c>blob</c> values.</summary>
-public enum Base64Mode
+internal enum Base64Mode
 {
     /// <summary>Decoded and scanned when they decode to UTF-8 text; re-encoded when something was masked.</summary>
     Scan,

@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Masking;
 
 /// <summary>A custom detector: every match of <see cref="Regex"/> is masked with the label <see cref="Name"/>.</summary>
-public sealed class CustomDetectorOptions
+internal sealed class CustomDetectorOptions
 {
     public string? Name { get; set; }
 

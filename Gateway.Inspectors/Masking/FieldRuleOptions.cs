@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Masking;
 
 /// <summary>A JSON-path field rule: the string at <see cref="Path"/> is masked whole, labelled <see cref="Kind"/>.</summary>
-public sealed class FieldRuleOptions
+internal sealed class FieldRuleOptions
 {
     /// <summary>Dotted path from the message root, e.g. <c>$.result.structuredContent.password</c>; <c>*</c> and <c>[*]</c> match any member or element.</summary>
     public string? Path { get; set; }

@@ -8,7 +8,7 @@ namespace McpGateway.Inspectors.Masking;
 /// upstream unchanged and are masked only for the record. Registered by the masking built-in; absent when
 /// masking is not configured.
 /// </summary>
-public interface IRecordMasker
+internal interface IRecordMasker
 {
     /// <summary>The frame's JSON with every detected secret replaced, or null when nothing needed masking.</summary>
     byte[]? MaskForRecord(McpFrame frame);

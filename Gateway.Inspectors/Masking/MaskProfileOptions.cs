@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Masking;
 
 /// <summary>One masking profile as configured.</summary>
-public sealed class MaskProfileOptions
+internal sealed class MaskProfileOptions
 {
     /// <summary>Built-in detectors to run; empty means every built-in that is not opt-in.</summary>
     public IList<string> Detectors { get; } = [];

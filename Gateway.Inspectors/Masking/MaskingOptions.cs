@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Masking;
 
 /// <summary>The <c>masking</c> section; absent, nothing is masked (see the README, "Masking").</summary>
-public sealed class MaskingOptions
+internal sealed class MaskingOptions
 {
     /// <summary>Named profiles; a <c>default</c> profile with the built-in detectors exists when none is configured.</summary>
     public IDictionary<string, MaskProfileOptions> Profiles { get; } = new Dictionary<string, MaskProfileOptions>(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace McpGateway.Inspectors.Masking;
 
 /// <summary>The validated <c>masking</c> section: the profiles by name and the one used when nothing names another.</summary>
-public sealed class MaskingSettings
+internal sealed class MaskingSettings
 {
     internal MaskingSettings(FrozenDictionary<string, MaskProfile> profiles, string defaultProfile)
     {

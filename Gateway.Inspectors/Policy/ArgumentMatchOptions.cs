@@ -4,7 +4,7 @@ namespace McpGateway.Inspectors.Policy;
 /// A regular expression on the values an argument path reaches: strings after JSON unescaping (and the JSON they hold),
 /// numbers in their canonical decimal form. See <see cref="ArgumentMatcher"/> for how each action treats several values.
 /// </summary>
-public sealed class ArgumentMatchOptions
+internal sealed class ArgumentMatchOptions
 {
     public string? Regex { get; set; }
 

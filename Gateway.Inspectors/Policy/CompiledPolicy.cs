@@ -14,7 +14,7 @@ namespace McpGateway.Inspectors.Policy;
 /// default. Argument matchers run only for rules whose other selectors matched, and the frame's arguments are only
 /// parsed when such a rule is met.
 /// </summary>
-public sealed class CompiledPolicy
+internal sealed class CompiledPolicy
 {
     internal static readonly GatewayError NotAllowedByDefault = new(GatewayErrorCode.Forbidden, "not_allowed_by_default", "Forbidden: not allowed by policy");
 

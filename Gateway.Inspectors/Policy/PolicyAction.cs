@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Policy;
 
 /// <summary>What a rule decides. The numeric order is the precedence: block overrides approve, approve overrides allow.</summary>
-public enum PolicyAction
+internal enum PolicyAction
 {
     Allow = 0,
     Approve = 1,

@@ -4,7 +4,7 @@ namespace McpGateway.Inspectors.Policy;
 /// The selectors of a rule. Every selector given must match (AND); within one selector any entry suffices (OR).
 /// An empty selector matches everything.
 /// </summary>
-public sealed class PolicyMatchOptions
+internal sealed class PolicyMatchOptions
 {
     public IList<string> Groups { get; } = [];
 

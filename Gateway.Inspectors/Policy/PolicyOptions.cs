@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Policy;
 
 /// <summary>The <c>policy</c> section as bound from configuration; <see cref="PolicyCompiler"/> validates it into a <see cref="CompiledPolicy"/>.</summary>
-public sealed class PolicyOptions
+internal sealed class PolicyOptions
 {
     /// <summary><c>deny</c> (the default) or <c>allow</c>: the decision for a call no rule matches.</summary>
     public string? Default { get; set; }

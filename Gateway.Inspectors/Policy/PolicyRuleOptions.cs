@@ -1,7 +1,7 @@
 namespace McpGateway.Inspectors.Policy;
 
 /// <summary>One rule of the <c>policy</c> section.</summary>
-public sealed class PolicyRuleOptions
+internal sealed class PolicyRuleOptions
 {
     /// <summary>Unique, non-empty; returned as <c>error.data.rule</c> when the rule refuses a call.</summary>
     public string? Id { get; set; }
