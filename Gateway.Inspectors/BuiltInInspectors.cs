@@ -7,7 +7,6 @@ using McpGateway.Core.Identity;
 using McpGateway.Inspectors.Masking;
 using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
-using McpGateway.Core.Approval;
 using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Authentication;
 using McpGateway.Inspectors.Recording;

@@ -1,4 +1,5 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Masking;
 using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Configuration;
@@ -11,8 +12,8 @@ namespace McpGateway.Inspectors;
 /// </summary>
 internal static class GatewayConfiguration
 {
-    /// <summary>In the order they run: masking checks the profiles the policy's rules name.</summary>
-    public static IReadOnlyList<ISettingsSection> Sections { get; } = [new PolicySection(), new MaskingSection()];
+    /// <summary>In the order they run: approvals default on with a policy; masking checks the profiles the policy's rules name.</summary>
+    public static IReadOnlyList<ISettingsSection> Sections { get; } = [new PolicySection(), new ApprovalSection(), new MaskingSection()];
 
     /// <inheritdoc cref="GatewaySettingsLoader.LoadFile"/>
     public static GatewaySettings LoadFile(string path) => GatewaySettingsLoader.LoadFile(path, Sections);

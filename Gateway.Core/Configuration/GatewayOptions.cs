@@ -4,7 +4,7 @@ namespace McpGateway.Core.Configuration;
 /// The configuration file as bound by Microsoft.Extensions.Configuration (so environment variables such as
 /// <c>MCPGW_Listen</c> override it). Only a bag for binding: <see cref="GatewaySettingsLoader"/> validates it
 /// into the immutable <see cref="GatewaySettings"/> the gateway runs on. The features' sections (<c>policy</c>,
-/// <c>masking</c>) are not here: each feature binds its own (see <see cref="ISettingsSection"/>).
+/// <c>approvals</c>, <c>masking</c>) are not here: each feature binds its own (see <see cref="ISettingsSection"/>).
 /// </summary>
 internal sealed class GatewayOptions
 {
@@ -45,9 +45,6 @@ internal sealed class GatewayOptions
 
     /// <summary>On SIGTERM, how long in-flight calls may take to finish before their sessions are closed (default 30 s).</summary>
     public TimeSpan? ShutdownTimeout { get; set; }
-
-    /// <summary>Where calls held for approval and their votes are kept; with a policy, an embedded SQLite file by default.</summary>
-    public ApprovalOptions? Approvals { get; set; }
 
     /// <summary>The HTTP front door (Streamable HTTP MCP at <c>/mcp/{connection}</c>); absent, there is none.</summary>
     public HttpFrontDoorOptions? Http { get; set; }

@@ -75,9 +75,6 @@ internal sealed record GatewaySettings
 
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
-    /// <summary>The approval store; null without a policy (approve rules then refuse with <c>approval_required</c>).</summary>
-    public ApprovalSettings? Approvals { get; init; }
-
     /// <summary>A copy whose <see cref="Features"/> hold <paramref name="value"/> in place of the settings of its type (null: removed).</summary>
     public GatewaySettings WithFeature<T>(T? value)
         where T : class

@@ -14,9 +14,6 @@ namespace McpGateway.Core.Configuration;
 /// </summary>
 internal static class GatewaySettingsLoader
 {
-    /// <summary>The <c>policy</c> section's key: with a policy, the approval store is on by default.</summary>
-    internal const string PolicySectionKey = "policy";
-
     /// <summary>Reads a JSON file with <c>MCPGW_</c> environment-variable overrides (<c>MCPGW_Limits__MaxDepth=32</c>).</summary>
     public static GatewaySettings LoadFile(string path, IReadOnlyList<ISettingsSection> sections)
     {
@@ -164,11 +161,8 @@ internal static class GatewaySettingsLoader
             section.Validate(bound.GetValueOrDefault(section.OptionsType), features);
         }
 
-        // The approval store defaults on with a policy, whose approve rules need one.
-        var hasPolicy = sections.Any(s => s.Key == PolicySectionKey && bound.GetValueOrDefault(s.OptionsType) is not null);
-        var approvals = ApprovalSettings.Parse(options.Approvals, hasPolicy, baseDirectory, errors);
         if (adminEndpoint is not null && !System.Net.IPAddress.IsLoopback(adminEndpoint.Address)
-            && (approvals is not null || audit is { AuditorGroups.Count: > 0 }) && adminPublicUrl?.Scheme != Uri.UriSchemeHttps)
+            && (features.AdminTakesBearerTokens || audit is { AuditorGroups.Count: > 0 }) && adminPublicUrl?.Scheme != Uri.UriSchemeHttps)
         {
             errors.Add("admin.publicUrl: the admin API takes approvers' and auditors' bearer tokens and the admin listener speaks plain http; "
                 + "with a non-loopback admin.listen, put a TLS proxy in front of it and name its https:// URL here");
@@ -204,7 +198,6 @@ internal static class GatewaySettingsLoader
             ShutdownTimeout = shutdownTimeout,
             Telemetry = telemetry,
             Audit = audit,
-            Approvals = approvals,
         };
     }
 

@@ -24,6 +24,12 @@ internal sealed class SettingsSectionContext
 
     public List<string> Errors { get; }
 
+    /// <summary>
+    /// Set by a section whose feature takes bearer tokens on the admin API (approvers): a non-loopback admin listener
+    /// then needs an https <c>admin.publicUrl</c> in front of it.
+    /// </summary>
+    public bool AdminTakesBearerTokens { get; set; }
+
     /// <summary>Settings the sections produced, for the snapshot's <see cref="GatewaySettings.Features"/>.</summary>
     public FeatureSettings Features => FeatureSettings.Of([.. _features]);
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Masking;
 using McpGateway.Host.Demo;
 using McpGateway.Inspectors.Recording;
@@ -76,8 +77,10 @@ internal static class DemoCommand
                     Access = new ConnectionAccess { AllowedGroups = DemoGroups.ToFrozenSet(StringComparer.Ordinal) },
                 },
             }.ToFrozenDictionary(),
-            Features = FeatureSettings.Of(ApprovalDemo.Policy("everything"), MaskingCompiler.Compile(new MaskingOptions(), [])!),
-            Approvals = new ApprovalSettings(Path.Combine(directory, ApprovalSettings.DefaultFileName)),
+            Features = FeatureSettings.Of(
+                ApprovalDemo.Policy("everything"),
+                MaskingCompiler.Compile(new MaskingOptions(), [])!,
+                new ApprovalSettings(Path.Combine(directory, ApprovalSettings.DefaultFileName))),
             AdminEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
             Audit = new AuditSettings(auditPath, AuditSettings.DefaultQueueCapacity, AuditSettings.DefaultEnqueueTimeout) { SigningKeyFile = signingKey },
         };

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Admin;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
 using McpGateway.Inspectors.Policy;

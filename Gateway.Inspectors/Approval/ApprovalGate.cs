@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using McpGateway.Core.Admin;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;

@@ -5,7 +5,7 @@ namespace McpGateway.Inspectors.Policy;
 /// <summary>The <c>policy</c> section: compiled into the <see cref="CompiledPolicy"/> the gateway starts with.</summary>
 internal sealed class PolicySection : SettingsSection<PolicyOptions>
 {
-    public override string Key => GatewaySettingsLoader.PolicySectionKey;
+    public override string Key => "policy";
 
     protected override void Validate(PolicyOptions? options, SettingsSectionContext context)
     {

@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Inspectors;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.Configuration;
 

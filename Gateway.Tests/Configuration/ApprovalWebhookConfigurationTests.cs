@@ -2,6 +2,7 @@ using System.Net;
 using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
 using McpGateway.Inspectors;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.Configuration;
 

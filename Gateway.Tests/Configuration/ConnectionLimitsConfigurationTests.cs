@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Inspectors;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -31,7 +32,7 @@ internal sealed class ConnectionLimitsConfigurationTests
             Assert.That((limits.MaxUnauthenticatedPerAddress, limits.MaxConnectionsPerAddress, limits.MaxHttpConnections, limits.MaxAdminConnections), Is.EqualTo((4, 32, 512, 8)));
             Assert.That((limits.RequestHeadersTimeout, limits.KeepAliveTimeout), Is.EqualTo((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20))));
             Assert.That((limits.MinRequestBodyBytesPerSecond, limits.FileDescriptorReserve), Is.EqualTo((1000, (int?)500)));
-            Assert.That((settings.Approvals!.MaxHeldPerIdentity, settings.Approvals.MaxNoticesPerWindow, settings.Approvals.NoticeWindow), Is.EqualTo((4, 3, TimeSpan.FromMinutes(5))));
+            Assert.That((settings.Approvals!.MaxHeldPerIdentity, settings.Approvals!.MaxNoticesPerWindow, settings.Approvals!.NoticeWindow), Is.EqualTo((4, 3, TimeSpan.FromMinutes(5))));
         });
     }
 
@@ -47,7 +48,7 @@ internal sealed class ConnectionLimitsConfigurationTests
             Assert.That(settings.ConnectionLimits, Is.EqualTo(ConnectionLimits.Default));
             Assert.That(settings.ConnectionLimits.FileDescriptorReserve, Is.Null, "derived from the process limit at start");
             Assert.That(settings.Approvals!.MaxHeldPerIdentity, Is.EqualTo(ApprovalSettings.DefaultMaxHeldPerIdentity));
-            Assert.That(settings.Approvals.MaxNoticesPerWindow, Is.EqualTo(ApprovalSettings.DefaultMaxNoticesPerWindow));
+            Assert.That(settings.Approvals!.MaxNoticesPerWindow, Is.EqualTo(ApprovalSettings.DefaultMaxNoticesPerWindow));
         });
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;

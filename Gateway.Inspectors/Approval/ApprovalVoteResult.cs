@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>What became of a vote. Anything but <see cref="Counted"/> and <see cref="Decided"/> changed nothing.</summary>
 internal enum ApprovalVoteResult

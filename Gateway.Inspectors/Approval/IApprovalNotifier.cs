@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// Tells approvers that a call waits for them (e.g. a Slack-compatible webhook). Called once per new approval request,

@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>An approval request as approvers see it (CLI, admin API): masked arguments only, never the raw call.</summary>
 internal sealed record ApprovalView(

@@ -1,4 +1,6 @@
-namespace McpGateway.Core.Configuration;
+using McpGateway.Core.Configuration;
+
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// <c>approvals.webhook</c>: where a Slack-compatible incoming-webhook message goes for every call held for approval.

@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// An approver's choice to grant, instead of the one call, the same tool to the same identity for <see cref="Duration"/>

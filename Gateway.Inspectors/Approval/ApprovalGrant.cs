@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// A time-bound grant: <see cref="Subject"/> may call <see cref="Tool"/> of <see cref="Connection"/> without a new

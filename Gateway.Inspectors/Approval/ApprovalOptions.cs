@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Configuration;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// The <c>approvals</c> section: where held calls and votes are kept. With a <c>policy</c>, approvals work without it

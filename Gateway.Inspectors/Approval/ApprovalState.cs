@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>Where an approval request stands. Only <see cref="Pending"/> takes votes; every other state is final.</summary>
 internal enum ApprovalState

@@ -1,6 +1,6 @@
 using McpGateway.Core.Identity;
 
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// The approvers' side of approvals, used by the admin HTTP API (and through it by <c>mcpgw approvals</c>). Works

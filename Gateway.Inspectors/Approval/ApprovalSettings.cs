@@ -1,4 +1,6 @@
-namespace McpGateway.Core.Configuration;
+using McpGateway.Core.Configuration;
+
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>The validated <c>approvals</c> section (its defaults when only a policy is configured).</summary>
 internal sealed record ApprovalSettings(string StorePath)

@@ -1,4 +1,6 @@
-namespace McpGateway.Core.Configuration;
+using McpGateway.Core.Configuration;
+
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>The validated <c>approvals.webhook</c>. Header values are resolved when a message is sent, never logged.</summary>
 internal sealed record ApprovalWebhookSettings(Uri Url)

@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Approval;
+namespace McpGateway.Inspectors.Approval;
 
 /// <summary>
 /// What approvers are told about a held call. <see cref="MaskedArguments"/> is the request's <c>params.arguments</c>
