@@ -59,7 +59,8 @@ Task("Test")
     // One run and one TRX file per test project (the gateway's suite, the sample's own tests): with one shared file
     // name the last project would overwrite the others' results. Every project runs; any failure fails the build.
     var failed = new List<string>();
-    foreach (var project in GetFiles("./**/*.Tests.csproj").Where(p => !p.FullPath.Contains("/node_modules/")))
+    var projects = GetFiles("./**/*.Tests.csproj", new GlobberSettings { Predicate = entry => !entry.Path.FullPath.Contains("/node_modules") });
+    foreach (var project in projects)
     {
         try
         {
