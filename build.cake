@@ -59,14 +59,32 @@ Task("Test")
     .Does(() =>
 {
     CleanDirectory(testResultsDir);
-    // Throws (and fails the build) when any test fails.
-    DotNetTest(solution, new DotNetTestSettings
+    // One run and one TRX file per test project (the gateway's suite, the sample's own tests): with one shared file
+    // name the last project would overwrite the others' results. Every project runs; any failure fails the build.
+    var failed = new List<string>();
+    var projects = GetFiles("./**/*.Tests.csproj", new GlobberSettings { Predicate = entry => !entry.Path.FullPath.Contains("/node_modules") });
+    foreach (var project in projects)
     {
-        Configuration = configuration,
-        NoBuild = true,
-        Loggers = { "trx;LogFileName=tests.trx" },
-        ResultsDirectory = testResultsDir,
-    });
+        try
+        {
+            DotNetTest(project.FullPath, new DotNetTestSettings
+            {
+                Configuration = configuration,
+                NoBuild = true,
+                Loggers = { $"trx;LogFileName={project.GetFilenameWithoutExtension()}.trx" },
+                ResultsDirectory = testResultsDir,
+            });
+        }
+        catch (CakeException)
+        {
+            failed.Add(project.GetFilename().ToString());
+        }
+    }
+
+    if (failed.Count > 0)
+    {
+        throw new CakeException($"Tests failed in {string.Join(", ", failed)}.");
+    }
 });
 
 Task("Demo")

@@ -4,14 +4,11 @@ using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Hosting;
 using McpGateway.Core.Identity;
-using McpGateway.Core.Masking;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Masking;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
-using McpGateway.Core.Approval;
 using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Authentication;
-using McpGateway.Inspectors.Blocking;
-using McpGateway.Inspectors.Masking;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors;
 
 /// <summary>Registers the built-in inspectors and the authenticator the configuration asks for.</summary>
-public static class BuiltInInspectors
+internal static class BuiltInInspectors
 {
     public static IServiceCollection AddBuiltInInspectors(this IServiceCollection services, GatewaySettings settings)
     {
@@ -40,11 +37,11 @@ public static class BuiltInInspectors
         }
 
         services.AddInspector<AuthenticationInspector>(AuthenticationInspector.InspectorName, ChainSlot.Authentication);
-        if (settings.Policy is not null)
+        if (settings.Policy is { } policy)
         {
             // Right after authentication, before every configured inspector: a refused call is seen by nothing else.
-            var pinsPath = settings.Policy.PinsPath;
-            var pinsIgnore = settings.Policy.PinsIgnore;
+            var pinsPath = policy.PinsPath;
+            var pinsIgnore = policy.PinsIgnore;
             services.AddSingleton(sp => new ToolPinStore(pinsPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Policy"), pinsIgnore));
             services.AddSingleton<PolicyMonitor>();
             services.AddHostedService(sp => sp.GetRequiredService<PolicyMonitor>());

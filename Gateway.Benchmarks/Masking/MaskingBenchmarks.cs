@@ -6,7 +6,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using McpGateway.Core.Framing;
 using McpGateway.Benchmarks.Upstream;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 
 namespace McpGateway.Benchmarks.Masking;
 

@@ -5,8 +5,7 @@ using BenchmarkDotNet.Attributes;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Policy;
-using McpGateway.Inspectors.Blocking;
+using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,7 +42,7 @@ public class PolicyEvaluationBenchmarks
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
             AuthMode = AuthMode.None,
             Connections = FrozenDictionary<string, ConnectionSettings>.Empty,
-            Policy = policy,
+            Features = FeatureSettings.Of(policy),
         };
         var monitor = new PolicyMonitor(settings, new ToolPinStore(null, TimeProvider.System, NullLogger.Instance), TimeProvider.System, NullLogger<PolicyMonitor>.Instance);
         var inspector = new PolicyInspector(monitor, NullLogger<PolicyInspector>.Instance);

@@ -9,7 +9,7 @@ namespace McpGateway.Core.Admin;
 /// same rules as MCP connections (<c>Authorization: Bearer</c>), and checks its groups. On failure the response is
 /// already written (401 with <c>WWW-Authenticate</c>, or 403) and the caller gets null.
 /// </summary>
-public static class AdminCaller
+internal static class AdminCaller
 {
     /// <summary>The identity behind the request's bearer token, if it is valid and in one of <paramref name="allowedGroups"/>.</summary>
     public static async ValueTask<GatewayIdentity?> AuthenticateAsync(HttpContext context, IReadOnlyCollection<string> allowedGroups)

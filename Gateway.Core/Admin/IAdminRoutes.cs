@@ -7,7 +7,7 @@ namespace McpGateway.Core.Admin;
 /// admin listener next to <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>. Routes that reveal or change anything
 /// authenticate their caller with <see cref="AdminCaller"/>.
 /// </summary>
-public interface IAdminRoutes
+internal interface IAdminRoutes
 {
     void Map(IEndpointRouteBuilder routes);
 }

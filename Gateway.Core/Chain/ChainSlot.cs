@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Chain;
 
 /// <summary>Where an inspector sits. Only the built-ins take the fixed ends; platform inspectors fill the middle.</summary>
-public enum ChainSlot
+internal enum ChainSlot
 {
     /// <summary>Always first: nothing passes an unauthenticated or expired session.</summary>
     Authentication,

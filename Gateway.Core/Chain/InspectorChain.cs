@@ -9,7 +9,7 @@ namespace McpGateway.Core.Chain;
 /// The frozen, ordered inspectors of a gateway, one array per direction: authentication first, the configured
 /// middle in order, recording last. Built and validated once by <see cref="InspectorChainBuilder"/>.
 /// </summary>
-public sealed class InspectorChain
+internal sealed class InspectorChain
 {
     private readonly IFrameInspector[] _all;
     private readonly IFrameInspector[] _clientToUpstream;

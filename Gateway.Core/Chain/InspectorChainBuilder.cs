@@ -7,7 +7,7 @@ namespace McpGateway.Core.Chain;
 /// mistake is reported at once: unknown or repeated names, a built-in end named in the middle, two
 /// inspectors claiming one end.
 /// </summary>
-public static class InspectorChainBuilder
+internal static class InspectorChainBuilder
 {
     public static InspectorChain Build(
         IEnumerable<InspectorRegistration> registrations,
@@ -19,6 +19,13 @@ public static class InspectorChainBuilder
         if (errors.Count > 0)
         {
             throw new InvalidChainException(errors);
+        }
+
+        // Options before any inspector exists, and every inspector's failures at once.
+        var optionErrors = ValidateOptions(byName.Values, middleOrder, services);
+        if (optionErrors.Count > 0)
+        {
+            throw new InvalidChainException(optionErrors);
         }
 
         var ordered = new List<IFrameInspector>();
@@ -47,7 +54,16 @@ public static class InspectorChainBuilder
 
         IFrameInspector Create(InspectorRegistration registration)
         {
-            var inspector = registration.Create(services);
+            IFrameInspector inspector;
+            try
+            {
+                inspector = registration.Create(services);
+            }
+            catch (Exception ex) when (ex is not InvalidChainException)
+            {
+                throw new InvalidChainException([$"{registration.Describe()} could not be created: {ex.GetType().Name}: {ex.Message}"]);
+            }
+
             if (!string.Equals(inspector.Name, registration.Name, StringComparison.Ordinal))
             {
                 throw new InvalidChainException([$"inspector '{registration.Name}' reports the name '{inspector.Name}'"]);
@@ -56,6 +72,15 @@ public static class InspectorChainBuilder
             return inspector;
         }
     }
+
+    /// <summary>
+    /// The options of every inspector the chain would hold (the ends, and the middle ones <paramref name="middleOrder"/>
+    /// names), validated without creating an inspector; each failure names the inspector (and its plugin).
+    /// </summary>
+    internal static List<string> ValidateOptions(IEnumerable<InspectorRegistration> registrations, IReadOnlyList<string> middleOrder, IServiceProvider services) =>
+        [.. registrations
+            .Where(r => r.Slot != ChainSlot.Middle || middleOrder.Contains(r.Name, StringComparer.Ordinal))
+            .SelectMany(r => (r.ValidateOptions?.Invoke(services) ?? []).Select(e => $"{r.Describe()}: {e}"))];
 
     /// <summary>Checks registrations and order without creating anything; an empty list means valid.</summary>
     public static IReadOnlyList<string> Validate(

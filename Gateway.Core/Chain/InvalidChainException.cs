@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Chain;
 
 /// <summary>The configured chain cannot be built; <see cref="Errors"/> lists every reason.</summary>
-public sealed class InvalidChainException : Exception
+internal sealed class InvalidChainException : Exception
 {
     public InvalidChainException(IReadOnlyList<string> errors)
         : base("The inspector chain is invalid: " + string.Join("; ", errors)) => Errors = errors;

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The <c>admin</c> section: the HTTP listener for <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>. Absent: no admin listener.</summary>
-public sealed class AdminOptions
+internal sealed class AdminOptions
 {
     /// <summary><c>host:port</c>, e.g. <c>127.0.0.1:7401</c>. Anything but a loopback address needs <see cref="AllowRemote"/>.</summary>
     public string? Listen { get; set; }

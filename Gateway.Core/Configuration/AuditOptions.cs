@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The <c>audit</c> section: session recording. Absent: nothing is recorded and no recording inspector runs.</summary>
-public sealed class AuditOptions
+internal sealed class AuditOptions
 {
     /// <summary><c>sqlite</c> (default, embedded) or <c>postgres</c> (one shared database for several gateway instances).</summary>
     public string? Store { get; set; }

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The validated <c>audit.retention</c> section: at least one of <see cref="MaxAge"/> and <see cref="MaxRecords"/>.</summary>
-public sealed record AuditRetention(TimeSpan? MaxAge, long? MaxRecords, TimeSpan PurgeInterval)
+internal sealed record AuditRetention(TimeSpan? MaxAge, long? MaxRecords, TimeSpan PurgeInterval)
 {
     public static readonly TimeSpan DefaultPurgeInterval = TimeSpan.FromHours(1);
 

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The <c>audit.retention</c> section: how long records are kept. Purging needs the checkpoint signing key.</summary>
-public sealed class AuditRetentionOptions
+internal sealed class AuditRetentionOptions
 {
     /// <summary>Records older than this are purged (e.g. <c>90.00:00:00</c>).</summary>
     public TimeSpan? MaxAge { get; set; }

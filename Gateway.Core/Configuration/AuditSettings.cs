@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The validated <c>audit</c> section.</summary>
-public sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan EnqueueTimeout)
+internal sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSpan EnqueueTimeout)
 {
     public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(60);
 

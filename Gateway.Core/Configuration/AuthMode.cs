@@ -1,6 +1,6 @@
 namespace McpGateway.Core.Configuration;
 
-public enum AuthMode
+internal enum AuthMode
 {
     /// <summary>Development only: any token is accepted and the subject is <c>anonymous</c>.</summary>
     None,

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>One entry of <c>tls.clientCertificates.identities</c>: who a connection with that certificate acts for.</summary>
-public sealed class CertificateIdentityOptions
+internal sealed class CertificateIdentityOptions
 {
     public string? Subject { get; set; }
 

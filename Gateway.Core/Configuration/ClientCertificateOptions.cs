@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The <c>tls.clientCertificates</c> section.</summary>
-public sealed class ClientCertificateOptions
+internal sealed class ClientCertificateOptions
 {
     /// <summary><c>none</c> (default), <c>allow</c> (a certificate may be presented) or <c>require</c> (the TLS handshake fails without a trusted one).</summary>
     public string? Mode { get; set; }

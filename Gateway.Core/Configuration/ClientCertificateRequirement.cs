@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>Whether the TLS listener asks for client certificates.</summary>
-public enum ClientCertificateRequirement
+internal enum ClientCertificateRequirement
 {
     /// <summary>No client certificate is asked for.</summary>
     None,

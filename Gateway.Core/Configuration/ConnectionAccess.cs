@@ -7,7 +7,7 @@ namespace McpGateway.Core.Configuration;
 /// Who may open a connection: an identity in one of <see cref="AllowedGroups"/> or named in
 /// <see cref="AllowedSubjects"/>. Both empty admits anyone authenticated. Not applied in <c>auth.mode: none</c>.
 /// </summary>
-public sealed record ConnectionAccess
+internal sealed record ConnectionAccess
 {
     public static readonly ConnectionAccess Anyone = new();
 

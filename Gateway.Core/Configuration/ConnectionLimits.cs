@@ -4,7 +4,7 @@ namespace McpGateway.Core.Configuration;
 /// How many client connections each listener holds (in total, per source address, not yet authenticated), how long an
 /// HTTP client may take over a request, how many file descriptors stay in reserve, and how long an idle session stays open.
 /// </summary>
-public sealed record ConnectionLimits
+internal sealed record ConnectionLimits
 {
     public const int DefaultMaxConnections = 4096;
     public const int DefaultMaxConnectionsPerIdentity = 256;

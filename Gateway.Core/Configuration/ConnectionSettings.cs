@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>One named upstream MCP server.</summary>
-public abstract record ConnectionSettings
+internal abstract record ConnectionSettings
 {
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromMinutes(5);
@@ -23,7 +23,7 @@ public abstract record ConnectionSettings
 }
 
 /// <summary>Spawn <see cref="Command"/> once per client session and speak MCP over its stdin/stdout.</summary>
-public sealed record StdioConnectionSettings : ConnectionSettings
+internal sealed record StdioConnectionSettings : ConnectionSettings
 {
     public required string Command { get; init; }
 
@@ -37,7 +37,7 @@ public sealed record StdioConnectionSettings : ConnectionSettings
 }
 
 /// <summary>Dial <see cref="Host"/>:<see cref="Port"/> once per client session.</summary>
-public sealed record TcpConnectionSettings : ConnectionSettings
+internal sealed record TcpConnectionSettings : ConnectionSettings
 {
     public required string Host { get; init; }
 

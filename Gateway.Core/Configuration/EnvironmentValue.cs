@@ -4,7 +4,7 @@ namespace McpGateway.Core.Configuration;
 /// A variable for a spawned upstream: a literal, or a secret read by the gateway when it spawns the server
 /// (from its own environment or a file), so secrets live in the child's environment and nowhere else.
 /// </summary>
-public sealed record EnvironmentValue(EnvironmentValueSource Source, string Reference)
+internal sealed record EnvironmentValue(EnvironmentValueSource Source, string Reference)
 {
     /// <summary>Reads the value now; throws <see cref="InvalidOperationException"/> naming the reference, never the value.</summary>
     public string Resolve()
@@ -29,7 +29,7 @@ public sealed record EnvironmentValue(EnvironmentValueSource Source, string Refe
     }
 }
 
-public enum EnvironmentValueSource
+internal enum EnvironmentValueSource
 {
     Literal,
     Environment,

@@ -4,7 +4,7 @@ using System.Net;
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The validated <c>http</c> section: where the front door listens and what it tells clients.</summary>
-public sealed record FrontDoorSettings
+internal sealed record FrontDoorSettings
 {
     public required IPEndPoint Endpoint { get; init; }
 

@@ -3,9 +3,10 @@ namespace McpGateway.Core.Configuration;
 /// <summary>
 /// The configuration file as bound by Microsoft.Extensions.Configuration (so environment variables such as
 /// <c>MCPGW_Listen</c> override it). Only a bag for binding: <see cref="GatewaySettingsLoader"/> validates it
-/// into the immutable <see cref="GatewaySettings"/> the gateway runs on.
+/// into the immutable <see cref="GatewaySettings"/> the gateway runs on. The features' sections (<c>policy</c>,
+/// <c>approvals</c>, <c>masking</c>) are not here: each feature binds its own (see <see cref="ISettingsSection"/>).
 /// </summary>
-public sealed class GatewayOptions
+internal sealed class GatewayOptions
 {
     /// <summary><c>host:port</c> of the TCP listener, e.g. <c>127.0.0.1:7400</c>.</summary>
     public string? Listen { get; set; }
@@ -31,12 +32,6 @@ public sealed class GatewayOptions
 
     public IDictionary<string, ConnectionOptions> Connections { get; } = new Dictionary<string, ConnectionOptions>(StringComparer.Ordinal);
 
-    /// <summary>Who may call what; absent, every call is relayed (see the README, "Policy").</summary>
-    public McpGateway.Core.Policy.PolicyOptions? Policy { get; set; }
-
-    /// <summary>Secrets masked in what the client receives and in the audit record; absent, nothing is masked (see the README, "Masking").</summary>
-    public McpGateway.Core.Masking.MaskingOptions? Masking { get; set; }
-
     /// <summary>The admin HTTP listener (health, readiness, metrics); absent, there is none.</summary>
     public AdminOptions? Admin { get; set; }
 
@@ -51,14 +46,11 @@ public sealed class GatewayOptions
     /// <summary>On SIGTERM, how long in-flight calls may take to finish before their sessions are closed (default 30 s).</summary>
     public TimeSpan? ShutdownTimeout { get; set; }
 
-    /// <summary>Where calls held for approval and their votes are kept; with a policy, an embedded SQLite file by default.</summary>
-    public ApprovalOptions? Approvals { get; set; }
-
     /// <summary>The HTTP front door (Streamable HTTP MCP at <c>/mcp/{connection}</c>); absent, there is none.</summary>
     public HttpFrontDoorOptions? Http { get; set; }
 }
 
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     /// <summary><c>oidc</c>, or <c>none</c>: development mode, any token is accepted.</summary>
     public string? Mode { get; set; }
@@ -100,7 +92,7 @@ public sealed class AuthOptions
     public IntrospectionOptions? Introspection { get; set; }
 }
 
-public sealed class LimitOptions
+internal sealed class LimitOptions
 {
     public int? MaxFrameBytes { get; set; }
 
@@ -150,7 +142,7 @@ public sealed class LimitOptions
     public TimeSpan? IdleTimeout { get; set; }
 }
 
-public sealed class ConnectionOptions
+internal sealed class ConnectionOptions
 {
     /// <summary><c>stdio</c>, <c>tcp</c> or <c>http</c>.</summary>
     public string? Transport { get; set; }
@@ -196,7 +188,7 @@ public sealed class ConnectionOptions
     public bool? AllowPlaintext { get; set; }
 }
 
-public sealed class EnvironmentValueOptions
+internal sealed class EnvironmentValueOptions
 {
     public string? Value { get; set; }
 

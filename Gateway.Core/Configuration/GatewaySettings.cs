@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace McpGateway.Core.Configuration;
 
 /// <summary>A validated, immutable configuration snapshot.</summary>
-public sealed record GatewaySettings
+internal sealed record GatewaySettings
 {
     public static readonly TimeSpan DefaultPreAuthTimeout = TimeSpan.FromSeconds(10);
     public const int DefaultMaxPendingRequests = 1024;
@@ -45,11 +45,8 @@ public sealed record GatewaySettings
 
     public required FrozenDictionary<string, ConnectionSettings> Connections { get; init; }
 
-    /// <summary>The policy the gateway starts with; null when the configuration has no policy section.</summary>
-    public McpGateway.Core.Policy.CompiledPolicy? Policy { get; init; }
-
-    /// <summary>Masking profiles; null when masking is not configured.</summary>
-    public McpGateway.Core.Masking.MaskingSettings? Masking { get; init; }
+    /// <summary>What the features' sections validated (the policy the gateway starts with, the masking profiles, ...), by type.</summary>
+    public FeatureSettings Features { get; init; } = FeatureSettings.Empty;
 
     /// <summary>The configuration file the settings were read from, if any; the policy reloads from it.</summary>
     public string? SourcePath { get; init; }
@@ -78,8 +75,10 @@ public sealed record GatewaySettings
 
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
-    /// <summary>The approval store; null without a policy (approve rules then refuse with <c>approval_required</c>).</summary>
-    public ApprovalSettings? Approvals { get; init; }
+    /// <summary>A copy whose <see cref="Features"/> hold <paramref name="value"/> in place of the settings of its type (null: removed).</summary>
+    public GatewaySettings WithFeature<T>(T? value)
+        where T : class
+        => this with { Features = Features.With(value) };
 
     /// <summary>The only connection, when there is exactly one; then <c>connection</c> may be left out of authenticate.</summary>
     public ConnectionSettings? SoleConnection => Connections.Count == 1 ? Connections.Values[0] : null;

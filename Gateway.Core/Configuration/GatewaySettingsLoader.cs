@@ -8,12 +8,14 @@ namespace McpGateway.Core.Configuration;
 
 /// <summary>
 /// Turns configuration into a <see cref="GatewaySettings"/> snapshot, reporting every mistake at once with the
-/// path it was found at.
+/// path it was found at. It validates the core of the file (listen, auth, limits, connections, operations) and
+/// orchestrates the rest: each feature's <see cref="ISettingsSection"/> binds and validates its own section, in the
+/// order given, into the same list of errors.
 /// </summary>
-public static class GatewaySettingsLoader
+internal static class GatewaySettingsLoader
 {
     /// <summary>Reads a JSON file with <c>MCPGW_</c> environment-variable overrides (<c>MCPGW_Limits__MaxDepth=32</c>).</summary>
-    public static GatewaySettings LoadFile(string path)
+    public static GatewaySettings LoadFile(string path, IReadOnlyList<ISettingsSection> sections)
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
@@ -34,15 +36,20 @@ public static class GatewaySettingsLoader
             throw new InvalidConfigurationException([$"{path}: {ex.Message}"]);
         }
 
-        return Load(configuration, Path.GetDirectoryName(fullPath)!) with { SourcePath = fullPath };
+        return Load(configuration, Path.GetDirectoryName(fullPath)!, sections) with { SourcePath = fullPath };
     }
 
-    public static GatewaySettings Load(IConfiguration configuration, string baseDirectory)
+    public static GatewaySettings Load(IConfiguration configuration, string baseDirectory, IReadOnlyList<ISettingsSection> sections)
     {
         var options = new GatewayOptions();
+        var bound = new Dictionary<Type, object?>();
         try
         {
             configuration.Bind(options);
+            foreach (var section in sections)
+            {
+                bound[section.OptionsType] = configuration.GetSection(section.Key).Get(section.OptionsType);
+            }
         }
         catch (InvalidOperationException ex)
         {
@@ -61,10 +68,14 @@ public static class GatewaySettingsLoader
             options.Audit = new AuditOptions();
         }
 
-        return Validate(options, baseDirectory) with { PluginOptions = configuration.GetSection("pluginOptions") };
+        return Validate(options, baseDirectory, sections, bound) with { PluginOptions = configuration.GetSection("pluginOptions") };
     }
 
-    public static GatewaySettings Validate(GatewayOptions options, string baseDirectory)
+    /// <param name="options">The core of the file.</param>
+    /// <param name="baseDirectory">Where relative paths start.</param>
+    /// <param name="sections">The features' sections, run in this order.</param>
+    /// <param name="bound">Each section's options as bound, by <see cref="ISettingsSection.OptionsType"/> (null: not in the file).</param>
+    public static GatewaySettings Validate(GatewayOptions options, string baseDirectory, IReadOnlyList<ISettingsSection> sections, IReadOnlyDictionary<Type, object?> bound)
     {
         var errors = new List<string>();
 
@@ -144,12 +155,14 @@ public static class GatewaySettingsLoader
         var telemetry = OperationsSettingsLoader.ParseTelemetry(options.Telemetry, errors);
         var audit = AuditSettings.Parse(options.Audit, baseDirectory, errors);
 
-        var policy = options.Policy is null ? null : Policy.PolicyCompiler.Compile(options.Policy, [.. options.Connections.Keys], errors, baseDirectory: baseDirectory);
-        var approvals = ApprovalSettings.Parse(options.Approvals, options.Policy is not null, baseDirectory, errors);
-        var masking = options.Masking is null ? null : Masking.MaskingCompiler.Compile(options.Masking, errors);
-        Masking.MaskingCompiler.CheckProfileReferences(options, masking, errors);
+        var features = new SettingsSectionContext(options, bound, baseDirectory, errors);
+        foreach (var section in sections)
+        {
+            section.Validate(bound.GetValueOrDefault(section.OptionsType), features);
+        }
+
         if (adminEndpoint is not null && !System.Net.IPAddress.IsLoopback(adminEndpoint.Address)
-            && (approvals is not null || audit is { AuditorGroups.Count: > 0 }) && adminPublicUrl?.Scheme != Uri.UriSchemeHttps)
+            && (features.AdminTakesBearerTokens || audit is { AuditorGroups.Count: > 0 }) && adminPublicUrl?.Scheme != Uri.UriSchemeHttps)
         {
             errors.Add("admin.publicUrl: the admin API takes approvers' and auditors' bearer tokens and the admin listener speaks plain http; "
                 + "with a non-loopback admin.listen, put a TLS proxy in front of it and name its https:// URL here");
@@ -175,8 +188,7 @@ public static class GatewaySettingsLoader
             Plugins = plugins,
             AllowedMethods = options.AllowedMethods.ToFrozenSet(StringComparer.Ordinal),
             Connections = connections.ToFrozenDictionary(StringComparer.Ordinal),
-            Policy = policy,
-            Masking = masking,
+            Features = features.Features,
             AdminEndpoint = adminEndpoint,
             AdminPublicUrl = adminPublicUrl,
             FrontDoor = frontDoor,
@@ -186,7 +198,6 @@ public static class GatewaySettingsLoader
             ShutdownTimeout = shutdownTimeout,
             Telemetry = telemetry,
             Audit = audit,
-            Approvals = approvals,
         };
     }
 

@@ -5,7 +5,7 @@ namespace McpGateway.Core.Configuration;
 /// <see cref="Headers"/> (e.g. an API key) are the gateway's: resolved when a session opens, sent with every request,
 /// never shown to the client and never logged.
 /// </summary>
-public sealed record HttpConnectionSettings : ConnectionSettings
+internal sealed record HttpConnectionSettings : ConnectionSettings
 {
     public required Uri Url { get; init; }
 

@@ -4,7 +4,7 @@ namespace McpGateway.Core.Configuration;
 /// The <c>http</c> section: the front door, an HTTP listener that serves <c>/mcp/{connection}</c> as a Streamable HTTP
 /// MCP endpoint for clients that speak only HTTP. Absent: there is none.
 /// </summary>
-public sealed class HttpFrontDoorOptions
+internal sealed class HttpFrontDoorOptions
 {
     /// <summary><c>host:port</c>, e.g. <c>127.0.0.1:7402</c>. Anything but a loopback address needs <see cref="AllowRemote"/>.</summary>
     public string? Listen { get; set; }

@@ -4,7 +4,7 @@ namespace McpGateway.Core.Configuration;
 /// <c>auth.introspection</c>: ask the issuer (RFC 7662) whether each token is still active, so that a revoked token stops
 /// working within <see cref="CacheTtl"/>. Absent: tokens are trusted until they expire.
 /// </summary>
-public sealed class IntrospectionOptions
+internal sealed class IntrospectionOptions
 {
     /// <summary>The introspection endpoint, e.g. <c>https://example.okta.com/oauth2/default/v1/introspect</c>.</summary>
     public string? Endpoint { get; set; }

@@ -5,7 +5,7 @@ namespace McpGateway.Core.Configuration;
 /// holds for <see cref="CacheTtl"/>: a token revoked at the issuer is refused at the next authentication, and a running
 /// session's next request after that, within one TTL.
 /// </summary>
-public sealed record IntrospectionSettings
+internal sealed record IntrospectionSettings
 {
     public static readonly TimeSpan DefaultCacheTtl = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MinCacheTtl = TimeSpan.FromSeconds(1);

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The configuration cannot be used; <see cref="Errors"/> names every mistake with its path.</summary>
-public sealed class InvalidConfigurationException : Exception
+internal sealed class InvalidConfigurationException : Exception
 {
     public InvalidConfigurationException(IReadOnlyList<string> errors)
         : base("Invalid configuration:\n  " + string.Join("\n  ", errors)) => Errors = errors;

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>How the gateway writes its logs to the console.</summary>
-public enum LogFormat
+internal enum LogFormat
 {
     /// <summary>One human-readable line per entry.</summary>
     Simple,

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The <c>logging</c> section: console output format and minimum level.</summary>
-public sealed class LoggingOptions
+internal sealed class LoggingOptions
 {
     /// <summary><c>simple</c> (default, one line per entry) or <c>json</c> (one JSON object per line).</summary>
     public string? Format { get; set; }

@@ -5,7 +5,7 @@ namespace McpGateway.Core.Configuration;
 /// Works with Okta (org <c>https://{org}.okta.com</c> or custom authorization server
 /// <c>https://{org}.okta.com/oauth2/{id}</c>) and any standard provider.
 /// </summary>
-public sealed record OidcSettings
+internal sealed record OidcSettings
 {
     /// <summary>The asymmetric algorithms the gateway knows; HMAC and <c>none</c> are never allowed.</summary>
     public static readonly IReadOnlyList<string> AsymmetricAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The validated <c>telemetry</c> section.</summary>
-public sealed record TelemetrySettings
+internal sealed record TelemetrySettings
 {
     public const string DefaultServiceName = "mcpgw";
     public static readonly TimeSpan DefaultExportInterval = TimeSpan.FromMinutes(1);

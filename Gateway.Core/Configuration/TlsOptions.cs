@@ -4,7 +4,7 @@ namespace McpGateway.Core.Configuration;
 /// The <c>tls</c> section: the listener's certificate and, optionally, client certificates (mutual TLS).
 /// Bound by configuration, validated by <see cref="TlsSettingsLoader"/> into <see cref="TlsSettings"/>.
 /// </summary>
-public sealed class TlsOptions
+internal sealed class TlsOptions
 {
     /// <summary>A PEM certificate (with <see cref="KeyFile"/>, or with its key in the same file) or a PKCS#12 (<c>.pfx</c>/<c>.p12</c>) file.</summary>
     public string? CertificateFile { get; set; }

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace McpGateway.Core.Configuration;
 
 /// <summary>The validated <c>tls</c> section: the loaded server certificate and the client-certificate rules.</summary>
-public sealed record TlsSettings
+internal sealed record TlsSettings
 {
     /// <summary>The listener's certificate, with its private key.</summary>
     public required X509Certificate2 Certificate { get; init; }

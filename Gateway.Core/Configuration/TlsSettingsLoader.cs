@@ -9,7 +9,7 @@ namespace McpGateway.Core.Configuration;
 /// trusted CAs now, so that a bad file stops the gateway at start, and normalises the identity keys.
 /// Adds every mistake to the caller's list, with its path.
 /// </summary>
-public static class TlsSettingsLoader
+internal static class TlsSettingsLoader
 {
     public static TlsSettings? Parse(TlsOptions options, string baseDirectory, List<string> errors)
     {

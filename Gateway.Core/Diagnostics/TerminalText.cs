@@ -9,7 +9,7 @@ namespace McpGateway.Core.Diagnostics;
 /// every invisible format character (bidirectional overrides, zero-width marks) and the Unicode line and paragraph
 /// separators are written as <c>\uXXXX</c>. Everything else is shown as it is.
 /// </summary>
-public static class TerminalText
+internal static class TerminalText
 {
     public static string Printable(string? text)
     {

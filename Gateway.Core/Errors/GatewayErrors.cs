@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Errors;
 
 /// <summary>The outcomes the gateway core produces, allocated once.</summary>
-public static class GatewayErrors
+internal static class GatewayErrors
 {
     public static readonly GatewayError ParseError = new(GatewayErrorCode.ParseError, "parse_error", "Parse error");
     public static readonly GatewayError InvalidUtf8 = new(GatewayErrorCode.ParseError, "invalid_utf8", "Parse error: the frame is not valid UTF-8");

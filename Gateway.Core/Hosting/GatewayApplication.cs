@@ -22,7 +22,7 @@ namespace McpGateway.Core.Hosting;
 /// A gateway process: Kestrel with one connection-level listener, the frozen chain, and the session runtime.
 /// The chain is built (and validated) before anything listens; a bad chain never starts.
 /// </summary>
-public sealed class GatewayApplication : IAsyncDisposable
+internal sealed class GatewayApplication : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ListenOptions _listen;

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace McpGateway.Core.Identity;
 
 /// <summary>The params of <c>mcpgateway/authenticate</c>: <c>{ "token": "...", "connection": "..." }</c>.</summary>
-public sealed record AuthenticateParams(string Token, string? Connection)
+internal sealed record AuthenticateParams(string Token, string? Connection)
 {
     /// <summary>Reads the params of an already validated frame; null when token is missing or not a string.</summary>
     public static AuthenticateParams? TryRead(in ReadOnlySequence<byte> frame) =>

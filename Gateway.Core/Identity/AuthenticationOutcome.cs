@@ -3,7 +3,7 @@ using McpGateway.Core.Errors;
 namespace McpGateway.Core.Identity;
 
 /// <summary>Either an identity or the error the client gets.</summary>
-public readonly record struct AuthenticationOutcome(GatewayIdentity? Identity, GatewayError? Error)
+internal readonly record struct AuthenticationOutcome(GatewayIdentity? Identity, GatewayError? Error)
 {
     public static AuthenticationOutcome Success(GatewayIdentity identity) => new(identity, null);
 

@@ -8,7 +8,7 @@ namespace McpGateway.Core.Recording;
 /// record after them (which hashes under an earlier number) were inserted. Consecutive records with the same finding
 /// form one range. The checkpoints are checked by <see cref="CheckpointLedger"/>.
 /// </summary>
-public static class AuditChainVerifier
+internal static class AuditChainVerifier
 {
     /// <summary>How far from its place a moved record is looked for.</summary>
     public const int ReorderWindow = 64;

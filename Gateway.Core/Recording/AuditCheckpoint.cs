@@ -6,7 +6,7 @@ namespace McpGateway.Core.Recording;
 /// says why it was signed and at which interval the gateway signs; a legacy checkpoint (written before links existed)
 /// has none of these.
 /// </summary>
-public sealed record AuditCheckpoint(long Sequence, byte[] Hash, long TimeMicros, byte[] Signature)
+internal sealed record AuditCheckpoint(long Sequence, byte[] Hash, long TimeMicros, byte[] Signature)
 {
     /// <summary>1 for the first linked checkpoint of a store, then one more each; null for a legacy checkpoint.</summary>
     public long? Counter { get; init; }

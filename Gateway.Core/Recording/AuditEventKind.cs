@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Recording;
 
 /// <summary>What an audit record is about.</summary>
-public enum AuditEventKind
+internal enum AuditEventKind
 {
     SessionStart,
     Frame,

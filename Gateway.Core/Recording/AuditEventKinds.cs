@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Recording;
 
 /// <summary>The stored spelling of <see cref="AuditEventKind"/>.</summary>
-public static class AuditEventKinds
+internal static class AuditEventKinds
 {
     public static string ToText(AuditEventKind kind) => kind switch
     {

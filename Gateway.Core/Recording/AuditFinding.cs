@@ -2,7 +2,7 @@ namespace McpGateway.Core.Recording;
 
 /// <summary>A tamper finding over the records <see cref="FromSequence"/> to <see cref="ToSequence"/>, inclusive.</summary>
 /// <remarks><see cref="ToSequence"/> is <see cref="long.MaxValue"/> when the range has no known end (records from there on).</remarks>
-public sealed record AuditFinding(AuditFindingKind Kind, long FromSequence, long ToSequence)
+internal sealed record AuditFinding(AuditFindingKind Kind, long FromSequence, long ToSequence)
 {
     /// <summary>What else the finding rests on, e.g. which checkpoint; null when the range says it all.</summary>
     public string? Detail { get; init; }

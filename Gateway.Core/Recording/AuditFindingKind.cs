@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Recording;
 
 /// <summary>What <see cref="AuditChainVerifier"/> found wrong with a range of records.</summary>
-public enum AuditFindingKind
+internal enum AuditFindingKind
 {
     /// <summary>A record's content no longer matches its hash.</summary>
     Modified,

@@ -10,7 +10,7 @@ namespace McpGateway.Core.Recording;
 /// canonical bytes are a version byte, the sequence, then every field in a fixed order, each as a presence byte and a
 /// length-prefixed value, so no two records share an encoding.
 /// </summary>
-public static class AuditHashChain
+internal static class AuditHashChain
 {
     public const int HashSize = 32;
 

@@ -5,7 +5,7 @@ namespace McpGateway.Core.Recording;
 /// (<see cref="StoredAuditRecord"/>). Never holds a token (only its hash) nor the raw bytes of a rejected frame
 /// (only its size and SHA-256); <see cref="Payload"/> is masked before it gets here.
 /// </summary>
-public sealed record AuditRecord
+internal sealed record AuditRecord
 {
     /// <summary>Microseconds since the Unix epoch, UTC.</summary>
     public required long TimeMicros { get; init; }

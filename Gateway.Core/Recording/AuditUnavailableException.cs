@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Recording;
 
 /// <summary>The store could not commit a record; the frame it describes must not pass (fail closed).</summary>
-public sealed class AuditUnavailableException : Exception
+internal sealed class AuditUnavailableException : Exception
 {
     public AuditUnavailableException()
     {

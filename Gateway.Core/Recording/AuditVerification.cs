@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Recording;
 
 /// <summary>The outcome of <see cref="AuditChainVerifier"/>: how many records, the chain head, and every finding.</summary>
-public sealed record AuditVerification(long Records, long HeadSequence, byte[] HeadHash, IReadOnlyList<AuditFinding> Findings)
+internal sealed record AuditVerification(long Records, long HeadSequence, byte[] HeadHash, IReadOnlyList<AuditFinding> Findings)
 {
     public bool IsIntact => Findings.Count == 0;
 

@@ -8,7 +8,7 @@ namespace McpGateway.Core.Recording;
 /// <c>{"seq":20,"hash":"…hex…","time":1765000000000000,"counter":5,"prev":"…hex…","kind":"periodic","intervalMs":60000,"signature":"…base64…"}</c>.
 /// Everything the signature covers is there, so a verifier needs nothing else.
 /// </summary>
-public static class CheckpointJson
+internal static class CheckpointJson
 {
     public static string Write(AuditCheckpoint checkpoint)
     {

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Recording;
 
 /// <summary>Why a linked checkpoint was signed; part of what its signature covers.</summary>
-public enum CheckpointKind
+internal enum CheckpointKind
 {
     /// <summary>The interval passed.</summary>
     Periodic = 0,

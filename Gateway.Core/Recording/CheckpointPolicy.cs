@@ -7,7 +7,7 @@ namespace McpGateway.Core.Recording;
 /// </summary>
 /// <param name="Now">When the verification runs: a last checkpoint older than its interval plus slack must be the gateway's final one.</param>
 /// <param name="Interval">The configured checkpoint interval; used where a checkpoint does not say its own (legacy).</param>
-public sealed record CheckpointPolicy(DateTimeOffset Now, TimeSpan Interval)
+internal sealed record CheckpointPolicy(DateTimeOffset Now, TimeSpan Interval)
 {
     /// <summary>The least slack on top of an interval: a signature waits for the write lock and a busy machine.</summary>
     public static readonly TimeSpan MinimumSlack = TimeSpan.FromSeconds(5);

@@ -11,7 +11,7 @@ namespace McpGateway.Core.Recording;
 /// checkpoint commits to, is the SHA-256 of those bytes. A legacy checkpoint's covers <c>"mcpgw-audit-checkpoint-v1"
 /// || sequence || hash || time</c>.
 /// </summary>
-public sealed class CheckpointSigner : IDisposable
+internal sealed class CheckpointSigner : IDisposable
 {
     private static readonly byte[] Domain = Encoding.ASCII.GetBytes("mcpgw-audit-checkpoint-v1");
 

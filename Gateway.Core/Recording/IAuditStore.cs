@@ -4,7 +4,7 @@ namespace McpGateway.Core.Recording;
 /// An append-only, hash-chained audit store. <see cref="AppendAsync"/> completes when the record is durably committed,
 /// or throws <see cref="AuditUnavailableException"/> when it cannot be; callers refuse the frame then.
 /// </summary>
-public interface IAuditStore
+internal interface IAuditStore
 {
     /// <summary>Appends and commits <paramref name="record"/>; many callers' records share one transaction.</summary>
     ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken);

@@ -1,4 +1,4 @@
 namespace McpGateway.Core.Recording;
 
 /// <summary>A committed record with its place in the chain: <c>Hash = SHA-256(PrevHash || canonical(Sequence, Record))</c>.</summary>
-public sealed record StoredAuditRecord(long Sequence, AuditRecord Record, byte[] PrevHash, byte[] Hash);
+internal sealed record StoredAuditRecord(long Sequence, AuditRecord Record, byte[] PrevHash, byte[] Hash);

@@ -1,7 +1,7 @@
 namespace McpGateway.Core.Upstreams;
 
 /// <summary>An upstream could not be reached; the client gets -31007.</summary>
-public sealed class UpstreamUnavailableException : Exception
+internal sealed class UpstreamUnavailableException : Exception
 {
     public UpstreamUnavailableException()
     {

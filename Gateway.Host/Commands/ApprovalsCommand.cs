@@ -5,6 +5,7 @@ using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Approvals;
 using McpGateway.Host.Bridge;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Host.Commands;
 
@@ -281,7 +282,7 @@ internal static class ApprovalsCommand
         GatewaySettings settings;
         try
         {
-            settings = GatewaySettingsLoader.LoadFile(options["config"]);
+            settings = GatewayConfiguration.LoadFile(options["config"]);
         }
         catch (Exception ex) when (ex is InvalidConfigurationException or IOException)
         {

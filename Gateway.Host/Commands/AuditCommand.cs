@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 
 namespace McpGateway.Host.Commands;
@@ -96,7 +97,7 @@ internal static class AuditCommand
 
         await using (store as IAsyncDisposable)
         {
-            var audit = GatewaySettingsLoader.LoadFile(config).Audit!;
+            var audit = GatewayConfiguration.LoadFile(config).Audit!;
             if (audit.Retention is not { } retention || audit.SigningKeyFile is not { } keyFile)
             {
                 await error.WriteLineAsync($"mcpgw: {config} sets no audit.retention; nothing to purge").ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Data.Sqlite;
 
@@ -38,7 +39,7 @@ internal static class AuditVerifyCommand
             GatewaySettings settings;
             try
             {
-                settings = GatewaySettingsLoader.LoadFile(options["config"]);
+                settings = GatewayConfiguration.LoadFile(options["config"]);
             }
             catch (InvalidConfigurationException ex)
             {

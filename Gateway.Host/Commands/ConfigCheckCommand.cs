@@ -4,6 +4,7 @@ using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Hosting;
 using McpGateway.Inspectors;
+using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -59,7 +60,7 @@ internal static class ConfigCheckCommand
         settings = null;
         try
         {
-            settings = GatewaySettingsLoader.LoadFile(path);
+            settings = GatewayConfiguration.LoadFile(path);
             errors.AddRange(StdioCommandLookup.Missing(settings));
         }
         catch (InvalidConfigurationException ex)
@@ -168,8 +169,14 @@ internal static class ConfigCheckCommand
 
         var registrations = services
             .Where(d => d.ServiceType == typeof(InspectorRegistration) && d.ImplementationInstance is not null)
-            .Select(d => (InspectorRegistration)d.ImplementationInstance!);
+            .Select(d => (InspectorRegistration)d.ImplementationInstance!)
+            .ToList();
         errors.AddRange(InspectorChainBuilder.Validate(registrations, [.. options.Inspectors], out _));
+
+        // The plugins' inspector options, as serve checks them at start.
+        services.AddSingleton(settings with { PluginOptions = configuration.GetSection("pluginOptions") });
+        using var provider = services.BuildServiceProvider();
+        errors.AddRange(InspectorChainBuilder.ValidateOptions(registrations, [.. options.Inspectors], provider));
         return errors;
     }
 

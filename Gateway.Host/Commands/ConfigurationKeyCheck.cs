@@ -1,12 +1,13 @@
 using System.Reflection;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using Microsoft.Extensions.Configuration;
 
 namespace McpGateway.Host.Commands;
 
 /// <summary>
 /// Finds keys the binder would silently ignore (a typo such as <c>limits.maxFrameByte</c>) by walking the configuration
-/// against the public properties of <see cref="GatewayOptions"/> and its sections. <c>pluginOptions</c> belongs to the
+/// against the public properties of <see cref="GatewayOptions"/> and the features' sections' options. <c>pluginOptions</c> belongs to the
 /// plugins and is not checked; <c>$schema</c> is for editors.
 /// </summary>
 internal static class ConfigurationKeyCheck
@@ -18,21 +19,30 @@ internal static class ConfigurationKeyCheck
         var errors = new List<string>();
         foreach (var child in configuration.GetChildren())
         {
-            if (!RootExtras.Contains(child.Key))
+            if (RootExtras.Contains(child.Key))
             {
-                CheckMember(child, typeof(GatewayOptions), child.Key, errors);
+                continue;
+            }
+
+            if (GatewayConfiguration.Sections.FirstOrDefault(s => string.Equals(s.Key, child.Key, StringComparison.OrdinalIgnoreCase)) is { } feature)
+            {
+                CheckValue(child, feature.OptionsType, child.Key, errors);
+            }
+            else
+            {
+                CheckMember(child, typeof(GatewayOptions), child.Key, errors, GatewayConfiguration.Sections.Select(s => s.Key));
             }
         }
 
         return errors;
     }
 
-    private static void CheckMember(IConfigurationSection section, Type owner, string path, List<string> errors)
+    private static void CheckMember(IConfigurationSection section, Type owner, string path, List<string> errors, IEnumerable<string>? alsoKnown = null)
     {
         var property = owner.GetProperty(section.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
         if (property is null)
         {
-            var known = owner.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => JsonName(p.Name));
+            var known = owner.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => JsonName(p.Name)).Concat(alsoKnown ?? []);
             errors.Add($"{path}: unknown key (known here: {string.Join(", ", known)})");
             return;
         }

@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,7 +15,7 @@ internal static class ConfiguredAuditStore
         GatewaySettings settings;
         try
         {
-            settings = GatewaySettingsLoader.LoadFile(config);
+            settings = GatewayConfiguration.LoadFile(config);
         }
         catch (InvalidConfigurationException ex)
         {

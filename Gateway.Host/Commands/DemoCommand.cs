@@ -3,7 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Approval;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Host.Demo;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.Logging;
@@ -76,10 +77,11 @@ internal static class DemoCommand
                     Access = new ConnectionAccess { AllowedGroups = DemoGroups.ToFrozenSet(StringComparer.Ordinal) },
                 },
             }.ToFrozenDictionary(),
-            Policy = ApprovalDemo.Policy("everything"),
-            Approvals = new ApprovalSettings(Path.Combine(directory, ApprovalSettings.DefaultFileName)),
+            Features = FeatureSettings.Of(
+                ApprovalDemo.Policy("everything"),
+                MaskingCompiler.Compile(new MaskingOptions(), [])!,
+                new ApprovalSettings(Path.Combine(directory, ApprovalSettings.DefaultFileName))),
             AdminEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Masking = MaskingCompiler.Compile(new MaskingOptions(), [])!,
             Audit = new AuditSettings(auditPath, AuditSettings.DefaultQueueCapacity, AuditSettings.DefaultEnqueueTimeout) { SigningKeyFile = signingKey },
         };
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Host.Commands;
 
 /// <summary>The composition root: core, built-in inspectors, and whatever the caller adds.</summary>
-public static class GatewayFactory
+internal static class GatewayFactory
 {
     public static GatewayApplication Create(
         GatewaySettings settings,

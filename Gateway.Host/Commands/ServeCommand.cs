@@ -1,6 +1,7 @@
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Hosting;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Host.Commands;
 
@@ -42,6 +43,10 @@ internal static class ServeCommand
             }
 
             return ServeExitCodes.Stopped;
+            var settings = GatewayConfiguration.LoadFile(path);
+            await using var gateway = GatewayFactory.Create(settings);
+            await gateway.RunAsync();
+            return 0;
         }
         catch (InvalidConfigurationException ex)
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGateway.Host.Commands;

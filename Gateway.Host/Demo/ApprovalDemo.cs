@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Hosting;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Host.Commands;
 
 namespace McpGateway.Host.Demo;

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Host.Commands;
 using Microsoft.Extensions.Logging;
 
@@ -84,7 +84,7 @@ internal static class PostgresPolicyDemo
             {
                 ["postgres"] = new StdioConnectionSettings { Name = "postgres", Command = "node", Args = [server, uri] },
             }.ToFrozenDictionary(),
-            Policy = policy,
+            Features = FeatureSettings.Of(policy),
         };
 
         await using var gateway = GatewayFactory.Create(settings, configureLogging: logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Admin;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

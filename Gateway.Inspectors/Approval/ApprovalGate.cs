@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using McpGateway.Core.Admin;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Masking;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
 using Microsoft.Extensions.Logging;
 

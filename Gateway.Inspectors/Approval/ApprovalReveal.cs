@@ -1,4 +1,4 @@
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Identity;
 
 namespace McpGateway.Inspectors.Approval;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Inspectors.Approval;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Identity;
 
 namespace McpGateway.Inspectors.Approval;

@@ -1,4 +1,4 @@
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Inspectors.Approval;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Upstreams.Http;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using McpGateway.Core.Chain;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Inspectors.Masking;

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Masking;
+using McpGateway.Inspectors.Policy;
 
 namespace McpGateway.Inspectors.Masking;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Inspectors.Masking;

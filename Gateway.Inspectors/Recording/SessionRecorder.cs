@@ -4,7 +4,7 @@ using McpGateway.Core.Chain;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Authentication;
 using Microsoft.Extensions.Logging;

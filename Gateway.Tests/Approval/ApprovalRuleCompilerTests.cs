@@ -1,5 +1,7 @@
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Approval;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Tests.Policy;
 using Microsoft.Extensions.Configuration;
 
@@ -66,8 +68,8 @@ internal sealed class ApprovalRuleCompilerTests
 
         Assert.That(settings.Approvals, Is.Not.Null);
         Assert.That(settings.Approvals!.StorePath, Is.EqualTo(Path.GetFullPath("/srv/mcpgw/approvals.db")));
-        Assert.That(settings.Approvals.PostgresConnectionString, Is.Null);
-        Assert.That(settings.Approvals.ProgressInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
+        Assert.That(settings.Approvals!.PostgresConnectionString, Is.Null);
+        Assert.That(settings.Approvals!.ProgressInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
     }
 
     [Test]
@@ -102,6 +104,6 @@ internal sealed class ApprovalRuleCompilerTests
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)))
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(extra)))
             .Build();
-        return GatewaySettingsLoader.Load(configuration, baseDirectory);
+        return GatewayConfiguration.Load(configuration, baseDirectory);
     }
 }

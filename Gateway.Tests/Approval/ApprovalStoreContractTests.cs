@@ -1,6 +1,5 @@
-using McpGateway.Core.Approval;
-using McpGateway.Core.Identity;
 using McpGateway.Inspectors.Approval;
+using McpGateway.Core.Identity;
 using McpGateway.Tests.Infrastructure;
 
 namespace McpGateway.Tests.Approval;

@@ -58,9 +58,9 @@ internal sealed class PostgresApprovalStoreTests : ApprovalStoreContractTests
         var request = Request();
         await Store.CreateAsync(request, cancellationToken);
 
-        var (decision, _) = await other.VoteAsync(request.Id, Alice, new Core.Approval.ApprovalVote(true, null), cancellationToken);
+        var (decision, _) = await other.VoteAsync(request.Id, Alice, new Inspectors.Approval.ApprovalVote(true, null), cancellationToken);
 
-        Assert.That(decision.Result, Is.EqualTo(Core.Approval.ApprovalVoteResult.Decided));
+        Assert.That(decision.Result, Is.EqualTo(Inspectors.Approval.ApprovalVoteResult.Decided));
         Assert.That(await heard.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken), Is.EqualTo(request.Id));
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
 using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.Approval;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
-using McpGateway.Core.Configuration;
 using McpGateway.Inspectors.Approval;
+using McpGateway.Core.Configuration;
 using McpGateway.Tests.EndToEnd.Operations;
 using McpGateway.Tests.Infrastructure;
 

@@ -1,4 +1,6 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -29,7 +31,7 @@ internal sealed class ApprovalRevealConfigurationTests
     [Test]
     public void LoadFile_NoRevealSettings_NobodyRevealsAndAQuarterMayBeHidden()
     {
-        var approvals = GatewaySettingsLoader.LoadFile(Write("default.json", "{}")).Approvals!;
+        var approvals = GatewayConfiguration.LoadFile(Write("default.json", "{}")).Approvals!;
 
         Assert.That((approvals.RevealGroups, approvals.MaxMaskedShare), Is.EqualTo((Array.Empty<string>(), 0.25)));
     }
@@ -37,7 +39,7 @@ internal sealed class ApprovalRevealConfigurationTests
     [Test]
     public void LoadFile_RevealGroupsAndShare_Read()
     {
-        var approvals = GatewaySettingsLoader.LoadFile(Write("valid.json", """{ "revealGroups": [ "security" ], "maxMaskedShare": 0.1 }""")).Approvals!;
+        var approvals = GatewayConfiguration.LoadFile(Write("valid.json", """{ "revealGroups": [ "security" ], "maxMaskedShare": 0.1 }""")).Approvals!;
 
         Assert.That((approvals.RevealGroups, approvals.MaxMaskedShare), Is.EqualTo((new[] { "security" }, 0.1)));
     }
@@ -47,7 +49,7 @@ internal sealed class ApprovalRevealConfigurationTests
     {
         var path = Write("broken.json", """{ "revealGroups": [ "security", " ", "security" ], "maxMaskedShare": 1.5 }""");
 
-        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path))!.Errors;
+        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path))!.Errors;
 
         Assert.Multiple(() =>
         {

@@ -1,6 +1,8 @@
 using System.Net;
 using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -37,7 +39,7 @@ internal sealed class ApprovalWebhookConfigurationTests
             { "webhook": { "url": "https://hooks.slack.com/services/T1/B2/c3", "headers": { "Authorization": { "fromFile": "hook-token" } } } }
             """, """{ "listen": "0.0.0.0:7401", "allowRemote": true, "publicUrl": "https://gw.example.com/admin" }""");
 
-        var settings = GatewaySettingsLoader.LoadFile(path);
+        var settings = GatewayConfiguration.LoadFile(path);
         var webhook = settings.Approvals!.Webhook!;
 
         Assert.Multiple(() =>
@@ -57,7 +59,7 @@ internal sealed class ApprovalWebhookConfigurationTests
                            "timeout": "-00:00:01", "retries": 11 } }
             """, """{ "listen": "127.0.0.1:7401", "publicUrl": "gw.example.com" }""");
 
-        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path))!.Errors;
+        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path))!.Errors;
 
         Assert.Multiple(() =>
         {
@@ -73,9 +75,9 @@ internal sealed class ApprovalWebhookConfigurationTests
     [Test]
     public void LoadFile_WebhookUrlMissingOrNotHttpOrPlainHttpToLoopback_RequiredRefusedWithoutEchoOrAccepted()
     {
-        var missing = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("nourl.json", """{ "webhook": { "retries": 1 } }""")))!.Errors;
-        var ftp = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("ftp.json", """{ "webhook": { "url": "ftp://hooks.example.com/T0/xoxSecret" } }""")))!.Errors;
-        var loopback = GatewaySettingsLoader.LoadFile(Write("loopback.json", """{ "webhook": { "url": "http://127.0.0.1:9000/hook", "retries": 0 } }"""));
+        var missing = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(Write("nourl.json", """{ "webhook": { "retries": 1 } }""")))!.Errors;
+        var ftp = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(Write("ftp.json", """{ "webhook": { "url": "ftp://hooks.example.com/T0/xoxSecret" } }""")))!.Errors;
+        var loopback = GatewayConfiguration.LoadFile(Write("loopback.json", """{ "webhook": { "url": "http://127.0.0.1:9000/hook", "retries": 0 } }"""));
 
         Assert.Multiple(() =>
         {
@@ -89,7 +91,7 @@ internal sealed class ApprovalWebhookConfigurationTests
     [TestCase("""{ "listen": "0.0.0.0:7401", "allowRemote": true, "publicUrl": "http://gw.example.com/admin" }""", TestName = "LoadFile_RemoteAdminWithPlainHttpPublicUrl_RefusedTokensWouldTravelInClear")]
     public void LoadFile_RemoteAdminWithoutHttps(string admin)
     {
-        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("remote-" + admin.Length + ".json", "{ }", admin)))!.Errors;
+        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(Write("remote-" + admin.Length + ".json", "{ }", admin)))!.Errors;
 
         Assert.That(errors, Has.Some.StartsWith("admin.publicUrl: the admin API takes approvers' and auditors' bearer tokens"));
     }

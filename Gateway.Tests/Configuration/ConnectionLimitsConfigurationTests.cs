@@ -1,4 +1,6 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -17,7 +19,7 @@ internal sealed class ConnectionLimitsConfigurationTests
     [Test]
     public void LoadFile_EveryListenerLimit_Read()
     {
-        var settings = GatewaySettingsLoader.LoadFile(Write("""
+        var settings = GatewayConfiguration.LoadFile(Write("""
             "limits": { "maxUnauthenticatedPerAddress": 4, "maxConnectionsPerAddress": 32, "maxHttpConnections": 512, "maxAdminConnections": 8,
                         "requestHeadersTimeout": "00:00:03", "keepAliveTimeout": "00:00:20", "minRequestBodyBytesPerSecond": 1000, "fileDescriptorReserve": 500 },
             "policy": { "default": "allow" },
@@ -30,14 +32,14 @@ internal sealed class ConnectionLimitsConfigurationTests
             Assert.That((limits.MaxUnauthenticatedPerAddress, limits.MaxConnectionsPerAddress, limits.MaxHttpConnections, limits.MaxAdminConnections), Is.EqualTo((4, 32, 512, 8)));
             Assert.That((limits.RequestHeadersTimeout, limits.KeepAliveTimeout), Is.EqualTo((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20))));
             Assert.That((limits.MinRequestBodyBytesPerSecond, limits.FileDescriptorReserve), Is.EqualTo((1000, (int?)500)));
-            Assert.That((settings.Approvals!.MaxHeldPerIdentity, settings.Approvals.MaxNoticesPerWindow, settings.Approvals.NoticeWindow), Is.EqualTo((4, 3, TimeSpan.FromMinutes(5))));
+            Assert.That((settings.Approvals!.MaxHeldPerIdentity, settings.Approvals!.MaxNoticesPerWindow, settings.Approvals!.NoticeWindow), Is.EqualTo((4, 3, TimeSpan.FromMinutes(5))));
         });
     }
 
     [Test]
     public void LoadFile_NoLimits_TheDefaults()
     {
-        var settings = GatewaySettingsLoader.LoadFile(Write("""
+        var settings = GatewayConfiguration.LoadFile(Write("""
             "policy": { "default": "allow" }
             """));
 
@@ -46,14 +48,14 @@ internal sealed class ConnectionLimitsConfigurationTests
             Assert.That(settings.ConnectionLimits, Is.EqualTo(ConnectionLimits.Default));
             Assert.That(settings.ConnectionLimits.FileDescriptorReserve, Is.Null, "derived from the process limit at start");
             Assert.That(settings.Approvals!.MaxHeldPerIdentity, Is.EqualTo(ApprovalSettings.DefaultMaxHeldPerIdentity));
-            Assert.That(settings.Approvals.MaxNoticesPerWindow, Is.EqualTo(ApprovalSettings.DefaultMaxNoticesPerWindow));
+            Assert.That(settings.Approvals!.MaxNoticesPerWindow, Is.EqualTo(ApprovalSettings.DefaultMaxNoticesPerWindow));
         });
     }
 
     [Test]
     public void LoadFile_ZeroOrNegativeLimits_EveryOneNamed()
     {
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Write("""
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(Write("""
             "limits": { "maxUnauthenticatedPerAddress": 0, "maxConnectionsPerAddress": 0, "maxHttpConnections": -1, "maxAdminConnections": 0,
                         "requestHeadersTimeout": "00:00:00", "keepAliveTimeout": "-00:00:01", "minRequestBodyBytesPerSecond": 0, "fileDescriptorReserve": 0 },
             "policy": { "default": "allow" },

@@ -1,4 +1,5 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -39,7 +40,7 @@ public sealed class GatewaySettingsLoaderTests
             }
             """);
 
-        var settings = GatewaySettingsLoader.LoadFile(path);
+        var settings = GatewayConfiguration.LoadFile(path);
 
         Assert.That(settings.Endpoint.ToString(), Is.EqualTo("127.0.0.1:7400"));
         Assert.That(settings.ClientLimits.MaxFrameBytes, Is.EqualTo(65536));
@@ -76,7 +77,7 @@ public sealed class GatewaySettingsLoaderTests
             }
             """);
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path));
 
         Assert.That(ex!.Errors, Has.Some.StartsWith("listen:"));
         Assert.That(ex.Errors, Has.Some.StartsWith("auth.mode:"));
@@ -98,7 +99,7 @@ public sealed class GatewaySettingsLoaderTests
               "connections": { "x": { "transport": "stdio", "command": "x", "env": { "K": { "fromEnv": "MCPGW_TEST_SURELY_UNSET_VARIABLE" } } } } }
             """);
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path));
 
         Assert.That(ex!.Errors, Is.EqualTo(new[] { "connections.x.env.K.fromEnv: environment variable 'MCPGW_TEST_SURELY_UNSET_VARIABLE' is not set" }));
     }
@@ -106,7 +107,7 @@ public sealed class GatewaySettingsLoaderTests
     [Test]
     public void LoadFile_MissingFile_SaysSo()
     {
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(Path.Combine(_dir, "absent.json")));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(Path.Combine(_dir, "absent.json")));
 
         Assert.That(ex!.Errors.Single(), Does.Contain("does not exist"));
     }
@@ -116,7 +117,7 @@ public sealed class GatewaySettingsLoaderTests
     {
         var path = Write("{ \"listen\": ");
 
-        Assert.That(() => GatewaySettingsLoader.LoadFile(path), Throws.TypeOf<InvalidConfigurationException>());
+        Assert.That(() => GatewayConfiguration.LoadFile(path), Throws.TypeOf<InvalidConfigurationException>());
     }
 
     [Test]
@@ -124,6 +125,6 @@ public sealed class GatewaySettingsLoaderTests
     {
         var path = Write("""{ "listen": "127.0.0.1:0", "auth": { "mode": "none" }, "connections": { "only": { "transport": "tcp", "host": "127.0.0.1", "port": 9 } } }""");
 
-        Assert.That(GatewaySettingsLoader.LoadFile(path).SoleConnection?.Name, Is.EqualTo("only"));
+        Assert.That(GatewayConfiguration.LoadFile(path).SoleConnection?.Name, Is.EqualTo("only"));
     }
 }

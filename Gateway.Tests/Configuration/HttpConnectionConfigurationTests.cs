@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -27,7 +28,7 @@ internal sealed class HttpConnectionConfigurationTests
                 "requestTimeout": "00:00:45", "connectRetries": 1 } } }
             """);
 
-        var remote = (HttpConnectionSettings)GatewaySettingsLoader.LoadFile(path).Connections["remote"];
+        var remote = (HttpConnectionSettings)GatewayConfiguration.LoadFile(path).Connections["remote"];
 
         Assert.Multiple(() =>
         {
@@ -49,7 +50,7 @@ internal sealed class HttpConnectionConfigurationTests
                                "lan": { "transport": "http", "url": "http://10.1.2.3/mcp", "allowPlaintext": true } } }
             """);
 
-        Assert.That(GatewaySettingsLoader.LoadFile(path).Connections, Has.Count.EqualTo(3));
+        Assert.That(GatewayConfiguration.LoadFile(path).Connections, Has.Count.EqualTo(3));
     }
 
     [Test]
@@ -67,7 +68,7 @@ internal sealed class HttpConnectionConfigurationTests
                                "X-Missing": { "fromEnv": "MCPGW_TEST_SURELY_UNSET_VARIABLE" } } } } }
             """);
 
-        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path))!.Errors;
+        var errors = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path))!.Errors;
 
         Assert.Multiple(() =>
         {

@@ -1,4 +1,5 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -72,7 +73,7 @@ internal sealed class IntrospectionConfigurationTests
     {
         var path = Path.Combine(_dir, "gateway.json");
         File.WriteAllText(path, $$"""{ "listen": "127.0.0.1:0", "allowPlaintext": true, "auth": { {{Issuer}}, "introspection": {{introspection}} }, "connections": { "x": { "transport": "tcp", "host": "127.0.0.1", "port": 9 } } }""");
-        return GatewaySettingsLoader.LoadFile(path);
+        return GatewayConfiguration.LoadFile(path);
     }
 
     private IReadOnlyList<string> Errors(string introspection) => Assert.Throws<InvalidConfigurationException>(() => Load(introspection))!.Errors;

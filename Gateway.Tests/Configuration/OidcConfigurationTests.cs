@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Configuration;
 
@@ -20,7 +21,7 @@ internal sealed class OidcConfigurationTests
     {
         var path = Path.Combine(_dir, "gateway.json");
         File.WriteAllText(path, $$"""{ "listen": "127.0.0.1:0", "allowPlaintext": true, "auth": {{auth}}, "connections": {{connections}} }""");
-        return GatewaySettingsLoader.LoadFile(path);
+        return GatewayConfiguration.LoadFile(path);
     }
 
     private IReadOnlyList<string> Errors(string auth, string connections = """{ "x": { "transport": "tcp", "host": "127.0.0.1", "port": 9 } }""") =>

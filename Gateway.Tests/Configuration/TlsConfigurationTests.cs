@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.Infrastructure;
 
 namespace McpGateway.Tests.Configuration;
@@ -42,7 +43,7 @@ internal sealed class TlsConfigurationTests
     {
         var path = Write($$"""{ "listen": "0.0.0.0:7400", {{Oidc}}, {{Connections}} }""");
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path));
 
         Assert.That(ex!.Errors, Has.One.StartsWith("tls: required").And.Contains("allowPlaintext"));
     }
@@ -54,7 +55,7 @@ internal sealed class TlsConfigurationTests
             { "listen": "127.0.0.1:7400", "auth": { "mode": "oidc", "issuer": "https://idp.example.com", "audience": "api://mcp-gateway" }, {{Connections}} }
             """);
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path));
 
         Assert.That(ex!.Errors, Is.EqualTo(new[] { ex.Errors.Single(e => e.StartsWith("tls: required", StringComparison.Ordinal)) }));
     }
@@ -64,7 +65,7 @@ internal sealed class TlsConfigurationTests
     {
         var path = Write($$"""{ "listen": "0.0.0.0:7400", {{Oidc}}, "allowPlaintext": true, {{Connections}} }""");
 
-        var settings = GatewaySettingsLoader.LoadFile(path);
+        var settings = GatewayConfiguration.LoadFile(path);
 
         Assert.Multiple(() =>
         {
@@ -78,7 +79,7 @@ internal sealed class TlsConfigurationTests
     {
         var path = Write($$"""{ "listen": "127.0.0.1:7400", "auth": { "mode": "none" }, {{Connections}} }""");
 
-        Assert.That(GatewaySettingsLoader.LoadFile(path).Tls, Is.Null);
+        Assert.That(GatewayConfiguration.LoadFile(path).Tls, Is.Null);
     }
 
     [Test]
@@ -94,7 +95,7 @@ internal sealed class TlsConfigurationTests
                            "CN=svc-unmapped": { "subject": "svc-by-subject" } } } } }
             """);
 
-        var tls = GatewaySettingsLoader.LoadFile(path).Tls;
+        var tls = GatewayConfiguration.LoadFile(path).Tls;
 
         Assert.Multiple(() =>
         {
@@ -119,7 +120,7 @@ internal sealed class TlsConfigurationTests
                          "identities": { "not a DN or thumbprint": { "subject": "" } } } } }
             """);
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path));
 
         Assert.Multiple(() =>
         {
@@ -142,7 +143,7 @@ internal sealed class TlsConfigurationTests
                        "clientCertificates": { "mode": "require" } } }
             """);
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path));
 
         Assert.That(ex!.Errors, Is.EqualTo(new[] { "tls.clientCertificates.trustedCaFile: required when client certificates are allowed or required" }));
     }
@@ -155,7 +156,7 @@ internal sealed class TlsConfigurationTests
               "tls": { "certificateFile": {{Quote(_certificates.Server.CertificateFile)}} } }
             """);
 
-        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(path));
+        var ex = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(path));
 
         Assert.That(ex!.Errors.Single(), Does.StartWith("tls.certificateFile:"));
     }
@@ -171,7 +172,7 @@ internal sealed class TlsConfigurationTests
               "tls": { "certificateFile": "server.pfx", "password": { "fromFile": "pfx-password" } } }
             """);
 
-        var tls = GatewaySettingsLoader.LoadFile(path).Tls;
+        var tls = GatewayConfiguration.LoadFile(path).Tls;
 
         Assert.That(tls?.Certificate.HasPrivateKey, Is.True);
     }

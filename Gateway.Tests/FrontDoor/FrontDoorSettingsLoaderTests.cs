@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.FrontDoor;
 
@@ -150,6 +151,6 @@ internal sealed class FrontDoorSettingsLoaderTests
         var path = Path.Combine(_dir, "gateway.json");
         var separator = sections.TrimEnd().EndsWith(',') || sections.Trim().Length == 0 ? "" : ",";
         File.WriteAllText(path, $$"""{ "listen": "127.0.0.1:7400", {{sections}}{{separator}} {{Connections}} }""");
-        return GatewaySettingsLoader.LoadFile(path);
+        return GatewayConfiguration.LoadFile(path);
     }
 }

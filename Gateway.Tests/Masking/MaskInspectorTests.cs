@@ -1,7 +1,7 @@
 using System.Text;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 
 namespace McpGateway.Tests.Masking;
 

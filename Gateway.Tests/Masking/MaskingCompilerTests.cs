@@ -1,4 +1,4 @@
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 
 namespace McpGateway.Tests.Masking;
 

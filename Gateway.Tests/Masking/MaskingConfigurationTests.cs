@@ -4,7 +4,8 @@ using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Inspectors.Masking;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -54,7 +55,7 @@ internal sealed class MaskingConfigurationTests
     {
         var path = Path.Combine(_dir, "gateway.json");
         File.WriteAllText(path, json);
-        return GatewaySettingsLoader.LoadFile(path);
+        return GatewayConfiguration.LoadFile(path);
     }
 
     [Test]

@@ -1,5 +1,5 @@
 using System.Text;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 
 namespace McpGateway.Tests.Masking;
 

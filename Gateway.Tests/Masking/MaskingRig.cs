@@ -6,7 +6,6 @@ using System.Text.Json;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
 using McpGateway.Inspectors.Masking;
 using McpGateway.Tests.Chain;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +25,7 @@ internal sealed class MaskingRig
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
             AuthMode = AuthMode.None,
             Connections = FrozenDictionary<string, ConnectionSettings>.Empty,
-            Masking = Settings,
+            Features = FeatureSettings.Of(Settings),
         };
         Resolver = new MaskProfileResolver(Settings, gateway, null);
         Inspector = new MaskInspector(Resolver, time ?? TimeProvider.System, NullLogger<MaskInspector>.Instance);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 
 namespace McpGateway.Tests.Masking;
 
@@ -42,9 +42,9 @@ internal sealed class RecordMaskerTests
         const string value = "AKIAIOSFODNN7EXAMPLE";
         var plain = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..8];
 
-        Assert.That(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value), Is.EqualTo(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value)));
-        Assert.That(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value), Is.Not.EqualTo(McpGateway.Core.Masking.MaskEngine.ApprovalMac("AKIAIOSFODNN7EXAMPLF")));
-        Assert.That(McpGateway.Core.Masking.MaskEngine.ApprovalMac(value), Is.Not.EqualTo(plain), "keyed: reading a view gives no way to test guesses offline");
+        Assert.That(McpGateway.Inspectors.Masking.MaskEngine.ApprovalMac(value), Is.EqualTo(McpGateway.Inspectors.Masking.MaskEngine.ApprovalMac(value)));
+        Assert.That(McpGateway.Inspectors.Masking.MaskEngine.ApprovalMac(value), Is.Not.EqualTo(McpGateway.Inspectors.Masking.MaskEngine.ApprovalMac("AKIAIOSFODNN7EXAMPLF")));
+        Assert.That(McpGateway.Inspectors.Masking.MaskEngine.ApprovalMac(value), Is.Not.EqualTo(plain), "keyed: reading a view gives no way to test guesses offline");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Protocol;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -31,7 +32,14 @@ internal sealed class ConfigurationSchemaTests
         var schema = JsonNode.Parse(File.ReadAllText(SchemaPath))!.AsObject();
         var mismatches = new List<string>();
 
-        Compare(schema, schema, typeof(GatewayOptions), "", mismatches, RootExtras);
+        Compare(schema, schema, typeof(GatewayOptions), "", mismatches, [.. RootExtras, .. GatewayConfiguration.Sections.Select(s => s.Key)]);
+        foreach (var section in GatewayConfiguration.Sections)
+        {
+            if (schema["properties"]?[section.Key] is JsonObject node)
+            {
+                CompareValue(schema, node, section.OptionsType, section.Key, mismatches);
+            }
+        }
 
         Assert.That(mismatches, Is.Empty, string.Join("\n", mismatches));
     }
@@ -63,7 +71,7 @@ internal sealed class ConfigurationSchemaTests
         GatewaySettings? settings = null;
         Assert.Multiple(() =>
         {
-            Assert.That(() => settings = GatewaySettingsLoader.Load(configuration, SamplesDirectory), Throws.Nothing);
+            Assert.That(() => settings = GatewayConfiguration.Load(configuration, SamplesDirectory), Throws.Nothing);
             Assert.That(ConfigurationKeyCheck.UnknownKeys(configuration), Is.Empty);
         });
         Assert.That(settings!.Connections, Is.Not.Empty);

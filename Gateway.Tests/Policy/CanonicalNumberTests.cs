@@ -1,4 +1,4 @@
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 
 namespace McpGateway.Tests.Policy;
 

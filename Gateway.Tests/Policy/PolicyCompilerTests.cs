@@ -33,7 +33,7 @@ public sealed class PolicyCompilerTests
     [Test]
     public void Compile_NoDefault_DeniesByDefault()
     {
-        Assert.That(PolicyJson.Compile("""{ "rules": [] }""").DefaultAction, Is.EqualTo(Core.Policy.PolicyAction.Block));
+        Assert.That(PolicyJson.Compile("""{ "rules": [] }""").DefaultAction, Is.EqualTo(Inspectors.Policy.PolicyAction.Block));
     }
 
     [Test]

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using McpGateway.Core.Identity;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Configuration;
 
 namespace McpGateway.Tests.Policy;

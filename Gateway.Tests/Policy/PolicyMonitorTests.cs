@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Tests.EndToEnd.Policy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -84,7 +85,7 @@ public sealed class PolicyMonitorTests
 
     private PolicyMonitor Monitor(ILogger<PolicyMonitor> logger)
     {
-        var settings = GatewaySettingsLoader.LoadFile(_path);
+        var settings = GatewayConfiguration.LoadFile(_path);
         var monitor = new PolicyMonitor(settings, new ToolPinStore(null, TimeProvider.System, NullLogger.Instance), TimeProvider.System, logger);
         monitor.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return monitor;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Tests.Policy;

@@ -1,4 +1,5 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 
 namespace McpGateway.Tests.Recording;
 
@@ -30,7 +31,7 @@ internal sealed class AuditAnchorConfigurationTests
               "audit": {{audit}}
             }
             """);
-        return GatewaySettingsLoader.LoadFile(path);
+        return GatewayConfiguration.LoadFile(path);
     }
 
     [Test]

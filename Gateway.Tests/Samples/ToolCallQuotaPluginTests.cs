@@ -1,5 +1,9 @@
+using System.Runtime.Loader;
 using System.Text.Json.Nodes;
+using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
+using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Protocol;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
@@ -43,7 +47,7 @@ internal sealed class ToolCallQuotaPluginTests
         var path = Path.Combine(_directory, "gateway.json");
         await File.WriteAllTextAsync(path, config.ToJsonString(), timeout.Token);
 
-        var settings = GatewaySettingsLoader.LoadFile(path);
+        var settings = GatewayConfiguration.LoadFile(path);
         _gateway = await GatewayHarness.StartAsync(settings, timeout.Token);
     }
 
@@ -100,6 +104,76 @@ internal sealed class ToolCallQuotaPluginTests
         var call = await CallEchoAsync(fresh, 1, "fresh", cancellationToken);
 
         Assert.That(Text(call), Is.EqualTo("Echo: fresh"));
+    }
+
+    [Test]
+    public void Load_SamplePlugin_InItsOwnLoadContextSharingTheContractWithTheHost()
+    {
+        var contexts = AssemblyLoadContext.All.Where(c => c.Assemblies.Any(a => a.GetName().Name == "McpGateway.Samples.ToolCallQuota")).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(contexts, Is.Not.Empty, "the fixture's gateway loaded the plugin");
+            Assert.That(contexts.Select(c => c.Name), Has.All.EqualTo("plugin:McpGateway.Samples.ToolCallQuota"));
+            Assert.That(contexts.SelectMany(c => c.Assemblies).Select(a => a.GetName().Name), Does.Not.Contain("McpGateway.Core"), "the contract comes from the host");
+            Assert.That(AssemblyLoadContext.Default.Assemblies.Select(a => a.GetName().Name), Does.Not.Contain("McpGateway.Samples.ToolCallQuota"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task Start_NegativeQuota_RefusedNamingInspectorPluginAndOption(CancellationToken cancellationToken)
+    {
+        var path = await WriteConfigAsync("negative.json", -1, cancellationToken);
+        var settings = GatewayConfiguration.LoadFile(path);
+
+        var ex = Assert.ThrowsAsync<InvalidChainException>(() => GatewayHarness.StartAsync(settings, cancellationToken));
+
+        Assert.That(ex!.Errors, Is.EqualTo(new[] { NegativeQuotaError }));
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task ConfigCheck_NegativeQuota_ReportsItNamingInspectorPluginAndOption(CancellationToken cancellationToken)
+    {
+        var path = await WriteConfigAsync("negative-check.json", -1, cancellationToken);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = ConfigCheckCommand.Run([path], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(ConfigCheckCommand.Invalid));
+            Assert.That(error.ToString(), Does.Contain(NegativeQuotaError));
+        });
+    }
+
+    private const string NegativeQuotaError =
+        "inspector 'tool-call-quota' of plugin 'McpGateway.Samples.ToolCallQuota': pluginOptions.toolCallQuota.maxCallsPerSession: maxCallsPerSession must not be negative";
+
+    private async Task<string> WriteConfigAsync(string name, int maxCallsPerSession, CancellationToken cancellationToken)
+    {
+        var config = new JsonObject
+        {
+            ["listen"] = "127.0.0.1:0",
+            ["auth"] = new JsonObject { ["mode"] = "none" },
+            ["plugins"] = new JsonArray(BuildOutputs.ToolCallQuotaPluginDll),
+            ["inspectors"] = new JsonArray("tool-call-quota"),
+            ["pluginOptions"] = new JsonObject { ["toolCallQuota"] = new JsonObject { ["maxCallsPerSession"] = maxCallsPerSession } },
+            ["connections"] = new JsonObject
+            {
+                [Connection] = new JsonObject
+                {
+                    ["transport"] = "stdio",
+                    ["command"] = "node",
+                    ["args"] = new JsonArray(RepoPaths.ServerEverythingJs, "stdio"),
+                },
+            },
+        };
+        var path = Path.Combine(_directory, name);
+        await File.WriteAllTextAsync(path, config.ToJsonString(), cancellationToken);
+        return path;
     }
 
     private static Task<JsonObject> CallEchoAsync(RawMcpClient client, int id, string message, CancellationToken cancellationToken) =>

@@ -4,19 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace McpGateway.Samples.ToolCallQuota;
 
-/// <summary>What the gateway finds in this assembly: it registers the inspector under its name.</summary>
+/// <summary>
+/// What the gateway finds in this assembly: it registers the inspector under its name, with its options bound from
+/// <c>pluginOptions:toolCallQuota</c> and validated when the gateway starts.
+/// </summary>
 public sealed class ToolCallQuotaPlugin : IGatewayPlugin
 {
-    public void ConfigureServices(IServiceCollection services, IConfiguration options)
-    {
-        var quota = new ToolCallQuotaOptions();
-        options.GetSection("toolCallQuota").Bind(quota);
-        if (quota.MaxCallsPerSession < 0)
-        {
-            throw new InvalidOperationException("pluginOptions:toolCallQuota:maxCallsPerSession must not be negative");
-        }
+    public const string OptionsSection = "toolCallQuota";
 
-        services.AddSingleton(quota);
-        services.AddInspector<ToolCallQuotaInspector>(ToolCallQuotaInspector.InspectorName);
-    }
+    public void ConfigureServices(IServiceCollection services, IConfiguration options) =>
+        services.AddInspector<ToolCallQuotaInspector, ToolCallQuotaOptions>(ToolCallQuotaInspector.InspectorName, OptionsSection);
 }

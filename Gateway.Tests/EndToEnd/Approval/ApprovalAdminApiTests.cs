@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Tests.Infrastructure;
 
 namespace McpGateway.Tests.EndToEnd.Approval;

@@ -1,7 +1,6 @@
 using System.Text;
-using McpGateway.Core.Approval;
-using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Approval;
+using McpGateway.Core.Recording;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace McpGateway.Tests.EndToEnd.Approval;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Recording;
 using McpGateway.Tests.Infrastructure;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Recording;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +91,7 @@ internal sealed class ApprovalRig : IAsyncDisposable
         var files = Directory.CreateDirectory(Path.Combine(directory.FullName, "files")).FullName;
         var path = Path.Combine(directory.FullName, "gateway.json");
         await File.WriteAllTextAsync(path, Config(files, approvals ?? """{ "progressInterval": "00:00:05" }""", masking), cancellationToken);
-        var settings = GatewaySettingsLoader.LoadFile(path);
+        var settings = GatewayConfiguration.LoadFile(path);
         var notifier = new CapturingNotifier();
         var gateway = await GatewayHarness.StartAsync(settings, cancellationToken, services =>
         {

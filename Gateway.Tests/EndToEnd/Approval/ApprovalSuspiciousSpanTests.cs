@@ -1,6 +1,5 @@
-using McpGateway.Core.Approval;
-using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Approval;
+using McpGateway.Core.Recording;
 using McpGateway.Tests.EndToEnd.Support;
 
 namespace McpGateway.Tests.EndToEnd.Approval;

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,7 +77,7 @@ internal sealed class ApproverRig : IAsyncDisposable
               "approvals": {{approvals ?? $$"""{ "webhook": { "url": "http://127.0.0.1:{{OidcProvider.FreePort()}}/hook", "retries": 1, "timeout": "00:00:02" } }"""}}
             }
             """, cancellationToken);
-        var gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), cancellationToken);
+        var gateway = await GatewayHarness.StartAsync(GatewayConfiguration.LoadFile(path), cancellationToken);
         return new ApproverRig(directory, provider, gateway);
     }
 

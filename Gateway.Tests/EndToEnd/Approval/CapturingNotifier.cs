@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 
 namespace McpGateway.Tests.EndToEnd.Approval;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Tests.Infrastructure;
 
 namespace McpGateway.Tests.EndToEnd.Approval;

@@ -1,5 +1,5 @@
 using System.Text;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Recording;
 using McpGateway.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Tests.Infrastructure;
 
 namespace McpGateway.Tests.EndToEnd.Approval;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 using ModelContextProtocol.Client;
@@ -53,7 +54,7 @@ internal sealed class ConfiguredFrontDoor : IAsyncDisposable
         try
         {
             var path = await FrontDoorGatewayConfig.WriteAsync(directory, provider.Issuer, connection, connectionJson, cancellationToken, extraRules, extraSections);
-            gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), cancellationToken);
+            gateway = await GatewayHarness.StartAsync(GatewayConfiguration.LoadFile(path), cancellationToken);
             var token = await provider.GetTokenAsync(OidcProvider.Alice, cancellationToken);
             return new ConfiguredFrontDoor(provider, directory, gateway, connection, token);
         }

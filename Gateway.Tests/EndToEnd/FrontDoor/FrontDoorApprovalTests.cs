@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGateway.Core.Approval;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Core.Identity;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Core.Recording;
 using McpGateway.Tests.EndToEnd.Recording;
 using McpGateway.Tests.EndToEnd.Support;
@@ -46,7 +46,7 @@ internal sealed class UpstreamHttpInspectionTests
         var database = Path.Combine(_directory, "audit.db");
         var settings = GatewayHarness.Settings(new HttpConnectionSettings { Name = "remote", Url = _server.Url }) with
         {
-            Masking = MaskingCompiler.Compile(new MaskingOptions(), [])!,
+            Features = FeatureSettings.Of(MaskingCompiler.Compile(new MaskingOptions(), [])!),
             Audit = new AuditSettings(database, AuditSettings.DefaultQueueCapacity, TimeSpan.FromSeconds(1)),
         };
         JsonObject echo;

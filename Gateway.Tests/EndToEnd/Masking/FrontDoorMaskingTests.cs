@@ -1,5 +1,5 @@
 using System.Net;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Tests.EndToEnd.FrontDoor;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;
@@ -34,7 +34,7 @@ internal sealed class FrontDoorMaskingTests
             _ => [],
         }));
         _rig = await FrontDoorRig.StartAsync(
-            settings => settings with { Masking = MaskingCompiler.Compile(new MaskingOptions(), [])! },
+            settings => settings.WithFeature(MaskingCompiler.Compile(new MaskingOptions(), [])!),
             timeout.Token,
             GatewayHarness.Tcp(Spy, _spy.Port));
         _token = await _rig.TokenAsync(timeout.Token);

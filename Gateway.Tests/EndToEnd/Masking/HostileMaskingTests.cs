@@ -1,6 +1,6 @@
 using System.Text;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;
 using static McpGateway.Tests.EndToEnd.Hostile.HostileWire;
@@ -49,7 +49,7 @@ internal sealed class HostileMaskingTests
         var audit = Path.Combine(_directory, "audit.db");
         var settings = GatewayHarness.Settings(GatewayHarness.Tcp("spy", spy.Port)) with
         {
-            Masking = MaskingCompiler.Compile(new MaskingOptions(), [])!,
+            Features = FeatureSettings.Of(MaskingCompiler.Compile(new MaskingOptions(), [])!),
             Audit = new AuditSettings(audit, AuditSettings.DefaultQueueCapacity, AuditSettings.DefaultEnqueueTimeout),
         };
         var seen = new StringBuilder();

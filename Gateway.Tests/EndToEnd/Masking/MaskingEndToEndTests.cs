@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 
@@ -49,7 +49,7 @@ internal sealed class MaskingEndToEndTests
             GatewayHarness.Everything(),
             new StdioConnectionSettings { Name = "files", Command = "node", Args = [RepoPaths.ServerFilesystemJs, _directory] }) with
     {
-        Masking = MaskingCompiler.Compile(new MaskingOptions(), [])!,
+        Features = FeatureSettings.Of(MaskingCompiler.Compile(new MaskingOptions(), [])!),
         Audit = auditPath is null ? null : new AuditSettings(auditPath, AuditSettings.DefaultQueueCapacity, AuditSettings.DefaultEnqueueTimeout),
     };
 
@@ -84,7 +84,7 @@ internal sealed class MaskingEndToEndTests
         var profile = new MaskProfileOptions { Budget = TimeSpan.FromSeconds(30) };
         profile.Custom.Add(new CustomDetectorOptions { Name = "slow", Regex = "(a+)+(?=b)" });
         options.Profiles["default"] = profile;
-        var settings = Settings(null) with { Masking = MaskingCompiler.Compile(options, [])! };
+        var settings = Settings(null).WithFeature(MaskingCompiler.Compile(options, [])!);
         await using var gateway = await GatewayHarness.StartAsync(settings, token);
         await using var client = await gateway.ConnectAsync("everything", token);
         await client.InitializeAsync(token);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 
@@ -32,7 +33,7 @@ internal sealed class EverythingPolicyRig : IAsyncDisposable
                                                "args": [ {{JsonValue.Create(RepoPaths.ServerEverythingJs).ToJsonString()}}, "stdio" ] } }{{policy}}
             }
             """, cancellationToken);
-        var gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(path), cancellationToken);
+        var gateway = await GatewayHarness.StartAsync(GatewayConfiguration.LoadFile(path), cancellationToken);
         return new EverythingPolicyRig(directory, gateway);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;
 
@@ -110,7 +111,7 @@ internal sealed class InputRequiredPolicyTests
         var directory = Directory.CreateTempSubdirectory("mcpgw-mrtr-");
         var path = Path.Combine(directory.FullName, "gateway.json");
         await File.WriteAllTextAsync(path, PolicyRig.Config(spy.Port, policyJson), cancellationToken);
-        var settings = GatewaySettingsLoader.LoadFile(path) with { Masking = MaskingCompiler.Compile(new MaskingOptions(), [])! };
+        var settings = GatewayConfiguration.LoadFile(path).WithFeature(MaskingCompiler.Compile(new MaskingOptions(), [])!);
         var gateway = await GatewayHarness.StartAsync(settings, cancellationToken);
         return new Rig(spy, gateway, directory);
     }

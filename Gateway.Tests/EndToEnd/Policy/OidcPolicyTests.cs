@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
@@ -41,7 +41,7 @@ internal sealed class OidcPolicyTests
         {
             AuthMode = AuthMode.Oidc,
             Oidc = _provider.Settings(),
-            Policy = policy,
+            Features = FeatureSettings.Of(policy),
         };
         _gateway = await GatewayHarness.StartAsync(settings, timeout.Token);
     }

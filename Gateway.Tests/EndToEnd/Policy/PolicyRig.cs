@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,7 +59,7 @@ internal sealed class PolicyRig : IAsyncDisposable
         var path = Path.Combine(directory.FullName, "gateway.json");
         await File.WriteAllTextAsync(path, Config(spy.Port, policyJson), cancellationToken);
         prepare?.Invoke(directory.FullName);
-        var settings = GatewaySettingsLoader.LoadFile(path);
+        var settings = GatewayConfiguration.LoadFile(path);
         var gateway = await GatewayHarness.StartAsync(settings, cancellationToken);
         return new PolicyRig(directory, spy, gateway);
     }

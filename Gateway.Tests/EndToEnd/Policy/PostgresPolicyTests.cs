@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 
@@ -48,7 +49,7 @@ internal sealed class PostgresPolicyTests
                   "policy": {{Policy}}
                 }
                 """, cancellationToken);
-            await using var gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(config), cancellationToken);
+            await using var gateway = await GatewayHarness.StartAsync(GatewayConfiguration.LoadFile(config), cancellationToken);
             await using var client = await gateway.ConnectAsync("db", cancellationToken);
             await client.InitializeAsync(cancellationToken);
 

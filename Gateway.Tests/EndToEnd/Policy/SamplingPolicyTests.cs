@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
 
@@ -30,7 +31,7 @@ internal sealed class SamplingPolicyTests
                   "policy": { "default": "allow", "rules": {{rules}} }
                 }
                 """, cancellationToken);
-            await using var gateway = await GatewayHarness.StartAsync(GatewaySettingsLoader.LoadFile(config), cancellationToken);
+            await using var gateway = await GatewayHarness.StartAsync(GatewayConfiguration.LoadFile(config), cancellationToken);
             await using var client = await gateway.ConnectAsync("everything", cancellationToken);
             await client.RequestAsync(0, "initialize", new JsonObject
             {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using McpGateway.Core.Policy;
+using McpGateway.Inspectors.Policy;
 using McpGateway.Host.Commands;
 using static McpGateway.Tests.EndToEnd.Hostile.HostileWire;
 

@@ -1,6 +1,7 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;
@@ -109,7 +110,7 @@ internal sealed class AuditRetentionTests
             }
             """);
 
-        var refused = Assert.Throws<InvalidConfigurationException>(() => GatewaySettingsLoader.LoadFile(ConfigPath));
+        var refused = Assert.Throws<InvalidConfigurationException>(() => GatewayConfiguration.LoadFile(ConfigPath));
 
         Assert.That(refused!.Errors, Is.SupersetOf(new[]
         {

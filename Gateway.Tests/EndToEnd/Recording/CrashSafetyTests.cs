@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Recording;
 using McpGateway.Host.Commands;
+using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Protocol;
@@ -163,7 +164,7 @@ internal sealed class CrashSafetyTests
     /// <summary>The (direction, JSON id) of every frame record in the store the configuration names.</summary>
     private static async Task<HashSet<(string?, string?)>> ReadFramesAsync(string config, CancellationToken cancellationToken)
     {
-        var settings = Core.Configuration.GatewaySettingsLoader.LoadFile(config).Audit!;
+        var settings = GatewayConfiguration.LoadFile(config).Audit!;
         var store = AuditStores.Create(settings, TimeProvider.System, NullLogger.Instance);
         var frames = new HashSet<(string?, string?)>();
         await using (store as IAsyncDisposable)

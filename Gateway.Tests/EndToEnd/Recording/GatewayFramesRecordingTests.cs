@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Hosting;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Core.Recording;
 using McpGateway.Tests.EndToEnd.Hostile;
 using McpGateway.Tests.EndToEnd.Support;
@@ -136,7 +136,7 @@ internal sealed class GatewayFramesRecordingTests
             var settings = Settings(GatewayHarness.Tcp("spy", spy.Port)) with
             {
                 Inspectors = ["relay-note"],
-                Masking = MaskingCompiler.Compile(new MaskingOptions(), [])!,
+                Features = FeatureSettings.Of(MaskingCompiler.Compile(new MaskingOptions(), [])!),
             };
             await using var gateway = await GatewayHarness.StartAsync(settings, cancellationToken, services => services.AddInspector("relay-note", sp => new Chain.RecordingInspector(
                 "relay-note", InspectedDirections.UpstreamToClient, f =>

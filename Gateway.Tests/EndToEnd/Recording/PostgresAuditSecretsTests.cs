@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Recording;
 using McpGateway.Tests.EndToEnd.Hostile;
@@ -93,7 +93,7 @@ internal sealed class PostgresAuditSecretsTests
         var errors = new List<string>();
         var settings = GatewayHarness.Settings(GatewayHarness.Tcp("spy", spy.Port)) with
         {
-            Masking = MaskingCompiler.Compile(MaskingRig.CorpusOptions(), errors),
+            Features = FeatureSettings.Of(MaskingCompiler.Compile(MaskingRig.CorpusOptions(), errors)),
             Audit = new AuditSettings("unused", AuditSettings.DefaultQueueCapacity, TimeSpan.FromSeconds(2)) { PostgresConnectionString = ConnectionString },
         };
         Assert.That(errors, Is.Empty);

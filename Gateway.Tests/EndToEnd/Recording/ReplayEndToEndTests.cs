@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Masking;
+using McpGateway.Inspectors.Masking;
 using McpGateway.Host.Commands;
 using McpGateway.Tests.EndToEnd.Support;
 using Microsoft.Data.Sqlite;
@@ -36,7 +36,7 @@ internal sealed class ReplayEndToEndTests
         var errors = new List<string>();
         var settings = GatewayHarness.Settings(GatewayHarness.Everything()) with
         {
-            Masking = MaskingCompiler.Compile(new MaskingOptions(), errors),
+            Features = FeatureSettings.Of(MaskingCompiler.Compile(new MaskingOptions(), errors)),
             Audit = new AuditSettings(Path.Combine(_directory, "audit.db"), AuditSettings.DefaultQueueCapacity, TimeSpan.FromSeconds(2)),
         };
         string session;

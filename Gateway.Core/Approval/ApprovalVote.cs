@@ -1,4 +1,0 @@
-namespace McpGateway.Core.Approval;
-
-/// <summary>An approver's decision on one request: approve (optionally as a time-bound grant) or deny, with a reason.</summary>
-public sealed record ApprovalVote(bool Approve, string? Reason, ApprovalGrantRequest? Grant = null);

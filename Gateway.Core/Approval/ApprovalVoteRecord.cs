@@ -1,4 +1,0 @@
-namespace McpGateway.Core.Approval;
-
-/// <summary>One approver's vote on a request, as stored and shown.</summary>
-public sealed record ApprovalVoteRecord(string Approver, bool Approve, string? Reason, DateTimeOffset At);

@@ -1,9 +1,0 @@
-namespace McpGateway.Core.Masking;
-
-/// <summary>A custom detector: every match of <see cref="Regex"/> is masked with the label <see cref="Name"/>.</summary>
-public sealed class CustomDetectorOptions
-{
-    public string? Name { get; set; }
-
-    public string? Regex { get; set; }
-}

@@ -1,9 +1,0 @@
-namespace McpGateway.Core.Policy;
-
-/// <summary>What a rule decides. The numeric order is the precedence: block overrides approve, approve overrides allow.</summary>
-public enum PolicyAction
-{
-    Allow = 0,
-    Approve = 1,
-    Block = 2,
-}
