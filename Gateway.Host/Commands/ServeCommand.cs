@@ -19,7 +19,7 @@ internal static class ServeCommand
 
         try
         {
-            var settings = GatewaySettingsLoader.LoadFile(path);
+            var settings = GatewayConfiguration.LoadFile(path);
             if (StdioCommandLookup.Missing(settings) is { Count: > 0 } missing)
             {
                 throw new InvalidConfigurationException(missing);
@@ -43,10 +43,6 @@ internal static class ServeCommand
             }
 
             return ServeExitCodes.Stopped;
-            var settings = GatewayConfiguration.LoadFile(path);
-            await using var gateway = GatewayFactory.Create(settings);
-            await gateway.RunAsync();
-            return 0;
         }
         catch (InvalidConfigurationException ex)
         {

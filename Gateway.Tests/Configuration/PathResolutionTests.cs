@@ -1,4 +1,5 @@
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
@@ -33,7 +34,7 @@ internal sealed class PathResolutionTests
     [Test]
     public void LoadFile_MinimalDevSample_ServerPathPointsIntoTheRepositoryWhateverTheCurrentFolder()
     {
-        var settings = GatewaySettingsLoader.LoadFile(Path.Combine(RepoPaths.Root, "samples", "configs", "minimal-dev.json"));
+        var settings = GatewayConfiguration.LoadFile(Path.Combine(RepoPaths.Root, "samples", "configs", "minimal-dev.json"));
 
         var everything = (StdioConnectionSettings)settings.Connections["everything"];
         Assert.That(everything.Args[0], Is.EqualTo(RepoPaths.ServerEverythingJs));
@@ -53,7 +54,7 @@ internal sealed class PathResolutionTests
             ["connections:local:args:0"] = "./index.js",
         }).Build();
 
-        var settings = GatewaySettingsLoader.Load(configuration, "/etc/mcpgw");
+        var settings = GatewayConfiguration.Load(configuration, "/etc/mcpgw");
 
         var local = (StdioConnectionSettings)settings.Connections["local"];
         Assert.Multiple(() =>
