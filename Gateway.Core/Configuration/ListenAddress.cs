@@ -9,7 +9,7 @@ namespace McpGateway.Core.Configuration;
 /// machine (<c>localhost:7400</c>, resolved once when the configuration is loaded; <c>localhost</c> is always
 /// 127.0.0.1). Port 0 asks for any free port.
 /// </summary>
-public static class ListenAddress
+internal static class ListenAddress
 {
     /// <summary>The endpoint, or null after adding why not to <paramref name="errors"/> under <paramref name="path"/>.</summary>
     public static IPEndPoint? Parse(string path, string listen, List<string> errors)

@@ -7,7 +7,7 @@ namespace McpGateway.Core.Configuration;
 /// A bare command name (<c>node</c>) is looked up on PATH; other arguments (<c>stdio</c>, <c>--port=1</c>,
 /// <c>src/x.js</c>) pass unchanged.
 /// </summary>
-public static class PathResolution
+internal static class PathResolution
 {
     public static string Command(string command, string baseDirectory) =>
         command.Length > 0 && !Path.IsPathRooted(command) && command.Contains('/', StringComparison.Ordinal)
