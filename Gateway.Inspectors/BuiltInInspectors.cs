@@ -11,6 +11,7 @@ using McpGateway.Core.Approval;
 using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Authentication;
 using McpGateway.Inspectors.Blocking;
+using McpGateway.Inspectors.External;
 using McpGateway.Inspectors.Masking;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.DependencyInjection;
@@ -121,6 +122,8 @@ public static class BuiltInInspectors
             services.AddInspector<MaskInspector>(MaskInspector.InspectorName, ChainSlot.Masking);
         }
 
+        // Out-of-process inspectors: middle inspectors like a plugin's, placed by the inspectors list.
+        services.AddExternalInspectors(settings);
         return services;
     }
 }

@@ -61,7 +61,12 @@ public static class GatewaySettingsLoader
             options.Audit = new AuditOptions();
         }
 
-        return Validate(options, baseDirectory) with { PluginOptions = configuration.GetSection("pluginOptions") };
+        return Validate(options, baseDirectory) with
+        {
+            PluginOptions = configuration.GetSection("pluginOptions"),
+            ExternalInspectors = configuration.GetSection("externalInspectors"),
+            BaseDirectory = baseDirectory,
+        };
     }
 
     public static GatewaySettings Validate(GatewayOptions options, string baseDirectory)
