@@ -33,6 +33,7 @@ internal sealed class ExternalInspectorClient : BackgroundService, IReadinessChe
     private readonly ResiliencePipeline _restarts;
     private volatile InspectorConnection? _live;
     private volatile InspectorInterest? _interest;
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _starts;
 
     public ExternalInspectorClient(ExternalInspectorSettings settings, TimeProvider time, ILogger logger)
@@ -73,6 +74,23 @@ internal sealed class ExternalInspectorClient : BackgroundService, IReadinessChe
 
     public IEnumerable<string> NotReady() => _live is null ? [$"inspector:{_settings.Name}"] : [];
 
+    /// <summary>
+    /// Starts the supervisor and waits until the first start succeeded or failed (at most the hello timeout), so that a
+    /// healthy inspector has said hello before the gateway takes its first session; a broken one does not hold the gateway back.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _firstAttempt.Task.WaitAsync(_settings.HelloTimeout + TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still starting: /readyz says so, and frames it would see are refused (or pass, recorded) until it is up.
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -97,16 +115,18 @@ internal sealed class ExternalInspectorClient : BackgroundService, IReadinessChe
         {
             connection = await InspectorConnection.OpenAsync(_settings, _logger, stoppingToken).ConfigureAwait(false);
         }
-        catch (InspectorStartException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             ExternalInspectorLog.StartFailed(_logger, _settings.Name, _settings.Target, ex.Message);
-            throw;
+            _firstAttempt.TrySetResult();
+            throw ex as InspectorStartException ?? new InspectorStartException(ex.Message, ex);
         }
 
         var started = _time.GetTimestamp();
         Interlocked.Increment(ref _starts);
         _interest = connection.Interest;
         _live = connection;
+        _firstAttempt.TrySetResult();
         ExternalInspectorLog.Connected(_logger, _settings.Name, _settings.Target, connection.Interest.ToString());
         string why;
         try
@@ -158,11 +178,23 @@ internal sealed class ExternalInspectorClient : BackgroundService, IReadinessChe
 
             var reply = await connection.Rpc.InvokeWithParameterObjectAsync<InspectReply>(InspectorMethods.Inspect, parameters, InspectTypes, budget.Token)
                 .WaitAsync(budget.Token).ConfigureAwait(false);
+            connection.Answered();
             return reply is null ? InspectorAnswer.Failed(InspectorFailure.ProtocolError, "null verdict") : InspectorAnswer.Of(reply);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return InspectorAnswer.Failed(slotTaken ? InspectorFailure.Timeout : InspectorFailure.Busy, slotTaken ? "no verdict within the budget" : "no free slot within the budget");
+            if (!slotTaken)
+            {
+                return InspectorAnswer.Failed(InspectorFailure.Busy, "no free slot within the budget");
+            }
+
+            if (connection.TimedOut(_settings.RestartAfterTimeouts))
+            {
+                ExternalInspectorLog.NotKeepingUp(_logger, _settings.Name, _settings.RestartAfterTimeouts);
+                connection.Abort();
+            }
+
+            return InspectorAnswer.Failed(InspectorFailure.Timeout, "no verdict within the budget");
         }
         catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException)
         {

@@ -31,4 +31,7 @@ internal static partial class ExternalInspectorLog
 
     [LoggerMessage(10008, LogLevel.Warning, "Session {SessionId}: inspector {Inspector} asked to hold a {Method} frame, which it may not ({Why}); refused")]
     public static partial void HoldRefused(ILogger logger, string sessionId, string inspector, string? method, string why);
+
+    [LoggerMessage(10009, LogLevel.Warning, "Inspector {Inspector} gave no verdict within the budget {Count} times in a row; it is started again")]
+    public static partial void NotKeepingUp(ILogger logger, string inspector, int count);
 }

@@ -45,6 +45,9 @@ internal sealed class ExternalInspectorOptions
     /// <summary>The longest wait between restarts (default 30 s).</summary>
     public TimeSpan? MaxRestartDelay { get; set; }
 
+    /// <summary>After this many calls in a row got no verdict within the budget, the inspector is started (or connected) again (default 16).</summary>
+    public int? RestartAfterTimeouts { get; set; }
+
     /// <summary>Who decides a call the inspector holds for approval; without it a hold verdict refuses the call.</summary>
     public ExternalApprovalOptions? Approval { get; set; }
 }

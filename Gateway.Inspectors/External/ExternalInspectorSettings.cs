@@ -10,6 +10,7 @@ internal sealed record ExternalInspectorSettings
     public static readonly TimeSpan DefaultHelloTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultRestartDelay = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan DefaultMaxRestartDelay = TimeSpan.FromSeconds(30);
+    public const int DefaultRestartAfterTimeouts = 16;
 
     /// <summary>A connection that lived at least this long counts as healthy: after it ends, the next start does not wait.</summary>
     public static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
@@ -47,6 +48,9 @@ internal sealed record ExternalInspectorSettings
     public TimeSpan RestartDelay { get; init; } = DefaultRestartDelay;
 
     public TimeSpan MaxRestartDelay { get; init; } = DefaultMaxRestartDelay;
+
+    /// <summary>After this many calls in a row without a verdict in the budget, the connection is dropped and the inspector started again.</summary>
+    public int RestartAfterTimeouts { get; init; } = DefaultRestartAfterTimeouts;
 
     /// <summary>What a held call waits for; null when the inspector may not hold calls.</summary>
     public ApprovalRequirement? Approval { get; init; }

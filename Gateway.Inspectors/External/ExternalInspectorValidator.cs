@@ -121,6 +121,12 @@ internal static class ExternalInspectorValidator
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}.maxConcurrency: must be positive, was {maxConcurrency}"));
         }
 
+        var restartAfterTimeouts = options.RestartAfterTimeouts ?? ExternalInspectorSettings.DefaultRestartAfterTimeouts;
+        if (restartAfterTimeouts <= 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}.restartAfterTimeouts: must be positive, was {restartAfterTimeouts}"));
+        }
+
         var failOpen = false;
         switch (options.OnFailure?.Trim().ToUpperInvariant())
         {
@@ -170,6 +176,7 @@ internal static class ExternalInspectorValidator
             HelloTimeout = helloTimeout,
             RestartDelay = restartDelay,
             MaxRestartDelay = maxRestartDelay,
+            RestartAfterTimeouts = restartAfterTimeouts,
             Approval = approval,
         };
     }

@@ -15,6 +15,7 @@ internal sealed class InspectorConnection : IAsyncDisposable
     private readonly Process? _process;
     private readonly Stream? _socketStream;
     private readonly Task _stderr;
+    private int _timeoutsInARow;
 
     private InspectorConnection(JsonRpc rpc, Process? process, Stream? socketStream, Task stderr)
     {
@@ -185,14 +186,21 @@ internal sealed class InspectorConnection : IAsyncDisposable
         Slots = new SemaphoreSlim(interest.MaxConcurrency, interest.MaxConcurrency);
     }
 
+    /// <summary>
+    /// Ends the connection: the process is killed (or the socket closed) first, so that a write blocked on an inspector
+    /// that stopped reading fails at once instead of holding the channel open.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        Rpc.Dispose();
         if (_process is not null)
         {
             try
             {
-                if (!_process.HasExited)
+                if (_process.HasExited)
+                {
+                    ExitCode = _process.ExitCode;
+                }
+                else
                 {
                     _process.Kill(entireProcessTree: true);
                 }
@@ -203,9 +211,6 @@ internal sealed class InspectorConnection : IAsyncDisposable
             {
                 // Already gone, or it would not die in time: nothing more to do from here.
             }
-
-            await _stderr.ConfigureAwait(false);
-            _process.Dispose();
         }
 
         if (_socketStream is not null)
@@ -213,8 +218,48 @@ internal sealed class InspectorConnection : IAsyncDisposable
             await _socketStream.DisposeAsync().ConfigureAwait(false);
         }
 
+        Rpc.Dispose();
+        if (_process is not null)
+        {
+            await _stderr.ConfigureAwait(false);
+            _process.Dispose();
+        }
     }
 
-    /// <summary>Exit code of a stdio inspector that is gone; null while it runs or for a socket.</summary>
-    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+    /// <summary>
+    /// Counts a call that got no verdict within the budget; true when <paramref name="limit"/> calls in a row did, i.e. the
+    /// inspector no longer keeps up (it stopped reading or answering) and should be started again.
+    /// </summary>
+    public bool TimedOut(int limit) => Interlocked.Increment(ref _timeoutsInARow) >= limit;
+
+    /// <summary>A verdict arrived: the count of timeouts in a row starts over.</summary>
+    public void Answered()
+    {
+        if (Volatile.Read(ref _timeoutsInARow) != 0)
+        {
+            Volatile.Write(ref _timeoutsInARow, 0);
+        }
+    }
+
+    /// <summary>Drops the connection now (the supervisor sees it end and starts the inspector again).</summary>
+    public void Abort()
+    {
+        try
+        {
+            if (_process is { HasExited: false })
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+
+        _socketStream?.Dispose();
+        Rpc.Dispose();
+    }
+
+    /// <summary>Exit code of a stdio inspector, known once it was disposed after it exited by itself; null for a socket.</summary>
+    public int? ExitCode { get; private set; }
 }
