@@ -83,7 +83,7 @@ class Inspector:
             "directions": ["clientToUpstream"],
             "methods": ["tools/call"],
             "kinds": ["request"],
-            "budgetMs": 50,
+            "budgetMs": 100,
         }
 
     def inspect(self, params):
