@@ -48,6 +48,8 @@ internal static class ExternalInspectorValidator
                 continue;
             }
 
+            UnknownKeys(path, child, typeof(ExternalInspectorOptions), errors);
+            UnknownKeys($"{path}.approval", child.GetSection("approval"), typeof(ExternalApprovalOptions), errors);
             if (Parse(child.Key, options, settings, errors) is { } inspector)
             {
                 parsed.Add(inspector);
@@ -179,6 +181,18 @@ internal static class ExternalInspectorValidator
             RestartAfterTimeouts = restartAfterTimeouts,
             Approval = approval,
         };
+    }
+
+    /// <summary>A key the binder would silently ignore (a typo such as <c>budgt</c>) is a mistake.</summary>
+    private static void UnknownKeys(string path, IConfiguration section, Type options, List<string> errors)
+    {
+        foreach (var key in section.GetChildren().Select(c => c.Key))
+        {
+            if (options.GetProperty(key, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase) is null)
+            {
+                errors.Add($"{path}.{key}: unknown key");
+            }
+        }
     }
 
     private static ExternalTransport? ParseTransport(string path, string? transport, List<string> errors)

@@ -131,4 +131,22 @@ internal sealed class ExternalInspectorValidatorTests
             Assert.That(inspector.Approval.Timeout, Is.EqualTo(TimeSpan.FromMinutes(2)));
         });
     }
+
+    [Test]
+    public void Load_MisspelledKey_ReportedInsteadOfIgnored()
+    {
+        var errors = Errors(Settings("""{ "x": { "transport": "tcp", "address": "127.0.0.1:1", "budgt": "00:00:01", "approval": { "approverGroup": [ "ops" ] } } }"""));
+
+        Assert.That(errors, Is.SupersetOf(new[] { "externalInspectors.x.budgt: unknown key", "externalInspectors.x.approval.approverGroup: unknown key" }));
+    }
+
+    [Test]
+    public void Load_SampleConfiguration_IsValid()
+    {
+        var path = Path.Combine(Infrastructure.RepoPaths.Root, "samples", "configs", "external-inspectors.json");
+
+        var inspectors = ExternalInspectorValidator.Load(GatewaySettingsLoader.LoadFile(path));
+
+        Assert.That(inspectors.Select(i => i.Name), Is.EquivalentTo(new[] { "deny-list", "approval-hold" }));
+    }
 }
