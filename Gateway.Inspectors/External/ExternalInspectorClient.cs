@@ -113,7 +113,7 @@ internal sealed class ExternalInspectorClient : BackgroundService, IReadinessChe
         InspectorConnection connection;
         try
         {
-            connection = await InspectorConnection.OpenAsync(_settings, _logger, stoppingToken).ConfigureAwait(false);
+            connection = await InspectorConnection.OpenAsync(_settings, _time, _logger, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

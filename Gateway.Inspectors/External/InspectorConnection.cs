@@ -36,12 +36,12 @@ internal sealed class InspectorConnection : IAsyncDisposable
 
     /// <summary>Starts or connects to the inspector and says hello; the connection is usable when this returns.</summary>
     /// <exception cref="InspectorStartException">It could not be started, reached or greeted.</exception>
-    public static async Task<InspectorConnection> OpenAsync(ExternalInspectorSettings settings, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<InspectorConnection> OpenAsync(ExternalInspectorSettings settings, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        var connection = await StartAsync(settings, logger, cancellationToken).ConfigureAwait(false);
+        var connection = await StartAsync(settings, time, logger, cancellationToken).ConfigureAwait(false);
         try
         {
-            await connection.HelloAsync(settings, cancellationToken).ConfigureAwait(false);
+            await connection.HelloAsync(settings, time, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch
@@ -51,7 +51,7 @@ internal sealed class InspectorConnection : IAsyncDisposable
         }
     }
 
-    private static async Task<InspectorConnection> StartAsync(ExternalInspectorSettings settings, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<InspectorConnection> StartAsync(ExternalInspectorSettings settings, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         switch (settings.Transport)
         {
@@ -60,7 +60,7 @@ internal sealed class InspectorConnection : IAsyncDisposable
                 var stderr = ForwardStderrAsync(process, settings.Name, logger);
                 return new InspectorConnection(Channel(process.StandardInput.BaseStream, process.StandardOutput.BaseStream), process, null, stderr);
             default:
-                var stream = await ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+                var stream = await ConnectAsync(settings, time, cancellationToken).ConfigureAwait(false);
                 return new InspectorConnection(Channel(stream, stream), null, stream, Task.CompletedTask);
         }
     }
@@ -119,10 +119,10 @@ internal sealed class InspectorConnection : IAsyncDisposable
         }
     }
 
-    private static async Task<Stream> ConnectAsync(ExternalInspectorSettings settings, CancellationToken cancellationToken)
+    private static async Task<Stream> ConnectAsync(ExternalInspectorSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.HelloTimeout);
+        using var timeout = new CancellationTokenSource(settings.HelloTimeout, time);
+        using var stopping = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
         Socket socket;
         System.Net.EndPoint endpoint;
         if (settings.Transport == ExternalTransport.Unix)
@@ -148,10 +148,10 @@ internal sealed class InspectorConnection : IAsyncDisposable
         }
     }
 
-    private async Task HelloAsync(ExternalInspectorSettings settings, CancellationToken cancellationToken)
+    private async Task HelloAsync(ExternalInspectorSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.HelloTimeout);
+        using var timeout = new CancellationTokenSource(settings.HelloTimeout, time);
+        using var stopping = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["protocolVersion"] = InspectorInterest.ProtocolVersion,

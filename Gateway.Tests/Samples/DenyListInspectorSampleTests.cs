@@ -62,4 +62,37 @@ internal sealed class DenyListInspectorSampleTests
             Assert.That(ExternalInspectorRig.Text(allowed), Is.EqualTo("Echo: list the files"));
         });
     }
+
+    [TestCase("unix")]
+    [TestCase("tcp")]
+    [CancelAfter(60000)]
+    public async Task ToolsCall_SampleRunningAsService_GatewayConnectsOverSocketAndRefuses(string transport, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("mcpgw-deny-service-").FullName;
+        try
+        {
+            var socket = Path.Combine(directory, "inspector.sock");
+            string[] listen = transport == "unix" ? ["--listen-unix", socket] : ["--listen-tcp", "127.0.0.1:0"];
+            await using var service = ChildProcess.Start("python3", [Path.Combine(SampleDirectory, "deny_list_inspector.py"), Path.Combine(SampleDirectory, "deny-list.json"), .. listen]);
+            var listening = await service.WaitForLineAsync(line => line.StartsWith("listening on ", StringComparison.Ordinal), TimeSpan.FromSeconds(20), cancellationToken);
+            var inspector = new JsonObject { ["transport"] = transport };
+            inspector[transport == "unix" ? "path" : "address"] = listening["listening on ".Length..];
+            await using var rig = await ExternalInspectorRig.StartAsync(inspector, cancellationToken, name: Name);
+            var (client, _) = await rig.ConnectAsync(cancellationToken);
+            await using var _ = client;
+
+            var refused = await ExternalInspectorRig.EchoAsync(client, 1, "DROP TABLE users", cancellationToken);
+            var allowed = await ExternalInspectorRig.EchoAsync(client, 2, "select 1", cancellationToken);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(ExternalInspectorRig.Reason(refused), Is.EqualTo("deny_list_match"));
+                Assert.That(ExternalInspectorRig.Text(allowed), Is.EqualTo("Echo: select 1"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -139,7 +139,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("deny_list", help="the deny list's JSON file")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--listen-tcp", metavar="HOST:PORT", help="serve the gateway on a TCP port instead of stdio")
+    where.add_argument("--listen-tcp", metavar="HOST:PORT", help="serve the gateway on a TCP port instead of stdio (port 0: any free port)")
     where.add_argument("--listen-unix", metavar="PATH", help="serve the gateway on a Unix socket instead of stdio")
     args = parser.parse_args(argv)
     try:
@@ -162,7 +162,9 @@ def main(argv=None):
     else:
         server = socketserver.ThreadingUnixStreamServer(args.listen_unix, Connection)
     with server:
-        print(f"listening on {server.server_address}", file=sys.stderr, flush=True)
+        # On stdout, which is not the protocol channel in service mode: port 0 picks a free port, and this says which.
+        address = server.server_address
+        print(f"listening on {address if isinstance(address, str) else f'{address[0]}:{address[1]}'}", flush=True)
         server.serve_forever()
     return 0
 
