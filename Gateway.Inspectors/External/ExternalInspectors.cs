@@ -5,6 +5,7 @@ using McpGateway.Core.Masking;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Approval;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Inspectors.External;
@@ -24,7 +25,8 @@ internal static class ExternalInspectors
                 inspector,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Inspectors.External")));
-            services.AddHostedService(client);
+            // Not AddHostedService: it adds a factory only once per implementation type, and every inspector has its own supervisor.
+            services.AddSingleton<IHostedService>(client);
             services.AddSingleton<IReadinessCheck>(client);
             services.AddInspector(inspector.Name, sp => new ExternalInspector(
                 client(sp),

@@ -62,7 +62,12 @@ internal sealed class ExternalInspectorRig : IAsyncDisposable
 
     /// <param name="inspector">The <c>externalInspectors</c> entry.</param>
     /// <param name="extra">Further top-level members of the configuration (audit, approvals, policy, masking).</param>
-    public static async Task<ExternalInspectorRig> StartAsync(JsonObject inspector, CancellationToken cancellationToken, JsonObject? extra = null, string name = Name)
+    public static Task<ExternalInspectorRig> StartAsync(JsonObject inspector, CancellationToken cancellationToken, JsonObject? extra = null, string name = Name) =>
+        StartManyAsync(new JsonObject { [name] = inspector }, cancellationToken, extra);
+
+    /// <param name="inspectors">The <c>externalInspectors</c> section; the chain runs them in this order.</param>
+    /// <param name="extra">Further top-level members of the configuration (audit, approvals, policy, masking).</param>
+    public static async Task<ExternalInspectorRig> StartManyAsync(JsonObject inspectors, CancellationToken cancellationToken, JsonObject? extra = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("mcpgw-extproc-");
         var config = new JsonObject
@@ -71,8 +76,8 @@ internal sealed class ExternalInspectorRig : IAsyncDisposable
             ["auth"] = new JsonObject { ["mode"] = "none" },
             ["admin"] = new JsonObject { ["listen"] = "127.0.0.1:0" },
             ["shutdownTimeout"] = "00:00:02",
-            ["inspectors"] = new JsonArray(name),
-            ["externalInspectors"] = new JsonObject { [name] = inspector },
+            ["inspectors"] = new JsonArray([.. inspectors.Select(i => JsonValue.Create(i.Key))]),
+            ["externalInspectors"] = inspectors.DeepClone(),
             ["connections"] = new JsonObject
             {
                 [Connection] = new JsonObject

@@ -190,4 +190,30 @@ internal sealed class ExternalInspectorVerdictTests
             }
         }
     }
+
+    [Test]
+    [CancelAfter(60000)]
+    public async Task ToolsCall_TwoInspectors_EachSupervisedAndAskedInChainOrder(CancellationToken cancellationToken)
+    {
+        // The configuration hands the entries back sorted by name; the chain keeps the order of the inspectors list.
+        await using var rig = await ExternalInspectorRig.StartManyAsync(new JsonObject
+        {
+            ["z-first"] = ExternalInspectorRig.Scripted(),
+            ["a-second"] = ExternalInspectorRig.Scripted(),
+        }, cancellationToken);
+        var (client, _) = await rig.ConnectAsync(cancellationToken);
+        await using var _ = client;
+
+        var (status, notReady) = await rig.ReadyzAsync(cancellationToken);
+        var rejected = await ExternalInspectorRig.EchoAsync(client, 1, "reject", cancellationToken);
+        var passed = await ExternalInspectorRig.EchoAsync(client, 2, "both forward", cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(System.Net.HttpStatusCode.OK), string.Join(", ", notReady));
+            Assert.That(rig.Starts, Is.EqualTo(2), "each inspector has its own process");
+            Assert.That(ExternalInspectorRig.Rule(rejected), Is.EqualTo("z-first"), "the first in the inspectors list decides first");
+            Assert.That(ExternalInspectorRig.Text(passed), Is.EqualTo("Echo: both forward"));
+        });
+    }
 }
