@@ -191,6 +191,7 @@ internal sealed class ExternalInspectorClient : BackgroundService, IReadinessChe
             if (connection.TimedOut(_settings.RestartAfterTimeouts))
             {
                 ExternalInspectorLog.NotKeepingUp(_logger, _settings.Name, _settings.RestartAfterTimeouts);
+                Interlocked.CompareExchange(ref _live, null, connection);
                 connection.Abort();
             }
 
@@ -198,6 +199,8 @@ internal sealed class ExternalInspectorClient : BackgroundService, IReadinessChe
         }
         catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException)
         {
+            // Down from now on, before the caller hears of it (the supervisor learns it from the same event, maybe later).
+            Interlocked.CompareExchange(ref _live, null, connection);
             return InspectorAnswer.Failed(InspectorFailure.Unavailable, ex.Message);
         }
         catch (Exception ex) when (ex is RemoteInvocationException or RemoteSerializationException or System.Text.Json.JsonException)
