@@ -9,6 +9,7 @@ using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Authentication;
+using McpGateway.Inspectors.External;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -118,6 +119,8 @@ internal static class BuiltInInspectors
             services.AddInspector<MaskInspector>(MaskInspector.InspectorName, ChainSlot.Masking);
         }
 
+        // Out-of-process inspectors: middle inspectors like a plugin's, placed by the inspectors list.
+        services.AddExternalInspectors(settings);
         return services;
     }
 }

@@ -116,6 +116,11 @@ internal static class LoadDriver
                 notes.Add("gateway-audit-*: the same gateway with an `audit` section: every frame recorded (request before it is forwarded, response before it is delivered) "
                     + "into a fresh SQLite store in the temp directory (WAL, group commit); `durability: full` syncs each group commit to disk, `normal` only to the OS (survives a gateway crash, not a power loss). No masking, no checkpoint key.");
             }
+
+            if (targets.Any(ExternalInspectorTargets.All.Contains))
+            {
+                notes.Add(ExternalInspectorTargets.Note);
+            }
         }
 
         if (haproxyVersion is not null)
@@ -208,6 +213,11 @@ internal static class LoadDriver
             if (relays.TryGetValue(MaskedGateway, out var masked) && !masked.RecentOutput.Contains("masking", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"{MaskedGateway}: the gateway's chain does not show the masking inspector:{Environment.NewLine}{masked.RecentOutput}");
+            }
+
+            foreach (var target in ExternalInspectorTargets.All)
+            {
+                await StartRelayAsync(target, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, extra: ExternalInspectorTargets.Settings(target))).ConfigureAwait(false);
             }
 
             await StartRelayAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream, ct)).ConfigureAwait(false);

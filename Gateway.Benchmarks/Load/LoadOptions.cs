@@ -20,7 +20,9 @@ internal sealed record LoadOptions
           --targets direct,gateway,haproxy
                                       also: gateway-audit-full, gateway-audit-normal (the gateway recording into a
                                       fresh SQLite audit store, durability full / normal),
-                                      gateway-http (the gateway with an http connection to an HTTP upstream);
+                                      gateway-http (the gateway with an http connection to an HTTP upstream),
+                                      gateway-extproc, gateway-extproc-idle (an out-of-process pass-through inspector
+                                      asking for tools/call, or for a method the load never sends);
                                       storm: haproxy in the targets adds a row of HAProxy relaying the same cycles
           --idle-connections 1000     idle authenticated connections for the memory probe (0: skip)
           --gateway-dll PATH          mcpgw.dll to run (default: Gateway.Host/bin/Release/net10.0/mcpgw.dll)
@@ -37,7 +39,7 @@ internal sealed record LoadOptions
           --gateway-log-level NAME    storm: the gateway's logging.level (default: its own, Information)
         """;
 
-    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "gateway-http", "haproxy"];
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
 
     /// <summary>Without <c>--targets</c>: the relays, not recording.</summary>
     public static readonly IReadOnlyList<string> DefaultTargets = ["direct", "gateway", "haproxy"];

@@ -58,6 +58,7 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
     /// </summary>
     /// <param name="auth">The <c>auth</c> section; null: <c>{"mode": "none"}</c>. Any other makes the listener <c>allowPlaintext</c> (loopback).</param>
     /// <param name="masking">Add a <c>masking</c> section (the default profile: every built-in detector but the opt-in ones).</param>
+    /// <param name="extra">Further top-level members of the configuration (e.g. an out-of-process inspector).</param>
     public static async Task<ProxyProcess> StartGatewayAsync(
         string gatewayDll,
         IPEndPoint upstream,
@@ -68,7 +69,8 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         string? logLevel = null,
         Uri? httpUpstream = null,
         IReadOnlyDictionary<string, object>? audit = null,
-        bool masking = false)
+        bool masking = false,
+        IReadOnlyDictionary<string, object>? extra = null)
     {
         // Below Information the "listening on" line is not printed: listen on a port chosen here and probe it instead.
         var fixedPort = logLevel is null ? (int?)null : FreePort();
@@ -119,6 +121,11 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         if (audit is not null)
         {
             settings["audit"] = audit;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, object>())
+        {
+            settings[key] = value;
         }
 
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(settings), cancellationToken).ConfigureAwait(false);

@@ -7,11 +7,11 @@ namespace McpGateway.Core.Admin;
 
 /// <summary>
 /// Whether the gateway can serve a new session now: the authenticator is ready (e.g. the IdP's keys are loaded) and
-/// the audit store (when recording is on) can take writes, and every tcp upstream accepts a TCP connection within <see cref="ConnectTimeout"/>. Stdio upstreams are spawned per
+/// the audit store (when recording is on) can take writes, every registered <see cref="IReadinessCheck"/> is ready (e.g. out-of-process inspectors), and every tcp upstream accepts a TCP connection within <see cref="ConnectTimeout"/>. Stdio upstreams are spawned per
 /// session and not probed. The result is cached for <see cref="CacheFor"/>, so a busy scraper cannot turn the probe
 /// into load on the upstreams.
 /// </summary>
-internal sealed class ReadinessProbe(GatewaySettings settings, IGatewayAuthenticator authenticator, TimeProvider timeProvider, IAuditStore? auditStore = null) : IDisposable
+internal sealed class ReadinessProbe(GatewaySettings settings, IGatewayAuthenticator authenticator, TimeProvider timeProvider, IAuditStore? auditStore = null, IEnumerable<IReadinessCheck>? checks = null) : IDisposable
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
@@ -32,6 +32,11 @@ internal sealed class ReadinessProbe(GatewaySettings settings, IGatewayAuthentic
         if (auditStore is not null && !await auditStore.ProbeAsync(cancellationToken).ConfigureAwait(false))
         {
             notReady.Add("audit:store");
+        }
+
+        foreach (var check in checks ?? [])
+        {
+            notReady.AddRange(check.NotReady());
         }
 
         notReady.AddRange(await UpstreamsAsync(cancellationToken).ConfigureAwait(false));

@@ -68,7 +68,12 @@ internal static class GatewaySettingsLoader
             options.Audit = new AuditOptions();
         }
 
-        return Validate(options, baseDirectory, sections, bound) with { PluginOptions = configuration.GetSection("pluginOptions") };
+        return Validate(options, baseDirectory, sections, bound) with
+        {
+            PluginOptions = configuration.GetSection("pluginOptions"),
+            ExternalInspectors = configuration.GetSection("externalInspectors"),
+            BaseDirectory = baseDirectory,
+        };
     }
 
     /// <param name="options">The core of the file.</param>

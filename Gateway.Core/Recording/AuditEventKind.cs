@@ -31,4 +31,10 @@ internal enum AuditEventKind
 
     /// <summary>An approver looked at a held call's raw arguments (subject: who; payload: which request and arguments hash, never the arguments).</summary>
     ApprovalRevealed,
+
+    /// <summary>
+    /// An out-of-process inspector's verdict that the frame's own record cannot show (inspector: its name): a replacement,
+    /// or a frame let through unchecked because the inspector failed and its configuration fails open (reason: why).
+    /// </summary>
+    InspectorVerdict,
 }

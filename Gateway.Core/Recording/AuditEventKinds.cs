@@ -16,6 +16,7 @@ internal static class AuditEventKinds
         AuditEventKind.SessionRefused => "session_refused",
         AuditEventKind.AuditRead => "audit_read",
         AuditEventKind.ApprovalRevealed => "approval_revealed",
+        AuditEventKind.InspectorVerdict => "inspector_verdict",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -32,6 +33,7 @@ internal static class AuditEventKinds
         "session_refused" => AuditEventKind.SessionRefused,
         "audit_read" => AuditEventKind.AuditRead,
         "approval_revealed" => AuditEventKind.ApprovalRevealed,
+        "inspector_verdict" => AuditEventKind.InspectorVerdict,
         _ => throw new FormatException($"unknown audit event kind '{text}'"),
     };
 }

@@ -154,10 +154,22 @@ internal static class ConfigCheckCommand
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
             AuthMode = AuthMode.None,
             Connections = FrozenDictionary<string, ConnectionSettings>.Empty,
+            Inspectors = [.. options.Inspectors],
+            ExternalInspectors = configuration.GetSection("externalInspectors"),
+            BaseDirectory = baseDirectory,
         };
         var plugins = options.Plugins.Select(p => Path.GetFullPath(p, baseDirectory)).Where(File.Exists).ToList();
         var services = new ServiceCollection();
-        services.AddBuiltInInspectors(settings);
+        try
+        {
+            services.AddBuiltInInspectors(settings);
+        }
+        catch (InvalidConfigurationException ex)
+        {
+            // The out-of-process inspectors' entries; they are registered only when all of them are valid.
+            errors.AddRange(ex.Errors);
+        }
+
         try
         {
             PluginLoader.Load(plugins, configuration.GetSection("pluginOptions"), services);
