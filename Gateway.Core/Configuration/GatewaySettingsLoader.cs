@@ -155,6 +155,7 @@ public static class GatewaySettingsLoader
                 + "with a non-loopback admin.listen, put a TLS proxy in front of it and name its https:// URL here");
         }
 
+        var console = ConsoleSettings.Parse(options.Admin, oidc, adminEndpoint, adminPublicUrl, approvals is not null || audit is not null, errors);
         if (errors.Count > 0)
         {
             throw new InvalidConfigurationException(errors);
@@ -179,6 +180,7 @@ public static class GatewaySettingsLoader
             Masking = masking,
             AdminEndpoint = adminEndpoint,
             AdminPublicUrl = adminPublicUrl,
+            Console = console,
             FrontDoor = frontDoor,
             LogFormat = logFormat,
             LogLevel = logLevel,
