@@ -202,8 +202,11 @@ internal sealed class ConsoleBrowserTests
             }
         }
 
+        // The refused call: its verdict, the deciding inspector and rule (a frame never relayed is kept as size and hash only).
         await Expect(page.Locator("[data-what]")).ToContainTextAsync("move_file");
-        await Expect(page.Locator("[data-payload]")).ToContainTextAsync("\"destination\"");
+        await Expect(page.Locator("[data-verdict]")).Not.ToHaveTextAsync("forwarded");
+        await Expect(page.Locator("section.replay")).ToContainTextAsync("no-moves");
+        await Expect(page.Locator("table.timeline pre.json", new() { HasText = "list_allowed_directories" }).First).ToBeVisibleAsync();
         await ScreenshotAsync(page, "session");
 
         var reads = new List<AuditRecord>();
