@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: ./build.sh [test|demo|bench|build|peers] [cake options...]
+# Usage: ./build.sh [test|demo|bench|build|peers|chromium] [cake options...]
 #   ./build.sh test
 #   ./build.sh demo
 #   ./build.sh bench --bench-args="--filter * --job short"
@@ -18,6 +18,7 @@ case "${target,,}" in
   bench) target=Bench ;;
   build) target=Build ;;
   peers) target=Peers ;;
+  chromium) target=Chromium ;;
   default) target=Default ;;
 esac
 

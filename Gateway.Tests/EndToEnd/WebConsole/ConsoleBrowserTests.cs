@@ -64,6 +64,13 @@ internal sealed class ConsoleBrowserTests
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
         await Expect(page.Locator("[data-count=connections]")).ToBeVisibleAsync();
+
+        // A strict policy: scripts only from the console itself, and the page has no inline script at all.
+        var again = await page.GotoAsync(_rig.AdminUrl + "/console");
+        var policy = await again!.HeaderValueAsync("content-security-policy");
+        Assert.That(policy, Does.Contain("script-src 'self'").And.Contain("default-src 'none'").And.Contain("frame-ancestors 'none'").And.Not.Contain("unsafe"));
+        await Expect(page.Locator("script:not([src])")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[style]")).ToHaveCountAsync(0);
         var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Console" });
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Approvals" })).ToBeVisibleAsync();
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Sessions" })).ToHaveCountAsync(0);
