@@ -14,7 +14,7 @@ public sealed class ConsoleOptions
     public string? ClientSecret { get; set; }
 
     /// <summary>Scopes to ask for; <c>openid</c> is always asked for. Default: <c>openid profile</c>; add the scope your issuer releases the groups claim with.</summary>
-    public List<string>? Scopes { get; set; }
+    public string[]? Scopes { get; set; }
 
     /// <summary>How long a sign-in lasts without use (sliding), <c>hh:mm:ss</c>. Default 1 hour, at most 12 hours.</summary>
     public string? SessionLifetime { get; set; }

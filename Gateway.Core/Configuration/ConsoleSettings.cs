@@ -54,7 +54,7 @@ public sealed record ConsoleSettings
 
         var scopes = new List<string> { "openid" };
         var given = console.Scopes ?? ["profile"];
-        for (var i = 0; i < given.Count; i++)
+        for (var i = 0; i < given.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(given[i]) || given[i].Any(char.IsWhiteSpace))
             {

@@ -75,7 +75,6 @@ internal sealed class ConsoleBrowserTests
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Approvals" })).ToBeVisibleAsync();
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Sessions" })).ToHaveCountAsync(0);
         await Expect(page.Locator(".who")).ToHaveTextAsync(ConsoleRig.Approver);
-        await ScreenshotAsync(page, "overview");
 
         // Sessions are the auditors'; an approver is sent to the page that says so.
         await page.GotoAsync(_rig.AdminUrl + "/console/sessions");
@@ -270,11 +269,16 @@ internal sealed class ConsoleBrowserTests
     public async Task ForgedPost_WithoutTheAntiforgeryToken_RefusedAndTheCallStaysPending(CancellationToken cancellationToken)
     {
         await using var context = await NewContextAsync();
-        await SignInAsync(context, ConsoleRig.Approver, cancellationToken);
+        var overview = await SignInAsync(context, ConsoleRig.Approver, cancellationToken);
+        var held = int.Parse(await overview.Locator("[data-count=held]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
         var (agent, sessionId) = await _rig.ConnectAgentAsync(OidcProvider.Alice, cancellationToken);
         await using var _ = agent;
         await ConsoleRig.SendWriteAsync(agent, "f1", Path.Combine(_rig.Files, "forged.txt"), "x", cancellationToken);
         var id = await _rig.PendingIdAsync(sessionId, cancellationToken);
+
+        // The overview, open all along, counts the held call without a reload.
+        await Expect(overview.Locator("[data-count=held]")).ToHaveTextAsync((held + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ScreenshotAsync(overview, "overview");
 
         // The signed-in person's cookies go along (as from a page on another site), but no token of the console's form.
         var forged = await context.APIRequest.PostAsync($"{_rig.AdminUrl}/console/approvals/{id}/decide", new()
