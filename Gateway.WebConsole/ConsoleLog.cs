@@ -20,6 +20,9 @@ internal static partial class ConsoleLog
     [LoggerMessage(9704, LogLevel.Error, "Console: the audit verification failed")]
     public static partial void VerifyFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(9706, LogLevel.Error, "Console: a sign-in could not start at the identity provider")]
+    public static partial void IssuerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(9705, LogLevel.Warning, "Console: a live view could not be rendered")]
     public static partial void LiveFailed(ILogger logger, Exception exception);
 }

@@ -3,6 +3,9 @@ using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace McpGateway.WebConsole;
 
@@ -19,6 +22,24 @@ internal sealed partial class ConsolePipeline(OidcSettings oidc) : IAdminPipelin
 
     public void Configure(IApplicationBuilder app)
     {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Console");
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IssuerFailure(ex) && !context.Response.HasStarted
+                && context.Request.Path.StartsWithSegments(ConsoleSchemes.Root, StringComparison.Ordinal))
+            {
+                // A sign-in that cannot start (the issuer is down or refuses the request) says so instead of a bare 500.
+                ConsoleLog.IssuerFailed(logger, ex);
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("The console cannot reach the identity provider, or it refused the sign-in request; the gateway's log says why. Try again later.\n", context.RequestAborted).ConfigureAwait(false);
+            }
+        });
         app.Use((context, next) =>
         {
             var path = context.Request.Path;
@@ -48,6 +69,9 @@ internal sealed partial class ConsolePipeline(OidcSettings oidc) : IAdminPipelin
         app.UseAuthorization();
         app.UseAntiforgery();
     }
+
+    private static bool IssuerFailure(Exception ex) =>
+        ex is OpenIdConnectProtocolException or HttpRequestException or InvalidOperationException { InnerException: IOException or HttpRequestException };
 
     [GeneratedRegex("^/approvals/([0-9A-Za-z_-]{1,128})$", RegexOptions.CultureInvariant)]
     private static partial Regex ApprovalLink();

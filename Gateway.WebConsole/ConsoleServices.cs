@@ -65,8 +65,15 @@ public static class ConsoleServices
                 o.ExpireTimeSpan = console.SessionLifetime;
                 o.SlidingExpiration = true;
                 o.AccessDeniedPath = ConsoleSchemes.DeniedPath;
+
+                // A relative Location: behind a proxy the absolute URL Kestrel would build names the wrong host.
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.Redirect(new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } absolute ? absolute.PathAndQuery : context.RedirectUri);
+                    return Task.CompletedTask;
+                };
             })
-            .AddOpenIdConnect(ConsoleSchemes.OpenIdConnect, o => ConsoleSignIn.Configure(o, oidc, console, secure));
+            .AddOpenIdConnect(ConsoleSchemes.OpenIdConnect, o => ConsoleSignIn.Configure(o, oidc, console, secure, settings.AdminPublicUrl));
         services.AddAuthorizationBuilder()
             .AddPolicy(ConsoleRequirement.Any, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleRequirement(ConsoleRole.Any)))
             .AddPolicy(ConsoleRequirement.Approver, p => p.RequireAuthenticatedUser().AddRequirements(new ConsoleRequirement(ConsoleRole.Approver)))

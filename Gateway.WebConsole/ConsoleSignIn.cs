@@ -1,3 +1,4 @@
+using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,8 @@ namespace McpGateway.WebConsole;
 /// </summary>
 internal static class ConsoleSignIn
 {
-    public static void Configure(OpenIdConnectOptions o, OidcSettings oidc, ConsoleSettings console, CookieSecurePolicy secure)
+    /// <param name="publicUrl"><c>admin.publicUrl</c>: behind a proxy the issuer must send people back there, not to the address Kestrel sees.</param>
+    public static void Configure(OpenIdConnectOptions o, OidcSettings oidc, ConsoleSettings console, CookieSecurePolicy secure, Uri? publicUrl)
     {
         o.Authority = oidc.Issuer;
         o.MetadataAddress = oidc.MetadataAddress;
@@ -47,6 +49,11 @@ internal static class ConsoleSignIn
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.HandleResponse();
+            }
+            else if (publicUrl is not null)
+            {
+                // The handler keeps this value for redeeming the code, so both legs name the same URI.
+                context.ProtocolMessage.RedirectUri = AdminAddress.Combine(publicUrl, ConsoleSchemes.CallbackPath.TrimStart('/')).AbsoluteUri;
             }
 
             return Task.CompletedTask;

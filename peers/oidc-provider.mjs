@@ -33,7 +33,8 @@
 //                          password is accepted, and a login not listed signs in with no groups. Their ID tokens carry
 //                          `sub` (the login), `name` and `groups`.
 //   OIDC_CONSOLE_CLIENTS   web clients for those people: the authorization code flow with PKCE, client_secret_post, a
-//                          JSON array of {"client_id": "...", "client_secret": "..."}. Their redirect URI is
+//                          JSON array of {"client_id": "...", "client_secret": "...", "redirect_uris": [...]}; without
+//                          redirect_uris (a web client with exactly those) the redirect URI is
 //                          http://127.0.0.1/console/signin-oidc on any port (a loopback client, RFC 8252); as for every
 //                          native client, oidc-provider asks the person to confirm (Continue) after the login form.
 //
@@ -103,13 +104,13 @@ const tokenTtl = (ctx) => {
 };
 
 const PEOPLE = process.env.OIDC_PEOPLE ? JSON.parse(process.env.OIDC_PEOPLE) : null;
-const consoleClients = JSON.parse(process.env.OIDC_CONSOLE_CLIENTS ?? '[]').map(({ client_id: id, client_secret: secret }) => ({
+const consoleClients = JSON.parse(process.env.OIDC_CONSOLE_CLIENTS ?? '[]').map(({ client_id: id, client_secret: secret, redirect_uris: redirects }) => ({
   client_id: id,
   client_secret: secret,
-  application_type: 'native',
+  application_type: redirects ? 'web' : 'native',
   grant_types: ['authorization_code'],
   response_types: ['code'],
-  redirect_uris: ['http://127.0.0.1/console/signin-oidc'],
+  redirect_uris: redirects ?? ['http://127.0.0.1/console/signin-oidc'],
   token_endpoint_auth_method: 'client_secret_post',
   scope: 'openid profile groups',
 }));
