@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.WebConsole.Live;
@@ -13,7 +14,8 @@ namespace McpGateway.WebConsole.Live;
 /// <summary>
 /// <c>GET /console/live/{view}</c>: server-sent events carrying a fragment of the page (the overview's counts, the
 /// pending approvals, the verification's progress) rendered by the same component the page shows, sent whenever it
-/// changes (checked every second) until the browser leaves, the sign-in ends or the person loses the group.
+/// changes (checked every second) until the browser leaves, the sign-in ends, the person loses the group or the
+/// gateway stops.
 /// </summary>
 internal static class LiveViews
 {
@@ -55,7 +57,10 @@ internal static class LiveViews
         string? last = null;
         var quietSince = time.GetTimestamp();
         using var timer = new PeriodicTimer(Interval, time);
-        var cancellationToken = context.RequestAborted;
+
+        // Ends with the request, and when the gateway stops: an open stream must not hold up its shutdown.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var cancellationToken = ending.Token;
         try
         {
             do
@@ -84,7 +89,7 @@ internal static class LiveViews
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The browser left.
+            // The browser left, or the gateway is stopping.
         }
     }
 
