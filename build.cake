@@ -1,4 +1,4 @@
-// Build entry point: ./build.sh [target] [cake options]   (targets: Peers, Build, Test, Demo, Haproxy, Bench, Publish; default Test)
+// Build entry point: ./build.sh [target] [cake options]   (targets: Peers, Chromium, Build, Test, Demo, Haproxy, Bench, Publish; default Test)
 //   ./build.sh test
 //   ./build.sh publish                      (artifacts/: the dotnet tool package, the linux-x64 single file, the .deb)
 //   ./build.sh demo
@@ -44,6 +44,45 @@ Task("Peers")
     }
 });
 
+// The web console's browser tests drive Debian's chromium through Playwright (Playwright's own browser download is not
+// used). Installed here when missing, as root or with passwordless sudo; otherwise those tests fail and say what to install.
+Task("Chromium")
+    .Description("Installs Debian's chromium for the console's browser tests when it is missing.")
+    .Does(() =>
+{
+    var configured = EnvironmentVariable("MCPGW_CHROMIUM");
+    var present = string.IsNullOrEmpty(configured)
+        ? new[] { "/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.Any(System.IO.File.Exists)
+        : System.IO.File.Exists(configured);
+    if (present)
+    {
+        Information("Chromium is installed.");
+        return;
+    }
+
+    if (!IsRunningOnLinux() || !System.IO.File.Exists("/usr/bin/apt-get"))
+    {
+        Warning("Chromium is missing and this is no Debian machine: the console's browser tests will fail. Install Chromium and set MCPGW_CHROMIUM to its binary.");
+        return;
+    }
+
+    var root = Environment.UserName == "root";
+    var sudo = !root && StartProcess("sudo", new ProcessSettings { Arguments = "-n true", Silent = true }) == 0;
+    if (!root && !sudo)
+    {
+        Warning("Chromium is missing and this user cannot install packages: the console's browser tests will fail. Install it with: sudo apt-get install -y chromium");
+        return;
+    }
+
+    // An outdated package list is refreshed once when the first attempt fails.
+    var command = "export DEBIAN_FRONTEND=noninteractive; " + (sudo ? "sudo -n -E " : "") + "apt-get install -y chromium || { "
+        + (sudo ? "sudo -n -E " : "") + "apt-get update && " + (sudo ? "sudo -n -E " : "") + "apt-get install -y chromium; }";
+    if (StartProcess("bash", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("-c").AppendQuoted(command) }) != 0)
+    {
+        throw new CakeException("apt-get install chromium failed; the console's browser tests need it.");
+    }
+});
+
 Task("Build")
     .Description("Builds the solution (skipped with --no-build, e.g. by the install tests, which run on a built tree).")
     .WithCriteria(() => !HasArgument("no-build"))
@@ -55,6 +94,7 @@ Task("Build")
 Task("Test")
     .Description("Runs all tests; TRX results go to artifacts/test-results.")
     .IsDependentOn("Peers")
+    .IsDependentOn("Chromium")
     .IsDependentOn("Build")
     .Does(() =>
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: ./build.sh [test|demo|bench|build|peers|publish] [cake options...]
+# Usage: ./build.sh [test|demo|bench|build|peers|publish|chromium] [cake options...]
 #   ./build.sh test
 #   ./build.sh demo
 #   ./build.sh bench --bench-args="--filter * --job short"
@@ -20,6 +20,7 @@ case "${target,,}" in
   build) target=Build ;;
   peers) target=Peers ;;
   publish) target=Publish ;;
+  chromium) target=Chromium ;;
   default) target=Default ;;
 esac
 

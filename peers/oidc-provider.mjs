@@ -28,6 +28,15 @@
 //   OIDC_LOG_REQUESTS=1    print "OIDC_REQUEST <METHOD> <path below the issuer>" for every request, when it arrives
 //   OIDC_JWT_CLIENTS       further clients that authenticate with private_key_jwt (RFC 7523), a JSON array of
 //                          {"client_id": "...", "jwks": {"keys": [public JWKs]}, "groups": [...]}
+//   OIDC_PEOPLE            people who sign in through the provider's login form (its development interactions, turned
+//                          on by this variable), a JSON object of login -> groups, e.g. {"ann": ["mcp-admins"]}; any
+//                          password is accepted, and a login not listed signs in with no groups. Their ID tokens carry
+//                          `sub` (the login), `name` and `groups`.
+//   OIDC_CONSOLE_CLIENTS   web clients for those people: the authorization code flow with PKCE, client_secret_post, a
+//                          JSON array of {"client_id": "...", "client_secret": "...", "redirect_uris": [...]}; without
+//                          redirect_uris (a web client with exactly those) the redirect URI is
+//                          http://127.0.0.1/console/signin-oidc on any port (a loopback client, RFC 8252); as for every
+//                          native client, oidc-provider asks the person to confirm (Continue) after the login form.
 //
 // Token introspection (RFC 7662) and revocation (RFC 7009) of the JWT access tokens it issues. oidc-provider itself
 // refuses both for structured tokens (UnsupportedTokenType), while Okta introspects and revokes its JWT access tokens,
@@ -94,6 +103,19 @@ const tokenTtl = (ctx) => {
   return Number.isInteger(requested) && requested > 0 ? requested : TTL;
 };
 
+const PEOPLE = process.env.OIDC_PEOPLE ? JSON.parse(process.env.OIDC_PEOPLE) : null;
+const consoleClients = JSON.parse(process.env.OIDC_CONSOLE_CLIENTS ?? '[]').map(({ client_id: id, client_secret: secret, redirect_uris: redirects }) => ({
+  client_id: id,
+  client_secret: secret,
+  application_type: redirects ? 'web' : 'native',
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  redirect_uris: redirects ?? ['http://127.0.0.1/console/signin-oidc'],
+  token_endpoint_auth_method: 'client_secret_post',
+  scope: 'openid profile groups',
+}));
+const consoleIds = new Set(consoleClients.map((c) => c.client_id));
+
 const configuration = {
   clients: [
     client('agent-alice', 'alice-secret', ['mcp-users', 'engineering']),
@@ -101,6 +123,7 @@ const configuration = {
     client('agent-nogroups', 'nogroups-secret', [], 'mcp:tools'),
     { ...client('agent-overage', 'overage-secret', undefined, 'mcp:tools'), groupsOverage: true },
     ...jwtClients,
+    ...consoleClients,
   ],
   extraClientMetadata: {
     properties: ['groups', 'groupsOverage'],
@@ -110,16 +133,22 @@ const configuration = {
     },
   },
   jwks,
-  scopes: ['openid', 'mcp:tools', 'mcp:admin'],
+  scopes: ['openid', 'profile', 'groups', 'mcp:tools', 'mcp:admin'],
+  claims: { openid: ['sub'], profile: ['name'], groups: ['groups'] },
+  conformIdTokenClaims: false,
+  findAccount: async (ctx, id) => ({
+    accountId: id,
+    claims: async () => ({ sub: id, name: id, groups: PEOPLE?.[id] ?? [] }),
+  }),
   features: {
-    devInteractions: { enabled: false },
+    devInteractions: { enabled: PEOPLE !== null },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
     resourceIndicators: {
       enabled: true,
       // client_credentials without a `resource` parameter gets this audience -> JWT access token
-      defaultResource: async () => AUDIENCE,
+      defaultResource: async (ctx) => (consoleIds.has(ctx.oidc.client?.clientId) ? undefined : AUDIENCE),
       useGrantedResource: async () => true,
       getResourceServerInfo: async (ctx, resourceIndicator) => {
         const es256 = resourceIndicator === ES256_AUDIENCE;

@@ -31,6 +31,14 @@ internal static class AdminEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
+        if (routes is IApplicationBuilder app)
+        {
+            foreach (var pipeline in routes.ServiceProvider.GetServices<IAdminPipeline>())
+            {
+                pipeline.Configure(app);
+            }
+        }
+
         routes.MapGet("/healthz", static context =>
         {
             context.Response.ContentType = "text/plain; charset=utf-8";

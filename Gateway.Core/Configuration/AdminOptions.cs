@@ -14,4 +14,7 @@ internal sealed class AdminOptions
     /// in approval notices start with it. Absent: the listener's bound address.
     /// </summary>
     public string? PublicUrl { get; set; }
+
+    /// <summary>The web console for approvers and auditors on this listener (<c>/console</c>). Absent: no console.</summary>
+    public ConsoleOptions? Console { get; set; }
 }

@@ -63,6 +63,9 @@ internal sealed record GatewaySettings
     /// <summary><c>admin.publicUrl</c>: the admin API's base URL as approvers reach it; null to use the bound address.</summary>
     public Uri? AdminPublicUrl { get; init; }
 
+    /// <summary>The web console on the admin listener, or null without <c>admin.console</c>.</summary>
+    public ConsoleSettings? Console { get; init; }
+
     /// <summary>The HTTP front door; null when the configuration has no <c>http</c> section.</summary>
     public FrontDoorSettings? FrontDoor { get; init; }
 

@@ -173,6 +173,7 @@ internal static class GatewaySettingsLoader
                 + "with a non-loopback admin.listen, put a TLS proxy in front of it and name its https:// URL here");
         }
 
+        var console = ConsoleSettings.Parse(options.Admin, oidc, adminEndpoint, adminPublicUrl, features.AdminTakesBearerTokens || audit is not null, errors);
         if (errors.Count > 0)
         {
             throw new InvalidConfigurationException(errors);
@@ -196,6 +197,7 @@ internal static class GatewaySettingsLoader
             Features = features.Features,
             AdminEndpoint = adminEndpoint,
             AdminPublicUrl = adminPublicUrl,
+            Console = console,
             FrontDoor = frontDoor,
             LogFormat = logFormat,
             LogLevel = logLevel,

@@ -64,6 +64,19 @@ internal sealed class PrometheusExporter : IDisposable
         return text.ToString();
     }
 
+    /// <summary>Every series now, as instrument name, labels and value (a histogram's count): the console's overview.</summary>
+    public IReadOnlyList<(string Instrument, KeyValuePair<string, string>[] Labels, double Value)> Snapshot()
+    {
+        _listener.RecordObservableInstruments();
+        InstrumentSeries[] instruments;
+        lock (_gate)
+        {
+            instruments = [.. _instruments];
+        }
+
+        return [.. instruments.SelectMany(i => i.Series.Select(s => (i.Instrument.Name, s.Labels, i.Bounds is null ? s.Sum : s.Count)))];
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private static void WriteInstrument(StringBuilder text, InstrumentSeries instrument)

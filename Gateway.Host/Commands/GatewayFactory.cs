@@ -1,3 +1,4 @@
+using McpGateway.WebConsole;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Hosting;
 using McpGateway.Inspectors;
@@ -18,6 +19,7 @@ internal static class GatewayFactory
             services =>
             {
                 services.AddBuiltInInspectors(settings);
+                services.AddGatewayConsole(settings);
                 configureServices?.Invoke(services);
             },
             configureLogging);

@@ -211,6 +211,8 @@ internal sealed class OidcProvider : IAsyncDisposable
             ["OIDC_SIGNING_KEYS"] = options.SigningKeys,
             ["OIDC_JWT_CLIENTS"] = options.JwtClients,
             ["OIDC_EXTRA_AUDIENCES"] = options.ExtraAudiences,
+            ["OIDC_PEOPLE"] = options.People,
+            ["OIDC_CONSOLE_CLIENTS"] = options.ConsoleClients,
             ["OIDC_PRINT_JWKS"] = "1",
             ["OIDC_LOG_REQUESTS"] = "1",
         };

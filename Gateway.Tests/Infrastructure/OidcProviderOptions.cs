@@ -25,4 +25,10 @@ internal sealed record OidcProviderOptions
 
     /// <summary>Further RS256 resources (audiences) a token request may name, comma-separated (OIDC_EXTRA_AUDIENCES); null: its default.</summary>
     public string? ExtraAudiences { get; init; }
+
+    /// <summary>People who sign in through the provider's login form, a JSON object of login to groups (OIDC_PEOPLE); null: no login form.</summary>
+    public string? People { get; init; }
+
+    /// <summary>Web clients for the authorization code flow, a JSON array of <c>{client_id, client_secret}</c> (OIDC_CONSOLE_CLIENTS).</summary>
+    public string? ConsoleClients { get; init; }
 }
