@@ -248,9 +248,24 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
             }
 
             var result = AuthenticateResult.Create(session.Id, start.Identity, start.Connection.Name);
-            return await sink.WriteAloneAsync((id, result), static (w, s) => w.WriteResult(s.id, s.result), session.Ended).ConfigureAwait(false)
-                ? outcome
-                : HandshakeResult.Gone;
+            var told = false;
+            try
+            {
+                told = await sink.WriteAloneAsync((id, result), static (w, s) => w.WriteResult(s.id, s.result), session.Ended).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The session ended meanwhile.
+            }
+
+            if (told)
+            {
+                return outcome;
+            }
+
+            // The client left before it learned that it is in: the upstream just opened is closed again.
+            await start.Upstream.DisposeAsync().ConfigureAwait(false);
+            return HandshakeResult.Gone;
         }
 
         if (outcome.Refusal is { } error)
