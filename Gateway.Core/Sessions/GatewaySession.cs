@@ -30,8 +30,6 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     private readonly ConnectionLease? _lease;
     private ConcurrentDictionary<object, object?>? _items;
     private IUpstreamChannel? _upstream;
-    private MessageInlet? _clientInlet;
-    private MessageInlet? _upstreamInlet;
     private bool _ownsUpstreamSink;
     private long _sequence;
     private string? _endReason;
@@ -190,8 +188,8 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         var outcomes = new OutcomeWriter(this);
         var client = new DirectionPump(this, FrameDirection.ClientToUpstream, ClientSink, UpstreamSink, ClientPending, UpstreamPending, outcomes);
         var server = new DirectionPump(this, FrameDirection.UpstreamToClient, UpstreamSink, ClientSink, UpstreamPending, ClientPending, outcomes);
-        Client = _clientInlet = new MessageInlet(client, () => _end.IsCancellationRequested, Sweeper.Touch, null);
-        var upstreamInlet = _upstreamInlet = new MessageInlet(server, () => _end.IsCancellationRequested, Sweeper.Touch, Sweeper.FailRequest);
+        Client = new MessageInlet(client, () => _end.IsCancellationRequested, Sweeper.Touch, null);
+        var upstreamInlet = new MessageInlet(server, () => _end.IsCancellationRequested, Sweeper.Touch, Sweeper.FailRequest);
 
         using var sweep = Runtime.TimeProvider.CreateTimer(static s => ((SessionSweeper)s!).Sweep(), Sweeper, SessionSweeper.Interval, SessionSweeper.Interval);
         var clientRun = _client is null ? WaitAsync(_clientDone.Task) : NdjsonPump.RunAsync(_client.Input, client, false, Sweeper.Touch, Ended);
@@ -231,8 +229,6 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             UpstreamSink?.Dispose();
         }
 
-        _clientInlet?.Dispose();
-        _upstreamInlet?.Dispose();
         _end.Dispose();
     }
 }
