@@ -85,16 +85,33 @@ internal sealed class DirectionPump
         switch (envelope.Kind)
         {
             case MessageKind.Request:
-                if (!await AdmitRequestAsync(payload, envelope, sequence).ConfigureAwait(false))
+                // The refusals are awaited here, not in a helper: a request that passes costs no extra async hop.
+                if (RelayRules.RefuseRequest(Direction, envelope, Facts()) is { } refusal)
                 {
+                    await _outcomes.RefuseAsync(this, envelope, payload, sequence, refusal).ConfigureAwait(false);
+                    return;
+                }
+
+                var added = OwnPending.TryAdd(envelope.Id, envelope.Method, envelope.ToolName, _runtime.Settings.MaxPendingRequests);
+                if (added != PendingAddResult.Added)
+                {
+                    await OnNotAddedAsync(added, payload, envelope, sequence).ConfigureAwait(false);
                     return;
                 }
 
                 break;
             case MessageKind.Notification:
-                if (!await AdmitNotificationAsync(payload, envelope, sequence).ConfigureAwait(false))
+                if (RelayRules.RefuseNotification(Direction, envelope, Facts()) is { } dropped)
                 {
+                    await OnNotificationRefusedAsync(dropped, payload, envelope, sequence).ConfigureAwait(false);
                     return;
+                }
+
+                if (envelope.Method == McpMethods.NotificationsCancelled && envelope.CancelledRequestId.IsValue)
+                {
+                    // The receiver may never answer a cancelled request: stop waiting for it, but keep the id taken until
+                    // the answer comes or the deadline passes, so that a request reusing it cannot be given that answer.
+                    OwnPending.MarkCancelled(envelope.CancelledRequestId, _session.Sweeper.RequestDeadline());
                 }
 
                 break;
@@ -175,62 +192,39 @@ internal sealed class DirectionPump
     private SessionFacts Facts() =>
         new(_runtime.Drain.IsDraining, _session.Protocol.Lifecycle.IsOpen, _session.ProtocolVersion, _runtime.Settings.AllowedMethods);
 
-    private async ValueTask<bool> AdmitRequestAsync(ReadOnlySequence<byte> payload, FrameEnvelope envelope, long sequence)
+    /// <summary>A request whose id is still pending (answered with a null id, <c>data.rpcId</c> naming it), or one over the pending limit.</summary>
+    private async ValueTask OnNotAddedAsync(PendingAddResult added, ReadOnlySequence<byte> payload, FrameEnvelope envelope, long sequence)
     {
-        if (RelayRules.RefuseRequest(Direction, envelope, Facts()) is { } refusal)
+        if (added == PendingAddResult.Full)
         {
-            await _outcomes.RefuseAsync(this, envelope, payload, sequence, refusal).ConfigureAwait(false);
-            return false;
+            await _outcomes.RefuseAsync(this, envelope, payload, sequence, GatewayErrors.Overloaded).ConfigureAwait(false);
+            return;
         }
 
-        switch (OwnPending.TryAdd(envelope.Id, envelope.Method, envelope.ToolName, _runtime.Settings.MaxPendingRequests))
-        {
-            case PendingAddResult.IdInUse:
-                // Answered with a null id, so that the sender never sees two answers for one id; data.rpcId names it.
-                Batch.Replies.Add(new SenderReply(JsonRpcId.Null, GatewayErrors.IdInUse, default, sequence, envelope.Id));
-                GatewayLog.FrameRejected(_runtime.Logger, _session.Id, Name, GatewayErrors.IdInUse.Reason, payload.Length);
-                _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, GatewayErrors.IdInUse);
-                await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, "rejected", "gateway", GatewayErrors.IdInUse).ConfigureAwait(false);
-                return false;
-            case PendingAddResult.Full:
-                await _outcomes.RefuseAsync(this, envelope, payload, sequence, GatewayErrors.Overloaded).ConfigureAwait(false);
-                return false;
-            default:
-                return true;
-        }
+        // Answered with a null id, so that the sender never sees two answers for one id; data.rpcId names it.
+        Batch.Replies.Add(new SenderReply(JsonRpcId.Null, GatewayErrors.IdInUse, default, sequence, envelope.Id));
+        GatewayLog.FrameRejected(_runtime.Logger, _session.Id, Name, GatewayErrors.IdInUse.Reason, payload.Length);
+        _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, GatewayErrors.IdInUse);
+        await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, "rejected", "gateway", GatewayErrors.IdInUse).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> AdmitNotificationAsync(ReadOnlySequence<byte> payload, FrameEnvelope envelope, long sequence)
+    private async ValueTask OnNotificationRefusedAsync(NotificationRefusal refusal, ReadOnlySequence<byte> payload, FrameEnvelope envelope, long sequence)
     {
-        if (RelayRules.RefuseNotification(Direction, envelope, Facts()) is { } refusal)
+        GatewayLog.FrameDropped(_runtime.Logger, _session.Id, Name, refusal.Error.Reason, payload.Length);
+        if (refusal.Fate != NotificationFate.Dropped)
         {
-            GatewayLog.FrameDropped(_runtime.Logger, _session.Id, Name, refusal.Error.Reason, payload.Length);
-            if (refusal.Fate != NotificationFate.Dropped)
-            {
-                _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, refusal.Error);
-            }
-
-            if (refusal.Fate == NotificationFate.Invalid)
-            {
-                await _session.Recording.InvalidAsync(Direction, payload, payload.Length, sequence, refusal.Error).ConfigureAwait(false);
-            }
-            else
-            {
-                var verdict = refusal.Fate == NotificationFate.Dropped ? "dropped" : "rejected";
-                await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, verdict, "gateway", refusal.Error).ConfigureAwait(false);
-            }
-
-            return false;
+            _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, refusal.Error);
         }
 
-        if (envelope.Method == McpMethods.NotificationsCancelled && envelope.CancelledRequestId.IsValue)
+        if (refusal.Fate == NotificationFate.Invalid)
         {
-            // The receiver may never answer a cancelled request: stop waiting for it, but keep the id taken until
-            // the answer comes or the deadline passes, so that a request reusing it cannot be given that answer.
-            OwnPending.MarkCancelled(envelope.CancelledRequestId, _session.Sweeper.RequestDeadline());
+            await _session.Recording.InvalidAsync(Direction, payload, payload.Length, sequence, refusal.Error).ConfigureAwait(false);
         }
-
-        return true;
+        else
+        {
+            var verdict = refusal.Fate == NotificationFate.Dropped ? "dropped" : "rejected";
+            await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, verdict, "gateway", refusal.Error).ConfigureAwait(false);
+        }
     }
 
     private void OnUnsolicitedResponse(in FrameEnvelope envelope, long sequence)
