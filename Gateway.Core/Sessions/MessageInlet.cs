@@ -1,0 +1,63 @@
+using System.Buffers;
+using McpGateway.Core.Errors;
+using McpGateway.Core.Framing;
+
+namespace McpGateway.Core.Sessions;
+
+/// <summary>
+/// A direction's <see cref="ISessionInlet"/> for an adapter that reads whole messages: each delivered message is a
+/// batch of one (handled, its record committed, written, flushed) before the call returns, so the adapter's buffer
+/// may be reused right after. Calls are serialised: a pump handles one frame at a time. The turn is never disposed: an
+/// adapter may still be delivering while the session ends, and then simply gets false.
+/// </summary>
+#pragma warning disable CA1001 // SemaphoreSlim without a wait handle owns nothing to release; disposing it under a late caller would throw.
+internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Action activity, Action<JsonRpcId, GatewayError>? failRequest) : IUpstreamInlet
+{
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
+    public async ValueTask<bool> DeliverAsync(ReadOnlySequence<byte> message, FrameEnvelope envelope, GatewayError? invalid, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (isEnded())
+            {
+                return false;
+            }
+
+            activity();
+            if (message.Length > pump.Limits.MaxFrameBytes)
+            {
+                await pump.OnFrameTooLargeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await pump.HandleAsync(message, envelope, invalid).ConfigureAwait(false);
+                await pump.ReleaseDeferredAsync().ConfigureAwait(false);
+            }
+
+            await pump.EndBatchAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended and was disposed while this message was on its way.
+            return false;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    public void FailRequest(JsonRpcId id, GatewayError error)
+    {
+        if (failRequest is null)
+        {
+            throw new InvalidOperationException("only the upstream's inlet fails forwarded requests");
+        }
+
+        failRequest(id, error);
+    }
+}
+#pragma warning restore CA1001
