@@ -155,7 +155,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             body.AsSpan().Replace((byte)'\r', (byte)' ');
         }
 
-        var facts = invalid is null && envelope.Kind == MessageKind.Request ? RequestFacts.Read(body) : default;
+        var facts = invalid is null && envelope.Kind == MessageKind.Request ? RequestFacts.Of(envelope, body) : default;
         if (invalid is null && envelope.Kind is MessageKind.Request or MessageKind.Notification
             && MirrorMismatch(request.Headers, envelope, facts, version.Count > 0 && version[0] == McpProtocolVersions.Stateless) is { } mismatch)
         {
@@ -188,7 +188,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             }
 
             // The shared session knows the request by the front door's number, not by the client's id.
-            body = JsonRpcIdSplice.ReplaceCancelledRequestId(body, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture))) ?? body;
+            body = JsonRpcIdSplice.Replace(body, envelope.CancelledRequestIdValue, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture)));
         }
 
         if (invalid is null && envelope.Kind != MessageKind.Request)
@@ -207,8 +207,8 @@ internal sealed partial class FrontDoorHandler : IDisposable
         {
             // Stateless requests of several clients share the session: each gets an id of the front door's own.
             var number = session.NextRequestNumber();
-            frame = JsonRpcIdSplice.Replace(body, Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)), out var original) ?? body;
-            clientId = original;
+            frame = JsonRpcIdSplice.Replace(body, envelope.IdValue, Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
+            clientId = envelope.IdValue.RawIn(body).ToArray();
             id = JsonRpcId.FromNumber(number);
         }
 
@@ -284,7 +284,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             var response = context.Response;
             if (ReferenceEquals(first, exchange.Final))
             {
-                var final = Restore(exchange, first);
+                var final = first;
                 response.StatusCode = status;
                 response.ContentType = "application/json";
                 response.ContentLength = final.Length;
@@ -298,7 +298,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             {
                 while (messages.TryRead(out var message))
                 {
-                    await WriteEventAsync(response, ReferenceEquals(message, exchange.Final) ? Restore(exchange, message) : message, cancellationToken).ConfigureAwait(false);
+                    await WriteEventAsync(response, message, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -320,9 +320,6 @@ internal sealed partial class FrontDoorHandler : IDisposable
     /// <summary><c>notifications/cancelled</c> for <paramref name="id"/>, as a client sends it when it gives up on a request.</summary>
     private static ReadOnlyMemory<byte> Cancelled(JsonRpcId id) =>
         Sessions.CancellationFrame.Build(id, "the HTTP client closed the request before its answer");
-
-    private static byte[] Restore(FrontDoorExchange exchange, byte[] response) =>
-        exchange.ClientId is { } clientId ? JsonRpcIdSplice.Replace(response, clientId, out _) ?? response : response;
 
     private async Task GetAsync(HttpContext context, string connection, string path)
     {

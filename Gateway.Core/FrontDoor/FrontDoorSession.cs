@@ -439,16 +439,16 @@ internal sealed class FrontDoorSession : IAsyncDisposable
             case MessageKind.Response or MessageKind.ErrorResponse:
                 if (envelope.Id.IsValue && _exchanges.TryRemove(envelope.Id, out var exchange))
                 {
-                    exchange.Complete(frame);
+                    exchange.Complete(Restored(exchange, frame, envelope));
                 }
-                else if (!envelope.Id.IsValue && RefusedRpcId(frame) is { } rpcId && _exchanges.TryRemove(rpcId, out var reused))
+                else if (!envelope.Id.IsValue && RefusedRpcId(envelope, frame) is { } rpcId && _exchanges.TryRemove(rpcId, out var reused))
                 {
                     // id_in_use: the session answers with a null id and names the request in error.data.rpcId.
-                    reused.Complete(frame);
+                    reused.Complete(Restored(reused, frame, envelope));
                 }
                 else if (!envelope.Id.IsValue && _unidentified.TryDequeue(out var refused))
                 {
-                    refused.Complete(frame);
+                    refused.Complete(Restored(refused, frame, envelope));
                 }
                 else
                 {
@@ -457,7 +457,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
 
                 return;
             case MessageKind.Notification when envelope.Method == McpMethods.NotificationsProgress:
-                var token = RequestFacts.ProgressTokenOfNotification(frame);
+                var token = RequestFacts.ProgressKey(envelope.ProgressToken, frame);
                 if (token is not null)
                 {
                     foreach (var candidate in _exchanges.Values)
@@ -476,23 +476,20 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     }
 
     /// <summary><c>error.data.rpcId</c> of a gateway error answered with a null id, when it names one.</summary>
-    private static JsonRpcId? RefusedRpcId(byte[] frame)
+    private static JsonRpcId? RefusedRpcId(in FrameEnvelope envelope, byte[] frame)
     {
-        using var document = JsonDocument.Parse(frame);
-        if (!document.RootElement.TryGetProperty("error"u8, out var error) || error.ValueKind != JsonValueKind.Object
-            || !error.TryGetProperty("data"u8, out var data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("rpcId"u8, out var rpcId))
+        var rpcId = envelope.ErrorRpcId;
+        return rpcId.Kind switch
         {
-            return null;
-        }
-
-        return rpcId.ValueKind switch
-        {
-            JsonValueKind.String => JsonRpcId.FromString(rpcId.GetString()!),
-            JsonValueKind.Number when rpcId.TryGetInt64(out var number) => JsonRpcId.FromNumber(number),
+            JsonValueKind.String => JsonRpcId.FromString(rpcId.GetString(frame)!),
+            JsonValueKind.Number when JsonTextChecks.TryParseSafeInteger(rpcId.RawIn(frame), out var number) => JsonRpcId.FromNumber(number),
             _ => null,
         };
     }
+
+    /// <summary>The response with the client's own id back in place of the front door's number, when it renumbered the request.</summary>
+    private static byte[] Restored(FrontDoorExchange exchange, byte[] response, in FrameEnvelope envelope) =>
+        exchange.ClientId is { } clientId && envelope.IdValue.IsPresent ? JsonRpcIdSplice.Replace(response, envelope.IdValue, clientId) : response;
 
     /// <summary>
     /// A server request or notification that answers no POST: to the GET stream; without one, to the oldest POST

@@ -108,7 +108,7 @@ internal sealed partial class GatewaySession
 
             _replayFirstFrame = true;
         }
-        else if (!AuthenticateParams.TryReadFields(payload, out token, out connectionName))
+        else if (!AuthenticateParams.TryReadFields(payload, envelope, out token, out connectionName))
         {
             await RefuseAsync(id, GatewayErrors.InvalidToken, payload, token).ConfigureAwait(false);
             return false;

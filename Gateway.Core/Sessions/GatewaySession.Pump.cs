@@ -247,7 +247,7 @@ internal sealed partial class GatewaySession
                 if (envelope.Kind == MessageKind.Response && state.Direction == FrameDirection.UpstreamToClient
                     && (requestMethod == McpMethods.Initialize || requestMethod == McpMethods.ServerDiscover))
                 {
-                    ObserveProtocolVersion(payload);
+                    ObserveProtocolVersion(envelope, payload);
                     if (LifecycleGate.Completes(requestMethod, ProtocolVersion))
                     {
                         _lifecycle.Open();
@@ -387,69 +387,13 @@ internal sealed partial class GatewaySession
         }
     }
 
-    // The version of an initialize result (result.protocolVersion), or of a server/discover result: its
-    // protocolVersion, else the latest of its supportedVersions (the 2026-07-28 discover result lists the versions the
-    // server speaks; a client that chose discover over initialize speaks the latest of them).
-    private void ObserveProtocolVersion(in ReadOnlySequence<byte> payload)
+    // The version of an initialize result, or of a server/discover result (see McpProtocolVersions.Negotiated).
+    private void ObserveProtocolVersion(in FrameEnvelope envelope, in ReadOnlySequence<byte> payload)
     {
-        var reader = new Utf8JsonReader(payload);
-        try
+        if (McpProtocolVersions.Negotiated(envelope, payload) is { } version)
         {
-            reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isResult = reader.ValueTextEquals("result"u8);
-                reader.Read();
-                if (!isResult || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                string? latestSupported = null;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var isVersion = reader.ValueTextEquals("protocolVersion"u8);
-                    var isSupported = reader.ValueTextEquals("supportedVersions"u8);
-                    reader.Read();
-                    if (isVersion && reader.TokenType == JsonTokenType.String)
-                    {
-                        ProtocolVersion = reader.GetString();
-                        GatewayLog.ProtocolNegotiated(_logger, Id, ProtocolVersion!);
-                        return;
-                    }
-
-                    if (isSupported && reader.TokenType == JsonTokenType.StartArray)
-                    {
-                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                        {
-                            if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } version
-                                && (latestSupported is null || string.CompareOrdinal(version, latestSupported) > 0))
-                            {
-                                latestSupported = version;
-                            }
-
-                            reader.Skip();
-                        }
-
-                        continue;
-                    }
-
-                    reader.Skip();
-                }
-
-                if (latestSupported is not null)
-                {
-                    ProtocolVersion = latestSupported;
-                    GatewayLog.ProtocolNegotiated(_logger, Id, latestSupported);
-                }
-
-                return;
-            }
-        }
-        catch (JsonException)
-        {
-            // Already validated; cannot happen.
+            ProtocolVersion = version;
+            GatewayLog.ProtocolNegotiated(_logger, Id, version);
         }
     }
 }

@@ -127,7 +127,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
             return;
         }
 
-        var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Read(body, envelope.Method));
+        var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Of(envelope, body));
         if (Unsendable(head) is { } refusal)
         {
             // Client input that would have to travel in a header and does not fit its grammar: nothing is sent.
@@ -438,7 +438,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         if (head.Method == McpMethods.Initialize && head.Headers.ClaimedVersion is null && envelope.Kind == MessageKind.Response)
         {
             // Sent back as MCP-Protocol-Version: only a version of the closed set (the client judges any other).
-            var negotiated = NegotiatedVersion(line);
+            var negotiated = envelope.ProtocolVersion.GetString(line);
             _protocolVersion = McpProtocolVersions.IsKnown(negotiated) ? negotiated : _protocolVersion;
         }
 
