@@ -94,7 +94,12 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
                 {
                     while (FrameReader.TryReadFrame(ref buffer, int.MaxValue - 2, out var frame) == FrameReadStatus.Frame)
                     {
-                        await PostAsync(frame.ToArray()).ConfigureAwait(false);
+                        var body = frame.ToArray();
+                        if (_outgoing.Scan(new ReadOnlySequence<byte>(body), out var envelope) is null)
+                        {
+                            // The session forwards only frames that passed this very scan.
+                            await PostAsync(body, envelope).ConfigureAwait(false);
+                        }
                     }
                 }
                 finally
@@ -119,14 +124,8 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
     }
 
     /// <summary>Starts the exchange of one message and returns once its body is on the wire (or the exchange ended).</summary>
-    private async Task PostAsync(byte[] body)
+    private async Task PostAsync(byte[] body, FrameEnvelope envelope)
     {
-        if (_outgoing.Scan(new ReadOnlySequence<byte>(body), out var envelope) is not null)
-        {
-            // The session forwards only frames that passed this very scan.
-            return;
-        }
-
         var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Of(envelope, body));
         if (Unsendable(head) is { } refusal)
         {
@@ -251,9 +250,8 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
             }
 
             var scanner = RentScanner();
-            var answered = Answers(line, head, scanner);
+            var answered = await RelayMessageAsync(line, head, scanner).ConfigureAwait(false);
             _scanners.Add(scanner);
-            await DeliverAsync(line).ConfigureAwait(false);
             if (!answered)
             {
                 Fail(head, GatewayErrors.UpstreamProtocolViolation);
@@ -292,7 +290,9 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
 
             if (ErrorFor(body, head.Id) is { } answer)
             {
-                await DeliverAsync(answer).ConfigureAwait(false);
+                var scanner = RentScanner();
+                await RelayMessageAsync(answer, head, scanner).ConfigureAwait(false);
+                _scanners.Add(scanner);
                 return;
             }
         }
@@ -308,24 +308,21 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
     /// </summary>
     private async Task RelayEventsAsync(HttpResponseMessage response, Outgoing head, CancellationToken cancellationToken)
     {
-        var scanner = head.Kind == MessageKind.Request ? RentScanner() : null;
+        var scanner = RentScanner();
         try
         {
             await RelayUntilAnsweredAsync(response, head, scanner, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (scanner is not null)
-            {
-                _scanners.Add(scanner);
-            }
+            _scanners.Add(scanner);
         }
     }
 
     /// <summary>A scanner for one exchange at a time (they keep scratch state and are not thread-safe).</summary>
     private EnvelopeScanner RentScanner() => _scanners.TryTake(out var scanner) ? scanner : new EnvelopeScanner(_client.Limits);
 
-    private async Task RelayUntilAnsweredAsync(HttpResponseMessage response, Outgoing head, EnvelopeScanner? scanner, CancellationToken cancellationToken)
+    private async Task RelayUntilAnsweredAsync(HttpResponseMessage response, Outgoing head, EnvelopeScanner scanner, CancellationToken cancellationToken)
     {
         string? lastEventId = null;
         var reconnectDelay = DefaultReconnectDelay;
@@ -399,7 +396,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         }
     }
 
-    private async ValueTask<EventOutcome> RelayEventAsync(string eventType, byte[] data, Outgoing head, EnvelopeScanner? scanner)
+    private async ValueTask<EventOutcome> RelayEventAsync(string eventType, byte[] data, Outgoing head, EnvelopeScanner scanner)
     {
         if (!string.Equals(eventType, "message", StringComparison.Ordinal))
         {
@@ -419,16 +416,22 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
             return EventOutcome.Invalid;
         }
 
-        var answered = scanner is not null && Answers(line, head, scanner);
-        await DeliverAsync(line).ConfigureAwait(false);
-        return answered ? EventOutcome.Answered : EventOutcome.Relayed;
+        return await RelayMessageAsync(line, head, scanner).ConfigureAwait(false) ? EventOutcome.Answered : EventOutcome.Relayed;
+    }
+
+    /// <summary>Scans one message of the upstream, once, and hands it to the session with its envelope; true when it is the response to <paramref name="head"/>'s request.</summary>
+    private async ValueTask<bool> RelayMessageAsync(byte[] line, Outgoing head, EnvelopeScanner scanner)
+    {
+        var invalid = scanner.Scan(new ReadOnlySequence<byte>(line), out var envelope);
+        var answered = invalid is null && Answers(line, envelope, head);
+        await DeliverAsync(line, envelope, invalid).ConfigureAwait(false);
+        return answered;
     }
 
     /// <summary>True when <paramref name="line"/> is the response to <paramref name="head"/>'s request; an initialize result also tells the negotiated version.</summary>
-    private bool Answers(byte[] line, Outgoing head, EnvelopeScanner scanner)
+    private bool Answers(byte[] line, in FrameEnvelope envelope, Outgoing head)
     {
         if (head.Kind != MessageKind.Request
-            || scanner.Scan(new ReadOnlySequence<byte>(line), out var envelope) is not null
             || envelope.Kind is not (MessageKind.Response or MessageKind.ErrorResponse)
             || envelope.Id != head.Id)
         {
@@ -450,8 +453,8 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
 
     private static TimeSpan Clamp(TimeSpan delay) => delay > MaxReconnectDelay ? MaxReconnectDelay : delay;
 
-    /// <summary>Hands one message to the session as one frame.</summary>
-    private async ValueTask DeliverAsync(byte[] line)
+    /// <summary>Hands one message to the session as one frame, with what the channel's scan of it found.</summary>
+    private async ValueTask DeliverAsync(byte[] line, FrameEnvelope envelope, GatewayError? invalid)
     {
         await _writeGate.WaitAsync(_closing.Token).ConfigureAwait(false);
         try
