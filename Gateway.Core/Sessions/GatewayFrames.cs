@@ -2,7 +2,6 @@ using System.Buffers;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Recording;
 
 namespace McpGateway.Core.Sessions;
 
@@ -20,7 +19,7 @@ internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runti
 
     /// <summary>Sends <paramref name="frameJson"/> (no newline) toward <paramref name="direction"/> through <paramref name="peer"/>, that direction's writer.</summary>
     /// <returns>False when the frame was refused, withheld by the tail, could not be recorded, or the peer is gone.</returns>
-    public async ValueTask<bool> SendAsync(FrameDirection direction, FrameWriter peer, ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken)
+    public async ValueTask<bool> SendAsync(FrameDirection direction, FrameSink peer, ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken)
     {
         if (ended.IsCancellationRequested)
         {
@@ -64,32 +63,21 @@ internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runti
             var error = verdict.Error ?? GatewayErrors.InspectorFailed.WithRule(inspector);
             runtime.Metrics.Verdict(inspector, VerdictKind.Reject, error);
             GatewayFramesLog.Withheld(runtime.Logger, session.Id, frame.Method, inspector, error.Reason);
-            if (runtime.Recorder is { } recorder && inspector != ISessionRecorder.InspectorName)
-            {
-                // Withheld (e.g. masking failed): recorded as rejected, size and hash only. What recording refused it could not record.
-                await recorder.NotForwardedAsync(session, frame.Direction, frame.Envelope, null, null, frame.Payload, frame.Sequence, "rejected", inspector, error).ConfigureAwait(false);
-            }
 
+            // Withheld (e.g. masking failed): recorded as rejected, size and hash only.
+            await session.Recording.NotRelayedAsync(frame, "rejected", inspector, error).ConfigureAwait(false);
             return false;
         }
 
-        if (frame.RecordCommitted is { } record)
+        if (!await session.Recording.IsCommittedAsync(frame.RecordCommitted, ended).ConfigureAwait(false))
         {
-            try
-            {
-                await record.WaitAsync(ended).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
-            {
-                // Fail closed: a frame that is not on record is not sent.
-                runtime.Metrics.Verdict(ISessionRecorder.InspectorName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
-                return false;
-            }
+            // Fail closed: a frame that is not on record is not sent.
+            return false;
         }
 
         try
         {
-            return await peer.WriteAloneAsync(frame, static (w, f) => w.WriteFrame(f.Payload), cancellationToken).ConfigureAwait(false);
+            return await peer.WriteAloneAsync(frame, static (w, f) => w.WriteFrame(f.Payload, f.Envelope), cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {

@@ -11,86 +11,95 @@ using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Listener;
 using McpGateway.Core.Upstreams;
-using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Core.Sessions;
 
 /// <summary>
-/// One client connection: authenticate first, open the upstream, then two pumps (client->upstream and
-/// upstream->client) run every frame through framing, the protocol rules and the inspector chain. A pump handles
-/// every complete frame of a read and flushes once. Each side's pending requests are tracked by id, so an
-/// upstream that dies or hangs answers every waiting call exactly once with -31007 or -31008.
+/// One client's session, coordinated: the <see cref="SessionHandshake"/> yields its start, then one
+/// <see cref="DirectionPump"/> per direction takes every frame through the protocol rules and the chain, the
+/// <see cref="OutcomeWriter"/> carries out each verdict, the <see cref="SessionSweeper"/> watches the clocks, and
+/// <see cref="SessionRecording"/> records every outcome. A side spoken to in NDJSON (a socket, stdio) is read by the
+/// <see cref="NdjsonPump"/> and written through an <see cref="NdjsonFrameSink"/>; a side spoken to in messages (HTTP)
+/// delivers through an <see cref="ISessionInlet"/> and receives through its own <see cref="FrameSink"/>.
 /// </summary>
-internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
+internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 {
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
-
-    private readonly GatewayRuntime _runtime;
-    private readonly IDuplexPipe _client;
-    private readonly FrameWriter _clientWriter;
-    private readonly GatewayFrames _generated;
-    private readonly PendingTable _clientPending = new();
-    private readonly PendingTable _upstreamPending = new();
-    private readonly LifecycleGate _lifecycle = new();
+    private readonly IDuplexPipe? _client;
+    private readonly TaskCompletionSource _clientDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _end = new();
-    private readonly ConcurrentDictionary<Task, bool> _held = new();
-
-    // Answers the upstream channel asked for (IReportsRequestFailures) that are still being recorded and written.
-    private readonly ConcurrentDictionary<Task, bool> _failing = new();
-    private readonly ILogger _logger;
-    private readonly Func<string, GatewayIdentity?>? _certificateIdentity;
+    private readonly GatewayFrames _generated;
     private readonly ConnectionLease? _lease;
-    private long _lastActivity;
-    private int _drainedSweeps;
-    private bool _counted;
     private ConcurrentDictionary<object, object?>? _items;
     private IUpstreamChannel? _upstream;
-    private FrameWriter? _upstreamWriter;
-    private ConnectionSettings? _connection;
+    private MessageInlet? _clientInlet;
+    private MessageInlet? _upstreamInlet;
+    private bool _ownsUpstreamSink;
     private long _sequence;
     private string? _endReason;
-    private bool _replayFirstFrame;
     private bool _startRecorded;
 
+    /// <summary>A session whose client speaks NDJSON over <paramref name="client"/> and authenticates with its first frame.</summary>
     /// <param name="certificateIdentity">Maps the connection's TLS client certificate, if it presented one, to an identity (given the session id).</param>
     /// <param name="lease">The connection's place in the listener's limits; the session ends its pre-auth count and claims its subject's.</param>
     public GatewaySession(GatewayRuntime runtime, IDuplexPipe client, string? remoteAddress, Func<string, GatewayIdentity?>? certificateIdentity = null, ConnectionLease? lease = null)
+        : this(runtime, new NdjsonFrameSink(client.Output), remoteAddress, lease, certificateIdentity) => _client = client;
+
+    /// <summary>A session whose client is an adapter speaking in messages: it starts the session with <see cref="Handshake"/>, then delivers through <see cref="Client"/>.</summary>
+    public GatewaySession(GatewayRuntime runtime, FrameSink clientSink, string? remoteAddress, ConnectionLease? lease = null, Func<string, GatewayIdentity?>? certificateIdentity = null)
     {
-        _certificateIdentity = certificateIdentity;
-        _lease = lease;
-        _runtime = runtime;
-        _client = client;
-        _clientWriter = new FrameWriter(client.Output);
-        _generated = new GatewayFrames(this, runtime, NextSequence, _end.Token);
-        _logger = runtime.Logger;
+        Runtime = runtime;
+        ClientSink = clientSink;
         RemoteAddress = remoteAddress;
-        Id = NewSessionId();
+        _lease = lease;
+        Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        Recording = new SessionRecording(this, runtime.Recorder, runtime.Metrics);
+        Sweeper = new SessionSweeper(this);
+        Handshake = new SessionHandshake(this, certificateIdentity, lease);
+        _generated = new GatewayFrames(this, runtime, NextSequence, _end.Token);
     }
 
     public string Id { get; }
 
     public GatewayIdentity? Identity { get; private set; }
 
-    public string? ConnectionName => _connection?.Name;
+    public string? ConnectionName => Connection?.Name;
 
     public string? ProtocolVersion { get; private set; }
 
     public string? RemoteAddress { get; }
 
-    /// <summary>Requests of the client forwarded upstream and not answered yet.</summary>
-    internal int PendingClientRequests => _clientPending.Count;
-
     public ConcurrentDictionary<object, object?> Items => LazyInitializer.EnsureInitialized(ref _items);
 
-    private GatewaySettings Settings => _runtime.Settings;
+    public SessionHandshake Handshake { get; }
 
-    private static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    /// <summary>Where an adapter delivers the client's messages; set once <see cref="RunAsync(HandshakeResult, CancellationToken)"/> started the session.</summary>
+    public ISessionInlet? Client { get; private set; }
 
-    /// <summary>
-    /// For a session without an MCP handshake of its own (the front door's shared stateless session, 2026-07-28): the
-    /// lifecycle rule that holds requests back until initialize succeeded does not apply.
-    /// </summary>
-    internal void WithoutHandshake() => _lifecycle.Open();
+    internal GatewayRuntime Runtime { get; }
+
+    internal CancellationToken Ended => _end.Token;
+
+    internal ConnectionSettings? Connection { get; private set; }
+
+    internal FrameSink ClientSink { get; }
+
+    internal FrameSink? UpstreamSink { get; private set; }
+
+    internal PendingTable ClientPending { get; } = new();
+
+    internal PendingTable UpstreamPending { get; } = new();
+
+    internal LifecycleGate Lifecycle { get; } = new();
+
+    internal SessionRecording Recording { get; }
+
+    internal SessionSweeper Sweeper { get; }
+
+    /// <summary>Requests of the client forwarded upstream and not answered yet.</summary>
+    internal int PendingClientRequests => ClientPending.Count;
+
+    /// <summary>For a session without an MCP handshake of its own (the front door's shared stateless session, 2026-07-28).</summary>
+    internal void WithoutHandshake() => Lifecycle.Open();
 
     /// <summary>Replaces the identity after a renewal for the same subject.</summary>
     internal void RenewIdentity(GatewayIdentity identity) => Identity = identity;
@@ -98,86 +107,149 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
     /// <summary>Ends the session, e.g. when a renewal names a different subject.</summary>
     internal void Abort(string reason)
     {
-        _endReason ??= reason;
+        SetEndReason(reason);
         _end.Cancel();
     }
 
+    /// <summary>The client is gone (an adapter's client closed its session): the session ends as when a socket closes.</summary>
+    internal void CompleteClient() => _clientDone.TrySetResult();
+
     internal string CorrelationId(long sequence) => string.Create(CultureInfo.InvariantCulture, $"{Id}:{sequence}");
 
-    public async Task RunAsync(CancellationToken connectionClosed)
+    internal long NextSequence() => Interlocked.Increment(ref _sequence);
+
+    internal void SetEndReason(string reason, bool overwrite = false) => _endReason = overwrite ? reason : _endReason ?? reason;
+
+    internal void Begin(GatewayIdentity identity, ConnectionSettings connection) => (Identity, Connection) = (identity, connection);
+
+    internal void StartRecorded() => _startRecorded = true;
+
+    /// <summary>The upstream answered initialize or server/discover: the version it settled on, and whether the lifecycle opens.</summary>
+    internal void ObserveHandshakeAnswer(string? requestMethod, in FrameEnvelope envelope, in System.Buffers.ReadOnlySequence<byte> response)
+    {
+        if (requestMethod is not (McpMethods.Initialize or McpMethods.ServerDiscover))
+        {
+            return;
+        }
+
+        if (McpProtocolVersions.Negotiated(envelope, response) is { } version)
+        {
+            ProtocolVersion = version;
+            GatewayLog.ProtocolNegotiated(Runtime.Logger, Id, version);
+        }
+
+        if (LifecycleGate.Completes(requestMethod, ProtocolVersion))
+        {
+            Lifecycle.Open();
+        }
+    }
+
+    /// <summary>Through the chain's tail, recorded before it is written: see <see cref="GatewayFrames"/>.</summary>
+    public ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) =>
+        _generated.SendAsync(FrameDirection.UpstreamToClient, ClientSink, frameJson, cancellationToken);
+
+    /// <summary>NDJSON: the handshake on the first frame, then the relay until either side ends.</summary>
+    public Task RunAsync(CancellationToken connectionClosed) => RunCoreAsync(null, connectionClosed);
+
+    /// <summary>An adapter's session, after <see cref="Handshake"/>: <see cref="Client"/> is set when this returns (a refused start just ends).</summary>
+    public Task RunAsync(HandshakeResult handshake, CancellationToken connectionClosed) => RunCoreAsync(handshake, connectionClosed);
+
+    private async Task RunCoreAsync(HandshakeResult? handshake, CancellationToken connectionClosed)
     {
         using var closed = connectionClosed.Register(static state => ((CancellationTokenSource)state!).Cancel(), _end);
         using var activity = GatewayMetrics.ActivitySource.StartActivity("mcpgw.session", ActivityKind.Server);
         activity?.SetTag("mcpgw.session_id", Id);
-        GatewayLog.SessionAccepted(_logger, Id, RemoteAddress);
+        GatewayLog.SessionAccepted(Runtime.Logger, Id, RemoteAddress);
+        var counted = false;
         try
         {
-            var authenticated = await HandshakeAsync().ConfigureAwait(false);
+            var start = (handshake ?? await Handshake.ReadAsync(_client!.Input).ConfigureAwait(false)).Start;
             _lease?.EndPreAuth();
-            if (!authenticated)
+            if (start is null)
             {
                 return;
             }
 
-            _lastActivity = _runtime.TimeProvider.GetTimestamp();
-            _runtime.Drain.SessionStarted(this);
-            _counted = true;
-
+            Sweeper.Touch();
+            Runtime.Drain.SessionStarted(this);
+            counted = true;
             activity?.SetTag("mcpgw.connection", ConnectionName);
-
-            var client = new McpFrame(this, FrameDirection.ClientToUpstream, Settings.ClientLimits);
-            var upstream = new McpFrame(this, FrameDirection.UpstreamToClient, Settings.UpstreamLimits);
-            var clientState = new PumpState(FrameDirection.ClientToUpstream, _client.Input, Settings.ClientLimits, _clientWriter, _upstreamWriter!, _clientPending, _upstreamPending, client);
-            var upstreamState = new PumpState(FrameDirection.UpstreamToClient, _upstream!.Input, Settings.UpstreamLimits, _upstreamWriter!, _clientWriter, _upstreamPending, _clientPending, upstream)
-            {
-                AtConnectionStart = true,
-            };
-
-            using var sweep = _runtime.TimeProvider.CreateTimer(static s => ((GatewaySession)s!).SweepTimeouts(), this, SweepInterval, SweepInterval);
-            var clientPump = PumpAsync(clientState);
-            var upstreamPump = PumpAsync(upstreamState);
-            var first = await Task.WhenAny(clientPump, upstreamPump).ConfigureAwait(false);
-            if (first == upstreamPump && !_end.IsCancellationRequested)
-            {
-                var endError = _upstream.EndError;
-                _endReason ??= endError?.Reason ?? "upstream closed";
-                var failed = await FailAllPendingAsync(endError ?? GatewayErrors.UpstreamExited).ConfigureAwait(false);
-                GatewayLog.UpstreamExited(_logger, Id, ConnectionName!, failed);
-            }
-            else
-            {
-                _endReason ??= "client closed";
-
-                // Nobody will read the answers of the calls still pending: the upstream may stop working on them.
-                await CancelUpstreamAsync(_clientPending.Drain(), null, CancellationFrame.ClientGone).ConfigureAwait(false);
-            }
-
-            // A channel that failed its calls and then ended (an upstream message over the limit) must not lose those
-            // answers to the session's end: they are written before the client's side closes.
-            await Task.WhenAll(_failing.Keys).ConfigureAwait(false);
-            await _end.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(clientPump, upstreamPump).ConfigureAwait(false);
-            await Task.WhenAll(_held.Keys).ConfigureAwait(false);
+            await RelayAsync(start).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _endReason ??= "failed";
-            GatewayLog.SessionFailed(_logger, Id, ex);
+            SetEndReason("failed");
+            GatewayLog.SessionFailed(Runtime.Logger, Id, ex);
         }
         finally
         {
-            if (_counted)
+            if (counted)
             {
-                _runtime.Drain.SessionEnded(this);
+                Runtime.Drain.SessionEnded(this);
             }
 
             if (_startRecorded)
             {
-                await _runtime.Recorder!.SessionEndedAsync(this, _endReason ?? "closed").ConfigureAwait(false);
+                await Recording.SessionEndedAsync(_endReason ?? "closed").ConfigureAwait(false);
             }
 
             activity?.SetTag("mcpgw.end_reason", _endReason ?? "closed");
-            GatewayLog.SessionEnded(_logger, Id, _endReason ?? "closed");
+            GatewayLog.SessionEnded(Runtime.Logger, Id, _endReason ?? "closed");
+        }
+    }
+
+    private async Task RelayAsync(SessionStart start)
+    {
+        var upstream = _upstream = start.Upstream;
+        var messages = upstream.Messages;
+        _ownsUpstreamSink = messages is null;
+        UpstreamSink = messages?.Sink ?? new NdjsonFrameSink(upstream.Output);
+
+        // Until the HTTP upstream delivers through IUpstreamInlet (IMessageChannel), it reports lost exchanges this way.
+        (upstream as IReportsRequestFailures)?.OnRequestFailed(Sweeper.FailRequest);
+        var outcomes = new OutcomeWriter(this);
+        var client = new DirectionPump(this, FrameDirection.ClientToUpstream, ClientSink, UpstreamSink, ClientPending, UpstreamPending, outcomes);
+        var server = new DirectionPump(this, FrameDirection.UpstreamToClient, UpstreamSink, ClientSink, UpstreamPending, ClientPending, outcomes);
+        Client = _clientInlet = new MessageInlet(client, () => _end.IsCancellationRequested, Sweeper.Touch, null);
+        var upstreamInlet = _upstreamInlet = new MessageInlet(server, () => _end.IsCancellationRequested, Sweeper.Touch, Sweeper.FailRequest);
+
+        using var sweep = Runtime.TimeProvider.CreateTimer(static s => ((SessionSweeper)s!).Sweep(), Sweeper, SessionSweeper.Interval, SessionSweeper.Interval);
+        var clientRun = _client is null ? WaitAsync(_clientDone.Task) : NdjsonPump.RunAsync(_client.Input, client, false, Sweeper.Touch, Ended);
+        var upstreamRun = messages is null ? NdjsonPump.RunAsync(upstream.Input, server, true, Sweeper.Touch, Ended) : WaitAsync(messages.RunAsync(upstreamInlet, Ended));
+        var first = await Task.WhenAny(clientRun, upstreamRun).ConfigureAwait(false);
+        if (first == upstreamRun && !_end.IsCancellationRequested)
+        {
+            var endError = upstream.EndError;
+            SetEndReason(endError?.Reason ?? "upstream closed");
+            var failed = await Sweeper.FailAllPendingAsync(endError ?? GatewayErrors.UpstreamExited).ConfigureAwait(false);
+            GatewayLog.UpstreamExited(Runtime.Logger, Id, ConnectionName!, failed);
+        }
+        else
+        {
+            SetEndReason("client closed");
+
+            // Nobody will read the answers of the calls still pending: the upstream may stop working on them.
+            await Sweeper.CancelUpstreamAsync(ClientPending.Drain(), null, CancellationFrame.ClientGone).ConfigureAwait(false);
+        }
+
+        // A channel that failed its calls and then ended (an upstream message over the limit) must not lose those
+        // answers to the session's end: they are written before the client's side closes.
+        await Task.WhenAll(Sweeper.Failing).ConfigureAwait(false);
+        await _end.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(clientRun, upstreamRun).ConfigureAwait(false);
+        await Task.WhenAll(outcomes.Held).ConfigureAwait(false);
+    }
+
+    /// <summary>A side an adapter drives: over when the adapter says so, or when the session ends.</summary>
+    private async Task WaitAsync(Task side)
+    {
+        try
+        {
+            await side.WaitAsync(Ended).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The session is ending, or the side went away.
         }
     }
 
@@ -189,9 +261,15 @@ internal sealed partial class GatewaySession : IGatewaySession, IAsyncDisposable
             await _upstream.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _clientWriter.CompleteAsync().ConfigureAwait(false);
-        _clientWriter.Dispose();
-        _upstreamWriter?.Dispose();
+        await ClientSink.CompleteAsync().ConfigureAwait(false);
+        ClientSink.Dispose();
+        if (_ownsUpstreamSink)
+        {
+            UpstreamSink?.Dispose();
+        }
+
+        _clientInlet?.Dispose();
+        _upstreamInlet?.Dispose();
         _end.Dispose();
     }
 }

@@ -18,4 +18,11 @@ internal interface IUpstreamChannel : IAsyncDisposable
     /// the upstream simply went away. The session gives this error to the calls still pending and ends with its reason.
     /// </summary>
     GatewayError? EndError => null;
+
+    /// <summary>
+    /// Non-null for a channel that talks to the session core in messages (see <see cref="Sessions.IMessageChannel"/>):
+    /// the core then uses neither <see cref="Input"/> nor <see cref="Output"/>. Null (the default): NDJSON over the
+    /// pipes, through the one NDJSON pump that TCP and stdio share.
+    /// </summary>
+    Sessions.IMessageChannel? Messages => null;
 }

@@ -1,5 +1,4 @@
 using McpGateway.Core.Chain;
-using McpGateway.Core.Errors;
 using McpGateway.Core.Recording;
 
 namespace McpGateway.Inspectors.Recording;
@@ -18,28 +17,21 @@ internal sealed class RecordingInspector(SessionRecorder recorder) : IFrameInspe
     public InspectedDirections Directions => InspectedDirections.Both;
 
     /// <summary>
-    /// Enqueues the record and lets the frame go on without waiting: the session holds the frame back until the record
-    /// is committed (the pump first enqueues the records of its whole read batch, so they share one group commit). The
-    /// append gets no token: the pump waits for the commit with the session's own, once per read batch rather than
-    /// once per record, and a full queue still refuses after the store's enqueue timeout.
+    /// Enqueues the record and lets the frame go on without waiting: the session's recording stage holds the frame back
+    /// until the record is committed (the pump first enqueues the records of its whole read batch, so they share one
+    /// group commit), and refuses it with -31006 when the commit fails, a full queue included. The append gets no token:
+    /// the pump waits for the commit with the session's own, once per read batch rather than once per record, and a
+    /// full queue still refuses after the store's enqueue timeout.
     /// </summary>
     public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var append = recorder.Store.AppendAsync(recorder.Forwarded(frame), CancellationToken.None);
-        if (append.IsCompletedSuccessfully)
+        if (!append.IsCompletedSuccessfully)
         {
-            return ValueTask.FromResult(Verdict.Forward);
+            frame.AwaitRecord(append.AsTask());
         }
 
-        var committed = append.AsTask();
-        if (committed.IsFaulted)
-        {
-            _ = committed.Exception;
-            return ValueTask.FromResult(Verdict.Reject(GatewayErrors.AuditUnavailable));
-        }
-
-        frame.AwaitRecord(committed);
         return ValueTask.FromResult(Verdict.Forward);
     }
 }
