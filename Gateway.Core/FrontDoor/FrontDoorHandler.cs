@@ -188,13 +188,18 @@ internal sealed partial class FrontDoorHandler : IDisposable
             }
 
             // The shared session knows the request by the front door's number, not by the client's id.
-            body = JsonRpcIdSplice.Replace(body, envelope.CancelledRequestIdValue, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture)));
+            // The splice moved what follows the id: the new bytes are scanned once more (stateless cancellations only).
+            var renumbered = JsonRpcIdSplice.Replace(body, envelope.CancelledRequestIdValue, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture)));
+            context.Response.StatusCode = await session.WriteOwnFrameAsync(renumbered, cancellationToken).ConfigureAwait(false)
+                ? StatusCodes.Status202Accepted
+                : StatusCodes.Status404NotFound;
+            return;
         }
 
         if (invalid is null && envelope.Kind != MessageKind.Request)
         {
-            // Notifications and responses to server requests: accepted once written; nothing comes back for them.
-            context.Response.StatusCode = await session.WriteFrameAsync(body, cancellationToken).ConfigureAwait(false)
+            // Notifications and responses to server requests: accepted once handled; nothing comes back for them.
+            context.Response.StatusCode = await session.DeliverAsync(body, envelope, invalid, cancellationToken).ConfigureAwait(false)
                 ? StatusCodes.Status202Accepted
                 : StatusCodes.Status404NotFound;
             return;
@@ -202,7 +207,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
 
         var id = envelope.Id.IsValue ? envelope.Id : JsonRpcId.None;
         byte[]? clientId = null;
-        var frame = body;
+        byte[]? frame = null;
         if (session.Stateless && invalid is null)
         {
             // Stateless requests of several clients share the session: each gets an id of the front door's own.
@@ -219,7 +224,10 @@ internal sealed partial class FrontDoorHandler : IDisposable
             return;
         }
 
-        if (!await session.WriteFrameAsync(frame, cancellationToken).ConfigureAwait(false))
+        var delivered = frame is null
+            ? await session.DeliverAsync(body, envelope, invalid, cancellationToken).ConfigureAwait(false)
+            : await session.WriteOwnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+        if (!delivered)
         {
             session.Abandon(exchange);
             await RefuseAsync(context, SessionEnded, path).ConfigureAwait(false);
@@ -310,7 +318,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             // until the cancellation is written, so that a request reusing it cannot get this one's answer.
             if (exchange.Id.IsValue && !exchange.IsDone && exchange.Method != McpMethods.Initialize)
             {
-                await session.WriteFrameAsync(Cancelled(exchange.Id), CancellationToken.None).ConfigureAwait(false);
+                await session.WriteOwnFrameAsync(Cancelled(exchange.Id), CancellationToken.None).ConfigureAwait(false);
             }
 
             session.Abandon(exchange);
