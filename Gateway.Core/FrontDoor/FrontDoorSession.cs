@@ -33,6 +33,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     private readonly SemaphoreSlim _renewLock = new(1, 1);
     private readonly ConcurrentDictionary<JsonRpcId, FrontDoorExchange> _exchanges = new();
     private readonly ConcurrentQueue<FrontDoorExchange> _unidentified = new();
+    private readonly ConcurrentDictionary<Task<bool>, bool> _deliveries = new();
     private readonly Lock _streamLock = new();
     private readonly Queue<byte[]> _backlog = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -234,13 +235,19 @@ internal sealed class FrontDoorSession : IAsyncDisposable
             return false;
         }
 
+        var delivery = client.DeliverAsync(new ReadOnlySequence<byte>(message), envelope, invalid, cancellationToken).AsTask();
+        _deliveries.TryAdd(delivery, true);
         try
         {
-            return await client.DeliverAsync(new ReadOnlySequence<byte>(message), envelope, invalid, cancellationToken).ConfigureAwait(false);
+            return await delivery.ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
             return false;
+        }
+        finally
+        {
+            _deliveries.TryRemove(delivery, out _);
         }
     }
 
@@ -314,6 +321,8 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         }
         finally
         {
+            // A message that ended the session (a revoked token) is answered as it ends: its answer is routed first.
+            await Task.WhenAll(_deliveries.Keys).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             await _gateway.DisposeAsync().ConfigureAwait(false);
             End();
             _lease.Dispose();
