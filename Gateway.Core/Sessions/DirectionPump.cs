@@ -115,7 +115,7 @@ internal sealed class DirectionPump
                 requestTool = pending.ToolName;
                 if (envelope.Kind == MessageKind.Response && Direction == FrameDirection.UpstreamToClient)
                 {
-                    _session.ObserveHandshakeAnswer(requestMethod, envelope, payload);
+                    _session.Protocol.ObserveAnswer(requestMethod, envelope, payload);
                 }
 
                 break;
@@ -173,7 +173,7 @@ internal sealed class DirectionPump
     }
 
     private SessionFacts Facts() =>
-        new(_runtime.Drain.IsDraining, _session.Lifecycle.IsOpen, _session.ProtocolVersion, _runtime.Settings.AllowedMethods);
+        new(_runtime.Drain.IsDraining, _session.Protocol.Lifecycle.IsOpen, _session.ProtocolVersion, _runtime.Settings.AllowedMethods);
 
     private async ValueTask<bool> AdmitRequestAsync(ReadOnlySequence<byte> payload, FrameEnvelope envelope, long sequence)
     {

@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
-using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Listener;
@@ -31,8 +30,6 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     private readonly ConnectionLease? _lease;
     private ConcurrentDictionary<object, object?>? _items;
     private IUpstreamChannel? _upstream;
-    private MessageInlet? _clientInlet;
-    private MessageInlet? _upstreamInlet;
     private bool _ownsUpstreamSink;
     private long _sequence;
     private string? _endReason;
@@ -52,6 +49,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         RemoteAddress = remoteAddress;
         _lease = lease;
         Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        Protocol = new SessionProtocol(Id, runtime.Logger);
         Recording = new SessionRecording(this, runtime.Recorder, runtime.Metrics);
         Sweeper = new SessionSweeper(this);
         Handshake = new SessionHandshake(this, certificateIdentity, lease);
@@ -64,7 +62,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
     public string? ConnectionName => Connection?.Name;
 
-    public string? ProtocolVersion { get; private set; }
+    public string? ProtocolVersion => Protocol.Version;
 
     public string? RemoteAddress { get; }
 
@@ -89,7 +87,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
     internal PendingTable UpstreamPending { get; } = new();
 
-    internal LifecycleGate Lifecycle { get; } = new();
+    internal SessionProtocol Protocol { get; }
 
     internal SessionRecording Recording { get; }
 
@@ -99,7 +97,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     internal int PendingClientRequests => ClientPending.Count;
 
     /// <summary>For a session without an MCP handshake of its own (the front door's shared stateless session, 2026-07-28).</summary>
-    internal void WithoutHandshake() => Lifecycle.Open();
+    internal void WithoutHandshake() => Protocol.Lifecycle.Open();
 
     /// <summary>Replaces the identity after a renewal for the same subject.</summary>
     internal void RenewIdentity(GatewayIdentity identity) => Identity = identity;
@@ -123,26 +121,6 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     internal void Begin(GatewayIdentity identity, ConnectionSettings connection) => (Identity, Connection) = (identity, connection);
 
     internal void StartRecorded() => _startRecorded = true;
-
-    /// <summary>The upstream answered initialize or server/discover: the version it settled on, and whether the lifecycle opens.</summary>
-    internal void ObserveHandshakeAnswer(string? requestMethod, in FrameEnvelope envelope, in System.Buffers.ReadOnlySequence<byte> response)
-    {
-        if (requestMethod is not (McpMethods.Initialize or McpMethods.ServerDiscover))
-        {
-            return;
-        }
-
-        if (McpProtocolVersions.Negotiated(envelope, response) is { } version)
-        {
-            ProtocolVersion = version;
-            GatewayLog.ProtocolNegotiated(Runtime.Logger, Id, version);
-        }
-
-        if (LifecycleGate.Completes(requestMethod, ProtocolVersion))
-        {
-            Lifecycle.Open();
-        }
-    }
 
     /// <summary>Through the chain's tail, recorded before it is written: see <see cref="GatewayFrames"/>.</summary>
     public ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) =>
@@ -208,31 +186,14 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         var outcomes = new OutcomeWriter(this);
         var client = new DirectionPump(this, FrameDirection.ClientToUpstream, ClientSink, UpstreamSink, ClientPending, UpstreamPending, outcomes);
         var server = new DirectionPump(this, FrameDirection.UpstreamToClient, UpstreamSink, ClientSink, UpstreamPending, ClientPending, outcomes);
-        Client = _clientInlet = new MessageInlet(client, () => _end.IsCancellationRequested, Sweeper.Touch, null);
-        var upstreamInlet = _upstreamInlet = new MessageInlet(server, () => _end.IsCancellationRequested, Sweeper.Touch, Sweeper.FailRequest);
+        Client = new MessageInlet(client, () => _end.IsCancellationRequested, Sweeper.Touch, null);
+        var upstreamInlet = new MessageInlet(server, () => _end.IsCancellationRequested, Sweeper.Touch, Sweeper.FailRequest);
 
         using var sweep = Runtime.TimeProvider.CreateTimer(static s => ((SessionSweeper)s!).Sweep(), Sweeper, SessionSweeper.Interval, SessionSweeper.Interval);
         var clientRun = _client is null ? WaitAsync(_clientDone.Task) : NdjsonPump.RunAsync(_client.Input, client, false, Sweeper.Touch, Ended);
         var upstreamRun = messages is null ? NdjsonPump.RunAsync(upstream.Input, server, true, Sweeper.Touch, Ended) : WaitAsync(messages.RunAsync(upstreamInlet, Ended));
         var first = await Task.WhenAny(clientRun, upstreamRun).ConfigureAwait(false);
-        if (first == upstreamRun && !_end.IsCancellationRequested)
-        {
-            var endError = upstream.EndError;
-            SetEndReason(endError?.Reason ?? "upstream closed");
-            var failed = await Sweeper.FailAllPendingAsync(endError ?? GatewayErrors.UpstreamExited).ConfigureAwait(false);
-            GatewayLog.UpstreamExited(Runtime.Logger, Id, ConnectionName!, failed);
-        }
-        else
-        {
-            SetEndReason("client closed");
-
-            // Nobody will read the answers of the calls still pending: the upstream may stop working on them.
-            await Sweeper.CancelUpstreamAsync(ClientPending.Drain(), null, CancellationFrame.ClientGone).ConfigureAwait(false);
-        }
-
-        // A channel that failed its calls and then ended (an upstream message over the limit) must not lose those
-        // answers to the session's end: they are written before the client's side closes.
-        await Task.WhenAll(Sweeper.Failing).ConfigureAwait(false);
+        await Sweeper.SideEndedAsync(first == upstreamRun && !_end.IsCancellationRequested ? upstream : null).ConfigureAwait(false);
         await _end.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(clientRun, upstreamRun).ConfigureAwait(false);
         await Task.WhenAll(outcomes.Held).ConfigureAwait(false);
@@ -266,8 +227,6 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
             UpstreamSink?.Dispose();
         }
 
-        _clientInlet?.Dispose();
-        _upstreamInlet?.Dispose();
         _end.Dispose();
     }
 }

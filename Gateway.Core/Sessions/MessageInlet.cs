@@ -7,24 +7,17 @@ namespace McpGateway.Core.Sessions;
 /// <summary>
 /// A direction's <see cref="ISessionInlet"/> for an adapter that reads whole messages: each delivered message is a
 /// batch of one (handled, its record committed, written, flushed) before the call returns, so the adapter's buffer
-/// may be reused right after. Calls are serialised: a pump handles one frame at a time.
+/// may be reused right after. Calls are serialised: a pump handles one frame at a time. The turn is never disposed: an
+/// adapter may still be delivering while the session ends, and then simply gets false.
 /// </summary>
-internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Action activity, Action<JsonRpcId, GatewayError>? failRequest) : IUpstreamInlet, IDisposable
+#pragma warning disable CA1001 // SemaphoreSlim without a wait handle owns nothing to release; disposing it under a late caller would throw.
+internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Action activity, Action<JsonRpcId, GatewayError>? failRequest) : IUpstreamInlet
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
 
     public async ValueTask<bool> DeliverAsync(ReadOnlySequence<byte> message, FrameEnvelope envelope, GatewayError? invalid, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The session is over.
-            return false;
-        }
-
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (isEnded())
@@ -46,6 +39,11 @@ internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Actio
             await pump.EndBatchAsync().ConfigureAwait(false);
             return true;
         }
+        catch (ObjectDisposedException)
+        {
+            // The session ended and was disposed while this message was on its way.
+            return false;
+        }
         finally
         {
             _turn.Release();
@@ -61,6 +59,5 @@ internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Actio
 
         failRequest(id, error);
     }
-
-    public void Dispose() => _turn.Dispose();
 }
+#pragma warning restore CA1001

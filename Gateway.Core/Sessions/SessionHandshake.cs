@@ -18,6 +18,9 @@ namespace McpGateway.Core.Sessions;
 /// </summary>
 internal sealed class SessionHandshake(GatewaySession session, Func<string, GatewayIdentity?>? certificateIdentity, ConnectionLease? lease)
 {
+    /// <summary>What an adapter's start stands for on record, where a socket's first frame would be.</summary>
+    private static readonly FrameEnvelope AdapterStart = new(MessageKind.Request, JsonRpcId.None, McpMethods.Authenticate, true, null, default);
+
     private readonly GatewayRuntime _runtime = session.Runtime;
 
     private GatewaySettings Settings => _runtime.Settings;
@@ -119,8 +122,6 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
     public Task<HandshakeResult> AdmitAsync(GatewayIdentity identity, string? connectionName, string? token = null) =>
         AdmitAsync(identity, connectionName, token, default, AdapterStart, replayFirstFrame: false);
 
-    /// <summary>What an adapter's start stands for on record, where a socket's first frame would be.</summary>
-    private static readonly FrameEnvelope AdapterStart = new(MessageKind.Request, JsonRpcId.None, McpMethods.Authenticate, true, null, default);
 
     private async Task<HandshakeResult> FirstFrameAsync(ReadOnlySequence<byte> payload, FrameEnvelope envelope, GatewayError? invalid, CancellationToken cancellationToken)
     {
@@ -247,9 +248,24 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
             }
 
             var result = AuthenticateResult.Create(session.Id, start.Identity, start.Connection.Name);
-            return await sink.WriteAloneAsync((id, result), static (w, s) => w.WriteResult(s.id, s.result), session.Ended).ConfigureAwait(false)
-                ? outcome
-                : HandshakeResult.Gone;
+            var told = false;
+            try
+            {
+                told = await sink.WriteAloneAsync((id, result), static (w, s) => w.WriteResult(s.id, s.result), session.Ended).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The session ended meanwhile.
+            }
+
+            if (told)
+            {
+                return outcome;
+            }
+
+            // The client left before it learned that it is in: the upstream just opened is closed again.
+            await start.Upstream.DisposeAsync().ConfigureAwait(false);
+            return HandshakeResult.Gone;
         }
 
         if (outcome.Refusal is { } error)

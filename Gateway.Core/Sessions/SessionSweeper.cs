@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Upstreams;
 
 namespace McpGateway.Core.Sessions;
 
@@ -26,9 +27,6 @@ internal sealed class SessionSweeper(GatewaySession session)
     private readonly ConcurrentDictionary<Task, bool> _failing = new();
     private long _lastActivity;
     private int _drainedSweeps;
-
-    /// <summary>Answers to lost exchanges still being written: the session waits for them before its client side closes.</summary>
-    public ICollection<Task> Failing => _failing.Keys;
 
     /// <summary>Something was read: the idle clock starts again.</summary>
     public void Touch() => Volatile.Write(ref _lastActivity, _runtime.TimeProvider.GetTimestamp());
@@ -71,6 +69,30 @@ internal sealed class SessionSweeper(GatewaySession session)
         _ = GiveUpAsync(expired, GatewayErrors.UpstreamTimedOut, CancellationFrame.TimedOut);
     }
 
+    /// <summary>
+    /// One side ended the relay. The upstream (<paramref name="endedUpstream"/>): every pending call gets its error
+    /// (-31007, or the channel's <see cref="IUpstreamChannel.EndError"/>). The client (null): nobody will read the
+    /// answers of the calls still pending, so the upstream gets their cancellations. Either way the answers to lost
+    /// exchanges still being written are written before the client's side closes.
+    /// </summary>
+    public async Task SideEndedAsync(IUpstreamChannel? endedUpstream)
+    {
+        if (endedUpstream is not null)
+        {
+            var endError = endedUpstream.EndError;
+            session.SetEndReason(endError?.Reason ?? "upstream closed");
+            var failed = await FailAllPendingAsync(endError ?? GatewayErrors.UpstreamExited).ConfigureAwait(false);
+            GatewayLog.UpstreamExited(_runtime.Logger, session.Id, session.ConnectionName!, failed);
+        }
+        else
+        {
+            session.SetEndReason("client closed");
+            await CancelUpstreamAsync(session.ClientPending.Drain(), null, CancellationFrame.ClientGone).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_failing.Keys).ConfigureAwait(false);
+    }
+
     /// <summary>Answers every pending client call with <paramref name="error"/> (the upstream ended); returns how many.</summary>
     public Task<int> FailAllPendingAsync(GatewayError error) => FailAsync(session.ClientPending.Drain(), error);
 
@@ -92,7 +114,7 @@ internal sealed class SessionSweeper(GatewaySession session)
     /// Sends <c>notifications/cancelled</c> upstream for each request in <paramref name="requests"/> that its client
     /// did not cancel itself, each recorded (verdict <c>generated</c>) before it is sent.
     /// </summary>
-    public async Task CancelUpstreamAsync(List<KeyValuePair<JsonRpcId, PendingRequest>> requests, GatewayError? cause, string reason)
+    private async Task CancelUpstreamAsync(List<KeyValuePair<JsonRpcId, PendingRequest>> requests, GatewayError? cause, string reason)
     {
         var sink = session.UpstreamSink;
         if (sink is null || sink.IsClosed)
