@@ -47,10 +47,11 @@ internal static class HttpDriver
                 + "of the direct rows (one upstream MCP session per client session, 2025-11-25, SSE answers relayed as JSON); server CPU counts both processes.",
             "gateway-tcp: the same gateway process and upstream reached over its TCP listener (one line per message, "
                 + "`mcpgw bridge`'s protocol) with the same one-call-at-a-time clients: the cost of HTTP over the gateway's own framing.",
-            "Server CPU: utime + stime from /proc of the server process and its children (the gateway and its node children for front-door) over the window.",
+            "Server CPU: utime + stime from /proc of the server process and its children (the gateway and its node children for front-door) over the window; "
+                + "gateway CPU: the gateway process alone (without server-everything), the front door's own cost.",
         };
 
-        var rows = new List<(int Clients, string Target, double Rps, double P50, double P99, double CpuPerRequest)>();
+        var rows = new List<(int Clients, string Target, double Rps, double P50, double P99, double CpuPerRequest, double GatewayCpuPerRequest)>();
         var port = FreePort();
         var directUrl = new Uri($"http://127.0.0.1:{port}/mcp");
         await using var direct = StartProcess("node", [serverJs, "streamableHttp"], new Dictionary<string, string>
@@ -61,7 +62,7 @@ internal static class HttpDriver
         await WaitForPortAsync(port, direct, stop.Token).ConfigureAwait(false);
         foreach (var clients in options.Connections)
         {
-            rows.Add(await MeasureAsync("direct", directUrl, clients, [direct.Process.Id], options, stop.Token).ConfigureAwait(false));
+            rows.Add(await MeasureAsync("direct", directUrl, clients, [direct.Process.Id], null, options, stop.Token).ConfigureAwait(false));
         }
 
         var mcpPort = FreePort();
@@ -87,13 +88,13 @@ internal static class HttpDriver
             await WaitForPortAsync(httpPort, gateway, stop.Token).ConfigureAwait(false);
             foreach (var clients in options.Connections)
             {
-                rows.Add(await MeasureAsync("front-door", new Uri($"http://127.0.0.1:{httpPort}/mcp/everything"), clients, [gateway.Process.Id], options, stop.Token).ConfigureAwait(false));
+                rows.Add(await MeasureAsync("front-door", new Uri($"http://127.0.0.1:{httpPort}/mcp/everything"), clients, [gateway.Process.Id], gateway.Process.Id, options, stop.Token).ConfigureAwait(false));
             }
 
             foreach (var clients in options.Connections)
             {
                 rows.Add(await MeasureAsync(
-                    "front-door-http", new Uri($"http://127.0.0.1:{httpPort}/mcp/everything-http"), clients, [gateway.Process.Id, direct.Process.Id], options, stop.Token).ConfigureAwait(false));
+                    "front-door-http", new Uri($"http://127.0.0.1:{httpPort}/mcp/everything-http"), clients, [gateway.Process.Id, direct.Process.Id], gateway.Process.Id, options, stop.Token).ConfigureAwait(false));
             }
 
             foreach (var clients in options.Connections)
@@ -113,12 +114,12 @@ internal static class HttpDriver
             report.Append("- ").AppendLine(note);
         }
 
-        report.AppendLine().AppendLine("| clients | target | req/s | p50 us | p99 us | server CPU us/req | req/s vs direct |").AppendLine("|--:|--|--:|--:|--:|--:|--:|");
+        report.AppendLine().AppendLine("| clients | target | req/s | p50 us | p99 us | server CPU us/req | gateway CPU us/req | req/s vs direct |").AppendLine("|--:|--|--:|--:|--:|--:|--:|--:|");
         foreach (var row in rows)
         {
             var baseline = rows.FirstOrDefault(r => r.Clients == row.Clients && r.Target == "direct");
             var ratio = row.Target == "direct" || baseline.Rps == 0 ? "-" : (row.Rps / baseline.Rps).ToString("P0", CultureInfo.InvariantCulture);
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {row.Clients} | {row.Target} | {row.Rps:N0} | {row.P50:N0} | {row.P99:N0} | {row.CpuPerRequest:N1} | {ratio} |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {row.Clients} | {row.Target} | {row.Rps:N0} | {row.P50:N0} | {row.P99:N0} | {row.CpuPerRequest:N1} | {(row.Target == "direct" ? "-" : row.GatewayCpuPerRequest.ToString("N1", CultureInfo.InvariantCulture))} | {ratio} |");
         }
 
         var outPath = options.Out == new LoadOptions().Out ? Path.Combine("BenchmarkDotNet.Artifacts", "http-load-results.md") : options.Out;
@@ -129,8 +130,8 @@ internal static class HttpDriver
         return 0;
     }
 
-    private static async Task<(int, string, double, double, double, double)> MeasureAsync(
-        string target, Uri url, int clients, int[] serverPids, LoadOptions options, CancellationToken cancellationToken)
+    private static async Task<(int, string, double, double, double, double, double)> MeasureAsync(
+        string target, Uri url, int clients, int[] serverPids, int? gatewayPid, LoadOptions options, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
@@ -171,12 +172,14 @@ internal static class HttpDriver
 
         await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken).ConfigureAwait(false);
         var cpuBefore = serverPids.Sum(p => TreeCpu(p).Ticks);
+        var gatewayBefore = gatewayPid is { } before ? ProcStat.CpuTime(before) : TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref measuring, 1);
         await Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref measuring, 0);
         var elapsed = clock.Elapsed;
         var cpu = TimeSpan.FromTicks(serverPids.Sum(p => TreeCpu(p).Ticks) - cpuBefore);
+        var gatewayCpu = gatewayPid is { } after ? ProcStat.CpuTime(after) - gatewayBefore : TimeSpan.Zero;
         await running.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
         await Task.WhenAll(sessions.Select(s => CloseSessionAsync(http, url, s))).ConfigureAwait(false);
@@ -190,10 +193,10 @@ internal static class HttpDriver
         var requests = counts.Sum();
         Console.WriteLine($"{target,-15} clients {clients,4}: {requests / elapsed.TotalSeconds,10:N0} req/s  p50 {total.PercentileMicroseconds(50),8:N0} us  p99 {total.PercentileMicroseconds(99),8:N0} us");
         return (clients, target, requests / elapsed.TotalSeconds, total.PercentileMicroseconds(50), total.PercentileMicroseconds(99),
-            requests == 0 ? 0 : cpu.TotalMicroseconds / requests);
+            requests == 0 ? 0 : cpu.TotalMicroseconds / requests, requests == 0 ? 0 : gatewayCpu.TotalMicroseconds / requests);
     }
 
-    private static async Task<(int, string, double, double, double, double)> MeasureTcpAsync(
+    private static async Task<(int, string, double, double, double, double, double)> MeasureTcpAsync(
         IPEndPoint endpoint, int clients, int serverPid, LoadOptions options, CancellationToken cancellationToken)
     {
         var connections = await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -241,12 +244,14 @@ internal static class HttpDriver
 
         await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken).ConfigureAwait(false);
         var cpuBefore = TreeCpu(serverPid);
+        var gatewayBefore = ProcStat.CpuTime(serverPid);
         var clock = Stopwatch.StartNew();
         Volatile.Write(ref measuring, 1);
         await Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref measuring, 0);
         var elapsed = clock.Elapsed;
         var cpu = TreeCpu(serverPid) - cpuBefore;
+        var gatewayCpu = ProcStat.CpuTime(serverPid) - gatewayBefore;
         await running.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
         foreach (var (tcp, reader, writer) in connections)
@@ -265,7 +270,7 @@ internal static class HttpDriver
         var requests = counts.Sum();
         Console.WriteLine($"{"gateway-tcp",-15} clients {clients,4}: {requests / elapsed.TotalSeconds,10:N0} req/s  p50 {total.PercentileMicroseconds(50),8:N0} us  p99 {total.PercentileMicroseconds(99),8:N0} us");
         return (clients, "gateway-tcp", requests / elapsed.TotalSeconds, total.PercentileMicroseconds(50), total.PercentileMicroseconds(99),
-            requests == 0 ? 0 : cpu.TotalMicroseconds / requests);
+            requests == 0 ? 0 : cpu.TotalMicroseconds / requests, requests == 0 ? 0 : gatewayCpu.TotalMicroseconds / requests);
     }
 
     /// <summary>Reads lines up to the next response (a line with an id and no method; notifications are skipped).</summary>

@@ -113,6 +113,9 @@ public sealed class McpFrame
         IsEnvelopeBroken |= error is not null || rescanned.Kind != _envelope.Kind || rescanned.Id != _envelope.Id
             || !string.Equals(rescanned.Method, _envelope.Method, StringComparison.Ordinal)
             || !string.Equals(rescanned.ToolName, _envelope.ToolName, StringComparison.Ordinal);
+
+        // The values later stages read are found where they sit in the new bytes (nowhere, when those are no message).
+        _envelope = _envelope.WithValuesOf(error is null ? rescanned : default);
     }
 
     public override string ToString() => $"{Direction} {Kind} id={Id} method={Method} tool={ToolName} bytes={Payload.Length}";

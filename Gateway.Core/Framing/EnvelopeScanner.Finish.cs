@@ -67,9 +67,34 @@ internal sealed partial class EnvelopeScanner
             return error;
         }
 
-        envelope = new FrameEnvelope(kind, _id, _method, _isKnownMethod, toolName, cancelledRequestId) { HasInputRequests = _hasInputRequests };
+        envelope = new FrameEnvelope(kind, _id, _method, _isKnownMethod, toolName, cancelledRequestId)
+        {
+            HasInputRequests = _hasInputRequests,
+            IdValue = Value(Fact.Id),
+            Params = Value(Fact.Params),
+            ProgressToken = Value(_method == McpMethods.NotificationsProgress ? Fact.ParamsProgressToken : Fact.MetaProgressToken),
+            Target = Value(TargetOf(_method)),
+            ProtocolVersion = Value(Fact.ProtocolVersion),
+            SupportedVersions = Value(Fact.SupportedVersions),
+            ProtocolVersionClaim = Value(Fact.MetaProtocolVersion),
+            CancelledRequestIdValue = Value(Fact.RequestId),
+            ErrorRpcId = Value(Fact.ErrorRpcId),
+            AuthenticateToken = Value(Fact.Token),
+            AuthenticateConnection = Value(Fact.Connection),
+        };
         return null;
     }
+
+    private FrameValue Value(Fact fact) => fact == Fact.None ? default : _values[(int)fact];
+
+    // The member Mcp-Name mirrors, by method (SEP-2243).
+    private static Fact TargetOf(string? method) => method switch
+    {
+        McpMethods.ToolsCall or McpMethods.PromptsGet => Fact.Name,
+        McpMethods.ResourcesRead => Fact.Uri,
+        McpMethods.TasksGet or "tasks/update" or McpMethods.TasksCancel => Fact.TaskId,
+        _ => Fact.None,
+    };
 
     // The identifiers the rules and logs use: the tool or prompt a call names, the resource it reads or watches.
     private bool NamesControlCharacter(string? method) =>

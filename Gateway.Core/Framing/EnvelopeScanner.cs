@@ -43,6 +43,10 @@ internal sealed partial class EnvelopeScanner
     private bool _uriHasControl;
     private bool _inParamsRef;
     private bool _refHasControl;
+    private bool _inError;
+    private bool _inParamsMeta;
+    private bool _inErrorData;
+    private readonly FrameValue[] _values = new FrameValue[(int)Fact.Count];
 
     public EnvelopeScanner(FrameLimits limits)
     {
@@ -71,23 +75,6 @@ internal sealed partial class EnvelopeScanner
         Params = 8,
         Result = 16,
         Error = 32,
-    }
-
-    // Which member the next value token belongs to.
-    private enum Slot : byte
-    {
-        None,
-        JsonRpc,
-        Id,
-        Method,
-        Params,
-        Result,
-        Error,
-        ParamsName,
-        ParamsRequestId,
-        ParamsUri,
-        ParamsRef,
-        RefIdentifier,
     }
 
     private enum ValueState : byte
@@ -160,6 +147,10 @@ internal sealed partial class EnvelopeScanner
         _uriHasControl = false;
         _inParamsRef = false;
         _refHasControl = false;
+        _inError = false;
+        _inParamsMeta = false;
+        _inErrorData = false;
+        _values.AsSpan().Clear();
     }
 
     // The single pass. Returns the error that stopped it (too deep, not JSON) or null when it read everything.
@@ -188,6 +179,11 @@ internal sealed partial class EnvelopeScanner
 
             Slot slot = pending;
             pending = Slot.None;
+            if (slot != Slot.None && FactOf(slot) is var fact and not Fact.None)
+            {
+                _values[(int)fact] = new FrameValue((int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex), KindOf(type));
+            }
+
             switch (type)
             {
                 case JsonTokenType.StartObject:
@@ -201,11 +197,17 @@ internal sealed partial class EnvelopeScanner
                     break;
                 case JsonTokenType.EndObject:
                     _memberNames.ExitObject();
-                    _inParamsRef &= reader.CurrentDepth != 2;
-                    if (reader.CurrentDepth == 1)
+                    if (reader.CurrentDepth == 2)
+                    {
+                        _inParamsRef = false;
+                        _inParamsMeta = false;
+                        _inErrorData = false;
+                    }
+                    else if (reader.CurrentDepth == 1)
                     {
                         _inParams = false;
                         _inResult = false;
+                        _inError = false;
                     }
 
                     break;
@@ -282,36 +284,43 @@ internal sealed partial class EnvelopeScanner
         {
             // Compared after unescaping: input\u0052equests is the member every client reads as inputRequests.
             _hasInputRequests |= name.SequenceEqual("inputRequests"u8);
-            return Slot.None;
+            return name.Length switch
+            {
+                15 when name.SequenceEqual("protocolVersion"u8) => Slot.ProtocolVersion,
+                17 when name.SequenceEqual("supportedVersions"u8) => Slot.SupportedVersions,
+                _ => Slot.None,
+            };
         }
 
         if (depth == 2 && _inParams)
         {
-            if (name.SequenceEqual("name"u8))
-            {
-                return Slot.ParamsName;
-            }
+            return ParamsSlot(name);
+        }
 
-            if (name.SequenceEqual("requestId"u8))
-            {
-                return Slot.ParamsRequestId;
-            }
-
-            if (name.SequenceEqual("uri"u8))
-            {
-                return Slot.ParamsUri;
-            }
-
-            if (name.SequenceEqual("ref"u8))
-            {
-                return Slot.ParamsRef;
-            }
+        if (depth == 2 && _inError)
+        {
+            return name.SequenceEqual("data"u8) ? Slot.ErrorData : Slot.None;
         }
 
         if (depth == 3 && _inParamsRef && (name.SequenceEqual("name"u8) || name.SequenceEqual("uri"u8)))
         {
             // completion/complete names the prompt or resource template it completes for: an identifier like the others.
             return Slot.RefIdentifier;
+        }
+
+        if (depth == 3 && _inParamsMeta)
+        {
+            return name.Length switch
+            {
+                13 when name.SequenceEqual("progressToken"u8) => Slot.MetaProgressToken,
+                39 when name.SequenceEqual("io.modelcontextprotocol/protocolVersion"u8) => Slot.MetaProtocolVersion,
+                _ => Slot.None,
+            };
+        }
+
+        if (depth == 3 && _inErrorData && name.SequenceEqual("rpcId"u8))
+        {
+            return Slot.ErrorDataRpcId;
         }
 
         return Slot.None;
@@ -473,7 +482,19 @@ internal sealed partial class EnvelopeScanner
         {
             _inResult = true;
         }
-        else if (slot != Slot.Error)
+        else if (slot == Slot.Error)
+        {
+            _inError = true;
+        }
+        else if (slot == Slot.ParamsMeta)
+        {
+            _inParamsMeta = true;
+        }
+        else if (slot == Slot.ErrorData)
+        {
+            _inErrorData = true;
+        }
+        else
         {
             OnOtherValue(slot, JsonTokenType.StartObject);
         }

@@ -155,7 +155,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             body.AsSpan().Replace((byte)'\r', (byte)' ');
         }
 
-        var facts = invalid is null && envelope.Kind == MessageKind.Request ? RequestFacts.Read(body) : default;
+        var facts = invalid is null && envelope.Kind == MessageKind.Request ? RequestFacts.Of(envelope, body) : default;
         if (invalid is null && envelope.Kind is MessageKind.Request or MessageKind.Notification
             && MirrorMismatch(request.Headers, envelope, facts, version.Count > 0 && version[0] == McpProtocolVersions.Stateless) is { } mismatch)
         {
@@ -188,13 +188,18 @@ internal sealed partial class FrontDoorHandler : IDisposable
             }
 
             // The shared session knows the request by the front door's number, not by the client's id.
-            body = JsonRpcIdSplice.ReplaceCancelledRequestId(body, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture))) ?? body;
+            // The splice moved what follows the id: the new bytes are scanned once more (stateless cancellations only).
+            var renumbered = JsonRpcIdSplice.Replace(body, envelope.CancelledRequestIdValue, Encoding.ASCII.GetBytes(cancelled.Id.Number.ToString(CultureInfo.InvariantCulture)));
+            context.Response.StatusCode = await session.WriteOwnFrameAsync(renumbered, cancellationToken).ConfigureAwait(false)
+                ? StatusCodes.Status202Accepted
+                : StatusCodes.Status404NotFound;
+            return;
         }
 
         if (invalid is null && envelope.Kind != MessageKind.Request)
         {
-            // Notifications and responses to server requests: accepted once written; nothing comes back for them.
-            context.Response.StatusCode = await session.WriteFrameAsync(body, cancellationToken).ConfigureAwait(false)
+            // Notifications and responses to server requests: accepted once handled; nothing comes back for them.
+            context.Response.StatusCode = await session.DeliverAsync(body, envelope, invalid, cancellationToken).ConfigureAwait(false)
                 ? StatusCodes.Status202Accepted
                 : StatusCodes.Status404NotFound;
             return;
@@ -202,13 +207,13 @@ internal sealed partial class FrontDoorHandler : IDisposable
 
         var id = envelope.Id.IsValue ? envelope.Id : JsonRpcId.None;
         byte[]? clientId = null;
-        var frame = body;
+        byte[]? frame = null;
         if (session.Stateless && invalid is null)
         {
             // Stateless requests of several clients share the session: each gets an id of the front door's own.
             var number = session.NextRequestNumber();
-            frame = JsonRpcIdSplice.Replace(body, Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)), out var original) ?? body;
-            clientId = original;
+            frame = JsonRpcIdSplice.Replace(body, envelope.IdValue, Encoding.ASCII.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
+            clientId = envelope.IdValue.RawIn(body).ToArray();
             id = JsonRpcId.FromNumber(number);
         }
 
@@ -219,7 +224,10 @@ internal sealed partial class FrontDoorHandler : IDisposable
             return;
         }
 
-        if (!await session.WriteFrameAsync(frame, cancellationToken).ConfigureAwait(false))
+        var delivered = frame is null
+            ? await session.DeliverAsync(body, envelope, invalid, cancellationToken).ConfigureAwait(false)
+            : await session.WriteOwnFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+        if (!delivered)
         {
             session.Abandon(exchange);
             await RefuseAsync(context, SessionEnded, path).ConfigureAwait(false);
@@ -284,7 +292,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             var response = context.Response;
             if (ReferenceEquals(first, exchange.Final))
             {
-                var final = Restore(exchange, first);
+                var final = first;
                 if (exchange.Method == McpMethods.Initialize && !session.Stateless && UpstreamStartFailure.Matches(final))
                 {
                     response.Headers.Remove(SessionHeader);
@@ -305,7 +313,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             {
                 while (messages.TryRead(out var message))
                 {
-                    await WriteEventAsync(response, ReferenceEquals(message, exchange.Final) ? Restore(exchange, message) : message, cancellationToken).ConfigureAwait(false);
+                    await WriteEventAsync(response, message, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -317,7 +325,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             // until the cancellation is written, so that a request reusing it cannot get this one's answer.
             if (exchange.Id.IsValue && !exchange.IsDone && exchange.Method != McpMethods.Initialize)
             {
-                await session.WriteFrameAsync(Cancelled(exchange.Id), CancellationToken.None).ConfigureAwait(false);
+                await session.WriteOwnFrameAsync(Cancelled(exchange.Id), CancellationToken.None).ConfigureAwait(false);
             }
 
             session.Abandon(exchange);
@@ -327,9 +335,6 @@ internal sealed partial class FrontDoorHandler : IDisposable
     /// <summary><c>notifications/cancelled</c> for <paramref name="id"/>, as a client sends it when it gives up on a request.</summary>
     private static ReadOnlyMemory<byte> Cancelled(JsonRpcId id) =>
         Sessions.CancellationFrame.Build(id, "the HTTP client closed the request before its answer");
-
-    private static byte[] Restore(FrontDoorExchange exchange, byte[] response) =>
-        exchange.ClientId is { } clientId ? JsonRpcIdSplice.Replace(response, clientId, out _) ?? response : response;
 
     private async Task GetAsync(HttpContext context, string connection, string path)
     {

@@ -42,6 +42,29 @@ internal sealed record FrontDoorRefusal(int Status, string Reason, byte[] Body, 
     }
 
     /// <summary>
+    /// The HTTP form of a refused session start (the handshake's error): authentication failures are 401 with a
+    /// challenge, a refused identity 403, and so on.
+    /// </summary>
+    public static FrontDoorRefusal FromStartError(GatewayError error)
+    {
+        var (status, challenge) = StatusOf((int)error.Code, error.Reason);
+        return Create(status, (int)error.Code, error.Reason, error.Message, challenge, challenge ? "invalid_token" : null);
+    }
+
+    private static (int Status, bool Challenge) StatusOf(int code, string reason) => (code, reason) switch
+    {
+        (_, "unknown_connection") => (StatusCodes.Status404NotFound, false),
+        (_, "idp_unavailable") => (StatusCodes.Status503ServiceUnavailable, false),
+        ((int)GatewayErrorCode.Unauthenticated or (int)GatewayErrorCode.TokenExpired, _) => (StatusCodes.Status401Unauthorized, true),
+        ((int)GatewayErrorCode.Forbidden, _) => (StatusCodes.Status403Forbidden, false),
+        ((int)GatewayErrorCode.Overloaded, _) => (StatusCodes.Status429TooManyRequests, false),
+        ((int)GatewayErrorCode.AuditUnavailable, _) => (StatusCodes.Status503ServiceUnavailable, false),
+        ((int)GatewayErrorCode.UpstreamUnavailable, _) => (StatusCodes.Status502BadGateway, false),
+        ((int)GatewayErrorCode.UpstreamTimedOut, _) => (StatusCodes.Status504GatewayTimeout, false),
+        _ => (StatusCodes.Status400BadRequest, false),
+    };
+
+    /// <summary>
     /// The HTTP form of an error the gateway session answered <c>mcpgateway/authenticate</c> with (its <c>error</c>
     /// member, raw JSON): authentication failures are 401 with a challenge, a refused identity 403, and so on.
     /// </summary>
@@ -50,18 +73,7 @@ internal sealed record FrontDoorRefusal(int Status, string Reason, byte[] Body, 
         var code = error.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : (int)GatewayErrorCode.Unauthenticated;
         var reason = error.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
             && data.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "unauthenticated";
-        var (status, challenge) = (code, reason) switch
-        {
-            (_, "unknown_connection") => (StatusCodes.Status404NotFound, false),
-            (_, "idp_unavailable") => (StatusCodes.Status503ServiceUnavailable, false),
-            ((int)GatewayErrorCode.Unauthenticated or (int)GatewayErrorCode.TokenExpired, _) => (StatusCodes.Status401Unauthorized, true),
-            ((int)GatewayErrorCode.Forbidden, _) => (StatusCodes.Status403Forbidden, false),
-            ((int)GatewayErrorCode.Overloaded, _) => (StatusCodes.Status429TooManyRequests, false),
-            ((int)GatewayErrorCode.AuditUnavailable, _) => (StatusCodes.Status503ServiceUnavailable, false),
-            ((int)GatewayErrorCode.UpstreamUnavailable, _) => (StatusCodes.Status502BadGateway, false),
-            ((int)GatewayErrorCode.UpstreamTimedOut, _) => (StatusCodes.Status504GatewayTimeout, false),
-            _ => (StatusCodes.Status400BadRequest, false),
-        };
+        var (status, challenge) = StatusOf(code, reason);
 
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))

@@ -15,26 +15,25 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Core.FrontDoor;
 
 /// <summary>
-/// One Streamable HTTP session: a <see cref="GatewaySession"/> whose client side is an in-memory pipe instead of a
-/// socket, so authentication, policy, masking, approvals and recording run exactly as for a TCP client. The front
-/// door writes each POSTed message as a frame and routes every frame the session sends back: a response to the POST
-/// that asked, a progress notification to the POST whose progress token it names, anything else to the GET stream.
+/// One Streamable HTTP session: a <see cref="GatewaySession"/> whose client is this adapter, so authentication, policy,
+/// masking, approvals and recording run exactly as for a TCP client. The session starts with the bearer token's
+/// identity (no authenticate frame); each POSTed message goes to the core with the envelope the front door scanned, and
+/// every message the core writes back arrives with its envelope and is routed: a response to the POST that asked, a
+/// progress notification to the POST whose progress token it names, anything else to the GET stream.
 /// </summary>
 internal sealed class FrontDoorSession : IAsyncDisposable
 {
     private const int MaxBacklog = 256;
-    private const string AuthenticateId = "mcpgw-front-door";
 
     private readonly GatewayRuntime _runtime;
     private readonly ConnectionLease _lease;
     private readonly ILogger _logger;
-    private readonly Pipe _toGateway;
-    private readonly Pipe _fromGateway;
     private readonly GatewaySession _gateway;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly EnvelopeScanner _ownFrames;
     private readonly SemaphoreSlim _renewLock = new(1, 1);
     private readonly ConcurrentDictionary<JsonRpcId, FrontDoorExchange> _exchanges = new();
     private readonly ConcurrentQueue<FrontDoorExchange> _unidentified = new();
+    private readonly ConcurrentDictionary<Task<bool>, bool> _deliveries = new();
     private readonly Lock _streamLock = new();
     private readonly Queue<byte[]> _backlog = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,6 +43,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     private long _expiresAtTicks;
     private long _order;
     private long _nextId;
+    private bool _clientDone;
 
     private FrontDoorSession(GatewayRuntime runtime, ConnectionLease lease, string connection, bool stateless, string? remoteAddress)
     {
@@ -52,13 +52,8 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         _logger = runtime.Logger;
         ConnectionName = connection;
         Stateless = stateless;
-        var limits = runtime.Settings.ClientLimits;
-
-        // The whole of a frame is written before the flush, so the pipe must be able to hold one.
-        var options = new PipeOptions(pauseWriterThreshold: (2L * limits.MaxFrameBytes) + 65536, resumeWriterThreshold: limits.MaxFrameBytes + 32768, useSynchronizationContext: false);
-        _toGateway = new Pipe(options);
-        _fromGateway = new Pipe(new PipeOptions(useSynchronizationContext: false));
-        _gateway = new GatewaySession(runtime, new InMemoryDuplexPipe(_toGateway.Reader, _fromGateway.Writer), remoteAddress, lease: lease);
+        _ownFrames = new EnvelopeScanner(runtime.Settings.ClientLimits);
+        _gateway = new GatewaySession(runtime, new FrontDoorSink(Route), remoteAddress, lease);
         if (stateless)
         {
             // Stateless requests (2026-07-28) stand alone: there is no initialize to wait for.
@@ -84,33 +79,36 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     public int InFlight => _exchanges.Count;
 
     /// <summary>
-    /// Starts a gateway session and authenticates it with <paramref name="token"/> for <paramref name="connection"/>
-    /// before anything else: a refused token never reaches the upstream, which is opened only after success.
+    /// Starts a gateway session with the identity of <paramref name="token"/> for <paramref name="connection"/>: a
+    /// refused token never reaches the upstream, which is opened only after success.
     /// </summary>
     public static async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartAsync(
         GatewayRuntime runtime, ConnectionLease lease, string connection, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
     {
         var session = new FrontDoorSession(runtime, lease, connection, stateless, remoteAddress);
         runtime.Metrics.ConnectionOpened();
-        session._run = Task.Run(session.RunGatewayAsync, CancellationToken.None);
-        FrontDoorRefusal? refusal;
+        HandshakeResult start;
         try
         {
-            refusal = await session.AuthenticateFirstAsync(token, cancellationToken).ConfigureAwait(false);
+            start = await session._gateway.Handshake.AuthenticateAsync(token, connection, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            await session.CloseAsync().ConfigureAwait(false);
+            session._run = session.RunGatewayAsync(HandshakeResult.Gone);
+            await session._run.ConfigureAwait(false);
             throw;
         }
 
-        if (refusal is not null)
+        session._run = session.RunGatewayAsync(start);
+        if (start.Start is not { } started)
         {
-            await session.CloseAsync().ConfigureAwait(false);
-            return (null, refusal);
+            await session._run.ConfigureAwait(false);
+            return (null, start.Refusal is { } error ? FrontDoorRefusal.FromStartError(error) : FrontDoorRefusal.Create(StatusCodes.Status502BadGateway, GatewayErrors.UpstreamUnavailable));
         }
 
-        _ = Task.Run(session.ReadGatewayAsync, CancellationToken.None);
+        session.Subject = started.Identity.Subject;
+        Interlocked.Exchange(ref session._expiresAtTicks, started.Identity.ExpiresAt.UtcTicks);
+        Volatile.Write(ref session._tokenHash, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         FrontDoorLog.SessionOpened(session._logger, session.Id, connection, session.Subject, stateless ? " (stateless requests)" : "");
         return (session, null);
     }
@@ -152,7 +150,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
                 return FrontDoorRefusal.Create(StatusCodes.Status409Conflict, GatewayErrors.IdInUse);
             }
 
-            if (!await WriteFrameAsync(AuthenticateFrame(id.Text, token), cancellationToken).ConfigureAwait(false))
+            if (!await WriteOwnFrameAsync(AuthenticateFrame(id.Text, token), cancellationToken).ConfigureAwait(false))
             {
                 _exchanges.TryRemove(id, out _);
                 return SessionGone;
@@ -226,31 +224,44 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     /// <summary>A gateway-side id for a stateless request, unique within this session.</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _nextId);
 
-    /// <summary>Writes one message as one frame; false once the session is over.</summary>
-    public async Task<bool> WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands one message the front door scanned (<paramref name="envelope"/> and <paramref name="invalid"/> are what the
+    /// scan returned) to the session core, which handles it before this returns; false once the session is over.
+    /// </summary>
+    public async Task<bool> DeliverAsync(ReadOnlyMemory<byte> message, FrameEnvelope envelope, GatewayError? invalid, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (IsClosed || Volatile.Read(ref _clientDone) || _gateway.Client is not { } client)
+        {
+            return false;
+        }
+
+        var delivery = client.DeliverAsync(new ReadOnlySequence<byte>(message), envelope, invalid, cancellationToken).AsTask();
+        _deliveries.TryAdd(delivery, true);
         try
         {
-            if (IsClosed)
-            {
-                return false;
-            }
-
-            var writer = _toGateway.Writer;
-            writer.Write(frame.Span);
-            writer.Write("\n"u8);
-            var result = await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            return !result.IsCompleted && !result.IsCanceled;
+            return await delivery.ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (ObjectDisposedException)
         {
             return false;
         }
         finally
         {
-            _writeLock.Release();
+            _deliveries.TryRemove(delivery, out _);
         }
+    }
+
+    /// <summary>A message the front door makes itself (a renewal, a cancellation): scanned here, then delivered like a client's.</summary>
+    public async Task<bool> WriteOwnFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        FrameEnvelope envelope;
+        GatewayError? invalid;
+        lock (_ownFrames)
+        {
+            invalid = _ownFrames.Scan(new ReadOnlySequence<byte>(frame), out envelope);
+        }
+
+        return await DeliverAsync(frame, envelope, invalid, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens the GET stream, replacing one that was open, and hands it what waited for it.</summary>
@@ -291,65 +302,31 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     /// <summary>Ends the session as a closing TCP client would: the gateway session ends and closes its upstream.</summary>
     public async Task CloseAsync()
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await _toGateway.Writer.CompleteAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
+        Volatile.Write(ref _clientDone, true);
+        _gateway.CompleteClient();
         await _run.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         await CloseAsync().ConfigureAwait(false);
-        _writeLock.Dispose();
         _renewLock.Dispose();
     }
 
-    private async Task RunGatewayAsync()
+    private async Task RunGatewayAsync(HandshakeResult start)
     {
         try
         {
-            await _gateway.RunAsync(CancellationToken.None).ConfigureAwait(false);
+            await _gateway.RunAsync(start, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
+            // A message that ended the session (a revoked token) is answered as it ends: its answer is routed first.
+            await Task.WhenAll(_deliveries.Keys).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             await _gateway.DisposeAsync().ConfigureAwait(false);
-            await _toGateway.Reader.CompleteAsync().ConfigureAwait(false);
+            End();
             _lease.Dispose();
             _runtime.Metrics.ConnectionClosed();
-        }
-    }
-
-    private async Task<FrontDoorRefusal?> AuthenticateFirstAsync(string token, CancellationToken cancellationToken)
-    {
-        if (!await WriteFrameAsync(AuthenticateFrame(AuthenticateId, token), cancellationToken).ConfigureAwait(false))
-        {
-            return SessionGone;
-        }
-
-        var reader = _fromGateway.Reader;
-        while (true)
-        {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (FrameReader.TryReadFrame(ref buffer, int.MaxValue / 2, out var frame) == FrameReadStatus.Frame)
-            {
-                var answer = frame.ToArray();
-                reader.AdvanceTo(buffer.Start);
-                return Accept(answer, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return FrontDoorRefusal.Create(StatusCodes.Status502BadGateway, GatewayErrors.UpstreamUnavailable);
-            }
         }
     }
 
@@ -391,64 +368,24 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Routes every frame the gateway session sends to the HTTP side until the session ends.</summary>
-    private async Task ReadGatewayAsync()
+    /// <summary>Routes one message the session core wrote for the client (a copy, with the core's envelope).</summary>
+    private void Route(byte[] frame, FrameEnvelope envelope, JsonRpcId refusedRpcId)
     {
-        var reader = _fromGateway.Reader;
-        var limits = _runtime.Settings.UpstreamLimits;
-        var scanner = new EnvelopeScanner(new FrameLimits(int.MaxValue / 2, Math.Max(limits.MaxDepth, _runtime.Settings.ClientLimits.MaxDepth) + 1));
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
-                var buffer = result.Buffer;
-                while (FrameReader.TryReadFrame(ref buffer, int.MaxValue / 2, out var frame) == FrameReadStatus.Frame)
-                {
-                    Route(scanner, frame.ToArray());
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException)
-        {
-            // The session's output went away.
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            End();
-        }
-    }
-
-    private void Route(EnvelopeScanner scanner, byte[] frame)
-    {
-        if (scanner.Scan(new ReadOnlySequence<byte>(frame), out var envelope) is not null)
-        {
-            // The session vouches for what it writes; a frame it could not have meant goes nowhere.
-            return;
-        }
-
         switch (envelope.Kind)
         {
             case MessageKind.Response or MessageKind.ErrorResponse:
                 if (envelope.Id.IsValue && _exchanges.TryRemove(envelope.Id, out var exchange))
                 {
-                    exchange.Complete(frame);
+                    exchange.Complete(Restored(exchange, frame, envelope));
                 }
-                else if (!envelope.Id.IsValue && RefusedRpcId(frame) is { } rpcId && _exchanges.TryRemove(rpcId, out var reused))
+                else if (!envelope.Id.IsValue && refusedRpcId.IsValue && _exchanges.TryRemove(refusedRpcId, out var reused))
                 {
                     // id_in_use: the session answers with a null id and names the request in error.data.rpcId.
-                    reused.Complete(frame);
+                    reused.Complete(Restored(reused, frame, envelope));
                 }
                 else if (!envelope.Id.IsValue && _unidentified.TryDequeue(out var refused))
                 {
-                    refused.Complete(frame);
+                    refused.Complete(Restored(refused, frame, envelope));
                 }
                 else
                 {
@@ -457,7 +394,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
 
                 return;
             case MessageKind.Notification when envelope.Method == McpMethods.NotificationsProgress:
-                var token = RequestFacts.ProgressTokenOfNotification(frame);
+                var token = RequestFacts.ProgressKey(envelope.ProgressToken, frame);
                 if (token is not null)
                 {
                     foreach (var candidate in _exchanges.Values)
@@ -475,23 +412,25 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         DeliverUnrelated(frame, envelope.Method ?? "");
     }
 
-    /// <summary><c>error.data.rpcId</c> of a gateway error answered with a null id, when it names one.</summary>
-    private static JsonRpcId? RefusedRpcId(byte[] frame)
+    /// <summary>The response with the client's own id back in place of the front door's number, when it renumbered the request.</summary>
+    private byte[] Restored(FrontDoorExchange exchange, byte[] response, in FrameEnvelope envelope)
     {
-        using var document = JsonDocument.Parse(frame);
-        if (!document.RootElement.TryGetProperty("error"u8, out var error) || error.ValueKind != JsonValueKind.Object
-            || !error.TryGetProperty("data"u8, out var data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("rpcId"u8, out var rpcId))
+        if (exchange.ClientId is not { } clientId)
         {
-            return null;
+            return response;
         }
 
-        return rpcId.ValueKind switch
+        var at = envelope.IdValue;
+        if (!at.IsPresent)
         {
-            JsonValueKind.String => JsonRpcId.FromString(rpcId.GetString()!),
-            JsonValueKind.Number when rpcId.TryGetInt64(out var number) => JsonRpcId.FromNumber(number),
-            _ => null,
-        };
+            // An answer the gateway made (its envelope names no offsets): found once here, on this rare path.
+            lock (_ownFrames)
+            {
+                at = _ownFrames.Scan(new ReadOnlySequence<byte>(response), out var made) is null ? made.IdValue : default;
+            }
+        }
+
+        return at.IsPresent ? JsonRpcIdSplice.Replace(response, at, clientId) : response;
     }
 
     /// <summary>

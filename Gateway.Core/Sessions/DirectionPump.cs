@@ -132,7 +132,7 @@ internal sealed class DirectionPump
                 requestTool = pending.ToolName;
                 if (envelope.Kind == MessageKind.Response && Direction == FrameDirection.UpstreamToClient)
                 {
-                    _session.Protocol.ObserveAnswer(requestMethod, payload);
+                    _session.Protocol.ObserveAnswer(requestMethod, envelope, payload);
                 }
 
                 break;

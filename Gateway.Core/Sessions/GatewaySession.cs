@@ -183,8 +183,6 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         _ownsUpstreamSink = messages is null;
         UpstreamSink = messages?.Sink ?? new NdjsonFrameSink(upstream.Output);
 
-        // Until the HTTP upstream delivers through IUpstreamInlet (IMessageChannel), it reports lost exchanges this way.
-        (upstream as IReportsRequestFailures)?.OnRequestFailed(Sweeper.FailRequest);
         var outcomes = new OutcomeWriter(this);
         var client = new DirectionPump(this, FrameDirection.ClientToUpstream, ClientSink, UpstreamSink, ClientPending, UpstreamPending, outcomes);
         var server = new DirectionPump(this, FrameDirection.UpstreamToClient, UpstreamSink, ClientSink, UpstreamPending, ClientPending, outcomes);

@@ -139,7 +139,7 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
                 : await RefuseAsync(GatewayErrors.Unauthenticated, payload).ConfigureAwait(false);
         }
 
-        if (!AuthenticateParams.TryReadFields(payload, out var token, out var connectionName))
+        if (!AuthenticateParams.TryReadFields(payload, envelope, out var token, out var connectionName))
         {
             return await RefuseAsync(GatewayErrors.InvalidToken, payload, token).ConfigureAwait(false);
         }

@@ -19,14 +19,14 @@ internal sealed class SessionProtocol(string sessionId, ILogger logger)
     public LifecycleGate Lifecycle { get; } = new();
 
     /// <summary>The upstream answered a request of <paramref name="requestMethod"/> with a result: initialize or server/discover settle the version and may open the lifecycle.</summary>
-    public void ObserveAnswer(string? requestMethod, in ReadOnlySequence<byte> response)
+    public void ObserveAnswer(string? requestMethod, in FrameEnvelope envelope, in ReadOnlySequence<byte> response)
     {
         if (requestMethod is not (McpMethods.Initialize or McpMethods.ServerDiscover))
         {
             return;
         }
 
-        if (ProtocolVersionReader.Read(response) is { } version)
+        if (McpProtocolVersions.Negotiated(envelope, response) is { } version)
         {
             _version = version;
             GatewayLog.ProtocolNegotiated(logger, sessionId, version);

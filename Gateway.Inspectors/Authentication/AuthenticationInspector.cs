@@ -80,7 +80,7 @@ internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticato
 
     private async ValueTask<Verdict> RenewAsync(GatewaySession session, McpFrame frame, CancellationToken cancellationToken)
     {
-        var parameters = AuthenticateParams.TryRead(frame.Payload);
+        var parameters = AuthenticateParams.TryRead(frame.Payload, frame.Envelope);
         if (parameters is null)
         {
             return Verdict.Reject(GatewayErrors.InvalidToken);

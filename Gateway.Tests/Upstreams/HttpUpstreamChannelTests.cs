@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
+using System.Threading.Channels;
 using System.Text;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Sessions;
 using McpGateway.Core.Upstreams.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -302,13 +303,9 @@ internal sealed class HttpUpstreamChannelTests
         await rig.ReadAsync(cancellationToken);
         await rig.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""", cancellationToken);
         var failure = await rig.NextFailureAsync(cancellationToken);
-        var end = await rig.Channel.Input.ReadAsync(cancellationToken);
+        await rig.Ended.WaitAsync(cancellationToken);
 
-        Assert.Multiple(() =>
-        {
-            Assert.That(failure, Is.EqualTo((JsonRpcId.FromNumber(2), GatewayErrors.UpstreamExited)));
-            Assert.That(end.IsCompleted, Is.True, "the session sees its upstream end");
-        });
+        Assert.That(failure, Is.EqualTo((JsonRpcId.FromNumber(2), GatewayErrors.UpstreamExited)));
     }
 
     [Test]
@@ -378,20 +375,25 @@ internal sealed class HttpUpstreamChannelTests
         }
     }
 
-    /// <summary>The channel as the session sees it: frames in, frames out, failed calls reported.</summary>
-    private sealed class ChannelRig : IAsyncDisposable
+    /// <summary>The channel as the session core sees it: messages written to its sink, messages and failed calls delivered to the inlet.</summary>
+    private sealed class ChannelRig : IAsyncDisposable, IUpstreamInlet
     {
         private readonly HttpUpstreamClient _client;
         private readonly BlockingCollection<(JsonRpcId, GatewayError)> _failures = [];
+        private readonly Channel<JsonObject> _messages = System.Threading.Channels.Channel.CreateUnbounded<JsonObject>();
+        private readonly CancellationTokenSource _session = new();
 
         public ChannelRig(HttpUpstreamClient client, HttpUpstreamChannel channel)
         {
             _client = client;
             Channel = channel;
-            channel.OnRequestFailed((id, error) => _failures.Add((id, error)));
+            Ended = RunAsync();
         }
 
         public HttpUpstreamChannel Channel { get; }
+
+        /// <summary>Completes when the channel says its upstream ended for this session.</summary>
+        public Task Ended { get; }
 
         public List<JsonObject> Frames { get; } = [];
 
@@ -399,42 +401,52 @@ internal sealed class HttpUpstreamChannelTests
 
         public async Task SendAsync(string line, CancellationToken cancellationToken)
         {
-            await Channel.Output.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken);
+            var message = Encoding.UTF8.GetBytes(line);
+            Assert.That(new EnvelopeScanner(FrameLimits.Default).Scan(new ReadOnlySequence<byte>(message), out var envelope), Is.Null, "the core sends only messages that passed the scan");
+            var sink = Channel.Messages.Sink;
+            Assert.That(await sink.WriteAloneAsync((message, envelope), static (s, m) => s.WriteFrame(new ReadOnlySequence<byte>(m.message), m.envelope), cancellationToken), Is.True);
         }
 
         public async Task<JsonObject> ReadAsync(CancellationToken cancellationToken)
         {
-            while (true)
+            if (!await _messages.Reader.WaitToReadAsync(cancellationToken) || !_messages.Reader.TryRead(out var frame))
             {
-                var result = await Channel.Input.ReadAsync(cancellationToken);
-                var buffer = result.Buffer;
-                var newline = buffer.PositionOf((byte)'\n');
-                if (newline is { } end)
-                {
-                    var line = Encoding.UTF8.GetString(buffer.Slice(0, end));
-                    Channel.Input.AdvanceTo(buffer.GetPosition(1, end));
-                    Assert.That(line, Does.Not.Contain("\r"));
-                    var frame = JsonNode.Parse(line)!.AsObject();
-                    Frames.Add(frame);
-                    return frame;
-                }
-
-                Channel.Input.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    throw new EndOfStreamException("the channel ended");
-                }
+                throw new EndOfStreamException("the channel ended");
             }
+
+            Frames.Add(frame);
+            return frame;
         }
 
         public async Task<(JsonRpcId, GatewayError)> NextFailureAsync(CancellationToken cancellationToken) =>
             await Task.Run(() => _failures.Take(cancellationToken), cancellationToken);
 
+        ValueTask<bool> ISessionInlet.DeliverAsync(ReadOnlySequence<byte> message, FrameEnvelope envelope, GatewayError? invalid, CancellationToken cancellationToken)
+        {
+            var line = Encoding.UTF8.GetString(message);
+            Assert.That(line, Does.Not.Contain("\r").And.Not.Contain("\n"));
+            var rescanned = new EnvelopeScanner(FrameLimits.Default).Scan(message, out var expected);
+            Assert.That((invalid, envelope), Is.EqualTo((rescanned, expected)), "the channel hands over what its one scan found");
+            _messages.Writer.TryWrite(JsonNode.Parse(line)!.AsObject());
+            return ValueTask.FromResult(true);
+        }
+
+        void IUpstreamInlet.FailRequest(JsonRpcId id, GatewayError error) => _failures.Add((id, error));
+
         public async ValueTask DisposeAsync()
         {
+            await _session.CancelAsync();
+            await Ended;
             await Channel.DisposeAsync();
             _client.Dispose();
             _failures.Dispose();
+            _session.Dispose();
+        }
+
+        private async Task RunAsync()
+        {
+            await Channel.Messages.RunAsync(this, _session.Token);
+            _messages.Writer.TryComplete();
         }
     }
 }

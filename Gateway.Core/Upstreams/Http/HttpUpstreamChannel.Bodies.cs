@@ -80,22 +80,6 @@ internal sealed partial class HttpUpstreamChannel
         }
     }
 
-    private static string? NegotiatedVersion(byte[] line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
-                && result.TryGetProperty("protocolVersion", out var version) && version.ValueKind == JsonValueKind.String
-                ? version.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static bool IsJsonObject(byte[] line)
     {
         var first = line.AsSpan().TrimStart(" \t"u8);

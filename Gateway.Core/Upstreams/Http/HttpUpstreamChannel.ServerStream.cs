@@ -53,6 +53,7 @@ internal sealed partial class HttpUpstreamChannel
         string? lastEventId = null;
         var reconnectDelay = DefaultReconnectDelay;
         var stream = new Outgoing(MessageKind.Notification, JsonRpcId.None, null, default);
+        var scanner = new EnvelopeScanner(_client.Limits);
         while (!token.IsCancellationRequested)
         {
             try
@@ -91,7 +92,7 @@ internal sealed partial class HttpUpstreamChannel
                         break;
                     }
 
-                    await RelayEventAsync(events.EventType, events.Data, stream, null).ConfigureAwait(false);
+                    await RelayEventAsync(events.EventType, events.Data, stream, scanner).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -2,9 +2,11 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
+using System.Threading.Channels;
 using System.Text.Json;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Sessions;
 
 namespace McpGateway.Core.Upstreams.Http;
 
@@ -14,32 +16,37 @@ namespace McpGateway.Core.Upstreams.Http;
 /// <c>data:</c> event that comes back becomes one frame, in arrival order, so the session inspects each on its own.
 /// 2025-era messages share the upstream's MCP session (<c>Mcp-Session-Id</c> from the initialize response,
 /// <c>MCP-Protocol-Version</c> once negotiated, the GET stream, DELETE at the end); a message carrying the 2026-07-28
-/// per-request claim is stateless (<c>Mcp-Method</c>, <c>Mcp-Name</c>, no session). An exchange that fails answers its
-/// call through <see cref="IReportsRequestFailures"/>: never a hang, never a lost response.
+/// per-request claim is stateless (<c>Mcp-Method</c>, <c>Mcp-Name</c>, no session). It speaks to the session core in
+/// messages (<see cref="IMessageChannel"/>): the core hands each message with its envelope to <see cref="Sink"/>, and each
+/// message that comes back is scanned once here and delivered with its envelope. An exchange that fails answers its
+/// call through <see cref="IUpstreamInlet.FailRequest"/>: never a hang, never a lost response.
 /// </summary>
-internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRequestFailures
+internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageChannel
 {
     private static readonly TimeSpan DeleteTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DefaultReconnectDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(5);
     private const int MaxResumptions = 5;
 
+    // Messages the session may have written ahead of the POSTs: past this, its batches wait (backpressure).
+    private const int MaxQueued = 64;
+
     private readonly HttpUpstreamClient _client;
     private readonly KeyValuePair<string, string>[] _headers;
-    private readonly Pipe _toUpstream = new(new PipeOptions(useSynchronizationContext: false));
-    private readonly Pipe _fromUpstream = new(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+    private readonly Channel<(byte[] Body, FrameEnvelope Envelope)> _queue = Channel.CreateUnbounded<(byte[], FrameEnvelope)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly SemaphoreSlim _room = new(MaxQueued, int.MaxValue);
+    private readonly HttpUpstreamSink _sink;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentDictionary<Task, bool> _exchanges = new();
     private readonly ConcurrentDictionary<JsonRpcId, bool> _calls = new();
     private readonly ConcurrentBag<EnvelopeScanner> _scanners = [];
-    private readonly EnvelopeScanner _outgoing;
     private readonly Task _dispatcher;
-    private Action<JsonRpcId, GatewayError>? _fail;
+    private IUpstreamInlet? _inlet;
     private Task? _getStream;
     private volatile string? _sessionId;
     private volatile string? _protocolVersion;
-    private bool _ended;
     private int _oversized;
     private int _disposed;
 
@@ -47,14 +54,21 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
     {
         _client = client;
         _headers = headers;
-        _outgoing = new EnvelopeScanner(new FrameLimits(int.MaxValue - 2, client.Limits.MaxDepth));
+        _sink = new HttpUpstreamSink(_queue.Writer, _room, _closing.Token);
         Description = $"http {client.Settings.Url.GetLeftPart(UriPartial.Path)}";
         _dispatcher = Task.Run(DispatchAsync);
     }
 
-    public PipeReader Input => _fromUpstream.Reader;
+    /// <summary>Not used: the channel speaks in messages (<see cref="Messages"/>).</summary>
+    public PipeReader Input => throw new NotSupportedException("the HTTP upstream speaks to the session in messages");
 
-    public PipeWriter Output => _toUpstream.Writer;
+    /// <summary>Not used: the channel speaks in messages (<see cref="Messages"/>).</summary>
+    public PipeWriter Output => throw new NotSupportedException("the HTTP upstream speaks to the session in messages");
+
+    public IMessageChannel Messages => this;
+
+    /// <summary>Where the session core writes the messages bound for the upstream: each becomes one POST, in order.</summary>
+    public FrameSink Sink => _sink;
 
     public string Description { get; }
 
@@ -79,32 +93,32 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         return new HttpUpstreamChannel(client, headers);
     }
 
-    public void OnRequestFailed(Action<JsonRpcId, GatewayError> fail) => _fail = fail;
-
-    private async Task DispatchAsync()
+    /// <summary>Delivers the upstream's messages into <paramref name="inlet"/> until the upstream ends for this session.</summary>
+    public async Task RunAsync(IUpstreamInlet inlet, CancellationToken cancellationToken)
     {
-        var reader = _toUpstream.Reader;
+        Volatile.Write(ref _inlet, inlet);
         try
         {
-            while (true)
-            {
-                var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                try
-                {
-                    while (FrameReader.TryReadFrame(ref buffer, int.MaxValue - 2, out var frame) == FrameReadStatus.Frame)
-                    {
-                        await PostAsync(frame.ToArray()).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                }
+            await _ended.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The session ended first.
+        }
+    }
 
-                if (result.IsCompleted)
+    /// <summary>Posts the session's messages one after another: the next is sent once the previous one's body is on the wire.</summary>
+    private async Task DispatchAsync()
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var message))
                 {
-                    return;
+                    _room.Release();
+                    await PostAsync(message.Body, message.Envelope).ConfigureAwait(false);
                 }
             }
         }
@@ -112,22 +126,12 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         {
             // The session ended.
         }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-        }
     }
 
     /// <summary>Starts the exchange of one message and returns once its body is on the wire (or the exchange ended).</summary>
-    private async Task PostAsync(byte[] body)
+    private async Task PostAsync(byte[] body, FrameEnvelope envelope)
     {
-        if (_outgoing.Scan(new ReadOnlySequence<byte>(body), out var envelope) is not null)
-        {
-            // The session forwards only frames that passed this very scan.
-            return;
-        }
-
-        var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Read(body, envelope.Method));
+        var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Of(envelope, body));
         if (Unsendable(head) is { } refusal)
         {
             // Client input that would have to travel in a header and does not fit its grammar: nothing is sent.
@@ -251,9 +255,8 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
             }
 
             var scanner = RentScanner();
-            var answered = Answers(line, head, scanner);
+            var answered = await RelayMessageAsync(line, head, scanner).ConfigureAwait(false);
             _scanners.Add(scanner);
-            await DeliverAsync(line).ConfigureAwait(false);
             if (!answered)
             {
                 Fail(head, GatewayErrors.UpstreamProtocolViolation);
@@ -292,7 +295,9 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
 
             if (ErrorFor(body, head.Id) is { } answer)
             {
-                await DeliverAsync(answer).ConfigureAwait(false);
+                var scanner = RentScanner();
+                await RelayMessageAsync(answer, head, scanner).ConfigureAwait(false);
+                _scanners.Add(scanner);
                 return;
             }
         }
@@ -308,24 +313,21 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
     /// </summary>
     private async Task RelayEventsAsync(HttpResponseMessage response, Outgoing head, CancellationToken cancellationToken)
     {
-        var scanner = head.Kind == MessageKind.Request ? RentScanner() : null;
+        var scanner = RentScanner();
         try
         {
             await RelayUntilAnsweredAsync(response, head, scanner, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (scanner is not null)
-            {
-                _scanners.Add(scanner);
-            }
+            _scanners.Add(scanner);
         }
     }
 
     /// <summary>A scanner for one exchange at a time (they keep scratch state and are not thread-safe).</summary>
     private EnvelopeScanner RentScanner() => _scanners.TryTake(out var scanner) ? scanner : new EnvelopeScanner(_client.Limits);
 
-    private async Task RelayUntilAnsweredAsync(HttpResponseMessage response, Outgoing head, EnvelopeScanner? scanner, CancellationToken cancellationToken)
+    private async Task RelayUntilAnsweredAsync(HttpResponseMessage response, Outgoing head, EnvelopeScanner scanner, CancellationToken cancellationToken)
     {
         string? lastEventId = null;
         var reconnectDelay = DefaultReconnectDelay;
@@ -399,7 +401,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         }
     }
 
-    private async ValueTask<EventOutcome> RelayEventAsync(string eventType, byte[] data, Outgoing head, EnvelopeScanner? scanner)
+    private async ValueTask<EventOutcome> RelayEventAsync(string eventType, byte[] data, Outgoing head, EnvelopeScanner scanner)
     {
         if (!string.Equals(eventType, "message", StringComparison.Ordinal))
         {
@@ -419,16 +421,22 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
             return EventOutcome.Invalid;
         }
 
-        var answered = scanner is not null && Answers(line, head, scanner);
-        await DeliverAsync(line).ConfigureAwait(false);
-        return answered ? EventOutcome.Answered : EventOutcome.Relayed;
+        return await RelayMessageAsync(line, head, scanner).ConfigureAwait(false) ? EventOutcome.Answered : EventOutcome.Relayed;
+    }
+
+    /// <summary>Scans one message of the upstream, once, and hands it to the session with its envelope; true when it is the response to <paramref name="head"/>'s request.</summary>
+    private async ValueTask<bool> RelayMessageAsync(byte[] line, Outgoing head, EnvelopeScanner scanner)
+    {
+        var invalid = scanner.Scan(new ReadOnlySequence<byte>(line), out var envelope);
+        var answered = invalid is null && Answers(line, envelope, head);
+        await DeliverAsync(line, envelope, invalid).ConfigureAwait(false);
+        return answered;
     }
 
     /// <summary>True when <paramref name="line"/> is the response to <paramref name="head"/>'s request; an initialize result also tells the negotiated version.</summary>
-    private bool Answers(byte[] line, Outgoing head, EnvelopeScanner scanner)
+    private bool Answers(byte[] line, in FrameEnvelope envelope, Outgoing head)
     {
         if (head.Kind != MessageKind.Request
-            || scanner.Scan(new ReadOnlySequence<byte>(line), out var envelope) is not null
             || envelope.Kind is not (MessageKind.Response or MessageKind.ErrorResponse)
             || envelope.Id != head.Id)
         {
@@ -438,7 +446,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         if (head.Method == McpMethods.Initialize && head.Headers.ClaimedVersion is null && envelope.Kind == MessageKind.Response)
         {
             // Sent back as MCP-Protocol-Version: only a version of the closed set (the client judges any other).
-            var negotiated = NegotiatedVersion(line);
+            var negotiated = envelope.ProtocolVersion.GetString(line);
             _protocolVersion = McpProtocolVersions.IsKnown(negotiated) ? negotiated : _protocolVersion;
         }
 
@@ -450,21 +458,18 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
 
     private static TimeSpan Clamp(TimeSpan delay) => delay > MaxReconnectDelay ? MaxReconnectDelay : delay;
 
-    /// <summary>Hands one message to the session as one frame.</summary>
-    private async ValueTask DeliverAsync(byte[] line)
+    /// <summary>Hands one message to the session with what the channel's scan of it found; the session is done with it when this returns.</summary>
+    private async ValueTask DeliverAsync(byte[] line, FrameEnvelope envelope, GatewayError? invalid)
     {
         await _writeGate.WaitAsync(_closing.Token).ConfigureAwait(false);
         try
         {
-            if (_ended)
+            if (_ended.Task.IsCompleted || Volatile.Read(ref _inlet) is not { } inlet)
             {
                 return;
             }
 
-            var writer = _fromUpstream.Writer;
-            writer.Write(line);
-            writer.Write("\n"u8);
-            await writer.FlushAsync(_closing.Token).ConfigureAwait(false);
+            await inlet.DeliverAsync(new ReadOnlySequence<byte>(line), envelope, invalid, _closing.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -495,7 +500,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         await _closing.CancelAsync().ConfigureAwait(false);
         foreach (var id in calls)
         {
-            _fail?.Invoke(id, GatewayErrors.UpstreamFrameTooLarge);
+            Volatile.Read(ref _inlet)?.FailRequest(id, GatewayErrors.UpstreamFrameTooLarge);
         }
 
         await EndAsync().ConfigureAwait(false);
@@ -507,11 +512,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!_ended)
-            {
-                _ended = true;
-                await _fromUpstream.Writer.CompleteAsync().ConfigureAwait(false);
-            }
+            _ended.TrySetResult();
         }
         finally
         {
@@ -528,7 +529,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
 
         if (head.Kind == MessageKind.Request)
         {
-            _fail?.Invoke(head.Id, error);
+            Volatile.Read(ref _inlet)?.FailRequest(head.Id, error);
         }
     }
 
@@ -539,7 +540,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
             return;
         }
 
-        await _toUpstream.Writer.CompleteAsync().ConfigureAwait(false);
+        _queue.Writer.TryComplete();
         await _closing.CancelAsync().ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
         await Task.WhenAll(_exchanges.Keys).ConfigureAwait(false);
@@ -550,8 +551,10 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IReportsRe
 
         await DeleteSessionAsync().ConfigureAwait(false);
         await EndAsync().ConfigureAwait(false);
+        _sink.Dispose();
         _closing.Dispose();
         _writeGate.Dispose();
+        _room.Dispose();
     }
 
     /// <summary>2025 era: tells the server the MCP session is over (a server may refuse with 405; that is fine).</summary>

@@ -1,0 +1,15 @@
+using System.Buffers;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Sessions;
+
+namespace McpGateway.Core.FrontDoor;
+
+/// <summary>
+/// Where the session core writes what goes to a Streamable HTTP client: every message, with the envelope the core
+/// already has for it, is routed to the POST it answers or relates to, or to the GET stream. Nothing is scanned again.
+/// </summary>
+internal sealed class FrontDoorSink(Action<byte[], FrameEnvelope, JsonRpcId> route) : MessageFrameSink
+{
+    protected override void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId) =>
+        route(message.ToArray(), envelope, refusedRpcId);
+}

@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Threading.Channels;
+using McpGateway.Core.Framing;
+using McpGateway.Core.Sessions;
+
+namespace McpGateway.Core.Upstreams.Http;
+
+/// <summary>
+/// Where the session core writes the messages bound for an HTTP upstream: each is copied with its envelope into the
+/// channel's queue, which posts them in order. A batch's flush waits while the queue is full, so a client that writes
+/// faster than the upstream answers is slowed down rather than buffered without bound.
+/// </summary>
+internal sealed class HttpUpstreamSink(ChannelWriter<(byte[] Body, FrameEnvelope Envelope)> queue, SemaphoreSlim room, CancellationToken closing) : MessageFrameSink
+{
+    private int _unpaid;
+
+    protected override void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId)
+    {
+        // The envelope's offsets are relative to the message, so they hold for the copy.
+        if (queue.TryWrite((message.ToArray(), envelope)))
+        {
+            _unpaid++;
+        }
+        else
+        {
+            IsClosed = true;
+        }
+    }
+
+    protected override async ValueTask<bool> FlushCoreAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (; _unpaid > 0; _unpaid--)
+            {
+                await room.WaitAsync(closing).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The channel is closing: nothing more goes out.
+            _unpaid = 0;
+            return false;
+        }
+
+        return !IsClosed;
+    }
+
+    protected override ValueTask CompleteCoreAsync()
+    {
+        queue.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+}
