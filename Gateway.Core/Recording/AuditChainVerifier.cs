@@ -6,7 +6,9 @@ namespace McpGateway.Core.Recording;
 /// under a nearby sequence number was moved (reordered); a record that hashes under none is modified, or inserted when
 /// the records after it were renumbered to make room; records that hash right but are skipped by the link of the
 /// record after them (which hashes under an earlier number) were inserted. Consecutive records with the same finding
-/// form one range. The checkpoints are checked by <see cref="CheckpointLedger"/>.
+/// form one range. The checkpoints are checked by <see cref="CheckpointLedger"/>; the Merkle tree over the records is
+/// rebuilt on the way, and each signed tree head's root must be the root of the records it names
+/// (<see cref="AuditFindingKind.TreeHeadMismatch"/>, reported where the chain itself does not already explain it).
 /// </summary>
 public static class AuditChainVerifier
 {
@@ -63,6 +65,13 @@ public static class AuditChainVerifier
         var previousHash = anchor?.PrevHash ?? AuditHashChain.Genesis;
         var previousSequence = purgedBefore - 1;
         var recent = new Queue<(long Sequence, byte[] Hash, bool Flagged)>(ReorderWindow + 1);
+        var resolver = new AuditLeafResolver();
+        var leaf = new byte[MerkleTree.HashSize];
+
+        // The tree is rebuilt from leaf 0; after a purge its left part is gone, and tree heads cannot be checked.
+        var tree = anchor is null ? new MerkleFrontier() : null;
+        var chainBroken = false;
+        CheckTreeHeads(ledger, tree, 0, chainBroken, rows);
         long count = 0;
         var previousFlagged = false;
         await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -74,6 +83,7 @@ public static class AuditChainVerifier
             }
 
             count++;
+            var findingsBefore = rows.Count;
             if (policy?.Progress is { } progress && count % CheckpointPolicy.ProgressEvery == 0)
             {
                 progress(count);
@@ -87,9 +97,9 @@ public static class AuditChainVerifier
 
             var links = stored.PrevHash.AsSpan().SequenceEqual(previousHash);
             var flagged = true;
-            if (!AuditHashChain.Compute(stored.PrevHash, stored.Sequence, stored.Record).AsSpan().SequenceEqual(stored.Hash))
+            if (!resolver.Resolve(stored, leaf))
             {
-                var offset = MovedBy(stored);
+                var offset = MovedBy(resolver, stored);
                 if (offset == 0)
                 {
                     rows.Add(new AuditFinding(links ? AuditFindingKind.Modified : AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
@@ -125,6 +135,17 @@ public static class AuditChainVerifier
             {
                 // The chain up to here was rewritten (consistently, or the check above would have said so).
                 rows.Add(new AuditFinding(AuditFindingKind.CheckpointMismatch, stored.Sequence, stored.Sequence));
+            }
+
+            chainBroken |= rows.Count > findingsBefore;
+            if (tree is not null && tree.Size == stored.Sequence - 1)
+            {
+                tree.Append(leaf);
+                CheckTreeHeads(ledger, tree, stored.Sequence, chainBroken, rows);
+            }
+            else
+            {
+                tree = null;
             }
 
             ledger.Observe(stored);
@@ -194,17 +215,42 @@ public static class AuditChainVerifier
         return linkedTo is { } found && clean && found < recent.Last().Sequence ? found + 1 : null;
     }
 
+    /// <summary>
+    /// Every valid tree head for <paramref name="size"/> records must carry the root of the tree rebuilt so far
+    /// (<paramref name="tree"/>, null once the records stopped following each other). Where the chain up to here is
+    /// already broken its findings say more, and a root that differs is not reported again.
+    /// </summary>
+    private static void CheckTreeHeads(CheckpointLedger ledger, MerkleFrontier? tree, long size, bool chainBroken, List<AuditFinding> rows)
+    {
+        if (tree is null || chainBroken || ledger.TreeHeadsAt(size) is not { Count: > 0 } heads)
+        {
+            return;
+        }
+
+        var root = tree.Root();
+        foreach (var head in heads)
+        {
+            if (!head.Root.AsSpan().SequenceEqual(root))
+            {
+                rows.Add(new AuditFinding(AuditFindingKind.TreeHeadMismatch, Math.Max(1, size), Math.Max(1, size))
+                {
+                    Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"checkpoint #{head.Counter} signs a Merkle root the records up to {size} do not have"),
+                });
+            }
+        }
+    }
+
     /// <summary>Current sequence minus the one the record hashes under, or 0 when it hashes under none nearby.</summary>
-    private static long MovedBy(StoredAuditRecord stored)
+    private static long MovedBy(AuditLeafResolver resolver, StoredAuditRecord stored)
     {
         for (var offset = 1; offset <= ReorderWindow; offset++)
         {
-            if (Matches(stored, stored.Sequence - offset))
+            if (resolver.HoldsAt(stored, stored.Sequence - offset))
             {
                 return offset;
             }
 
-            if (Matches(stored, stored.Sequence + offset))
+            if (resolver.HoldsAt(stored, stored.Sequence + offset))
             {
                 return -offset;
             }
@@ -212,7 +258,4 @@ public static class AuditChainVerifier
 
         return 0;
     }
-
-    private static bool Matches(StoredAuditRecord stored, long sequence) =>
-        sequence > 0 && AuditHashChain.Compute(stored.PrevHash, sequence, stored.Record).AsSpan().SequenceEqual(stored.Hash);
 }

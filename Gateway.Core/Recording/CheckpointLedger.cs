@@ -115,6 +115,10 @@ internal sealed class CheckpointLedger
 
     public IReadOnlyList<string> Warnings => _warnings;
 
+    /// <summary>The valid tree heads (checkpoints with a Merkle root) for the tree of <paramref name="size"/> records.</summary>
+    public List<AuditCheckpoint>? TreeHeadsAt(long size) =>
+        _vouched.TryGetValue(size, out var signed) && signed.Exists(c => c.Root is not null) ? signed.FindAll(c => c.Root is not null) : null;
+
     /// <summary>Whether a valid checkpoint vouches for a hash at <paramref name="sequence"/> other than <paramref name="hash"/>.</summary>
     public bool Contradicts(long sequence, byte[] hash) =>
         _vouched.TryGetValue(sequence, out var signed) && signed.Exists(c => !c.Hash.AsSpan().SequenceEqual(hash));
