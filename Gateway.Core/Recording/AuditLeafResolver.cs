@@ -47,6 +47,21 @@ internal sealed class AuditLeafResolver
         return false;
     }
 
+    /// <summary>The record's leaf bytes (without the 0x00 prefix) in the format its chain hash holds in (the current one when neither).</summary>
+    public byte[] LeafBytes(StoredAuditRecord stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        _scratch.ResetWrittenCount();
+        AuditHashChain.HashLeaf(_scratch, stored.Record, default, _leaf);
+        if (Current(stored, stored.Sequence) || !Legacy(stored, stored.Sequence))
+        {
+            _scratch.ResetWrittenCount();
+            AuditHashChain.HashLeaf(_scratch, stored.Record, default, _leaf);
+        }
+
+        return _scratch.WrittenSpan[1..].ToArray();
+    }
+
     /// <summary>After <see cref="Resolve"/> of the same record: whether its chain hash holds under <paramref name="sequence"/> instead.</summary>
     public bool HoldsAt(StoredAuditRecord stored, long sequence)
     {

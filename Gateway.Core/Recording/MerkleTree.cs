@@ -42,10 +42,11 @@ public static class MerkleTree
     /// <summary><c>SHA-256(0x01 || left || right)</c>; <paramref name="destination"/> may overlap either input.</summary>
     public static void NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
     {
-        Span<byte> input = stackalloc byte[1 + HashSize + HashSize];
+        var length = 1 + left.Length + right.Length;
+        Span<byte> input = length <= 1 + HashSize + HashSize ? stackalloc byte[length] : new byte[length];
         input[0] = 0x01;
         left.CopyTo(input[1..]);
-        right.CopyTo(input[(1 + HashSize)..]);
+        right.CopyTo(input[(1 + left.Length)..]);
         SHA256.HashData(input, destination);
     }
 

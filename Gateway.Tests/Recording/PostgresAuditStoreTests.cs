@@ -41,7 +41,7 @@ internal sealed class PostgresAuditStoreTests : AuditStoreContractTests
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS audit_checkpoints; DROP TABLE IF EXISTS audit_anchors;", connection);
+        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS audit_checkpoints; DROP TABLE IF EXISTS audit_anchors; DROP TABLE IF EXISTS audit_tree; DROP TABLE IF EXISTS audit_tree_head;", connection);
         await drop.ExecuteNonQueryAsync();
     }
 
