@@ -53,6 +53,8 @@ internal sealed class PostgresAuditStoreTests : AuditStoreContractTests
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    protected override string Bytes(byte[] value) => $"'\\x{Convert.ToHexString(value)}'::bytea";
+
     protected override IAuditStore OpenStore() =>
         new PostgresAuditStore(ConnectionString, 64, TimeSpan.FromSeconds(2), TimeProvider.System, NullLogger.Instance);
 

@@ -265,6 +265,61 @@ internal sealed class AuditProofEndToEndTests(string kind)
         });
     }
 
+    [Test]
+    [CancelAfter(120000)]
+    public async Task PythonVerifierFromTheDocs_ProofsOfTwoRecordedRuns_AcceptsThemAndRejectsAFlippedBit(CancellationToken cancellationToken)
+    {
+        if (!await PythonHasCryptographyAsync(cancellationToken))
+        {
+            Assert.Ignore("python3 with the cryptography package is not installed");
+        }
+
+        var (first, second) = await RecordTwoRunsAsync(cancellationToken);
+        var inclusion = await ProveAsync(["prove", first.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+        var consistency = await ProveAsync(["consistency", first.ToString(CultureInfo.InvariantCulture), second.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+        var flipped = JsonNode.Parse(inclusion.Proof)!.AsObject();
+        var leaf = flipped["leaf"]!.GetValue<string>();
+        flipped["leaf"] = leaf[..^1] + (leaf[^1] == '0' ? "1" : "0");
+
+        var (inclusionExit, inclusionOutput) = await PythonCheckAsync(inclusion.Proof, cancellationToken);
+        var (consistencyExit, consistencyOutput) = await PythonCheckAsync(consistency.Proof, cancellationToken);
+        var (flippedExit, flippedOutput) = await PythonCheckAsync(flipped.ToJsonString(), cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That((inclusionExit, inclusionOutput.Trim()), Is.EqualTo((0, "verifies")));
+            Assert.That((consistencyExit, consistencyOutput.Trim()), Is.EqualTo((0, "verifies")));
+            Assert.That((flippedExit, flippedOutput.Trim()), Is.EqualTo((1, "DOES NOT VERIFY")));
+        });
+    }
+
+    private static async Task<bool> PythonHasCryptographyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var probe = ChildProcess.Start("python3", ["-c", "import cryptography"]);
+            await probe.WaitForExitAsync(cancellationToken);
+            return probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Runs the Python verifier printed in docs/audit-proofs.md on <paramref name="proof"/>.</summary>
+    private async Task<(int Exit, string Output)> PythonCheckAsync(string proof, CancellationToken cancellationToken)
+    {
+        var doc = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "audit-proofs.md"), cancellationToken);
+        var start = doc.IndexOf("```python\n", StringComparison.Ordinal) + "```python\n".Length;
+        var script = Path.Combine(_directory, "check_proof.py");
+        await File.WriteAllTextAsync(script, doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)], cancellationToken);
+        var file = Path.Combine(_directory, $"proof-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, proof, cancellationToken);
+        await using var python = ChildProcess.Start("python3", [script, file, _publicKey]);
+        await python.WaitForExitAsync(cancellationToken);
+        return (python.ExitCode, string.Join("\n", python.OutputLines) + python.StandardError);
+    }
+
     private async Task<(int Exit, string Output)> VerifyAsync(CancellationToken cancellationToken)
     {
         using var output = new StringWriter();
