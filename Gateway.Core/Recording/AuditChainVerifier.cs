@@ -36,9 +36,39 @@ public static class AuditChainVerifier
     /// checkpoints must vouch for every record in time, the chain of checkpoints must be whole, and the store must end on
     /// a recent or final checkpoint; checkpoints kept in anchors outside the store are merged in.
     /// </param>
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CheckpointPolicy? policy, CancellationToken cancellationToken)
+    public static Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CheckpointPolicy? policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
+        return VerifyAsync(Batches(records, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken);
+    }
+
+    /// <summary>Records in batches for the verifier, from any store's reader.</summary>
+    private static async IAsyncEnumerable<AuditChainBatch> Batches(IAsyncEnumerable<StoredAuditRecord> records, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var batch = new AuditChainBatch();
+        await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(stored);
+            if (batch.IsFull)
+            {
+                yield return batch;
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>
+    /// As the other overloads, over records already in batches (a store's fast reader fills them straight from its
+    /// rows); each batch is used up before the next is asked for.
+    /// </summary>
+    internal static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditChainBatch> batches, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CheckpointPolicy? policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(checkpoints);
         ArgumentNullException.ThrowIfNull(anchors);
         var rows = new List<AuditFinding>();
@@ -74,90 +104,108 @@ public static class AuditChainVerifier
         CheckTreeHeads(ledger, tree, 0, chainBroken, rows);
         long count = 0;
         var previousFlagged = false;
-        await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (stored.Sequence < purgedBefore)
+            batch.HashAll();
+            for (var row = 0; row < batch.Count; row++)
             {
-                // Left by a purge that was interrupted; the anchor already covers it.
-                continue;
-            }
-
-            count++;
-            var findingsBefore = rows.Count;
-            if (policy?.Progress is { } progress && count % CheckpointPolicy.ProgressEvery == 0)
-            {
-                progress(count);
-            }
-
-            var gap = stored.Sequence > previousSequence + 1;
-            if (gap)
-            {
-                rows.Add(new AuditFinding(AuditFindingKind.Deleted, previousSequence + 1, stored.Sequence - 1));
-            }
-
-            var links = stored.PrevHash.AsSpan().SequenceEqual(previousHash);
-            var flagged = true;
-            if (!resolver.Resolve(stored, leaf))
-            {
-                var offset = MovedBy(resolver, stored);
-                if (offset == 0)
+                var sequence = batch.Sequence(row);
+                if (sequence < purgedBefore)
                 {
-                    rows.Add(new AuditFinding(links ? AuditFindingKind.Modified : AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
+                    // Left by a purge that was interrupted; the anchor already covers it.
+                    continue;
+                }
+
+                count++;
+                var findingsBefore = rows.Count;
+                if (policy?.Progress is { } progress && count % CheckpointPolicy.ProgressEvery == 0)
+                {
+                    progress(count);
+                }
+
+                var gap = sequence > previousSequence + 1;
+                if (gap)
+                {
+                    rows.Add(new AuditFinding(AuditFindingKind.Deleted, previousSequence + 1, sequence - 1));
+                }
+
+                var links = batch.PrevHash(row).SequenceEqual(previousHash);
+                var flagged = true;
+                var holds = batch.Holds(row);
+                if (holds)
+                {
+                    batch.Leaf(row).CopyTo(leaf);
                 }
                 else
                 {
-                    if (offset > 0 && rows.Count > 0 && rows[^1] is { Kind: AuditFindingKind.Modified } forged && forged.ToSequence == stored.Sequence - 1)
-                    {
-                        // Records renumbered upwards right after one that hashes under no number: it was inserted there.
-                        rows[^1] = forged with { Kind = AuditFindingKind.Inserted };
-                    }
-                    else if (offset > 0 && !links && SkippedOver(recent, stored.PrevHash) is { } skipped)
-                    {
-                        // It links to an earlier record and the ones in between hash right: they were inserted with
-                        // hashes computed for their place, and the records after them renumbered.
-                        rows.Add(new AuditFinding(AuditFindingKind.Inserted, skipped, stored.Sequence - 1));
-                    }
-
-                    rows.Add(new AuditFinding(AuditFindingKind.Reordered, stored.Sequence, stored.Sequence));
+                    // Not the current format: a record written before the tree, or one that does not hash right at all.
+                    holds = resolver.Resolve(batch.Record(row), leaf);
                 }
-            }
-            else if (!links && !gap && !previousFlagged)
-            {
-                // Hashes right but does not follow its predecessor: written with a forged hash.
-                rows.Add(new AuditFinding(AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
-            }
-            else
-            {
-                flagged = false;
-            }
 
-            if (ledger.Contradicts(stored.Sequence, stored.Hash))
-            {
-                // The chain up to here was rewritten (consistently, or the check above would have said so).
-                rows.Add(new AuditFinding(AuditFindingKind.CheckpointMismatch, stored.Sequence, stored.Sequence));
-            }
+                if (!holds)
+                {
+                    var stored = batch.Record(row);
+                    var offset = MovedBy(resolver, stored);
+                    if (offset == 0)
+                    {
+                        rows.Add(new AuditFinding(links ? AuditFindingKind.Modified : AuditFindingKind.Inserted, sequence, sequence));
+                    }
+                    else
+                    {
+                        if (offset > 0 && rows.Count > 0 && rows[^1] is { Kind: AuditFindingKind.Modified } forged && forged.ToSequence == sequence - 1)
+                        {
+                            // Records renumbered upwards right after one that hashes under no number: it was inserted there.
+                            rows[^1] = forged with { Kind = AuditFindingKind.Inserted };
+                        }
+                        else if (offset > 0 && !links && SkippedOver(recent, stored.PrevHash) is { } skipped)
+                        {
+                            // It links to an earlier record and the ones in between hash right: they were inserted with
+                            // hashes computed for their place, and the records after them renumbered.
+                            rows.Add(new AuditFinding(AuditFindingKind.Inserted, skipped, sequence - 1));
+                        }
 
-            chainBroken |= rows.Count > findingsBefore;
-            if (tree is not null && tree.Size == stored.Sequence - 1)
-            {
-                tree.Append(leaf);
-                CheckTreeHeads(ledger, tree, stored.Sequence, chainBroken, rows);
-            }
-            else
-            {
-                tree = null;
-            }
+                        rows.Add(new AuditFinding(AuditFindingKind.Reordered, sequence, sequence));
+                    }
+                }
+                else if (!links && !gap && !previousFlagged)
+                {
+                    // Hashes right but does not follow its predecessor: written with a forged hash.
+                    rows.Add(new AuditFinding(AuditFindingKind.Inserted, sequence, sequence));
+                }
+                else
+                {
+                    flagged = false;
+                }
 
-            ledger.Observe(stored);
-            if (recent.Count > ReorderWindow)
-            {
-                recent.Dequeue();
-            }
+                var hash = batch.StoredHash(row).ToArray();
+                if (ledger.Contradicts(sequence, hash))
+                {
+                    // The chain up to here was rewritten (consistently, or the check above would have said so).
+                    rows.Add(new AuditFinding(AuditFindingKind.CheckpointMismatch, sequence, sequence));
+                }
 
-            recent.Enqueue((stored.Sequence, stored.Hash, flagged));
-            previousFlagged = flagged;
-            previousHash = stored.Hash;
-            previousSequence = stored.Sequence;
+                chainBroken |= rows.Count > findingsBefore;
+                if (tree is not null && tree.Size == sequence - 1)
+                {
+                    tree.Append(leaf);
+                    CheckTreeHeads(ledger, tree, sequence, chainBroken, rows);
+                }
+                else
+                {
+                    tree = null;
+                }
+
+                ledger.Observe(sequence, batch.TimeMicros(row));
+                if (recent.Count > ReorderWindow)
+                {
+                    recent.Dequeue();
+                }
+
+                recent.Enqueue((sequence, hash, flagged));
+                previousFlagged = flagged;
+                previousHash = hash;
+                previousSequence = sequence;
+            }
         }
 
         if (ledger.LastVouched > previousSequence)

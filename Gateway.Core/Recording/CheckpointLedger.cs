@@ -123,20 +123,19 @@ internal sealed class CheckpointLedger
     public bool Contradicts(long sequence, byte[] hash) =>
         _vouched.TryGetValue(sequence, out var signed) && signed.Exists(c => !c.Hash.AsSpan().SequenceEqual(hash));
 
-    /// <summary>Checks that a checkpoint vouched for <paramref name="stored"/> in time; records come in sequence order.</summary>
-    public void Observe(StoredAuditRecord stored)
+    /// <summary>Checks that a checkpoint vouched for record <paramref name="sequence"/> (written at <paramref name="timeMicros"/>) in time; records come in sequence order.</summary>
+    public void Observe(long sequence, long timeMicros)
     {
         if (_policy is null)
         {
             return;
         }
 
-        while (_next < _linked.Count && _linked[_next].Sequence < stored.Sequence)
+        while (_next < _linked.Count && _linked[_next].Sequence < sequence)
         {
             _next++;
         }
 
-        var sequence = stored.Sequence;
         if (sequence <= _lastLegacy && (_next >= _linked.Count || _next == 0))
         {
             // Before the linked chain began: only legacy checkpoints vouch for it.
@@ -147,12 +146,12 @@ internal sealed class CheckpointLedger
         if (_next >= _linked.Count)
         {
             Extend(ref _tailFrom, ref _tailTo, sequence);
-            _tailNewestMicros = Math.Max(_tailNewestMicros, stored.Record.TimeMicros);
+            _tailNewestMicros = Math.Max(_tailNewestMicros, timeMicros);
             return;
         }
 
         var checkpoint = _linked[_next];
-        if (checkpoint.TimeMicros <= stored.Record.TimeMicros + CheckpointPolicy.AllowanceMicros(Interval(checkpoint)))
+        if (checkpoint.TimeMicros <= timeMicros + CheckpointPolicy.AllowanceMicros(Interval(checkpoint)))
         {
             return;
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Security.Cryptography;
 
 namespace McpGateway.Core.Recording;
 
@@ -14,6 +15,8 @@ public sealed class MerkleFrontier
 
     private readonly byte[] _nodes = new byte[Levels * MerkleTree.HashSize];
 
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
     public long Size { get; private set; }
 
     /// <summary>Appends one leaf; <paramref name="completed"/> hears (level, index, hash) of every perfect subtree it completes above the leaf.</summary>
@@ -24,7 +27,7 @@ public sealed class MerkleFrontier
         var level = 0;
         while (((Size >> level) & 1) == 1)
         {
-            MerkleTree.NodeHash(Node(level), hash, hash);
+            MerkleTree.NodeHash(_sha, Node(level), hash, hash);
             level++;
             completed?.Invoke(level, Size >> level, hash.ToArray());
         }

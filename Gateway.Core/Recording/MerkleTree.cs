@@ -50,6 +50,20 @@ public static class MerkleTree
         SHA256.HashData(input, destination);
     }
 
+    /// <summary>
+    /// <c>SHA-256(0x01 || left || right)</c> with a hasher the caller keeps (per thread): cheaper than a one-shot hash
+    /// where OpenSSL would set up and free a context each time.
+    /// </summary>
+    internal static void NodeHash(IncrementalHash sha, ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        Span<byte> input = stackalloc byte[1 + HashSize + HashSize];
+        input[0] = 0x01;
+        left.CopyTo(input[1..]);
+        right.CopyTo(input[(1 + HashSize)..]);
+        sha.AppendData(input);
+        sha.GetHashAndReset(destination);
+    }
+
     /// <summary>The root over <paramref name="leafHashes"/> (the reference definition; stores use <see cref="MerkleFrontier"/>).</summary>
     public static byte[] Root(IReadOnlyList<byte[]> leafHashes)
     {

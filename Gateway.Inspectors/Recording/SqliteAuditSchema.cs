@@ -40,11 +40,17 @@ internal static class SqliteAuditSchema
             }
         }
 
-        var missing = CheckpointColumns.Linked.Where(c => !present.Contains(c.Name)).ToList();
-        if (missing.Count > 0)
+        foreach (var (name, type, _) in CheckpointColumns.Linked.Where(c => !present.Contains(c.Name)))
         {
-            command.CommandText = string.Concat(missing.Select(c => $"ALTER TABLE audit_checkpoints ADD COLUMN {c.Name} {c.Sqlite};"));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.CommandText = $"ALTER TABLE audit_checkpoints ADD COLUMN {name} {type}";
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.Message.Contains("duplicate column name", StringComparison.Ordinal))
+            {
+                // Another connection (the checkpoint service, a second gateway) added it in the meantime.
+            }
         }
     }
 
@@ -87,7 +93,8 @@ internal static class SqliteAuditSchema
             counter INTEGER,
             prev_digest BLOB,
             kind TEXT,
-            interval_ms INTEGER
+            interval_ms INTEGER,
+            root BLOB
         );
         CREATE TABLE IF NOT EXISTS audit_tree (
             level INTEGER NOT NULL,

@@ -135,8 +135,9 @@ internal abstract class AuditStoreContractTests
         using var publicKey = CheckpointSigner.PublicKeyFromPem(Key.PublicKey);
         try
         {
-            // What a gateway before the tree wrote: format 1 records and a linked checkpoint without a root.
-            await store.ReadHeadAsync(cancellationToken);
+            // What a gateway before the tree wrote: format 1 records and a linked checkpoint without a root (the
+            // legacy checkpoint first creates the tables).
+            await store.AppendCheckpointAsync(signer.Sign(0, AuditHashChain.Genesis, 0), cancellationToken);
             var sql = new System.Text.StringBuilder();
             var previous = AuditHashChain.Genesis;
             for (var n = 1; n <= Legacy; n++)
