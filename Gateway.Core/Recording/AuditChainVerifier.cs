@@ -232,7 +232,9 @@ public static class AuditChainVerifier
             CheckpointsVerified = publicKey is null ? null : checkpoints.Count + (policy?.Witnessed.Count ?? 0),
             LastCheckpoint = ledger.LastVouched,
             PurgedBefore = anchor?.Sequence ?? 0,
-            Warnings = ledger.Warnings,
+            Warnings = anchor is not null && ledger.LastTreeHead >= anchor.Sequence
+                ? [.. ledger.Warnings, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"tree heads after the purge at record {anchor.Sequence} were not checked against the records (the purged part of the Merkle tree is gone); the chain and the checkpoints were")]
+                : ledger.Warnings,
             LinkedCheckpoints = ledger.LinkedCount,
         };
     }

@@ -115,6 +115,9 @@ internal sealed class CheckpointLedger
 
     public IReadOnlyList<string> Warnings => _warnings;
 
+    /// <summary>The highest sequence a valid tree head (a checkpoint with a Merkle root) names; 0 when none.</summary>
+    public long LastTreeHead => _vouched.Where(v => v.Value.Exists(c => c.Root is not null)).Select(v => v.Key).DefaultIfEmpty(0).Max();
+
     /// <summary>The valid tree heads (checkpoints with a Merkle root) for the tree of <paramref name="size"/> records.</summary>
     public List<AuditCheckpoint>? TreeHeadsAt(long size) =>
         _vouched.TryGetValue(size, out var signed) && signed.Exists(c => c.Root is not null) ? signed.FindAll(c => c.Root is not null) : null;

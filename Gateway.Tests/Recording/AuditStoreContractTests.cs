@@ -213,6 +213,41 @@ internal abstract class AuditStoreContractTests
         }
     }
 
+    [Test]
+    [CancelAfter(30000)]
+    public async Task PurgeAsync_AfterTreeHeads_ChainVerifiesTreeHeadsSaidUncheckedAndProofsOfPurgedLeavesRefused(CancellationToken cancellationToken)
+    {
+        var store = OpenStore();
+        var keyPath = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyPath, Key.PrivateKey, cancellationToken);
+        using var signer = CheckpointSigner.FromPemFile(keyPath);
+        File.Delete(keyPath);
+        using var publicKey = CheckpointSigner.PublicKeyFromPem(Key.PublicKey);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(1, 40).Select(n => store.AppendAsync(Record("s", n), cancellationToken).AsTask()));
+            await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head, 1, last, CheckpointKind.Periodic, TimeSpan.FromSeconds(60)), cancellationToken);
+            await store.PurgeAsync(null, 10, (s, prev) => signer.SignAnchor(s, prev, 2), cancellationToken);
+            await store.AppendAsync(Record("s", 41), cancellationToken);
+            await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head, 3, last, CheckpointKind.Stop, TimeSpan.FromSeconds(60)), cancellationToken);
+
+            var verification = await VerifyAsync(store, publicKey, cancellationToken);
+            Assert.Multiple(() =>
+            {
+                Assert.That(verification.Findings, Is.Empty, string.Join("; ", verification.Findings));
+                Assert.That(verification.PurgedBefore, Is.EqualTo(31));
+                Assert.That(verification.Warnings, Has.One.Contains("tree heads after the purge at record 31 were not checked"));
+                Assert.That(
+                    () => McpGateway.Inspectors.Recording.AuditProofs.InclusionAsync(store, 41, null, cancellationToken),
+                    Throws.InvalidOperationException.With.Message.Contains("purged"));
+            });
+        }
+        finally
+        {
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
     /// <summary>A bytes literal in the store's SQL.</summary>
     protected abstract string Bytes(byte[] value);
 
