@@ -120,13 +120,12 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         }
 
         var tree = _tree;
-        var leaf = new byte[MerkleTree.HashSize];
         foreach (var record in batch)
         {
             sequence++;
             var prev = hash;
             hash = new byte[AuditHashChain.HashSize];
-            leaf = AuditHashChain.LeafHash(record);
+            var leaf = AuditHashChain.LeafHash(record);
             AuditHashChain.Link(prev, sequence, leaf, hash);
             tree.Append(leaf, (level, index, node) =>
             {
