@@ -98,8 +98,9 @@ public static class AuditChainVerifier
         var resolver = new AuditLeafResolver();
         var leaf = new byte[MerkleTree.HashSize];
 
-        // The tree is rebuilt from leaf 0; after a purge its left part is gone, and tree heads cannot be checked.
-        var tree = anchor is null ? new MerkleFrontier() : null;
+        // The tree is rebuilt from leaf 0; after a purge from the edge the anchor keeps (without one, tree heads cannot be checked).
+        var tree = anchor is null ? new MerkleFrontier() : Edge(anchor);
+        var treeUnchecked = tree is null;
         var chainBroken = false;
         CheckTreeHeads(ledger, tree, 0, chainBroken, rows);
         long count = 0;
@@ -232,7 +233,7 @@ public static class AuditChainVerifier
             CheckpointsVerified = publicKey is null ? null : checkpoints.Count + (policy?.Witnessed.Count ?? 0),
             LastCheckpoint = ledger.LastVouched,
             PurgedBefore = anchor?.Sequence ?? 0,
-            Warnings = anchor is not null && ledger.LastTreeHead >= anchor.Sequence
+            Warnings = treeUnchecked && anchor is not null && ledger.LastTreeHead >= anchor.Sequence
                 ? [.. ledger.Warnings, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"tree heads after the purge at record {anchor.Sequence} were not checked against the records (the purged part of the Merkle tree is gone); the chain and the checkpoints were")]
                 : ledger.Warnings,
             LinkedCheckpoints = ledger.LinkedCount,
@@ -287,6 +288,18 @@ public static class AuditChainVerifier
                     Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"checkpoint #{head.Counter} signs a Merkle root the records up to {size} do not have"),
                 });
             }
+        }
+    }
+
+    private static MerkleFrontier? Edge(AuditAnchor anchor)
+    {
+        try
+        {
+            return anchor.TreeEdge is { } edge ? MerkleFrontier.Deserialize(anchor.Sequence - 1, edge) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

@@ -44,6 +44,21 @@ internal sealed class AuditTreeReader(IAuditStore store)
         return hashes;
     }
 
+    /// <summary>The tree's right edge over the first <paramref name="size"/> records (serialized), or null when records it needs are gone.</summary>
+    public async Task<byte[]?> EdgeAsync(long size, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var hashes = await SubtreesAsync(MerkleFrontier.Ranges(size), cancellationToken).ConfigureAwait(false);
+            return MerkleFrontier.FromSubtrees(size, hashes).Serialize();
+        }
+        catch (InvalidOperationException)
+        {
+            // An earlier purge removed records this edge needs: the anchor goes without one.
+            return null;
+        }
+    }
+
     /// <summary>The record of sequence <paramref name="sequence"/>.</summary>
     /// <exception cref="InvalidOperationException">It is not in the store.</exception>
     public async Task<StoredAuditRecord> RecordAsync(long sequence, CancellationToken cancellationToken)

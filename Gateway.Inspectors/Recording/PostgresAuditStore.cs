@@ -275,7 +275,7 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
-        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, cancellationToken).ConfigureAwait(false);
+        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, new AuditTreeReader(this).EdgeAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ internal static class PostgresAuditTree
         CREATE TABLE IF NOT EXISTS audit_tree (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
         CREATE TABLE IF NOT EXISTS audit_tree_head (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, frontier BYTEA NOT NULL);
         ALTER TABLE audit_checkpoints ADD COLUMN IF NOT EXISTS root BYTEA;
+        ALTER TABLE audit_anchors ADD COLUMN IF NOT EXISTS tree_edge BYTEA;
         """;
 
     public const string InsertNode = "INSERT INTO audit_tree (level, idx, hash) VALUES ($1, $2, $3) ON CONFLICT (level, idx) DO UPDATE SET hash = EXCLUDED.hash";

@@ -40,9 +40,13 @@ internal static class SqliteAuditSchema
             }
         }
 
-        foreach (var (name, type, _) in CheckpointColumns.Linked.Where(c => !present.Contains(c.Name)))
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('audit_anchors') WHERE name = 'tree_edge'";
+        var anchorsAltered = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        var alterations = CheckpointColumns.Linked.Where(c => !present.Contains(c.Name)).Select(c => $"ALTER TABLE audit_checkpoints ADD COLUMN {c.Name} {c.Sqlite}")
+            .Concat(anchorsAltered ? [] : ["ALTER TABLE audit_anchors ADD COLUMN tree_edge BLOB"]);
+        foreach (var alteration in alterations)
         {
-            command.CommandText = $"ALTER TABLE audit_checkpoints ADD COLUMN {name} {type}";
+            command.CommandText = alteration;
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -112,7 +116,8 @@ internal static class SqliteAuditSchema
             seq INTEGER NOT NULL,
             prev_hash BLOB NOT NULL,
             time_us INTEGER NOT NULL,
-            signature BLOB NOT NULL
+            signature BLOB NOT NULL,
+            tree_edge BLOB
         );
         """;
 }

@@ -323,8 +323,8 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWrite));
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
-        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, cancellationToken).ConfigureAwait(false);
+        await SqliteAuditSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, new AuditTreeReader(this).EdgeAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync([EnumeratorCancellation] CancellationToken cancellationToken)

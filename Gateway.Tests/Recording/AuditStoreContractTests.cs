@@ -215,7 +215,7 @@ internal abstract class AuditStoreContractTests
 
     [Test]
     [CancelAfter(30000)]
-    public async Task PurgeAsync_AfterTreeHeads_ChainVerifiesTreeHeadsSaidUncheckedAndProofsOfPurgedLeavesRefused(CancellationToken cancellationToken)
+    public async Task PurgeAsync_AfterTreeHeads_TreeHeadsCheckedFromTheAnchorsEdgeAndProofsOfPurgedLeavesRefused(CancellationToken cancellationToken)
     {
         var store = OpenStore();
         var keyPath = Path.GetTempFileName();
@@ -232,15 +232,22 @@ internal abstract class AuditStoreContractTests
             await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head, 3, last, CheckpointKind.Stop, TimeSpan.FromSeconds(60)), cancellationToken);
 
             var verification = await VerifyAsync(store, publicKey, cancellationToken);
+            var anchors = await store.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken);
             Assert.Multiple(() =>
             {
                 Assert.That(verification.Findings, Is.Empty, string.Join("; ", verification.Findings));
                 Assert.That(verification.PurgedBefore, Is.EqualTo(31));
-                Assert.That(verification.Warnings, Has.One.Contains("tree heads after the purge at record 31 were not checked"));
+                Assert.That(verification.Warnings, Is.Empty, "the anchor keeps the tree's edge over the purged records");
+                Assert.That(anchors.Single().TreeEdge, Has.Length.EqualTo(4 * MerkleTree.HashSize), "30 records: subtrees of 16, 8, 4 and 2");
                 Assert.That(
                     () => McpGateway.Inspectors.Recording.AuditProofs.InclusionAsync(store, 41, null, cancellationToken),
                     Throws.InvalidOperationException.With.Message.Contains("purged"));
             });
+
+            // Someone swaps the unsigned edge: the tree heads after the purge no longer match.
+            await ExecuteSqlAsync($"UPDATE audit_anchors SET tree_edge = {Bytes(new byte[4 * MerkleTree.HashSize])}", cancellationToken);
+            var forged = await VerifyAsync(store, publicKey, cancellationToken);
+            Assert.That(forged.Findings.Select(f => (f.Kind, f.FromSequence, f.ToSequence)), Is.EqualTo(new[] { (AuditFindingKind.TreeHeadMismatch, 40L, 41L) }));
         }
         finally
         {
