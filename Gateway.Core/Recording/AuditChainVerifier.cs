@@ -6,7 +6,9 @@ namespace McpGateway.Core.Recording;
 /// under a nearby sequence number was moved (reordered); a record that hashes under none is modified, or inserted when
 /// the records after it were renumbered to make room; records that hash right but are skipped by the link of the
 /// record after them (which hashes under an earlier number) were inserted. Consecutive records with the same finding
-/// form one range. The checkpoints are checked by <see cref="CheckpointLedger"/>.
+/// form one range. The checkpoints are checked by <see cref="CheckpointLedger"/>; the Merkle tree over the records is
+/// rebuilt on the way, and each signed tree head's root must be the root of the records it names
+/// (<see cref="AuditFindingKind.TreeHeadMismatch"/>, reported where the chain itself does not already explain it).
 /// </summary>
 internal static class AuditChainVerifier
 {
@@ -34,9 +36,39 @@ internal static class AuditChainVerifier
     /// checkpoints must vouch for every record in time, the chain of checkpoints must be whole, and the store must end on
     /// a recent or final checkpoint; checkpoints kept in anchors outside the store are merged in.
     /// </param>
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CheckpointPolicy? policy, CancellationToken cancellationToken)
+    public static Task<AuditVerification> VerifyAsync(IAsyncEnumerable<StoredAuditRecord> records, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CheckpointPolicy? policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
+        return VerifyAsync(Batches(records, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken);
+    }
+
+    /// <summary>Records in batches for the verifier, from any store's reader.</summary>
+    private static async IAsyncEnumerable<AuditChainBatch> Batches(IAsyncEnumerable<StoredAuditRecord> records, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var batch = new AuditChainBatch();
+        await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(stored);
+            if (batch.IsFull)
+            {
+                yield return batch;
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>
+    /// As the other overloads, over records already in batches (a store's fast reader fills them straight from its
+    /// rows); each batch is used up before the next is asked for.
+    /// </summary>
+    internal static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditChainBatch> batches, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<AuditAnchor> anchors, System.Security.Cryptography.ECDsa? publicKey, CheckpointPolicy? policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
         ArgumentNullException.ThrowIfNull(checkpoints);
         ArgumentNullException.ThrowIfNull(anchors);
         var rows = new List<AuditFinding>();
@@ -63,80 +95,118 @@ internal static class AuditChainVerifier
         var previousHash = anchor?.PrevHash ?? AuditHashChain.Genesis;
         var previousSequence = purgedBefore - 1;
         var recent = new Queue<(long Sequence, byte[] Hash, bool Flagged)>(ReorderWindow + 1);
+        var resolver = new AuditLeafResolver();
+        var leaf = new byte[MerkleTree.HashSize];
+
+        // The tree is rebuilt from leaf 0; after a purge from the edge the anchor keeps (without one, tree heads cannot be checked).
+        var tree = anchor is null ? new MerkleFrontier() : Edge(anchor);
+        var treeUnchecked = tree is null;
+        var chainBroken = false;
+        CheckTreeHeads(ledger, tree, 0, chainBroken, rows);
         long count = 0;
         var previousFlagged = false;
-        await foreach (var stored in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (stored.Sequence < purgedBefore)
+            batch.HashAll();
+            for (var row = 0; row < batch.Count; row++)
             {
-                // Left by a purge that was interrupted; the anchor already covers it.
-                continue;
-            }
-
-            count++;
-            if (policy?.Progress is { } progress && count % CheckpointPolicy.ProgressEvery == 0)
-            {
-                progress(count);
-            }
-
-            var gap = stored.Sequence > previousSequence + 1;
-            if (gap)
-            {
-                rows.Add(new AuditFinding(AuditFindingKind.Deleted, previousSequence + 1, stored.Sequence - 1));
-            }
-
-            var links = stored.PrevHash.AsSpan().SequenceEqual(previousHash);
-            var flagged = true;
-            if (!AuditHashChain.Compute(stored.PrevHash, stored.Sequence, stored.Record).AsSpan().SequenceEqual(stored.Hash))
-            {
-                var offset = MovedBy(stored);
-                if (offset == 0)
+                var sequence = batch.Sequence(row);
+                if (sequence < purgedBefore)
                 {
-                    rows.Add(new AuditFinding(links ? AuditFindingKind.Modified : AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
+                    // Left by a purge that was interrupted; the anchor already covers it.
+                    continue;
+                }
+
+                count++;
+                var findingsBefore = rows.Count;
+                if (policy?.Progress is { } progress && count % CheckpointPolicy.ProgressEvery == 0)
+                {
+                    progress(count);
+                }
+
+                var gap = sequence > previousSequence + 1;
+                if (gap)
+                {
+                    rows.Add(new AuditFinding(AuditFindingKind.Deleted, previousSequence + 1, sequence - 1));
+                }
+
+                var links = batch.PrevHash(row).SequenceEqual(previousHash);
+                var flagged = true;
+                var holds = batch.Holds(row);
+                if (holds)
+                {
+                    batch.Leaf(row).CopyTo(leaf);
                 }
                 else
                 {
-                    if (offset > 0 && rows.Count > 0 && rows[^1] is { Kind: AuditFindingKind.Modified } forged && forged.ToSequence == stored.Sequence - 1)
-                    {
-                        // Records renumbered upwards right after one that hashes under no number: it was inserted there.
-                        rows[^1] = forged with { Kind = AuditFindingKind.Inserted };
-                    }
-                    else if (offset > 0 && !links && SkippedOver(recent, stored.PrevHash) is { } skipped)
-                    {
-                        // It links to an earlier record and the ones in between hash right: they were inserted with
-                        // hashes computed for their place, and the records after them renumbered.
-                        rows.Add(new AuditFinding(AuditFindingKind.Inserted, skipped, stored.Sequence - 1));
-                    }
-
-                    rows.Add(new AuditFinding(AuditFindingKind.Reordered, stored.Sequence, stored.Sequence));
+                    // Not the current format: a record written before the tree, or one that does not hash right at all.
+                    holds = resolver.Resolve(batch.Record(row), leaf);
                 }
-            }
-            else if (!links && !gap && !previousFlagged)
-            {
-                // Hashes right but does not follow its predecessor: written with a forged hash.
-                rows.Add(new AuditFinding(AuditFindingKind.Inserted, stored.Sequence, stored.Sequence));
-            }
-            else
-            {
-                flagged = false;
-            }
 
-            if (ledger.Contradicts(stored.Sequence, stored.Hash))
-            {
-                // The chain up to here was rewritten (consistently, or the check above would have said so).
-                rows.Add(new AuditFinding(AuditFindingKind.CheckpointMismatch, stored.Sequence, stored.Sequence));
-            }
+                if (!holds)
+                {
+                    var stored = batch.Record(row);
+                    var offset = MovedBy(resolver, stored);
+                    if (offset == 0)
+                    {
+                        rows.Add(new AuditFinding(links ? AuditFindingKind.Modified : AuditFindingKind.Inserted, sequence, sequence));
+                    }
+                    else
+                    {
+                        if (offset > 0 && rows.Count > 0 && rows[^1] is { Kind: AuditFindingKind.Modified } forged && forged.ToSequence == sequence - 1)
+                        {
+                            // Records renumbered upwards right after one that hashes under no number: it was inserted there.
+                            rows[^1] = forged with { Kind = AuditFindingKind.Inserted };
+                        }
+                        else if (offset > 0 && !links && SkippedOver(recent, stored.PrevHash) is { } skipped)
+                        {
+                            // It links to an earlier record and the ones in between hash right: they were inserted with
+                            // hashes computed for their place, and the records after them renumbered.
+                            rows.Add(new AuditFinding(AuditFindingKind.Inserted, skipped, sequence - 1));
+                        }
 
-            ledger.Observe(stored);
-            if (recent.Count > ReorderWindow)
-            {
-                recent.Dequeue();
-            }
+                        rows.Add(new AuditFinding(AuditFindingKind.Reordered, sequence, sequence));
+                    }
+                }
+                else if (!links && !gap && !previousFlagged)
+                {
+                    // Hashes right but does not follow its predecessor: written with a forged hash.
+                    rows.Add(new AuditFinding(AuditFindingKind.Inserted, sequence, sequence));
+                }
+                else
+                {
+                    flagged = false;
+                }
 
-            recent.Enqueue((stored.Sequence, stored.Hash, flagged));
-            previousFlagged = flagged;
-            previousHash = stored.Hash;
-            previousSequence = stored.Sequence;
+                var hash = batch.StoredHash(row).ToArray();
+                if (ledger.Contradicts(sequence, hash))
+                {
+                    // The chain up to here was rewritten (consistently, or the check above would have said so).
+                    rows.Add(new AuditFinding(AuditFindingKind.CheckpointMismatch, sequence, sequence));
+                }
+
+                chainBroken |= rows.Count > findingsBefore;
+                if (tree is not null && tree.Size == sequence - 1)
+                {
+                    tree.Append(leaf);
+                    CheckTreeHeads(ledger, tree, sequence, chainBroken, rows);
+                }
+                else
+                {
+                    tree = null;
+                }
+
+                ledger.Observe(sequence, batch.TimeMicros(row));
+                if (recent.Count > ReorderWindow)
+                {
+                    recent.Dequeue();
+                }
+
+                recent.Enqueue((sequence, hash, flagged));
+                previousFlagged = flagged;
+                previousHash = hash;
+                previousSequence = sequence;
+            }
         }
 
         if (ledger.LastVouched > previousSequence)
@@ -163,7 +233,9 @@ internal static class AuditChainVerifier
             CheckpointsVerified = publicKey is null ? null : checkpoints.Count + (policy?.Witnessed.Count ?? 0),
             LastCheckpoint = ledger.LastVouched,
             PurgedBefore = anchor?.Sequence ?? 0,
-            Warnings = ledger.Warnings,
+            Warnings = treeUnchecked && anchor is not null && ledger.LastTreeHead >= anchor.Sequence
+                ? [.. ledger.Warnings, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"tree heads after the purge at record {anchor.Sequence} were not checked against the records (the purged part of the Merkle tree is gone); the chain and the checkpoints were")]
+                : ledger.Warnings,
             LinkedCheckpoints = ledger.LinkedCount,
         };
     }
@@ -194,17 +266,54 @@ internal static class AuditChainVerifier
         return linkedTo is { } found && clean && found < recent.Last().Sequence ? found + 1 : null;
     }
 
+    /// <summary>
+    /// Every valid tree head for <paramref name="size"/> records must carry the root of the tree rebuilt so far
+    /// (<paramref name="tree"/>, null once the records stopped following each other). Where the chain up to here is
+    /// already broken its findings say more, and a root that differs is not reported again.
+    /// </summary>
+    private static void CheckTreeHeads(CheckpointLedger ledger, MerkleFrontier? tree, long size, bool chainBroken, List<AuditFinding> rows)
+    {
+        if (tree is null || chainBroken || ledger.TreeHeadsAt(size) is not { Count: > 0 } heads)
+        {
+            return;
+        }
+
+        var root = tree.Root();
+        foreach (var head in heads)
+        {
+            if (!head.Root.AsSpan().SequenceEqual(root))
+            {
+                rows.Add(new AuditFinding(AuditFindingKind.TreeHeadMismatch, Math.Max(1, size), Math.Max(1, size))
+                {
+                    Detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"checkpoint #{head.Counter} signs a Merkle root the records up to {size} do not have"),
+                });
+            }
+        }
+    }
+
+    private static MerkleFrontier? Edge(AuditAnchor anchor)
+    {
+        try
+        {
+            return anchor.TreeEdge is { } edge ? MerkleFrontier.Deserialize(anchor.Sequence - 1, edge) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Current sequence minus the one the record hashes under, or 0 when it hashes under none nearby.</summary>
-    private static long MovedBy(StoredAuditRecord stored)
+    private static long MovedBy(AuditLeafResolver resolver, StoredAuditRecord stored)
     {
         for (var offset = 1; offset <= ReorderWindow; offset++)
         {
-            if (Matches(stored, stored.Sequence - offset))
+            if (resolver.HoldsAt(stored, stored.Sequence - offset))
             {
                 return offset;
             }
 
-            if (Matches(stored, stored.Sequence + offset))
+            if (resolver.HoldsAt(stored, stored.Sequence + offset))
             {
                 return -offset;
             }
@@ -212,7 +321,4 @@ internal static class AuditChainVerifier
 
         return 0;
     }
-
-    private static bool Matches(StoredAuditRecord stored, long sequence) =>
-        sequence > 0 && AuditHashChain.Compute(stored.PrevHash, sequence, stored.Record).AsSpan().SequenceEqual(stored.Hash);
 }

@@ -20,4 +20,10 @@ internal sealed record AuditCheckpoint(long Sequence, byte[] Hash, long TimeMicr
     public long IntervalMillis { get; init; }
 
     public bool IsLinked => Counter is not null;
+
+    /// <summary>
+    /// The root of the log's Merkle tree of <see cref="Sequence"/> leaves (records 1 to <see cref="Sequence"/>): this
+    /// checkpoint is a signed tree head. Null for checkpoints signed before the tree (linked or legacy).
+    /// </summary>
+    public byte[]? Root { get; init; }
 }

@@ -13,5 +13,10 @@ internal sealed record AuditFinding(AuditFindingKind Kind, long FromSequence, lo
         + (Detail is null ? "" : $" ({Detail})");
 
     /// <summary>The finding's name as printed: lower case, words joined by <c>_</c> (<c>checkpoints_missing</c>); older kinds as before.</summary>
-    public static string Name(AuditFindingKind kind) => kind == AuditFindingKind.CheckpointsMissing ? "checkpoints_missing" : kind.ToString().ToLowerInvariant();
+    public static string Name(AuditFindingKind kind) => kind switch
+    {
+        AuditFindingKind.CheckpointsMissing => "checkpoints_missing",
+        AuditFindingKind.TreeHeadMismatch => "tree_head_mismatch",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 }

@@ -32,4 +32,10 @@ internal enum AuditFindingKind
     /// checkpoint missing from the store (its counter skipped, or present only in an anchor), or no checkpoint at all.
     /// </summary>
     CheckpointsMissing,
+
+    /// <summary>
+    /// A signed tree head whose Merkle root is not the root of the records it names, while their hash chain holds: the
+    /// records were rewritten consistently, or the tree head was not the gateway's.
+    /// </summary>
+    TreeHeadMismatch,
 }

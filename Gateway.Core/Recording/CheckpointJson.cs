@@ -5,7 +5,8 @@ namespace McpGateway.Core.Recording;
 
 /// <summary>
 /// A checkpoint as one line of JSON, as anchors outside the store keep it:
-/// <c>{"seq":20,"hash":"…hex…","time":1765000000000000,"counter":5,"prev":"…hex…","kind":"periodic","intervalMs":60000,"signature":"…base64…"}</c>.
+/// <c>{"seq":20,"hash":"…hex…","time":1765000000000000,"counter":5,"prev":"…hex…","kind":"periodic","intervalMs":60000,"root":"…hex…","signature":"…base64…"}</c>
+/// (<c>root</c> only on a tree head).
 /// Everything the signature covers is there, so a verifier needs nothing else.
 /// </summary>
 internal static class CheckpointJson
@@ -15,6 +16,18 @@ internal static class CheckpointJson
         ArgumentNullException.ThrowIfNull(checkpoint);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, checkpoint);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Writes the checkpoint as one JSON object (inside a proof, for instance).</summary>
+    public static void Write(Utf8JsonWriter json, AuditCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(checkpoint);
         {
             json.WriteStartObject();
             json.WriteNumber("seq", checkpoint.Sequence);
@@ -26,13 +39,15 @@ internal static class CheckpointJson
                 json.WriteString("prev", Convert.ToHexStringLower(checkpoint.PreviousDigest ?? []));
                 json.WriteString("kind", checkpoint.Kind.ToString().ToLowerInvariant());
                 json.WriteNumber("intervalMs", checkpoint.IntervalMillis);
+                if (checkpoint.Root is { } root)
+                {
+                    json.WriteString("root", Convert.ToHexStringLower(root));
+                }
             }
 
             json.WriteString("signature", Convert.ToBase64String(checkpoint.Signature));
             json.WriteEndObject();
         }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Every checkpoint in <paramref name="text"/>: JSON lines, or one JSON array of them.</summary>
@@ -82,7 +97,9 @@ internal static class CheckpointJson
         }
     }
 
-    private static AuditCheckpoint Read(JsonElement element, string where)
+    /// <summary>One checkpoint object; <paramref name="where"/> names it in the error.</summary>
+    /// <exception cref="FormatException">It is not a checkpoint.</exception>
+    public static AuditCheckpoint Read(JsonElement element, string where)
     {
         try
         {
@@ -102,6 +119,7 @@ internal static class CheckpointJson
                 PreviousDigest = Convert.FromHexString(element.GetProperty("prev").GetString()!),
                 Kind = Enum.Parse<CheckpointKind>(element.GetProperty("kind").GetString()!, ignoreCase: true),
                 IntervalMillis = element.GetProperty("intervalMs").GetInt64(),
+                Root = element.TryGetProperty("root", out var root) ? Convert.FromHexString(root.GetString()!) : null,
             };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)

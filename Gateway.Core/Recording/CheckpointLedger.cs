@@ -115,24 +115,30 @@ internal sealed class CheckpointLedger
 
     public IReadOnlyList<string> Warnings => _warnings;
 
+    /// <summary>The highest sequence a valid tree head (a checkpoint with a Merkle root) names; 0 when none.</summary>
+    public long LastTreeHead => _vouched.Where(v => v.Value.Exists(c => c.Root is not null)).Select(v => v.Key).DefaultIfEmpty(0).Max();
+
+    /// <summary>The valid tree heads (checkpoints with a Merkle root) for the tree of <paramref name="size"/> records.</summary>
+    public List<AuditCheckpoint>? TreeHeadsAt(long size) =>
+        _vouched.TryGetValue(size, out var signed) && signed.Exists(c => c.Root is not null) ? signed.FindAll(c => c.Root is not null) : null;
+
     /// <summary>Whether a valid checkpoint vouches for a hash at <paramref name="sequence"/> other than <paramref name="hash"/>.</summary>
     public bool Contradicts(long sequence, byte[] hash) =>
         _vouched.TryGetValue(sequence, out var signed) && signed.Exists(c => !c.Hash.AsSpan().SequenceEqual(hash));
 
-    /// <summary>Checks that a checkpoint vouched for <paramref name="stored"/> in time; records come in sequence order.</summary>
-    public void Observe(StoredAuditRecord stored)
+    /// <summary>Checks that a checkpoint vouched for record <paramref name="sequence"/> (written at <paramref name="timeMicros"/>) in time; records come in sequence order.</summary>
+    public void Observe(long sequence, long timeMicros)
     {
         if (_policy is null)
         {
             return;
         }
 
-        while (_next < _linked.Count && _linked[_next].Sequence < stored.Sequence)
+        while (_next < _linked.Count && _linked[_next].Sequence < sequence)
         {
             _next++;
         }
 
-        var sequence = stored.Sequence;
         if (sequence <= _lastLegacy && (_next >= _linked.Count || _next == 0))
         {
             // Before the linked chain began: only legacy checkpoints vouch for it.
@@ -143,12 +149,12 @@ internal sealed class CheckpointLedger
         if (_next >= _linked.Count)
         {
             Extend(ref _tailFrom, ref _tailTo, sequence);
-            _tailNewestMicros = Math.Max(_tailNewestMicros, stored.Record.TimeMicros);
+            _tailNewestMicros = Math.Max(_tailNewestMicros, timeMicros);
             return;
         }
 
         var checkpoint = _linked[_next];
-        if (checkpoint.TimeMicros <= stored.Record.TimeMicros + CheckpointPolicy.AllowanceMicros(Interval(checkpoint)))
+        if (checkpoint.TimeMicros <= timeMicros + CheckpointPolicy.AllowanceMicros(Interval(checkpoint)))
         {
             return;
         }

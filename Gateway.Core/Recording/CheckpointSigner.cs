@@ -7,15 +7,18 @@ namespace McpGateway.Core.Recording;
 /// <summary>
 /// Signs chain heads with an ECDSA P-256 key read from a PEM file (the store never holds it), SHA-256, IEEE P1363
 /// format. A linked checkpoint's signature covers <c>"mcpgw-audit-checkpoint-v2" || sequence || hash || time ||
-/// counter || previous digest || kind || interval ms</c> (big-endian integers, kind one byte); its digest, which the next
-/// checkpoint commits to, is the SHA-256 of those bytes. A legacy checkpoint's covers <c>"mcpgw-audit-checkpoint-v1"
-/// || sequence || hash || time</c>.
+/// counter || previous digest || kind || interval ms</c> (big-endian integers, kind one byte); a tree head (a linked
+/// checkpoint with the log's Merkle root, which gateways sign now) covers <c>"mcpgw-audit-checkpoint-v3"</c> and the same
+/// fields, then the root of the tree of <c>sequence</c> leaves. Its digest, which the next checkpoint commits to, is the
+/// SHA-256 of those bytes. A legacy checkpoint's covers <c>"mcpgw-audit-checkpoint-v1" || sequence || hash || time</c>.
 /// </summary>
 internal sealed class CheckpointSigner : IDisposable
 {
     private static readonly byte[] Domain = Encoding.ASCII.GetBytes("mcpgw-audit-checkpoint-v1");
 
     private static readonly byte[] LinkedDomain = Encoding.ASCII.GetBytes("mcpgw-audit-checkpoint-v2");
+
+    private static readonly byte[] TreeHeadDomain = Encoding.ASCII.GetBytes("mcpgw-audit-checkpoint-v3");
 
     private static readonly byte[] AnchorDomain = Encoding.ASCII.GetBytes("mcpgw-audit-anchor-v1");
 
@@ -72,11 +75,22 @@ internal sealed class CheckpointSigner : IDisposable
         new(sequence, hash, timeMicros, _key.SignData(Payload(Domain, sequence, hash, timeMicros), HashAlgorithmName.SHA256));
 
     /// <summary>A checkpoint linked to <paramref name="previous"/> (null or legacy: the first of a new chain, counter 1).</summary>
-    public AuditCheckpoint SignLinked(long sequence, byte[] hash, long timeMicros, AuditCheckpoint? previous, CheckpointKind kind, TimeSpan interval)
+    public AuditCheckpoint SignLinked(long sequence, byte[] hash, long timeMicros, AuditCheckpoint? previous, CheckpointKind kind, TimeSpan interval) =>
+        SignHead(sequence, hash, null, timeMicros, previous, kind, interval);
+
+    /// <summary>A tree head: a linked checkpoint that also signs <paramref name="head"/>'s Merkle root (tree size = its sequence).</summary>
+    public AuditCheckpoint SignTreeHead(AuditTreeHead head, long timeMicros, AuditCheckpoint? previous, CheckpointKind kind, TimeSpan interval)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        return SignHead(head.Size, head.Hash, head.Root, timeMicros, previous, kind, interval);
+    }
+
+    private AuditCheckpoint SignHead(long sequence, byte[] hash, byte[]? root, long timeMicros, AuditCheckpoint? previous, CheckpointKind kind, TimeSpan interval)
     {
         ArgumentNullException.ThrowIfNull(hash);
         var unsigned = new AuditCheckpoint(sequence, hash, timeMicros, [])
         {
+            Root = root,
             Counter = previous is { Counter: { } counter } ? counter + 1 : 1,
             PreviousDigest = previous is { IsLinked: true } ? Digest(previous) : new byte[AuditHashChain.HashSize],
             Kind = kind,
@@ -99,9 +113,10 @@ internal sealed class CheckpointSigner : IDisposable
 
     private static byte[] LinkedPayload(AuditCheckpoint checkpoint)
     {
-        var head = Payload(LinkedDomain, checkpoint.Sequence, checkpoint.Hash, checkpoint.TimeMicros);
+        var head = Payload(checkpoint.Root is null ? LinkedDomain : TreeHeadDomain, checkpoint.Sequence, checkpoint.Hash, checkpoint.TimeMicros);
         var previous = checkpoint.PreviousDigest ?? [];
-        var payload = new byte[head.Length + 8 + previous.Length + 1 + 8];
+        var root = checkpoint.Root ?? [];
+        var payload = new byte[head.Length + 8 + previous.Length + 1 + 8 + root.Length];
         head.CopyTo(payload, 0);
         var at = head.Length;
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(at), checkpoint.Counter ?? 0);
@@ -109,6 +124,7 @@ internal sealed class CheckpointSigner : IDisposable
         at += 8 + previous.Length;
         payload[at] = (byte)checkpoint.Kind;
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(at + 1), checkpoint.IntervalMillis);
+        root.CopyTo(payload, at + 1 + 8);
         return payload;
     }
 
@@ -127,7 +143,8 @@ internal sealed class CheckpointSigner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        if (checkpoint.IsLinked && checkpoint.PreviousDigest is not { Length: AuditHashChain.HashSize })
+        if ((checkpoint.IsLinked && checkpoint.PreviousDigest is not { Length: AuditHashChain.HashSize })
+            || (checkpoint.Root is not null && (!checkpoint.IsLinked || checkpoint.Root.Length != MerkleTree.HashSize)))
         {
             return false;
         }

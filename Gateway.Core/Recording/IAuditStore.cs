@@ -30,6 +30,20 @@ internal interface IAuditStore
     /// </summary>
     Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="AppendLinkedCheckpointAsync"/>, with the log's Merkle root at the head: <paramref name="sign"/> gets
+    /// the tree head (size = the head's sequence, its hash, the root) and the newest linked checkpoint. A store written
+    /// before the tree rebuilds it from its records first (the upgrade).
+    /// </summary>
+    Task<AuditCheckpoint> AppendTreeHeadAsync(Func<AuditTreeHead, AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A perfect subtree of the log's Merkle tree as the store keeps it: level <paramref name="level"/> (2^level leaves),
+    /// the <paramref name="index"/>-th from the left; null when it is not kept (below 256 leaves, not complete, or a store
+    /// written before the tree).
+    /// </summary>
+    Task<byte[]?> ReadTreeNodeAsync(int level, long index, CancellationToken cancellationToken);
+
     IAsyncEnumerable<AuditCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken);
 
     /// <summary>

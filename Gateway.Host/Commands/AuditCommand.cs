@@ -9,6 +9,7 @@ namespace McpGateway.Host.Commands;
 /// <c>mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]</c>:
 /// recompute the audit store's hash chain, check the chain of signed checkpoints (also against anchors outside the
 /// store), and report every break (exit 1). <c>mcpgw audit keygen --out FILE</c>: a new checkpoint signing key.
+/// <c>prove</c>, <c>consistency</c> and <c>check-proof</c>: Merkle proofs (<see cref="AuditProofCommand"/>).
 /// </summary>
 internal static class AuditCommand
 {
@@ -29,6 +30,12 @@ internal static class AuditCommand
                 return await AuditVerifyCommand.RunAsync(verify, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
             case ["query", .. var query]:
                 return await QueryAsync(query, output, error, cancellationToken).ConfigureAwait(false);
+            case ["prove", .. var prove]:
+                return await AuditProofCommand.ProveAsync(prove, output, error, cancellationToken).ConfigureAwait(false);
+            case ["consistency", .. var consistency]:
+                return await AuditProofCommand.ConsistencyAsync(consistency, output, error, cancellationToken).ConfigureAwait(false);
+            case ["check-proof", .. var check]:
+                return await AuditProofCommand.CheckAsync(check, output, error, cancellationToken).ConfigureAwait(false);
             case ["purge", .. var purge]:
                 return await PurgeAsync(purge, output, error, cancellationToken).ConfigureAwait(false);
             default:
@@ -40,6 +47,9 @@ internal static class AuditCommand
     public const string UsageText =
         "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]\n" +
         "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
+        "       mcpgw audit prove SEQ --config FILE | --store PATH [--size N]\n" +
+        "       mcpgw audit consistency OLD NEW --config FILE | --store PATH\n" +
+        "       mcpgw audit check-proof FILE|- --public-key PEM\n" +
         "       mcpgw audit purge --config FILE\n" +
         "       mcpgw audit keygen --out FILE";
 

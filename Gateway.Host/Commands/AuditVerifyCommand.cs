@@ -127,7 +127,7 @@ internal static class AuditVerifyCommand
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var checkpoints = await SqliteAuditStore.ReadCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
             anchors = await SqliteAuditStore.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false);
-            verification = await AuditChainVerifier.VerifyAsync(SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
+            verification = await AuditChainVerifier.VerifyAsync(SqliteChainReader.ReadAsync(path, 1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -28,6 +28,12 @@ internal static class Usage
                                           audit records matching every filter, as a table or JSON lines
               mcpgw replay SESSION --config FILE
                                           a recorded session step by step, from the audit store only (masked payloads)
+              mcpgw audit prove SEQ --config FILE | --store PATH [--size N]
+                                          an inclusion proof (JSON) of record SEQ in the newest signed tree head (or size N)
+              mcpgw audit consistency OLD NEW --config FILE | --store PATH
+                                          a consistency proof (JSON): the signed log of OLD records is a prefix of NEW's
+              mcpgw audit check-proof FILE --public-key PEM
+                                          check a proof offline, with the public key alone (exit 1 when it fails)
               mcpgw audit keygen --out FILE
                                           a new ECDSA P-256 checkpoint signing key (FILE) and its public key (FILE.pub.pem)
               mcpgw audit purge --config FILE

@@ -13,7 +13,8 @@ internal static class AuditPurger
     /// <summary>Records deleted per transaction.</summary>
     public const int Chunk = 2000;
 
-    public static async Task<(long Purged, long FirstSequence)> PurgeAsync(DbConnection connection, long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, CancellationToken cancellationToken)
+    /// <param name="treeEdge">The Merkle tree's right edge over that many records (null when it cannot be computed), kept with the anchor.</param>
+    public static async Task<(long Purged, long FirstSequence)> PurgeAsync(DbConnection connection, long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, Func<long, CancellationToken, Task<byte[]?>> treeEdge, CancellationToken cancellationToken)
     {
         var bounds = await ScalarsAsync(connection, "SELECT min(seq), max(seq) FROM audit_records", [], cancellationToken).ConfigureAwait(false);
         if (bounds[0] is not long first || bounds[1] is not long head)
@@ -51,9 +52,10 @@ internal static class AuditPurger
             }
 
             var anchor = sign(keepFrom, prevHash);
+            var edge = await treeEdge(keepFrom - 1, cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, "INSERT INTO audit_anchors (seq, prev_hash, time_us, signature) VALUES (@s, @p, @t, @g)",
-                [("s", anchor.Sequence), ("p", anchor.PrevHash), ("t", anchor.TimeMicros), ("g", anchor.Signature)], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "INSERT INTO audit_anchors (seq, prev_hash, time_us, signature, tree_edge) VALUES (@s, @p, @t, @g, @e)",
+                [("s", anchor.Sequence), ("p", anchor.PrevHash), ("t", anchor.TimeMicros), ("g", anchor.Signature), ("e", edge is null ? DBNull.Value : (object)edge)], cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -81,11 +83,17 @@ internal static class AuditPurger
     {
         var anchors = new List<AuditAnchor>();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, prev_hash, time_us, signature FROM audit_anchors ORDER BY id";
+        // SELECT *: a store written before tree edges has no such column (a read-only verification does not add it).
+        command.CommandText = "SELECT * FROM audit_anchors ORDER BY id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var edge = Enumerable.Range(0, reader.FieldCount).FirstOrDefault(i => reader.GetName(i) == "tree_edge", -1);
+        var (seq, prev, time, signature) = (reader.GetOrdinal("seq"), reader.GetOrdinal("prev_hash"), reader.GetOrdinal("time_us"), reader.GetOrdinal("signature"));
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            anchors.Add(new AuditAnchor(reader.GetInt64(0), AuditColumns.Blob(reader, 1), reader.GetInt64(2), AuditColumns.Blob(reader, 3)));
+            anchors.Add(new AuditAnchor(reader.GetInt64(seq), AuditColumns.Blob(reader, prev), reader.GetInt64(time), AuditColumns.Blob(reader, signature))
+            {
+                TreeEdge = edge >= 0 && !reader.IsDBNull(edge) ? AuditColumns.Blob(reader, edge) : null,
+            });
         }
 
         return anchors;

@@ -4,14 +4,17 @@ using McpGateway.Core.Recording;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// The checkpoint table's columns, for both stores. The link columns (<c>counter prev_digest kind interval_ms</c>) came
-/// later: a store written before them gets them added, empty for its legacy rows.
+/// The checkpoint table's columns, for both stores. The link columns (<c>counter prev_digest kind interval_ms</c>) and
+/// the tree head's <c>root</c> came later: a store written before them gets them added, empty for its older rows.
 /// </summary>
 internal static class CheckpointColumns
 {
     public const string Legacy = "seq, hash, time_us, signature";
 
-    public const string List = Legacy + ", counter, prev_digest, kind, interval_ms";
+    /// <summary>The columns of a store written before tree heads.</summary>
+    public const string WithoutRoot = Legacy + ", counter, prev_digest, kind, interval_ms";
+
+    public const string List = WithoutRoot + ", root";
 
     /// <summary>The columns of <see cref="List"/> after <see cref="Legacy"/>, with their type per store.</summary>
     public static readonly (string Name, string Sqlite, string Postgres)[] Linked =
@@ -20,9 +23,10 @@ internal static class CheckpointColumns
         ("prev_digest", "BLOB", "BYTEA"),
         ("kind", "TEXT", "TEXT"),
         ("interval_ms", "INTEGER", "BIGINT"),
+        ("root", "BLOB", "BYTEA"),
     ];
 
-    /// <summary>Reads a row selected as <see cref="List"/>, or as <see cref="Legacy"/> when <paramref name="linked"/> is false.</summary>
+    /// <summary>Reads a row selected as <see cref="List"/> (or <see cref="WithoutRoot"/>), or as <see cref="Legacy"/> when <paramref name="linked"/> is false.</summary>
     public static AuditCheckpoint Read(DbDataReader reader, bool linked)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -38,6 +42,7 @@ internal static class CheckpointColumns
             PreviousDigest = AuditColumns.Blob(reader, 5),
             Kind = ParseKind(reader.IsDBNull(6) ? null : reader.GetString(6)),
             IntervalMillis = reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
+            Root = reader.FieldCount > 8 && !reader.IsDBNull(8) ? AuditColumns.Blob(reader, 8) : null,
         };
     }
 
@@ -48,6 +53,7 @@ internal static class CheckpointColumns
         checkpoint.PreviousDigest is { } digest ? digest : DBNull.Value,
         checkpoint.IsLinked ? KindText(checkpoint.Kind) : DBNull.Value,
         checkpoint.IsLinked ? checkpoint.IntervalMillis : DBNull.Value,
+        checkpoint.Root is { } root ? root : DBNull.Value,
     ];
 
     public static string KindText(CheckpointKind kind) => kind switch

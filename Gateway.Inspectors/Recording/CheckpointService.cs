@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// Signs the audit chain's head when the gateway starts, at a fixed interval (also when idle), and once more when it
+/// Signs the audit log's tree head (the chain's head and the Merkle root over every record to it) when the gateway starts, at a fixed interval (also when idle), and once more when it
 /// stops; each checkpoint links to the one before it (<see cref="CheckpointSigner.SignLinked"/>) and says which of the
 /// three it is. Each is then handed to every anchor outside the store. The key comes from a PEM file; the store only
 /// ever sees signatures. The final checkpoint is signed once every hosted service has stopped (the listener has drained
@@ -56,8 +56,8 @@ internal sealed class CheckpointService(IAuditStore store, CheckpointSigner sign
         try
         {
             var time = (timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
-            checkpoint = await store.AppendLinkedCheckpointAsync(
-                (sequence, hash, previous) => signer.SignLinked(sequence, hash, time, previous, kind, interval),
+            checkpoint = await store.AppendTreeHeadAsync(
+                (head, previous) => signer.SignTreeHead(head, time, previous, kind, interval),
                 cancellationToken).ConfigureAwait(false);
             RecordingLog.Checkpointed(logger, checkpoint.Sequence);
         }

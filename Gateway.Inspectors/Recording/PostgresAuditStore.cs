@@ -9,7 +9,8 @@ namespace McpGateway.Inspectors.Recording;
 /// <summary>
 /// The audit store for gateways that run as several instances: one shared table set in PostgreSQL. Each batch takes a
 /// transaction-scoped advisory lock, reads the chain head and appends after it, so instances interleave whole batches
-/// on one chain. Group commit as for SQLite; a batch that fails is rolled back and its frames refused.
+/// on one chain, and grows the log's Merkle tree in the same transaction (<see cref="AuditTreeStorage"/>). Group commit as
+/// for SQLite; a batch that fails is rolled back and its frames refused.
 /// </summary>
 internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncDisposable
 {
@@ -37,6 +38,9 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommitWriter _writer;
     private bool _schemaReady;
+
+    /// <summary>The tree's right edge after this instance's last commit; reloaded when another instance appended since.</summary>
+    private MerkleFrontier? _tree;
 
     public PostgresAuditStore(string connectionString, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null)
     {
@@ -87,6 +91,13 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         {
             // The tables were dropped, or created in a transaction that rolled back: create them again next time.
             _schemaReady = false;
+            _tree = null;
+            throw;
+        }
+        catch
+        {
+            // The edge in memory went ahead of what the rolled-back transaction leaves in the store.
+            _tree = null;
             throw;
         }
     }
@@ -103,11 +114,26 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
             insert.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
         }
 
+        if (_tree?.Size != sequence)
+        {
+            _tree = await PostgresAuditTree.LoadAsync(connection, transaction, sequence, cancellationToken).ConfigureAwait(false);
+        }
+
+        var tree = _tree;
         foreach (var record in batch)
         {
             sequence++;
             var prev = hash;
-            hash = AuditHashChain.Compute(prev, sequence, record);
+            hash = new byte[AuditHashChain.HashSize];
+            var leaf = AuditHashChain.LeafHash(record);
+            AuditHashChain.Link(prev, sequence, leaf, hash);
+            tree.Append(leaf, (level, index, node) =>
+            {
+                if (level >= AuditTreeStorage.StoredLevel)
+                {
+                    insert.BatchCommands.Add(PostgresAuditTree.Node(level, index, node));
+                }
+            });
             var command = new NpgsqlBatchCommand(Insert);
             foreach (var value in AuditColumns.Values(new StoredAuditRecord(sequence, record, prev, hash)))
             {
@@ -117,6 +143,7 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
             insert.BatchCommands.Add(command);
         }
 
+        insert.BatchCommands.Add(PostgresAuditTree.Head(tree));
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -131,7 +158,7 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
 
         if (!_schemaReady)
         {
-            await using var schema = new NpgsqlCommand(Schema, connection, transaction);
+            await using var schema = new NpgsqlCommand(Schema + PostgresAuditTree.Schema, connection, transaction);
             await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _schemaReady = true;
         }
@@ -162,9 +189,28 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         return AppendLinkedCheckpointAsync((_, _, _) => checkpoint, cancellationToken);
     }
 
-    public async Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
+    public Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sign);
+        return AppendHeadAsync((size, hash, _, previous) => sign(size, hash, previous), tree: false, cancellationToken);
+    }
+
+    public Task<AuditCheckpoint> AppendTreeHeadAsync(Func<AuditTreeHead, AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        return AppendHeadAsync((size, hash, root, previous) => sign(new AuditTreeHead(size, hash, root!), previous), tree: true, cancellationToken);
+    }
+
+    public async Task<byte[]?> ReadTreeNodeAsync(int level, long index, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT hash FROM audit_tree WHERE level = $1 AND idx = $2", connection) { Parameters = { new() { Value = level }, new() { Value = index } } };
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    private async Task<AuditCheckpoint> AppendHeadAsync(Func<long, byte[], byte[]?, AuditCheckpoint?, AuditCheckpoint> sign, bool tree, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -182,8 +228,9 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
                 }
             }
 
-            var checkpoint = sign(sequence, hash, previous);
-            await using var insert = new NpgsqlCommand($"INSERT INTO audit_checkpoints ({CheckpointColumns.List}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", connection, transaction);
+            var root = tree ? (await PostgresAuditTree.LoadAsync(connection, transaction, sequence, cancellationToken).ConfigureAwait(false)).Root() : null;
+            var checkpoint = sign(sequence, hash, root, previous);
+            await using var insert = new NpgsqlCommand($"INSERT INTO audit_checkpoints ({CheckpointColumns.List}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", connection, transaction);
             foreach (var value in CheckpointColumns.Values(checkpoint))
             {
                 insert.Parameters.Add(new NpgsqlParameter { Value = value });
@@ -228,7 +275,7 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
-        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, cancellationToken).ConfigureAwait(false);
+        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, new AuditTreeReader(this).EdgeAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync([EnumeratorCancellation] CancellationToken cancellationToken)

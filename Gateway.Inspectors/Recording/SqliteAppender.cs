@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using McpGateway.Core.Recording;
 using Microsoft.Data.Sqlite;
@@ -13,7 +12,10 @@ namespace McpGateway.Inspectors.Recording;
 /// position straight from each record's canonical UTF-8 (encoded once for its hash and its row), and one
 /// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c> per batch. The chain head is read inside that transaction, under SQLite's
 /// write lock, so another writer of the same file (a second process, <c>mcpgw audit query</c> recording its read)
-/// appends after it instead of forking the chain. Nothing is allocated per record.
+/// appends after it instead of forking the chain. Each record is a leaf of the log's Merkle tree: its leaf hash is
+/// computed where its canonical bytes are made (<see cref="AuditHashChain.HashLeaf"/>), the chain links the leaf hashes,
+/// and the tree's right edge grows in the same transaction (completed subtrees of 256 leaves and more, and the edge at
+/// the head, see <see cref="AuditTreeStorage"/>). Nothing is allocated per record.
 /// </summary>
 internal sealed class SqliteAppender : IDisposable
 {
@@ -28,6 +30,12 @@ internal sealed class SqliteAppender : IDisposable
     private readonly sqlite3_stmt _begin;
     private readonly sqlite3_stmt _head;
     private readonly sqlite3_stmt _commit;
+    private readonly sqlite3_stmt _node;
+    private readonly sqlite3_stmt _treeHead;
+    private readonly SqliteConnection _connection;
+    private readonly Action<int, long, byte[]> _onNode;
+    private readonly byte[] _leaf = new byte[AuditHashChain.HashSize];
+    private MerkleFrontier? _tree;
     private readonly ArrayBufferWriter<byte> _canonical = new(4096);
     private readonly (int Offset, int Length)[] _values = new (int, int)[AuditHashChain.ValueCount];
     private readonly byte[] _prev = new byte[AuditHashChain.HashSize];
@@ -35,12 +43,16 @@ internal sealed class SqliteAppender : IDisposable
 
     public SqliteAppender(SqliteConnection connection)
     {
+        _connection = connection;
         _db = connection.Handle ?? throw new InvalidOperationException("the audit store's connection is not open");
         _many = Prepare(Insert(RowsPerStatement));
         _one = Prepare(Insert(1));
         _begin = Prepare("BEGIN IMMEDIATE");
         _head = Prepare("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1");
         _commit = Prepare("COMMIT");
+        _node = Prepare(SqliteAuditTree.InsertNode);
+        _treeHead = Prepare(SqliteAuditTree.SaveHead);
+        _onNode = StoreNode;
     }
 
     /// <summary>
@@ -50,8 +62,28 @@ internal sealed class SqliteAppender : IDisposable
     /// </summary>
     public (long Sequence, byte[] Hash) Append(IReadOnlyList<AuditRecord> batch)
     {
+        try
+        {
+            return AppendBatch(batch);
+        }
+        catch
+        {
+            // The edge in memory went ahead of what the rolled-back transaction leaves in the store.
+            _tree = null;
+            throw;
+        }
+    }
+
+    private (long Sequence, byte[] Hash) AppendBatch(IReadOnlyList<AuditRecord> batch)
+    {
         Step(_begin);
         var sequence = ReadHead();
+        if (_tree?.Size != sequence)
+        {
+            // Another writer appended since (or this is the first batch): the edge stored with the head is current.
+            _tree = SqliteAuditTree.Load(_connection, null, sequence);
+        }
+
         var index = 0;
         while (batch.Count - index >= RowsPerStatement)
         {
@@ -69,18 +101,39 @@ internal sealed class SqliteAppender : IDisposable
             Step(_one);
         }
 
+        Check(raw.sqlite3_bind_int64(_treeHead, 1, _tree.Size));
+        Check(raw.sqlite3_bind_blob(_treeHead, 2, _tree.Serialize()));
+        Step(_treeHead);
         Step(_commit);
         return (sequence, _hash.ToArray());
     }
 
-    /// <summary>Chains one record after the last hash and binds it as the row starting at parameter <paramref name="first"/> + 1.</summary>
+    private void StoreNode(int level, long index, byte[] hash)
+    {
+        if (level < AuditTreeStorage.StoredLevel)
+        {
+            return;
+        }
+
+        Check(raw.sqlite3_bind_int(_node, 1, level));
+        Check(raw.sqlite3_bind_int64(_node, 2, index));
+        Check(raw.sqlite3_bind_blob(_node, 3, hash));
+        Step(_node);
+    }
+
+    /// <summary>
+    /// Hashes one record as a leaf, links it after the last hash, appends it to the tree, and binds it as the row
+    /// starting at parameter <paramref name="first"/> + 1. (The leaf hash is the per-record work a pump can do before
+    /// the record reaches the writer; only the link and the tree append need the order.)
+    /// </summary>
     private void Bind(sqlite3_stmt statement, int first, long sequence, AuditRecord record)
     {
         _hash.CopyTo(_prev, 0);
         _canonical.ResetWrittenCount();
-        AuditHashChain.WriteLinked(_canonical, _prev, sequence, record, _values);
+        AuditHashChain.HashLeaf(_canonical, record, _values, _leaf);
+        AuditHashChain.Link(_prev, sequence, _leaf, _hash);
+        _tree!.Append(_leaf, _onNode);
         var canonical = _canonical.WrittenSpan;
-        SHA256.HashData(canonical, _hash);
 
         Check(raw.sqlite3_bind_int64(statement, first + 1, sequence));
         Check(raw.sqlite3_bind_int64(statement, first + 2, record.TimeMicros));
@@ -210,5 +263,7 @@ internal sealed class SqliteAppender : IDisposable
         _begin.Dispose();
         _head.Dispose();
         _commit.Dispose();
+        _node.Dispose();
+        _treeHead.Dispose();
     }
 }

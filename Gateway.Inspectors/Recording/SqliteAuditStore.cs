@@ -184,9 +184,20 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         await InsertCheckpointAsync(connection, null, checkpoint, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
+    public Task<AuditCheckpoint> AppendLinkedCheckpointAsync(Func<long, byte[], AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sign);
+        return AppendHeadAsync((size, hash, _, previous) => sign(size, hash, previous), tree: false, cancellationToken);
+    }
+
+    public Task<AuditCheckpoint> AppendTreeHeadAsync(Func<AuditTreeHead, AuditCheckpoint?, AuditCheckpoint> sign, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        return AppendHeadAsync((size, hash, root, previous) => sign(new AuditTreeHead(size, hash, root!), previous), tree: true, cancellationToken);
+    }
+
+    private async Task<AuditCheckpoint> AppendHeadAsync(Func<long, byte[], byte[]?, AuditCheckpoint?, AuditCheckpoint> sign, bool tree, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenForCheckpointAsync(cancellationToken).ConfigureAwait(false);
 
         // BEGIN IMMEDIATE: the write lock from the head's read to the insert, as the appender holds it.
@@ -215,10 +226,23 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
             }
         }
 
-        var checkpoint = sign(head.Sequence, head.Hash, previous);
+        var root = tree ? SqliteAuditTree.Load(connection, transaction, head.Sequence).Root() : null;
+        var checkpoint = sign(head.Sequence, head.Hash, root, previous);
         await InsertCheckpointAsync(connection, transaction, checkpoint, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return checkpoint;
+    }
+
+    public async Task<byte[]?> ReadTreeNodeAsync(int level, long index, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(_path))
+        {
+            return null;
+        }
+
+        await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadOnly));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteAuditTree.ReadNodeAsync(connection, level, index, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SqliteConnection> OpenForCheckpointAsync(CancellationToken cancellationToken)
@@ -243,7 +267,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = $"INSERT INTO audit_checkpoints ({CheckpointColumns.List}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7)";
+        insert.CommandText = $"INSERT INTO audit_checkpoints ({CheckpointColumns.List}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)";
         var values = CheckpointColumns.Values(checkpoint);
         for (var i = 0; i < values.Length; i++)
         {
@@ -275,8 +299,10 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         }
 
         var linked = await SqliteAuditSchema.HasLinkedCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
+        var columns = !linked ? CheckpointColumns.Legacy
+            : await SqliteAuditSchema.HasTreeHeadsAsync(connection, cancellationToken).ConfigureAwait(false) ? CheckpointColumns.List : CheckpointColumns.WithoutRoot;
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {(linked ? CheckpointColumns.List : CheckpointColumns.Legacy)} FROM audit_checkpoints ORDER BY id";
+        command.CommandText = $"SELECT {columns} FROM audit_checkpoints ORDER BY id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -297,8 +323,8 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         await using var connection = new SqliteConnection(ConnectionString(_path, SqliteOpenMode.ReadWrite));
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, SqliteAuditSchema.Create, cancellationToken).ConfigureAwait(false);
-        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, cancellationToken).ConfigureAwait(false);
+        await SqliteAuditSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await AuditPurger.PurgeAsync(connection, beforeTimeMicros, keepRecords, sign, new AuditTreeReader(this).EdgeAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -122,6 +122,142 @@ internal abstract class AuditStoreContractTests
         }
     }
 
+    [Test]
+    [CancelAfter(60000)]
+    public async Task AppendAsync_StoreWrittenBeforeTheTree_TreeRebuiltInPlaceBothFormatsVerifyAndProve(CancellationToken cancellationToken)
+    {
+        const int Legacy = 300;
+        var store = OpenStore();
+        var keyPath = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyPath, Key.PrivateKey, cancellationToken);
+        using var signer = CheckpointSigner.FromPemFile(keyPath);
+        File.Delete(keyPath);
+        using var publicKey = CheckpointSigner.PublicKeyFromPem(Key.PublicKey);
+        try
+        {
+            // What a gateway before the tree wrote: format 1 records and a linked checkpoint without a root (the
+            // legacy checkpoint first creates the tables).
+            await store.AppendCheckpointAsync(signer.Sign(0, AuditHashChain.Genesis, 0), cancellationToken);
+            var sql = new System.Text.StringBuilder();
+            var previous = AuditHashChain.Genesis;
+            for (var n = 1; n <= Legacy; n++)
+            {
+                var record = new AuditRecord { TimeMicros = 1_700_000_000_000_000 + n, Kind = AuditEventKind.Frame, SessionId = "old", Method = "tools/call" };
+                var hash = AuditHashChain.ComputeLegacy(previous, n, record);
+                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO audit_records (seq, time_us, kind, session_id, method, prev_hash, hash) VALUES ({n}, {record.TimeMicros}, 'frame', 'old', 'tools/call', {Bytes(previous)}, {Bytes(hash)});");
+                previous = hash;
+            }
+
+            await ExecuteSqlAsync(sql.ToString(), cancellationToken);
+            await store.AppendLinkedCheckpointAsync((sequence, hash, last) => signer.SignLinked(sequence, hash, 1, last, CheckpointKind.Periodic, TimeSpan.FromSeconds(60)), cancellationToken);
+
+            for (var n = 1; n <= 20; n++)
+            {
+                await store.AppendAsync(Record("new", n), cancellationToken);
+            }
+
+            var first = await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head, 2, last, CheckpointKind.Periodic, TimeSpan.FromSeconds(60)), cancellationToken);
+            await Task.WhenAll(Enumerable.Range(21, 10).Select(n => store.AppendAsync(Record("new", n), cancellationToken).AsTask()));
+            var second = await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head, 3, last, CheckpointKind.Stop, TimeSpan.FromSeconds(60)), cancellationToken);
+
+            var records = await ReadAllAsync(store, cancellationToken);
+            var verification = await VerifyAsync(store, publicKey, cancellationToken);
+            var old = await McpGateway.Inspectors.Recording.AuditProofs.InclusionAsync(store, 7, first.Sequence, cancellationToken);
+            var fresh = await McpGateway.Inspectors.Recording.AuditProofs.InclusionAsync(store, Legacy + 25, null, cancellationToken);
+            var consistency = await McpGateway.Inspectors.Recording.AuditProofs.ConsistencyAsync(store, first.Sequence, second.Sequence, cancellationToken);
+            Assert.Multiple(() =>
+            {
+                Assert.That((first.Sequence, second.Sequence), Is.EqualTo((Legacy + 20L, Legacy + 30L)));
+                Assert.That(verification.Findings, Is.Empty, string.Join("; ", verification.Findings));
+                Assert.That(verification.Records, Is.EqualTo(Legacy + 30L));
+                Assert.That(old.Leaf[0], Is.EqualTo((byte)1), "a record written before the tree is a format 1 leaf");
+                Assert.That(fresh.Leaf[0], Is.EqualTo((byte)2));
+                Assert.That(old.Check(publicKey), Is.Null);
+                Assert.That(fresh.Check(publicKey), Is.Null);
+                Assert.That(consistency.Check(publicKey), Is.Null);
+                Assert.That(records[^1].Hash, Is.EqualTo(second.Hash));
+            });
+        }
+        finally
+        {
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task AppendTreeHeadAsync_SignedRootOfOtherRecords_VerifyReportsTreeHeadMismatch(CancellationToken cancellationToken)
+    {
+        var store = OpenStore();
+        var keyPath = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyPath, Key.PrivateKey, cancellationToken);
+        using var signer = CheckpointSigner.FromPemFile(keyPath);
+        File.Delete(keyPath);
+        using var publicKey = CheckpointSigner.PublicKeyFromPem(Key.PublicKey);
+        try
+        {
+            for (var n = 1; n <= 5; n++)
+            {
+                await store.AppendAsync(Record("s", n), cancellationToken);
+            }
+
+            // A tree head whose chain hash is right but whose root is not the records' (a signer that lies about the tree).
+            await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head with { Root = MerkleTree.EmptyRoot }, 2, last, CheckpointKind.Stop, TimeSpan.FromSeconds(60)), cancellationToken);
+
+            var verification = await VerifyAsync(store, publicKey, cancellationToken);
+            Assert.That(verification.Findings.Select(f => (f.Kind, f.FromSequence, f.ToSequence)), Is.EqualTo(new[] { (AuditFindingKind.TreeHeadMismatch, 5L, 5L) }));
+        }
+        finally
+        {
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task PurgeAsync_AfterTreeHeads_TreeHeadsCheckedFromTheAnchorsEdgeAndProofsOfPurgedLeavesRefused(CancellationToken cancellationToken)
+    {
+        var store = OpenStore();
+        var keyPath = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyPath, Key.PrivateKey, cancellationToken);
+        using var signer = CheckpointSigner.FromPemFile(keyPath);
+        File.Delete(keyPath);
+        using var publicKey = CheckpointSigner.PublicKeyFromPem(Key.PublicKey);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(1, 40).Select(n => store.AppendAsync(Record("s", n), cancellationToken).AsTask()));
+            await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head, 1, last, CheckpointKind.Periodic, TimeSpan.FromSeconds(60)), cancellationToken);
+            await store.PurgeAsync(null, 10, (s, prev) => signer.SignAnchor(s, prev, 2), cancellationToken);
+            await store.AppendAsync(Record("s", 41), cancellationToken);
+            await store.AppendTreeHeadAsync((head, last) => signer.SignTreeHead(head, 3, last, CheckpointKind.Stop, TimeSpan.FromSeconds(60)), cancellationToken);
+
+            var verification = await VerifyAsync(store, publicKey, cancellationToken);
+            var anchors = await store.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken);
+            Assert.Multiple(() =>
+            {
+                Assert.That(verification.Findings, Is.Empty, string.Join("; ", verification.Findings));
+                Assert.That(verification.PurgedBefore, Is.EqualTo(31));
+                Assert.That(verification.Warnings, Is.Empty, "the anchor keeps the tree's edge over the purged records");
+                Assert.That(anchors.Single().TreeEdge, Has.Length.EqualTo(4 * MerkleTree.HashSize), "30 records: subtrees of 16, 8, 4 and 2");
+                Assert.That(
+                    () => McpGateway.Inspectors.Recording.AuditProofs.InclusionAsync(store, 41, null, cancellationToken),
+                    Throws.InvalidOperationException.With.Message.Contains("purged"));
+            });
+
+            // Someone swaps the unsigned edge: the tree heads after the purge no longer match.
+            await ExecuteSqlAsync($"UPDATE audit_anchors SET tree_edge = {Bytes(new byte[4 * MerkleTree.HashSize])}", cancellationToken);
+            var forged = await VerifyAsync(store, publicKey, cancellationToken);
+            Assert.That(forged.Findings.Select(f => (f.Kind, f.FromSequence, f.ToSequence)), Is.EqualTo(new[] { (AuditFindingKind.TreeHeadMismatch, 40L, 41L) }));
+        }
+        finally
+        {
+            await ((IAsyncDisposable)store).DisposeAsync();
+        }
+    }
+
+    /// <summary>A bytes literal in the store's SQL.</summary>
+    protected abstract string Bytes(byte[] value);
+
     protected static AuditRecord Record(string session, int n) => new()
     {
         TimeMicros = 1_700_000_000_000_000 + n,

@@ -41,7 +41,7 @@ internal sealed class PostgresAuditStoreTests : AuditStoreContractTests
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS audit_checkpoints; DROP TABLE IF EXISTS audit_anchors;", connection);
+        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS audit_records; DROP TABLE IF EXISTS audit_checkpoints; DROP TABLE IF EXISTS audit_anchors; DROP TABLE IF EXISTS audit_tree; DROP TABLE IF EXISTS audit_tree_head;", connection);
         await drop.ExecuteNonQueryAsync();
     }
 
@@ -52,6 +52,8 @@ internal sealed class PostgresAuditStoreTests : AuditStoreContractTests
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    protected override string Bytes(byte[] value) => $"'\\x{Convert.ToHexString(value)}'::bytea";
 
     protected override IAuditStore OpenStore() =>
         new PostgresAuditStore(ConnectionString, 64, TimeSpan.FromSeconds(2), TimeProvider.System, NullLogger.Instance);

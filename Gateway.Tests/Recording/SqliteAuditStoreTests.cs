@@ -25,6 +25,8 @@ internal sealed class SqliteAuditStoreTests : AuditStoreContractTests
 
     protected override IAuditStore OpenStore() => Open(DatabasePath);
 
+    protected override string Bytes(byte[] value) => $"x'{Convert.ToHexString(value)}'";
+
     protected override async Task ExecuteSqlAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(SqliteAuditStore.ConnectionString(DatabasePath, SqliteOpenMode.ReadWrite));
