@@ -23,5 +23,7 @@ internal static class LogEventIds
         new("masking", 8000, 8999, ["MaskingLog"]),
         new("approvals", 9000, 9099, ["ApprovalLog", "ApprovalLimitLog"]),
         new("front door", 9100, 9199, ["FrontDoorLog"]),
+        new("web console", 9700, 9799, ["ConsoleLog"]),
+        new("out-of-process inspectors", 10000, 10099, ["ExternalInspectorLog"]),
     ];
 }

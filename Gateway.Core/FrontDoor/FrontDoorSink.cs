@@ -1,6 +1,7 @@
 using System.Buffers;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Sessions;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.FrontDoor;
 

@@ -5,6 +5,7 @@ using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.FrontDoor;
 using McpGateway.Core.Identity;
+using McpGateway.Core.Buffers;
 using McpGateway.Core.Listener;
 using McpGateway.Core.Recording;
 using McpGateway.Core.Sessions;

@@ -3,6 +3,7 @@ using McpGateway.Core.Chain;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.Sessions;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.Sessions;
 

@@ -10,6 +10,7 @@ using McpGateway.Core.Framing;
 using McpGateway.Core.Identity;
 using McpGateway.Core.Listener;
 using McpGateway.Core.Upstreams;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.Sessions;
 

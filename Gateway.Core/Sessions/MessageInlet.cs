@@ -1,6 +1,7 @@
 using System.Buffers;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.Sessions;
 

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using McpGateway.Core.Errors;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.Upstreams;
 
@@ -20,9 +21,9 @@ internal interface IUpstreamChannel : IAsyncDisposable
     GatewayError? EndError => null;
 
     /// <summary>
-    /// Non-null for a channel that talks to the session core in messages (see <see cref="Sessions.IMessageChannel"/>):
+    /// Non-null for a channel that talks to the session core in messages (see <see cref="Messaging.IMessageChannel"/>):
     /// the core then uses neither <see cref="Input"/> nor <see cref="Output"/>. Null (the default): NDJSON over the
     /// pipes, through the one NDJSON pump that TCP and stdio share.
     /// </summary>
-    Sessions.IMessageChannel? Messages => null;
+    Messaging.IMessageChannel? Messages => null;
 }

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Net.Sockets;
 using McpGateway.Core.Configuration;
-using McpGateway.Core.Listener;
+using McpGateway.Core.Buffers;
 using McpGateway.Core.Upstreams.Http;
 using Microsoft.Extensions.Logging;
 using Polly;

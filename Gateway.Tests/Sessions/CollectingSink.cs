@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Sessions;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Tests.Sessions;
 

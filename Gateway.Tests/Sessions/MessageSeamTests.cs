@@ -6,6 +6,7 @@ using McpGateway.Core.Framing;
 using McpGateway.Core.Sessions;
 using NUnit.Framework;
 using static McpGateway.Tests.Sessions.SessionFrames;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Tests.Sessions;
 

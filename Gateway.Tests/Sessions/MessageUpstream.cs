@@ -4,6 +4,7 @@ using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Sessions;
 using McpGateway.Core.Upstreams;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Tests.Sessions;
 

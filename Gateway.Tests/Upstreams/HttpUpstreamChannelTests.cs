@@ -10,6 +10,7 @@ using McpGateway.Core.Sessions;
 using McpGateway.Core.Upstreams.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Tests.Upstreams;
 

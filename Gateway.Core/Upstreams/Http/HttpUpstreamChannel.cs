@@ -6,7 +6,7 @@ using System.Threading.Channels;
 using System.Text.Json;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Sessions;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.Upstreams.Http;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using McpGateway.Core.Framing;
-using McpGateway.Core.Sessions;
+using McpGateway.Core.Messaging;
 
 namespace McpGateway.Core.Upstreams.Http;
 

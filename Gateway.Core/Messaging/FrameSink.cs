@@ -3,7 +3,7 @@ using System.Text.Json;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 
-namespace McpGateway.Core.Sessions;
+namespace McpGateway.Core.Messaging;
 
 /// <summary>
 /// Where the session core writes the messages bound for one side (the client, or the upstream): relayed frames with the

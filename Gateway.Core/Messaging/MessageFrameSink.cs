@@ -3,7 +3,7 @@ using System.Text.Json;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 
-namespace McpGateway.Core.Sessions;
+namespace McpGateway.Core.Messaging;
 
 /// <summary>
 /// A side spoken to in whole messages (the Streamable HTTP front door, the HTTP upstream): every message reaches

@@ -1,6 +1,6 @@
-using McpGateway.Core.Listener;
+using McpGateway.Core.Buffers;
 
-namespace McpGateway.Tests.Listener;
+namespace McpGateway.Tests.Buffers;
 
 [TestFixture]
 internal sealed class BlockMemoryPoolTests

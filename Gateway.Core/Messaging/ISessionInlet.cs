@@ -2,7 +2,7 @@ using System.Buffers;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 
-namespace McpGateway.Core.Sessions;
+namespace McpGateway.Core.Messaging;
 
 /// <summary>
 /// Where one side's messages enter the session core when an adapter, not the NDJSON pump, reads them (the Streamable

@@ -1,7 +1,7 @@
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 
-namespace McpGateway.Core.Sessions;
+namespace McpGateway.Core.Messaging;
 
 /// <summary>The upstream's way into the session core (see <see cref="IMessageChannel"/>): its messages, and the requests it lost.</summary>
 internal interface IUpstreamInlet : ISessionInlet

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 
-namespace McpGateway.Core.Listener;
+namespace McpGateway.Core.Buffers;
 
 /// <summary>
 /// Fixed-size pinned blocks for the transport's pipes, larger than Kestrel's 4 KiB: a socket read fills at most one

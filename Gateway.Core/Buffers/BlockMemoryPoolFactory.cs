@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Connections;
 
-namespace McpGateway.Core.Listener;
+namespace McpGateway.Core.Buffers;
 
 /// <summary>Gives Kestrel (its transport creates one pool per I/O queue) <see cref="BlockMemoryPool"/>s.</summary>
 internal sealed class BlockMemoryPoolFactory : IMemoryPoolFactory<byte>

@@ -1,4 +1,4 @@
-namespace McpGateway.Core.Sessions;
+namespace McpGateway.Core.Messaging;
 
 /// <summary>
 /// An upstream that exchanges whole messages with the session core instead of NDJSON bytes (Streamable HTTP: one

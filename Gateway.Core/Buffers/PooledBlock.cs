@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace McpGateway.Core.Listener;
+namespace McpGateway.Core.Buffers;
 
 /// <summary>One block of a <see cref="BlockMemoryPool"/>; disposing it gives it back (once per rent).</summary>
 internal sealed class PooledBlock(BlockMemoryPool pool, byte[] array) : IMemoryOwner<byte>

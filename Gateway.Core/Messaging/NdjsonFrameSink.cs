@@ -4,7 +4,7 @@ using System.Text.Json;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 
-namespace McpGateway.Core.Sessions;
+namespace McpGateway.Core.Messaging;
 
 /// <summary>A side spoken to in NDJSON over a <see cref="PipeWriter"/> (a TCP or stdio peer): one line per message, no copy beyond the pipe's.</summary>
 internal sealed class NdjsonFrameSink(PipeWriter output) : FrameSink
