@@ -104,7 +104,8 @@ internal static class BuiltInInspectors
                 sp.GetService<AdminAddress>()));
             services.AddSingleton(sp => new ApprovalReveal(sp.GetRequiredService<IApprovalStore>(), sp.GetRequiredService<ApprovalAudit>(), sp.GetRequiredService<ApprovalGate>(), approvals));
             services.AddSingleton<IApprovalDesk, ApprovalDesk>();
-            services.AddSingleton<IAdminRoutes>(sp => new ApprovalAdminRoutes(sp.GetRequiredService<IApprovalDesk>(), settings, sp.GetService<PolicyMonitor>(), sp.GetRequiredService<ApprovalReveal>()));
+            services.AddSingleton(sp => new ApproverGroups(settings, sp.GetService<PolicyMonitor>(), sp.GetServices<IApproverGroupSource>()));
+            services.AddSingleton<IAdminRoutes>(sp => new ApprovalAdminRoutes(sp.GetRequiredService<IApprovalDesk>(), sp.GetRequiredService<ApproverGroups>(), sp.GetRequiredService<ApprovalReveal>()));
             if (approvals.Webhook is { } webhook)
             {
                 services.AddSingleton<IApprovalNotifier>(sp => new WebhookNotifier(webhook, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("McpGateway.Approval")));

@@ -3,6 +3,7 @@ using McpGateway.WebConsole.Audit;
 using McpGateway.WebConsole.Live;
 using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
 using Microsoft.AspNetCore.Antiforgery;
@@ -33,7 +34,7 @@ internal static class ConsoleServices
         // On loopback plain http is allowed (as for the admin API); behind an https publicUrl every cookie is Secure.
         var secure = settings.AdminPublicUrl?.Scheme == Uri.UriSchemeHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddSingleton(console);
-        services.AddSingleton(sp => new ConsoleAccess(settings, sp.GetService<PolicyMonitor>()));
+        services.AddSingleton(sp => new ConsoleAccess(settings, sp.GetService<PolicyMonitor>(), sp.GetServices<IApproverGroupSource>()));
         services.AddSingleton<IAuthorizationHandler, ConsoleRequirementHandler>();
         services.AddSingleton<ConsoleMetrics>();
         if (settings.Audit is { } audit)

@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Admin;
 using McpGateway.Inspectors.Approval;
-using McpGateway.Core.Configuration;
 using McpGateway.Core.Identity;
-using McpGateway.Inspectors.Policy;
 using McpGateway.Core.Recording;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +14,7 @@ namespace McpGateway.Inspectors.Approval;
 /// The approvers' admin API: <c>GET /approvals[?state=S]</c>, <c>GET /approvals/{id}</c>, <c>POST
 /// /approvals/{id}/approve</c> (optional body <c>{"reason", "grant": {"duration", "sameArguments"}}</c>) and <c>POST
 /// /approvals/{id}/deny</c> (body <c>{"reason"}</c>, required). Callers present an OIDC bearer token of a member of
-/// any approve rule's approver groups; the desk then applies the request's own rule (its groups, no self-approval,
+/// any group that may decide some held call (an approve rule's, or an out-of-process inspector's <c>approval</c>); the desk then applies the request's own rule (its groups, no self-approval,
 /// distinct approvers, grant limits). A refused vote answers with its reason: 404 <c>not_found</c>, 409
 /// <c>not_pending</c> or <c>already_voted</c>, 403 <c>self_approval</c> (or <c>not_an_approver</c>), 422
 /// <c>grant_not_allowed</c>; a malformed request 400; a store that cannot be reached 503. Listing and showing reveal
@@ -27,7 +25,7 @@ namespace McpGateway.Inspectors.Approval;
 /// /approvals/{id}/arguments</c> shows a reveal group's member the raw arguments, once the look is recorded (403
 /// <c>reveal_not_allowed</c> for others; 409 <c>held_elsewhere</c> from an instance that does not hold the call).
 /// </summary>
-internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings settings, PolicyMonitor? policy, ApprovalReveal reveal) : IAdminRoutes
+internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, ApproverGroups approvers, ApprovalReveal reveal) : IAdminRoutes
 {
     public const string Path = "/approvals";
 
@@ -56,11 +54,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
         }
     };
 
-    /// <summary>Members of any approve rule's approver groups, in the policy as it is now.</summary>
-    private HashSet<string> ApproverGroups() =>
-        [.. ((policy?.Current ?? settings.Policy)?.Rules ?? []).SelectMany(r => r.Approval?.ApproverGroups ?? [])];
-
-    private Task<GatewayIdentity?> CallerAsync(HttpContext context) => AdminCaller.AuthenticateAsync(context, ApproverGroups()).AsTask();
+    private Task<GatewayIdentity?> CallerAsync(HttpContext context) => AdminCaller.AuthenticateAsync(context, approvers.Current()).AsTask();
 
     private async Task ListAsync(HttpContext context)
     {
@@ -195,7 +189,7 @@ internal sealed class ApprovalAdminRoutes(IApprovalDesk desk, GatewaySettings se
         await WriteAsync(context, status, Problem(resultText, message)).ConfigureAwait(false);
     }
 
-    /// <summary>Approvers see the requests of the rules they decide on, not those of other approver groups.</summary>
+    /// <summary>Approvers see the requests whose own approver groups they are in (a rule's or an inspector's), not others'.</summary>
     private static bool MayDecide(GatewayIdentity caller, ApprovalView view) => view.ApproverGroups.Any(caller.Groups.Contains);
 
     private static string Id(HttpContext context) => (string)context.Request.RouteValues["id"]!;

@@ -28,6 +28,12 @@ internal static class ExternalInspectors
             // Not AddHostedService: it adds a factory only once per implementation type, and every inspector has its own supervisor.
             services.AddSingleton<IHostedService>(client);
             services.AddSingleton<IReadinessCheck>(client);
+            if (inspector.Approval is not null)
+            {
+                // What it holds is decided by its own approver groups, through the admin API and the console alike.
+                services.AddSingleton<IApproverGroupSource>(new ExternalApproverGroups(inspector));
+            }
+
             services.AddInspector(inspector.Name, sp => new ExternalInspector(
                 client(sp),
                 new ExternalInspectorAudit(sp.GetRequiredService<TimeProvider>(), sp.GetService<IAuditStore>(), sp.GetService<IRecordMasker>()),

@@ -1,6 +1,7 @@
 using McpGateway.Inspectors;
 using System.Security.Claims;
 using McpGateway.Core.Configuration;
+using McpGateway.Inspectors.External;
 using McpGateway.WebConsole.Access;
 
 namespace McpGateway.Tests.WebConsole;
@@ -72,5 +73,27 @@ internal sealed class ConsoleAccessTests
         Assert.That(_access.Person(new ClaimsPrincipal(new ClaimsIdentity())), Is.Null);
         Assert.That(_access.Person(Signed(("groups", "approvers"))), Is.Null);
         Assert.That(_access.Person(null), Is.Null);
+    }
+    [Test]
+    public void Person_InAnInspectorsApproverGroupOnly_Approver()
+    {
+        // No policy rule names "reviewers": only the out-of-process inspector's approval does, as the gateway registers it.
+        var path = Path.Combine(_directory, "inspector-approvers.json");
+        File.WriteAllText(path, """
+            { "listen": "127.0.0.1:7400", "allowPlaintext": true,
+              "auth": { "mode": "oidc", "issuer": "https://idp.example", "audience": "api://mcp-gateway" },
+              "admin": { "listen": "127.0.0.1:7401", "console": { "clientId": "c", "clientSecret": "s" } },
+              "connections": { "tcp": { "transport": "tcp", "host": "127.0.0.1", "port": 9 } },
+              "inspectors": [ "hold" ],
+              "externalInspectors": { "hold": { "transport": "tcp", "address": "127.0.0.1:9", "approval": { "approverGroups": [ "reviewers" ] } } },
+              "approvals": { "path": "approvals.db" } }
+            """);
+        var settings = GatewayConfiguration.LoadFile(path);
+        var access = new ConsoleAccess(settings, sources: [.. ExternalInspectorValidator.Load(settings).Select(i => new ExternalApproverGroups(i))]);
+
+        var reviewer = access.Person(Signed(("sub", "rita"), ("groups", "reviewers")))!;
+        var other = access.Person(Signed(("sub", "otto"), ("groups", "approvers")))!;
+
+        Assert.That((reviewer.IsApprover, other.IsApprover), Is.EqualTo((true, false)));
     }
 }

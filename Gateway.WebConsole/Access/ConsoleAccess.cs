@@ -6,16 +6,16 @@ using McpGateway.Inspectors.Policy;
 namespace McpGateway.WebConsole.Access;
 
 /// <summary>
-/// Who sees what, by the same groups as the admin API: members of any approve rule's approver groups (in the policy as
-/// it is now) are approvers, members of <c>audit.auditorGroups</c> auditors; everyone else sees nothing.
+/// Who sees what, by the same groups as the admin API: members of any group that may decide some held call (an approve
+/// rule's in the policy as it is now, or an out-of-process inspector's <c>approval</c>) are approvers, members of <c>audit.auditorGroups</c> auditors; everyone else sees nothing.
 /// </summary>
-internal sealed class ConsoleAccess(GatewaySettings settings, PolicyMonitor? policy = null)
+internal sealed class ConsoleAccess(GatewaySettings settings, PolicyMonitor? policy = null, IEnumerable<IApproverGroupSource>? sources = null)
 {
+    private readonly ApproverGroups _approvers = new(settings, policy, sources ?? []);
     private readonly string _subjectClaim = settings.Oidc?.SubjectClaim ?? OidcSettings.DefaultSubjectClaim;
     private readonly string _groupsClaim = settings.Oidc?.GroupsClaim ?? OidcSettings.DefaultGroupsClaim;
 
-    public HashSet<string> ApproverGroups() =>
-        [.. ((policy?.Current ?? settings.Policy)?.Rules ?? []).SelectMany(r => r.Approval?.ApproverGroups ?? [])];
+    public HashSet<string> ApproverGroups() => _approvers.Current();
 
     public IReadOnlyList<string> AuditorGroups => settings.Audit?.AuditorGroups ?? [];
 
