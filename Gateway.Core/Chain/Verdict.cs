@@ -17,7 +17,7 @@ public readonly struct Verdict
 
     public VerdictKind Kind { get; }
 
-    /// <summary>Why the frame was rejected (<see cref="VerdictKind.Reject"/> only).</summary>
+    /// <summary>Why the frame was rejected (<see cref="VerdictKind.Reject"/>), or held when the inspector said so (<see cref="VerdictKind.Hold"/>, for metrics).</summary>
     public GatewayError? Error { get; }
 
     /// <summary>The rewritten frame's JSON (<see cref="VerdictKind.Replace"/>) or the result value (<see cref="VerdictKind.Respond"/>).</summary>
@@ -39,6 +39,14 @@ public readonly struct Verdict
     {
         ArgumentNullException.ThrowIfNull(decision);
         return new Verdict(VerdictKind.Hold, null, default, decision);
+    }
+
+    /// <summary>A hold with its reason and rule (<see cref="GatewayError.Reason"/>, <see cref="GatewayError.Rule"/>), counted under them; never sent.</summary>
+    public static Verdict Hold(Task<Verdict> decision, GatewayError reason)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(reason);
+        return new Verdict(VerdictKind.Hold, reason, default, decision);
     }
 
     /// <summary>Answer the request at the gateway; <paramref name="resultJson"/> becomes the response's <c>result</c>.</summary>

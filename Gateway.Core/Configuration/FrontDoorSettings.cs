@@ -6,6 +6,8 @@ namespace McpGateway.Core.Configuration;
 /// <summary>The validated <c>http</c> section: where the front door listens and what it tells clients.</summary>
 internal sealed record FrontDoorSettings
 {
+    public static readonly TimeSpan DefaultStatelessIdleTimeout = TimeSpan.FromMinutes(1);
+
     public required IPEndPoint Endpoint { get; init; }
 
     /// <summary>Normalized <c>scheme://host[:port]</c> origins, compared ignoring case.</summary>
@@ -24,4 +26,10 @@ internal sealed record FrontDoorSettings
 
     /// <summary>HTTPS with the listener's certificate.</summary>
     public bool UseTls { get; init; }
+
+    /// <summary>
+    /// A session of stateless requests (no <c>Mcp-Session-Id</c>; one per token and connection) with no request in
+    /// flight, no GET stream and nothing sent or received for this long is closed, and its upstream with it.
+    /// </summary>
+    public TimeSpan StatelessIdleTimeout { get; init; } = DefaultStatelessIdleTimeout;
 }

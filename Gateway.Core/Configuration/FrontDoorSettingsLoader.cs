@@ -70,6 +70,11 @@ internal static class FrontDoorSettingsLoader
             errors.Add($"http.allowedHosts: the front door listens on every address ('{http.Listen}'); name the host names clients reach it by (or set http.publicUrl), otherwise every request is refused");
         }
 
+        if (http.StatelessIdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            errors.Add($"http.statelessIdleTimeout: '{idle}' must be positive");
+        }
+
         if (http.Tls == true && options.Tls is null)
         {
             errors.Add("http.tls: needs the top-level tls section, whose certificate the front door serves");
@@ -85,6 +90,7 @@ internal static class FrontDoorSettingsLoader
                 PublicUrl = publicUrl,
                 Scopes = [.. http.Scopes],
                 UseTls = http.Tls == true,
+                StatelessIdleTimeout = http.StatelessIdleTimeout is { } given && given > TimeSpan.Zero ? given : FrontDoorSettings.DefaultStatelessIdleTimeout,
             };
     }
 

@@ -29,4 +29,7 @@ internal sealed class HttpFrontDoorOptions
 
     /// <summary>Serve HTTPS with the certificate of the top-level <c>tls</c> section.</summary>
     public bool? Tls { get; set; }
+
+    /// <summary>How long a session of stateless requests (one per token and connection) stays open with nothing in flight (default 1 min).</summary>
+    public TimeSpan? StatelessIdleTimeout { get; set; }
 }

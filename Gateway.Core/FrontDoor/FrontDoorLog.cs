@@ -37,4 +37,7 @@ internal static partial class FrontDoorLog
 
     [LoggerMessage(9110, LogLevel.Warning, "HTTP session {SessionId}: a cancellation names no single request of its client; dropped")]
     public static partial void CancellationDropped(ILogger logger, string sessionId);
+
+    [LoggerMessage(9111, LogLevel.Information, "HTTP session {SessionId} of stateless requests closed: nothing in flight for {IdleTimeout}")]
+    public static partial void StatelessIdle(ILogger logger, string sessionId, TimeSpan idleTimeout);
 }

@@ -41,6 +41,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     private Task _run = Task.CompletedTask;
     private byte[] _tokenHash = [];
     private long _expiresAtTicks;
+    private long _lastUse;
     private long _order;
     private long _nextId;
     private bool _clientDone;
@@ -79,6 +80,28 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     public int InFlight => _exchanges.Count;
 
     /// <summary>
+    /// True when nothing is in flight (no request waiting for its answer or being delivered, no GET stream) and no
+    /// message went either way for <paramref name="idleTimeout"/>.
+    /// </summary>
+    public bool IsIdleFor(TimeSpan idleTimeout)
+    {
+        if (!_exchanges.IsEmpty || !_unidentified.IsEmpty || !_deliveries.IsEmpty)
+        {
+            return false;
+        }
+
+        lock (_streamLock)
+        {
+            if (_serverStream is not null)
+            {
+                return false;
+            }
+        }
+
+        return _runtime.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastUse)) >= idleTimeout;
+    }
+
+    /// <summary>
     /// Starts a gateway session with the identity of <paramref name="token"/> for <paramref name="connection"/>: a
     /// refused token never reaches the upstream, which is opened only after success.
     /// </summary>
@@ -109,6 +132,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
         session.Subject = started.Identity.Subject;
         Interlocked.Exchange(ref session._expiresAtTicks, started.Identity.ExpiresAt.UtcTicks);
         Volatile.Write(ref session._tokenHash, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        session.Touch();
         FrontDoorLog.SessionOpened(session._logger, session.Id, connection, session.Subject, stateless ? " (stateless requests)" : "");
         return (session, null);
     }
@@ -169,6 +193,8 @@ internal sealed class FrontDoorSession : IAsyncDisposable
             _renewLock.Release();
         }
     }
+
+    private void Touch() => Volatile.Write(ref _lastUse, _runtime.TimeProvider.GetTimestamp());
 
     private static FrontDoorRefusal SessionGone { get; } = FrontDoorRefusal.Create(StatusCodes.Status404NotFound, (int)GatewayErrorCode.InvalidRequest, "session_closed", "The session has ended; start a new one");
 
@@ -235,6 +261,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
             return false;
         }
 
+        Touch();
         var delivery = client.DeliverAsync(new ReadOnlySequence<byte>(message), envelope, invalid, cancellationToken).AsTask();
         _deliveries.TryAdd(delivery, true);
         try
@@ -371,6 +398,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     /// <summary>Routes one message the session core wrote for the client (a copy, with the core's envelope).</summary>
     private void Route(byte[] frame, FrameEnvelope envelope, JsonRpcId refusedRpcId)
     {
+        Touch();
         switch (envelope.Kind)
         {
             case MessageKind.Response or MessageKind.ErrorResponse:

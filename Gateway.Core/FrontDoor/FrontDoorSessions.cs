@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using McpGateway.Core.Configuration;
 using McpGateway.Core.Sessions;
 using Microsoft.AspNetCore.Http;
 
@@ -9,14 +10,28 @@ namespace McpGateway.Core.FrontDoor;
 /// <summary>
 /// The open HTTP sessions: those a client started with <c>initialize</c> (by <c>Mcp-Session-Id</c>), and one shared
 /// session per token and connection for stateless requests (protocol 2026-07-28, or any request without a session
-/// id), whose upstream stays open between requests until the session's idle timeout.
+/// id), whose upstream stays open between requests until <see cref="FrontDoorSettings.StatelessIdleTimeout"/> passes
+/// with nothing in flight: clients (and SDK probes) open one per token and never close it.
 /// </summary>
-internal sealed class FrontDoorSessions(GatewayRuntime runtime) : IAsyncDisposable
+internal sealed class FrontDoorSessions : IAsyncDisposable
 {
+    private readonly GatewayRuntime _runtime;
+    private readonly TimeSpan _statelessIdleTimeout;
+    private readonly ITimer _reaper;
     private readonly ConcurrentDictionary<string, FrontDoorSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)>>> _stateless = new(StringComparer.Ordinal);
 
-    public GatewayRuntime Runtime => runtime;
+    public FrontDoorSessions(GatewayRuntime runtime)
+    {
+        _runtime = runtime;
+        _statelessIdleTimeout = runtime.Settings.FrontDoor?.StatelessIdleTimeout ?? FrontDoorSettings.DefaultStatelessIdleTimeout;
+
+        // A few looks per timeout, at least once a second: a session closes within a quarter of the timeout after it.
+        var interval = TimeSpan.FromTicks(Math.Clamp(_statelessIdleTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
+        _reaper = runtime.TimeProvider.CreateTimer(static s => ((FrontDoorSessions)s!).CloseIdleStateless(), this, interval, interval);
+    }
+
+    public GatewayRuntime Runtime => _runtime;
 
     public int Count => _sessions.Count;
 
@@ -77,7 +92,30 @@ internal sealed class FrontDoorSessions(GatewayRuntime runtime) : IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
+        await _reaper.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_sessions.Values.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Closes each stateless session idle for the timeout, as a client's DELETE would: its upstream closes and its
+    /// connection is no longer counted. It is forgotten first, so that a request arriving now starts a new one.
+    /// </summary>
+    private void CloseIdleStateless()
+    {
+        foreach (var (key, entry) in _stateless)
+        {
+            if (!entry.IsValueCreated || !entry.Value.IsCompletedSuccessfully || entry.Value.Result.Session is not { } session
+                || !session.IsIdleFor(_statelessIdleTimeout))
+            {
+                continue;
+            }
+
+            if (_stateless.TryRemove(new KeyValuePair<string, Lazy<Task<(FrontDoorSession?, FrontDoorRefusal?)>>>(key, entry)))
+            {
+                FrontDoorLog.StatelessIdle(_runtime.Logger, session.Id, _statelessIdleTimeout);
+                _ = session.CloseAsync();
+            }
+        }
     }
 
     private void Track(FrontDoorSession session, (string Key, Lazy<Task<(FrontDoorSession?, FrontDoorRefusal?)>> Entry)? stateless)
@@ -104,13 +142,13 @@ internal sealed class FrontDoorSessions(GatewayRuntime runtime) : IAsyncDisposab
     private async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartSessionAsync(string connection, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
     {
         string? refusal = GatewayDrain.ShuttingDown.Reason;
-        var lease = runtime.Drain.IsDraining ? null : runtime.Limiter.TryAccept(out refusal);
+        var lease = _runtime.Drain.IsDraining ? null : _runtime.Limiter.TryAccept(out refusal);
         if (lease is null)
         {
-            runtime.Metrics.SessionRefused(refusal ?? GatewayDrain.ShuttingDown.Reason);
+            _runtime.Metrics.SessionRefused(refusal ?? GatewayDrain.ShuttingDown.Reason);
             return (null, FrontDoorRefusal.Create(StatusCodes.Status503ServiceUnavailable, (int)Errors.GatewayErrorCode.Overloaded, refusal ?? "gateway_shutting_down", "Service unavailable: the gateway accepts no new session now"));
         }
 
-        return await FrontDoorSession.StartAsync(runtime, lease, connection, token, stateless, remoteAddress, cancellationToken).ConfigureAwait(false);
+        return await FrontDoorSession.StartAsync(_runtime, lease, connection, token, stateless, remoteAddress, cancellationToken).ConfigureAwait(false);
     }
 }

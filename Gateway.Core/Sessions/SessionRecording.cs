@@ -48,6 +48,12 @@ internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder
             await (record.IsCompleted ? record : record.WaitAsync(cancellationToken)).ConfigureAwait(false);
             return true;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The session ended (the client went away) before the record committed: the frame goes nowhere, and the
+            // store did not fail, so this is no audit_unavailable.
+            return false;
+        }
         catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
         {
             metrics.Verdict(StageName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);

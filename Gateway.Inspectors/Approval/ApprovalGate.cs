@@ -35,6 +35,9 @@ internal sealed class ApprovalGate : IAsyncDisposable
 
     private static readonly object SessionKey = new();
 
+    /// <summary>Why a call is held, for the verdict metrics (with the rule); a held call is never answered with it.</summary>
+    private static readonly GatewayError HeldForApproval = new(GatewayErrorCode.Forbidden, "approval_required", "Held: this call waits for an approval");
+
     private readonly IApprovalStore _store;
     private readonly ApprovalAudit _audit;
     private readonly ApprovalSettings _settings;
@@ -152,7 +155,7 @@ internal sealed class ApprovalGate : IAsyncDisposable
 
         held.SessionEnd = sessionEnd.UnsafeRegister(static s => _ = ((Tuple<ApprovalGate, HeldApproval>)s!).Item1.FinishAsync(((Tuple<ApprovalGate, HeldApproval>)s).Item2, ApprovalState.Withdrawn, "the client went away"), Tuple.Create(this, held));
 
-        return Verdict.Hold(WaitAsync(held));
+        return Verdict.Hold(WaitAsync(held), HeldForApproval.WithRule(rule.Id));
     }
 
     /// <summary>The raw arguments of request <paramref name="id"/> while this instance holds it; otherwise false.</summary>

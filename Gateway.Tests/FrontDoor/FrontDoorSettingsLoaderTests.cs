@@ -39,6 +39,23 @@ internal sealed class FrontDoorSettingsLoaderTests
         });
     }
 
+    [TestCase("", 60)]
+    [TestCase(", \"statelessIdleTimeout\": \"00:00:05\"", 5)]
+    public void LoadFile_StatelessIdleTimeout_DefaultAMinuteOrAsGiven(string key, int seconds)
+    {
+        var settings = Load("\"http\": { \"listen\": \"127.0.0.1:7402\"" + key + " }");
+
+        Assert.That(settings.FrontDoor!.StatelessIdleTimeout, Is.EqualTo(TimeSpan.FromSeconds(seconds)));
+    }
+
+    [Test]
+    public void LoadFile_StatelessIdleTimeoutZero_RefusedByItsPath()
+    {
+        var ex = Assert.Throws<InvalidConfigurationException>(() => Load("\"http\": { \"listen\": \"127.0.0.1:7402\", \"statelessIdleTimeout\": \"00:00:00\" }"));
+
+        Assert.That(ex!.Errors, Has.One.StartsWith("http.statelessIdleTimeout: '00:00:00' must be positive"));
+    }
+
     [Test]
     public void LoadFile_NoSection_NoFrontDoor() => Assert.That(Load("").FrontDoor, Is.Null);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace McpGateway.Tests.Infrastructure;
 
@@ -65,26 +64,8 @@ internal sealed class HttpMcpServer : IAsyncDisposable
         var process = ChildProcess.Start("node", arguments, environment, RepoPaths.Peers);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(_startTimeout);
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"the HTTP MCP server exited during start-up.{Environment.NewLine}{process.Describe()}");
-                }
-
-                try
-                {
-                    using var probe = new TcpClient();
-                    await probe.ConnectAsync("127.0.0.1", port, deadline.Token);
-                    return new HttpMcpServer(process, port);
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(100, deadline.Token);
-                }
-            }
+            await PeerStartup.WaitUntilServingAsync(process, "the HTTP MCP server", PeerStartup.TcpPort(port), _startTimeout, cancellationToken);
+            return new HttpMcpServer(process, port);
         }
         catch
         {

@@ -30,11 +30,11 @@ internal sealed class OidcProvider : IAsyncDisposable
     public const string GatewayClient = "mcp-gateway";
     public const string GatewayClientSecret = "gateway-secret";
 
-    private const string ReadyPrefix = "OIDC_READY ";
     private const string JwksPrefix = "OIDC_JWKS ";
     private const string RequestPrefix = "OIDC_REQUEST ";
 
-    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
+    // Fits a loaded 2-core machine: node loading oidc-provider there has taken over 15 s.
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(90);
 
     // Start-up is tried this many times, each given a share of the budget.
     private const int StartAttempts = 3;
@@ -74,23 +74,24 @@ internal sealed class OidcProvider : IAsyncDisposable
         NodePeers.EnsureInstalled();
         for (var attempt = 1; ; attempt++)
         {
-            var process = Launch(options, options.Port);
+            // A port of our choosing, so readiness is the discovery document answering there, not a line on stdout.
+            var port = options.Port != 0 ? options.Port : FreePort();
+            var provider = new OidcProvider(options, port) { _process = Launch(options, port) };
             try
             {
-                var ready = await process.WaitForLineAsync(l => l.StartsWith(ReadyPrefix, StringComparison.Ordinal), _attemptTimeout, cancellationToken);
-                var provider = new OidcProvider(options, new Uri(ready[ReadyPrefix.Length..]).Port) { _process = process };
-                await provider.ReadJwksAsync(cancellationToken);
+                await provider.WaitUntilServingAsync(_attemptTimeout, cancellationToken);
                 return provider;
             }
-            catch (TimeoutException) when (attempt < StartAttempts)
+            catch (Exception e) when (attempt < StartAttempts && e is TimeoutException or InvalidOperationException)
             {
-                // Seen rarely on CI: the process loads its modules and then never gets to listening (no CPU used).
-                // Another process starts in well under a second; the failure is reported if that one stalls too.
-                await process.DisposeAsync();
+                // Seen rarely on CI: the process loads its modules and then never gets to listening (no CPU used); or
+                // the free port was taken by someone else meanwhile (the process exits). Another process starts in
+                // well under a second; the failure is reported if that one fails too.
+                await provider.DisposeAsync();
             }
             catch
             {
-                await process.DisposeAsync();
+                await provider.DisposeAsync();
                 throw;
             }
         }
@@ -196,7 +197,27 @@ internal sealed class OidcProvider : IAsyncDisposable
     {
         await StopAsync();
         _process = Launch(_options, Port);
-        await _process.WaitForLineAsync(l => l.StartsWith(ReadyPrefix, StringComparison.Ordinal), _startTimeout, cancellationToken);
+        await WaitUntilServingAsync(_startTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until the discovery document answers with this issuer (the provider is listening and configured), then reads
+    /// the keys it printed before it could answer.
+    /// </summary>
+    private async Task WaitUntilServingAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var discovery = Issuer + "/.well-known/openid-configuration";
+        await PeerStartup.WaitUntilServingAsync(
+            _process!,
+            $"the OIDC provider ({RepoPaths.OidcProviderScript}, issuer {Issuer})",
+            async token =>
+            {
+                using var response = await _http.GetAsync(discovery, token);
+                return response.IsSuccessStatusCode
+                    && (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(token))?["issuer"] == Issuer;
+            },
+            budget,
+            cancellationToken);
         await ReadJwksAsync(cancellationToken);
     }
 
