@@ -33,8 +33,20 @@ internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Actio
             }
             else
             {
-                await pump.HandleAsync(message, envelope, invalid).ConfigureAwait(false);
-                await pump.ReleaseDeferredAsync().ConfigureAwait(false);
+                try
+                {
+                    await pump.HandleAsync(message, envelope, invalid).ConfigureAwait(false);
+                    await pump.ReleaseDeferredAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    // As the NDJSON pump does: the batch ends even when handling threw, so nothing of this message (a
+                    // deferred frame borrowing its bytes, a held peer lock) is left for the next one.
+                    pump.Batch.Deferred.Clear();
+                    await pump.EndBatchAsync().ConfigureAwait(false);
+                }
+
+                return true;
             }
 
             await pump.EndBatchAsync().ConfigureAwait(false);

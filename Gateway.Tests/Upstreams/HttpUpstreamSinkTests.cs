@@ -62,6 +62,31 @@ internal sealed class HttpUpstreamSinkTests
 
     [Test]
     [CancelAfter(5000)]
+    public async Task FlushAsync_CallerStopsWaitingWhileFull_ReturnsWithoutRoom(CancellationToken cancellationToken)
+    {
+        // A session that ends (or a bounded write of cancellations) must not wait for an upstream that stopped taking
+        // messages: the flush ends with the caller's token, not only with the channel.
+        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope)>();
+        using var room = new SemaphoreSlim(0, int.MaxValue);
+        using var closing = new CancellationTokenSource();
+        using var sink = new HttpUpstreamSink(queue.Writer, room, closing.Token);
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        await sink.EnterAsync(cancellationToken);
+        sink.WriteFrame(new ReadOnlySequence<byte>(Ping), Scan(Ping));
+        var flush = sink.FlushAsync(caller.Token).AsTask();
+        var waited = !flush.IsCompleted;
+        await caller.CancelAsync();
+        var flushed = await flush;
+        sink.Exit();
+
+        Assert.That(waited, Is.True, "no room: the flush waits");
+        Assert.That(flushed, Is.False);
+        Assert.That(closing.IsCancellationRequested, Is.False, "the channel itself is still open");
+    }
+
+    [Test]
+    [CancelAfter(5000)]
     public async Task FlushAsync_ChannelClosingWhileFull_ReportsTheSideGone(CancellationToken cancellationToken)
     {
         var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope)>();

@@ -33,12 +33,18 @@ internal sealed class HttpUpstreamSink(ChannelWriter<(byte[] Body, FrameEnvelope
         {
             for (; _unpaid > 0; _unpaid--)
             {
-                await room.WaitAsync(closing).ConfigureAwait(false);
+                if (!room.Wait(0, CancellationToken.None))
+                {
+                    // Waiting for the upstream to take messages ends with the channel or with the caller's deadline (a
+                    // session ending, a bounded write of cancellations), whichever comes first.
+                    using var either = CancellationTokenSource.CreateLinkedTokenSource(closing, cancellationToken);
+                    await room.WaitAsync(either.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException)
         {
-            // The channel is closing: nothing more goes out.
+            // The channel is closing, or the caller stopped waiting: this flush sends nothing more.
             _unpaid = 0;
             return false;
         }
