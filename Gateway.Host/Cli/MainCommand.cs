@@ -27,6 +27,7 @@ internal static class MainCommand
         root.Subcommands.Add(AuditCommands.Create(timeProvider));
         root.Subcommands.Add(AuditCommands.Replay(timeProvider));
         root.Subcommands.Add(ApprovalsCommands.Create());
+        root.Subcommands.Add(HelpCommand(timeProvider));
         foreach (var option in root.Options)
         {
             switch (option)
@@ -43,6 +44,20 @@ internal static class MainCommand
         // mcpgw alone: the overview, as --help.
         root.SetAction(result => Help(result));
         return root;
+    }
+
+    /// <summary><c>mcpgw help audit verify</c>: the same as <c>mcpgw audit verify --help</c>.</summary>
+    private static GatewayCommand HelpCommand(TimeProvider timeProvider)
+    {
+        var words = new Argument<string[]>("COMMAND") { Description = "the command, e.g. audit verify", Arity = ArgumentArity.ZeroOrMore };
+        var command = new GatewayCommand("help", "the help of a command, as COMMAND --help shows it")
+        {
+            Synopsis = ["mcpgw help [COMMAND ...]"],
+        };
+        command.Arguments.Add(words);
+        command.SetAction((result, cancellationToken) => InvokeAsync(
+            [.. result.GetValue(words) ?? [], "--help"], result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, timeProvider, cancellationToken));
+        return command;
     }
 
     public static Task<int> InvokeAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default)
@@ -106,7 +121,8 @@ internal static class MainCommand
             }
         }
 
-        var usage = CommandHelp.UsageLines(command).ToList();
+        // The overview's every command line would bury the message; its help is one command away.
+        var usage = command is RootCommand ? [] : CommandHelp.UsageLines(command).ToList();
         for (var i = 0; i < usage.Count; i++)
         {
             error.WriteLine((i == 0 ? "usage: " : "       ") + usage[i]);

@@ -72,6 +72,23 @@ internal sealed class CommandLineTests
 
     [Test]
     [CancelAfter(30000)]
+    public async Task Help_HelpCommand_SameAsTheHelpOption(CancellationToken cancellationToken)
+    {
+        await using var command = Start(["help", "audit", "verify"]);
+        await command.WaitForExitAsync(cancellationToken);
+        await using var option = Start(["audit", "verify", "--help"]);
+        await option.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(command.ExitCode, Is.Zero, command.Describe());
+            Assert.That(command.OutputLines, Is.EqualTo(option.OutputLines));
+            Assert.That(command.OutputLines, Has.Some.StartsWith("  mcpgw audit verify --config FILE"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30000)]
     public async Task Version_Alone_TheProgramsInformationalVersionOnStdout(CancellationToken cancellationToken)
     {
         var expected = FileVersionInfo.GetVersionInfo(BuildOutputs.GatewayHostDll).ProductVersion;
@@ -89,7 +106,7 @@ internal sealed class CommandLineTests
 
     [TestCase(new[] { "serve", "--confg", "gateway.json" }, "mcpgw serve: ", "'--confg'", "usage: mcpgw serve --config FILE")]
     [TestCase(new[] { "audit", "frobnicate" }, "mcpgw audit: ", "unknown command 'frobnicate'", "usage: mcpgw audit verify")]
-    [TestCase(new[] { "launch", "--help" }, "mcpgw: ", "unknown command 'launch'", "usage: mcpgw serve --config FILE")]
+    [TestCase(new[] { "launch", "--help" }, "mcpgw: ", "unknown command 'launch'", "run 'mcpgw --help' for every option")]
     [TestCase(new[] { "audit", "purge", "--config" }, "mcpgw audit purge: ", "--config", "usage: mcpgw audit purge --config FILE")]
     [TestCase(new[] { "tools" }, "mcpgw tools: ", "which command? list, approve", "usage: mcpgw tools list --config FILE")]
     [TestCase(new[] { "audit", "verify", "--config", "a.json", "--store", "b.db" }, "mcpgw audit verify: ", "give --config FILE or --store PATH, one of them", "usage: mcpgw audit verify")]
