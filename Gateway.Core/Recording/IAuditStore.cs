@@ -53,7 +53,11 @@ internal interface IAuditStore
     /// transactions, so appends go on meanwhile and an interrupted purge leaves a verifiable store.
     /// </summary>
     /// <returns>How many records were removed, and the sequence the chain now starts at (0 when the store is empty).</returns>
-    Task<(long Purged, long FirstSequence)> PurgeAsync(long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, CancellationToken cancellationToken);
+    Task<(long Purged, long FirstSequence)> PurgeAsync(long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, CancellationToken cancellationToken) =>
+        PurgeAsync(beforeTimeMicros, keepRecords, sign, null, cancellationToken);
+
+    /// <summary>As the other overload, reporting after each deleted chunk how many of the records to purge are gone.</summary>
+    Task<(long Purged, long FirstSequence)> PurgeAsync(long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, IProgress<AuditProgress>? progress, CancellationToken cancellationToken);
 
     IAsyncEnumerable<AuditAnchor> ReadAnchorsAsync(CancellationToken cancellationToken);
 }

@@ -28,7 +28,8 @@ internal static class BridgeArguments
                     5 the gateway cannot reach the connection's MCP server (-31007; see the gateway's log)
         """;
 
-    private static readonly string[] _valued =
+    /// <summary>The options that take a value, by name without their dashes.</summary>
+    public static readonly string[] Valued =
     [
         "gateway", "connection", "ca-file", "client-cert", "client-key", "token-file", "token-command",
         "issuer", "client-id", "client-secret-file", "client-key-file", "client-key-id", "scope", "resource",
@@ -55,7 +56,7 @@ internal static class BridgeArguments
                 errors.Add($"--{name}: a secret is never taken from the command line (other users can read it); use --client-secret-file, {ClientSecretVariable} or --token-file");
                 i++;
             }
-            else if (name is null || !_valued.Contains(name))
+            else if (name is null || !Valued.Contains(name))
             {
                 errors.Add($"unexpected argument '{arg}'");
             }
@@ -69,6 +70,18 @@ internal static class BridgeArguments
             }
         }
 
+        return FromValues(values, tls, environment, errors);
+    }
+
+    /// <summary>
+    /// The options from the values given (<paramref name="values"/> by option name without its dashes), or null with
+    /// <paramref name="errors"/> (which may already hold the command line's own mistakes) saying why.
+    /// </summary>
+    public static BridgeOptions? FromValues(IReadOnlyDictionary<string, string> values, bool tls, Func<string, string?> environment, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(errors);
         var (host, port) = ParseGateway(values.GetValueOrDefault("gateway"), errors);
         var connection = values.GetValueOrDefault("connection");
         if (string.IsNullOrWhiteSpace(connection))
@@ -141,7 +154,7 @@ internal static class BridgeArguments
         return (host, port);
     }
 
-    private static TokenSourceKind ParseTokenSource(Dictionary<string, string> values, bool clientCertificate, Func<string, string?> environment, List<string> errors)
+    private static TokenSourceKind ParseTokenSource(IReadOnlyDictionary<string, string> values, bool clientCertificate, Func<string, string?> environment, List<string> errors)
     {
         var oauth = values.ContainsKey("issuer") || values.ContainsKey("client-id");
         var given = (values.ContainsKey("token-file") ? 1 : 0) + (values.ContainsKey("token-command") ? 1 : 0) + (oauth ? 1 : 0);

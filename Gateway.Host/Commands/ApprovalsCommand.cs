@@ -5,6 +5,7 @@ using McpGateway.Core.Admin;
 using McpGateway.Core.Configuration;
 using McpGateway.Host.Approvals;
 using McpGateway.Host.Bridge;
+using McpGateway.Host.Cli;
 using McpGateway.Inspectors;
 
 namespace McpGateway.Host.Commands;
@@ -18,56 +19,16 @@ internal static class ApprovalsCommand
 {
     public const string TokenVariable = "MCPGW_TOKEN";
 
-    public const string UsageText = """
-        usage: mcpgw approvals list [--state pending|approved|denied|timed_out|withdrawn] [--json]
-               mcpgw approvals show ID [--json]
-               mcpgw approvals reveal ID [--json]     (raw arguments; approvals.revealGroups only; recorded)
-               mcpgw approvals approve ID [--reason R] [--grant DURATION [--same-arguments]]
-               mcpgw approvals deny ID --reason R
-        every command takes: --admin URL | --config FILE, and --token-file FILE (else the token in MCPGW_TOKEN)
-        exit codes: 0 ok, 1 refused by the desk, 2 usage, 3 not found, 4 authentication failed,
-                    5 admin API unreachable, 6 unexpected answer from the admin API
-        """;
+    /// <summary><c>mcpgw approvals</c> with <paramref name="args"/> (after <c>approvals</c>), as typed.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        MainCommand.InvokeAsync(["approvals", .. args], output, error, TimeProvider.System, cancellationToken);
 
-    private static readonly string[] Connection = ["admin", "config", "token-file"];
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <param name="verb"><c>list</c>, <c>show</c>, <c>reveal</c>, <c>approve</c> or <c>deny</c>.</param>
+    /// <param name="id">The approval request, for every verb but <c>list</c>.</param>
+    /// <param name="options">The values given, by option name without its dashes: admin, config, token-file, state, reason, grant.</param>
+    public static async Task<int> RunAsync(string verb, string? id, Dictionary<string, string> options, bool json, bool sameArguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (args is ["help" or "--help" or "-h"])
-        {
-            await output.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return ApprovalsExitCodes.Ok;
-        }
-
-        if (args.Any(a => a is "--token" || a.StartsWith("--token=", StringComparison.Ordinal)))
-        {
-            await error.WriteLineAsync($"mcpgw: a token is never taken on the command line (it would show in the process list and the shell history); use --token-file FILE or {TokenVariable}").ConfigureAwait(false);
-            return ApprovalsExitCodes.Usage;
-        }
-
-        var json = args.Contains("--json");
-        var sameArguments = args.Contains("--same-arguments");
-        var (verb, id, rest) = args switch
-        {
-            ["list", .. var r] => ("list", null, r),
-            [var v and ("show" or "reveal" or "approve" or "deny"), var i, .. var r] when !i.StartsWith("--", StringComparison.Ordinal) => (v, i, r),
-            _ => (null, null, args),
-        };
-        string[] known = verb switch
-        {
-            "list" => ["state", .. Connection],
-            "approve" => ["reason", "grant", .. Connection],
-            "deny" => ["reason", .. Connection],
-            _ => Connection,
-        };
-        var options = verb is null ? null : Usage.Options([.. rest.Where(a => a is not ("--json" or "--same-arguments"))], known);
-        var misplaced = (json && verb is not ("list" or "show" or "reveal")) || (sameArguments && (verb != "approve" || options?.ContainsKey("grant") != true));
-        if (options is null || misplaced || (verb == "deny" && string.IsNullOrWhiteSpace(options.GetValueOrDefault("reason"))))
-        {
-            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return ApprovalsExitCodes.Usage;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         var baseUrl = await AdminUrlAsync(options, error).ConfigureAwait(false);
         if (baseUrl is null)
         {
@@ -103,7 +64,7 @@ internal static class ApprovalsCommand
                 "list" => await ListAsync(client, options.GetValueOrDefault("state"), json, output, error, cancellationToken).ConfigureAwait(false),
                 "show" => await ShowAsync(client, id!, json, output, error, cancellationToken).ConfigureAwait(false),
                 "reveal" => await RevealAsync(client, id!, json, output, error, cancellationToken).ConfigureAwait(false),
-                _ => await VoteAsync(client, verb!, id!, options, sameArguments, output, error, cancellationToken).ConfigureAwait(false),
+                _ => await VoteAsync(client, verb, id!, options, sameArguments, output, error, cancellationToken).ConfigureAwait(false),
             };
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))

@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
+using McpGateway.Host.Cli;
 using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 
@@ -19,30 +20,10 @@ internal static class AuditCommand
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         RunAsync(args, output, error, TimeProvider.System, cancellationToken);
 
+    /// <summary><c>mcpgw audit</c> with <paramref name="args"/> (after <c>audit</c>), as typed.</summary>
     /// <param name="timeProvider">The clock <c>verify</c> judges the last checkpoint's age by.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default)
-    {
-        switch (args)
-        {
-            case ["keygen", .. var keygen]:
-                return await KeygenAsync(keygen, output, error).ConfigureAwait(false);
-            case ["verify", .. var verify]:
-                return await AuditVerifyCommand.RunAsync(verify, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
-            case ["query", .. var query]:
-                return await QueryAsync(query, output, error, cancellationToken).ConfigureAwait(false);
-            case ["prove", .. var prove]:
-                return await AuditProofCommand.ProveAsync(prove, output, error, cancellationToken).ConfigureAwait(false);
-            case ["consistency", .. var consistency]:
-                return await AuditProofCommand.ConsistencyAsync(consistency, output, error, cancellationToken).ConfigureAwait(false);
-            case ["check-proof", .. var check]:
-                return await AuditProofCommand.CheckAsync(check, output, error, cancellationToken).ConfigureAwait(false);
-            case ["purge", .. var purge]:
-                return await PurgeAsync(purge, output, error, cancellationToken).ConfigureAwait(false);
-            default:
-                await error.WriteLineAsync(UsageText).ConfigureAwait(false);
-                return Usage.BadUsage;
-        }
-    }
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
+        MainCommand.InvokeAsync(["audit", .. args], output, error, timeProvider, cancellationToken);
 
     public const string UsageText =
         "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]\n" +
@@ -53,17 +34,10 @@ internal static class AuditCommand
         "       mcpgw audit purge --config FILE\n" +
         "       mcpgw audit keygen --out FILE";
 
-    private static async Task<int> QueryAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="filters">The filters given, by option name without its dashes (<see cref="AuditQuery.OptionNames"/>).</param>
+    public static async Task<int> QueryAsync(string config, IReadOnlyDictionary<string, string> filters, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var json = args.Contains("--json");
-        var options = Usage.Options([.. args.Where(a => a != "--json")], ["config", .. AuditQuery.OptionNames]);
-        if (options is null || !options.TryGetValue("config", out var config))
-        {
-            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
-        var query = AuditQuery.Parse(options, error);
+        var query = AuditQuery.Parse(filters, error);
         if (query is null)
         {
             return Usage.BadUsage;
@@ -90,15 +64,9 @@ internal static class AuditCommand
     }
 
     /// <summary>Applies the configuration's <c>audit.retention</c> now, behind an anchor signed with <c>audit.signingKeyFile</c>.</summary>
-    private static async Task<int> PurgeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="progress">Told how many records are purged, chunk by chunk; null for no progress.</param>
+    public static async Task<int> PurgeAsync(string config, ProgressReporter? progress, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var options = Usage.Options(args, "config");
-        if (options is null || !options.TryGetValue("config", out var config))
-        {
-            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
         var store = await ConfiguredAuditStore.OpenAsync(config, "purge", error).ConfigureAwait(false);
         if (store is null)
         {
@@ -115,7 +83,8 @@ internal static class AuditCommand
             }
 
             using var signer = CheckpointSigner.FromPemFile(keyFile);
-            var (purged, first) = await RetentionService.PurgeAsync(store, signer, retention, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            var (purged, first) = await RetentionService.PurgeAsync(store, signer, retention, TimeProvider.System, progress, cancellationToken).ConfigureAwait(false);
+            progress?.Complete(purged);
             await output.WriteLineAsync(purged == 0
                 ? $"nothing to purge; the chain starts at record {first}"
                 : $"purged {purged} records; the chain now starts at record {first} behind a signed anchor").ConfigureAwait(false);
@@ -124,15 +93,8 @@ internal static class AuditCommand
         return 0;
     }
 
-    private static async Task<int> KeygenAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> KeygenAsync(string path, TextWriter output, TextWriter error)
     {
-        var options = Usage.Options(args, "out");
-        if (options is null || !options.TryGetValue("out", out var path))
-        {
-            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
         if (File.Exists(path))
         {
             await error.WriteLineAsync($"mcpgw: {path} exists; not overwriting a key").ConfigureAwait(false);

@@ -14,16 +14,11 @@ internal static class BridgeCommand
     private static readonly TimeSpan _connectTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan _tokenEndpointTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="values">The options given, by name without their dashes (<see cref="BridgeArguments.Valued"/>).</param>
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> values, bool tls)
     {
-        if (args is ["--help" or "-h" or "help"])
-        {
-            // Asked for by a person, not an MCP client: on stdout like every other command's help.
-            Console.Out.WriteLine(BridgeArguments.UsageText);
-            return 0;
-        }
-
-        var options = BridgeArguments.Parse(args, Environment.GetEnvironmentVariable, out var errors);
+        var errors = new List<string>();
+        var options = BridgeArguments.FromValues(values, tls, Environment.GetEnvironmentVariable, errors);
         if (options is null)
         {
             foreach (var error in errors)

@@ -3,6 +3,7 @@ using System.Net;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Hosting;
+using McpGateway.Host.Cli;
 using McpGateway.Inspectors;
 using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Configuration;
@@ -19,20 +20,12 @@ internal static class ConfigCheckCommand
 {
     public const int Invalid = 1;
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
-    {
-        var path = args switch
-        {
-            ["--config", var file] => file,
-            [var file] when !file.StartsWith('-') => file,
-            _ => null,
-        };
-        if (path is null)
-        {
-            error.WriteLine("usage: mcpgw config check --config FILE   (or: mcpgw config check FILE)");
-            return Usage.BadUsage;
-        }
+    /// <summary><c>mcpgw config check</c> with <paramref name="args"/> (after <c>check</c>), as typed.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error) => MainCommand.Invoke(["config", "check", .. args], output, error);
 
+    /// <param name="path">The configuration file to check.</param>
+    public static int Run(string path, TextWriter output, TextWriter error)
+    {
         var errors = Check(path, out var settings);
         if (errors.Count > 0)
         {

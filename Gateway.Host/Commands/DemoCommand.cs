@@ -22,14 +22,8 @@ internal static class DemoCommand
     /// <summary>The example access key id from AWS's documentation: shaped like a real one, valid nowhere.</summary>
     private const string DemoAccessKeyId = "AKIAIOSFODNN7EXAMPLE";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync()
     {
-        if (args.Length > 0)
-        {
-            Console.Error.WriteLine("usage: mcpgw demo");
-            return Usage.BadUsage;
-        }
-
         var server = DemoPeers.FindServerEverything();
         if (server is null)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Recording;
+using McpGateway.Host.Cli;
 
 namespace McpGateway.Host.Commands;
 
@@ -11,15 +12,13 @@ namespace McpGateway.Host.Commands;
 /// </summary>
 internal static class ReplayCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
-    {
-        if (args is not [var session, .. var rest] || session.StartsWith("--", StringComparison.Ordinal)
-            || Usage.Options(rest, "config") is not { } options || !options.TryGetValue("config", out var config))
-        {
-            await error.WriteLineAsync("usage: mcpgw replay SESSION --config FILE").ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
+    /// <summary><c>mcpgw replay</c> with <paramref name="args"/> (after <c>replay</c>), as typed.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        MainCommand.InvokeAsync(["replay", .. args], output, error, TimeProvider.System, cancellationToken);
 
+    /// <param name="progress">Told how far the scan of the store for the session's records has come; null for no progress.</param>
+    public static async Task<int> RunAsync(string session, string config, ProgressReporter? progress, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         var store = await ConfiguredAuditStore.OpenAsync(config, "replay from", error).ConfigureAwait(false);
         if (store is null)
         {
@@ -29,13 +28,20 @@ internal static class ReplayCommand
         var records = new List<StoredAuditRecord>();
         await using (store as IAsyncDisposable)
         {
+            var (head, _) = progress is null ? (0L, Array.Empty<byte>()) : await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+            long scanned = 0;
             await foreach (var stored in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
             {
                 if (stored.Record.SessionId == session)
                 {
                     records.Add(stored);
                 }
+
+                scanned++;
+                progress?.Report(stored.Sequence, head);
             }
+
+            progress?.Complete(scanned);
 
             // Recorded before anything is shown, also when the session is not there: looking for it is a read too.
             if (!await CommandLineAuditRead.RecordAsync(store, "audit/replay", [new("session", session)], records, error, cancellationToken).ConfigureAwait(false))

@@ -8,15 +8,9 @@ namespace McpGateway.Host.Commands;
 /// <summary><c>mcpgw serve --config FILE</c>: validate everything, then listen until SIGTERM or Ctrl+C.</summary>
 internal static class ServeCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="path">The configuration file.</param>
+    public static async Task<int> RunAsync(string path)
     {
-        var options = Usage.Options(args, "config");
-        if (options is null || !options.TryGetValue("config", out var path))
-        {
-            Console.Error.WriteLine("usage: mcpgw serve --config FILE");
-            return Usage.BadUsage;
-        }
-
         try
         {
             var settings = GatewayConfiguration.LoadFile(path);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpGateway.Host.Cli;
 using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,27 +12,18 @@ namespace McpGateway.Host.Commands;
 /// </summary>
 internal static class ToolsCommand
 {
-    public static int Run(string[] args, TextWriter output, TextWriter error)
-    {
-        var (verb, rest) = args switch
-        {
-            ["list", .. var r] => ("list", r),
-            ["approve", .. var r] => ("approve", r),
-            _ => ("", args),
-        };
-        var options = verb switch
-        {
-            "list" => Usage.Options(rest, "config"),
-            "approve" => Usage.Options(rest, "config", "connection", "tool"),
-            _ => null,
-        };
-        if (options is null || !options.TryGetValue("config", out var config) || (verb == "approve" && !(options.ContainsKey("connection") && options.ContainsKey("tool"))))
-        {
-            error.WriteLine("usage: mcpgw tools list --config FILE");
-            error.WriteLine("       mcpgw tools approve --config FILE --connection NAME --tool NAME");
-            return Usage.BadUsage;
-        }
+    /// <summary><c>mcpgw tools</c> with <paramref name="args"/> (after <c>tools</c>), as typed.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error) => MainCommand.Invoke(["tools", .. args], output, error);
 
+    /// <summary>The pinned tools of the configuration <paramref name="config"/>, one per line.</summary>
+    public static int List(string config, TextWriter output, TextWriter error) => Run(config, null, output, error);
+
+    /// <summary>Accepts the changed definition of <paramref name="tool"/> on <paramref name="connection"/>.</summary>
+    public static int Approve(string config, string connection, string tool, TextWriter output, TextWriter error) =>
+        Run(config, (connection, tool), output, error);
+
+    private static int Run(string config, (string Connection, string Tool)? approve, TextWriter output, TextWriter error)
+    {
         var path = Path.GetFullPath(config);
         var errors = new List<string>();
         var policy = File.Exists(path) ? PolicyFileReader.Read(path, errors) : null;
@@ -44,26 +36,27 @@ internal static class ToolsCommand
         }
 
         var store = new ToolPinStore(Path.GetFullPath(pins, Path.GetDirectoryName(path)!), TimeProvider.System, NullLogger.Instance);
-        if (verb == "list")
+        if (approve is null)
         {
-            foreach (var (connection, tool, pin) in store.List())
+            foreach (var (pinnedConnection, pinnedTool, pin) in store.List())
             {
                 var state = pin.IsChanged
                     ? string.Create(CultureInfo.InvariantCulture, $"CHANGED at {pin.ChangedAt:u}, awaiting approval ({pin.ChangedFingerprint![..12]})")
                     : string.Create(CultureInfo.InvariantCulture, $"pinned {pin.PinnedAt:u}");
-                output.WriteLine($"{connection}\t{tool}\t{pin.Fingerprint[..12]}\t{state}");
+                output.WriteLine($"{pinnedConnection}\t{pinnedTool}\t{pin.Fingerprint[..12]}\t{state}");
             }
 
             return 0;
         }
 
-        if (!store.Approve(options["connection"], options["tool"]))
+        var (connection, tool) = approve.Value;
+        if (!store.Approve(connection, tool))
         {
-            error.WriteLine($"mcpgw: tool '{options["tool"]}' of connection '{options["connection"]}' has no changed definition to approve");
+            error.WriteLine($"mcpgw: tool '{tool}' of connection '{connection}' has no changed definition to approve");
             return 1;
         }
 
-        output.WriteLine($"approved the new definition of '{options["tool"]}' on '{options["connection"]}'");
+        output.WriteLine($"approved the new definition of '{tool}' on '{connection}'");
         return 0;
     }
 }

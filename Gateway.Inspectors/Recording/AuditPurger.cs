@@ -14,7 +14,8 @@ internal static class AuditPurger
     public const int Chunk = 2000;
 
     /// <param name="treeEdge">The Merkle tree's right edge over that many records (null when it cannot be computed), kept with the anchor.</param>
-    public static async Task<(long Purged, long FirstSequence)> PurgeAsync(DbConnection connection, long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, Func<long, CancellationToken, Task<byte[]?>> treeEdge, CancellationToken cancellationToken)
+    /// <param name="progress">Told after each chunk how many of the records before the first kept one are deleted.</param>
+    public static async Task<(long Purged, long FirstSequence)> PurgeAsync(DbConnection connection, long? beforeTimeMicros, long? keepRecords, Func<long, byte[], AuditAnchor> sign, Func<long, CancellationToken, Task<byte[]?>> treeEdge, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
     {
         var bounds = await ScalarsAsync(connection, "SELECT min(seq), max(seq) FROM audit_records", [], cancellationToken).ConfigureAwait(false);
         if (bounds[0] is not long first || bounds[1] is not long head)
@@ -66,6 +67,7 @@ internal static class AuditPurger
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             purged += await ExecuteAsync(connection, transaction, "DELETE FROM audit_records WHERE seq >= @f AND seq < @t", [("f", from), ("t", to)], cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            progress?.Report(new AuditProgress(to - first, keepFrom - first));
         }
 
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))

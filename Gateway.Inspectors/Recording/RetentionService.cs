@@ -44,14 +44,18 @@ internal sealed class RetentionService(IAuditStore store, CheckpointSigner signe
         }
     }
 
-    public static Task<(long Purged, long FirstSequence)> PurgeAsync(IAuditStore store, CheckpointSigner signer, AuditRetention retention, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static Task<(long Purged, long FirstSequence)> PurgeAsync(IAuditStore store, CheckpointSigner signer, AuditRetention retention, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        PurgeAsync(store, signer, retention, timeProvider, null, cancellationToken);
+
+    /// <param name="progress">Told after each deleted chunk how many of the records to purge are gone (<c>mcpgw audit purge</c>).</param>
+    public static Task<(long Purged, long FirstSequence)> PurgeAsync(IAuditStore store, CheckpointSigner signer, AuditRetention retention, TimeProvider timeProvider, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(retention);
         var now = Micros(timeProvider.GetUtcNow());
         long? before = retention.MaxAge is { } age ? now - (age.Ticks / TimeSpan.TicksPerMicrosecond) : null;
-        return store.PurgeAsync(before, retention.MaxRecords, (sequence, prevHash) => signer.SignAnchor(sequence, prevHash, now), cancellationToken);
+        return store.PurgeAsync(before, retention.MaxRecords, (sequence, prevHash) => signer.SignAnchor(sequence, prevHash, now), progress, cancellationToken);
     }
 
     private static long Micros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;

@@ -1,0 +1,248 @@
+using System.CommandLine;
+using McpGateway.Host.Commands;
+using McpGateway.Inspectors.Recording;
+
+namespace McpGateway.Host.Cli;
+
+/// <summary><c>mcpgw audit ...</c> and <c>mcpgw replay</c>: the audit store, read and kept by the operator.</summary>
+internal static class AuditCommands
+{
+    public static GatewayCommand Create(TimeProvider timeProvider)
+    {
+        var group = new GatewayCommand("audit", "the audit store: verify it, query it, prove records in it, purge old ones");
+        group.Subcommands.Add(Verify(timeProvider));
+        group.Subcommands.Add(Query());
+        group.Subcommands.Add(Prove());
+        group.Subcommands.Add(Consistency());
+        group.Subcommands.Add(CheckProof());
+        group.Subcommands.Add(Keygen());
+        group.Subcommands.Add(Purge(timeProvider));
+        return group;
+    }
+
+    public static GatewayCommand Replay(TimeProvider timeProvider)
+    {
+        var session = new Argument<string>("SESSION") { Description = "the session id, as audit query shows it" };
+        var config = CommonOptions.Config();
+        var progress = CommonOptions.Progress();
+        var command = new GatewayCommand("replay", "a recorded session step by step, from the audit store only (masked payloads; no upstream is contacted)")
+        {
+            Synopsis = ["mcpgw replay SESSION --config FILE [--progress]"],
+            ExitCodes = "0 shown, 1 no such session or the store cannot be read, 2 usage",
+        };
+        command.Arguments.Add(session);
+        command.Options.Add(config);
+        command.Options.Add(progress);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var error = CommonOptions.Error(result);
+            return ReplayCommand.RunAsync(
+                result.GetRequiredValue(session), result.GetRequiredValue(config), ProgressReporter.For(result.GetValue(progress), error, "scanned", timeProvider),
+                CommonOptions.Output(result), error, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Parsed here like every command; the values then go on as arguments to <see cref="AuditVerifyCommand"/>, which
+    /// takes them in that form (its own tests drive it so).
+    /// </summary>
+    private static GatewayCommand Verify(TimeProvider timeProvider)
+    {
+        var config = CommonOptions.Config(required: false);
+        var store = CommonOptions.Store();
+        var publicKey = CommonOptions.Value("--public-key", "PEM", "the checkpoint signing key's public key (default: the configuration's audit.signingKeyFile)");
+        var anchors = new Option<string[]>("--anchors")
+        {
+            Description = "checkpoints kept outside the store (files or URLs) to check the store against",
+            HelpName = "FILE|URL",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var progress = CommonOptions.Progress();
+        var command = new GatewayCommand("verify", "recompute the audit store's hash chain and check its chain of signed checkpoints, also against anchors kept outside the store; report modified, deleted, reordered, inserted, truncated and checkpoints_missing records with their range")
+        {
+            Synopsis = ["mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]"],
+            ExitCodes = "0 the store is intact (warnings do not fail), 1 findings, or the store or a key cannot be read, 2 usage",
+        };
+        command.Options.Add(config);
+        command.Options.Add(store);
+        command.Options.Add(publicKey);
+        command.Options.Add(anchors);
+        command.Options.Add(progress);
+        CommonOptions.RequireOneOf(command, config, store);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var args = new List<string>();
+            AddValue(args, result, config);
+            AddValue(args, result, store);
+            AddValue(args, result, publicKey);
+            if (result.GetValue(anchors) is { Length: > 0 } given)
+            {
+                args.Add(anchors.Name);
+                args.AddRange(given);
+            }
+
+            if (result.GetValue(progress))
+            {
+                args.Add(progress.Name);
+            }
+            return AuditVerifyCommand.RunAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), timeProvider, cancellationToken);
+        });
+        return command;
+    }
+
+    private static GatewayCommand Query()
+    {
+        var config = CommonOptions.Config();
+        var json = new Option<bool>("--json") { Description = "JSON lines (payloads as JSON) instead of a table" };
+        var filters = new (string Name, string HelpName, string Description)[]
+        {
+            ("subject", "S", "records of this subject"),
+            ("group", "G", "records of sessions with this group"),
+            ("connection", "C", "records of this connection"),
+            ("tool", "T", "records of calls to this tool"),
+            ("verdict", "V", "records with this verdict (allowed, blocked, masked, held, ...)"),
+            ("since", "TIME", "records at or after TIME (ISO 8601, e.g. 2026-11-22T01:00:00Z; UTC unless it says)"),
+            ("until", "TIME", "records before TIME"),
+            ("after", "SEQ", "records after sequence SEQ (to page on)"),
+            ("limit", "N", "at most N records"),
+        };
+        var command = new GatewayCommand("query", "audit records matching every filter, as a table or JSON lines")
+        {
+            Synopsis = ["mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]"],
+        };
+        command.Options.Add(config);
+        var options = new List<(string Name, Option<string> Option)>();
+        foreach (var (name, helpName, description) in filters)
+        {
+            var option = CommonOptions.Value("--" + name, helpName, description);
+            options.Add((name, option));
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(json);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var given = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, option) in options)
+            {
+                if (result.GetValue(option) is { } value)
+                {
+                    given[name] = value;
+                }
+            }
+
+            return AuditCommand.QueryAsync(result.GetRequiredValue(config), given, result.GetValue(json), CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
+        });
+        return command;
+    }
+
+    private static GatewayCommand Prove()
+    {
+        var sequence = new Argument<string>("SEQ") { Description = "the record's sequence number" };
+        var config = CommonOptions.Config(required: false);
+        var store = CommonOptions.Store();
+        var size = CommonOptions.Value("--size", "N", "prove against the tree of the first N records (default: the newest signed tree head)");
+        var command = new GatewayCommand("prove", "an inclusion proof (JSON) of record SEQ in the newest signed tree head (or size N)")
+        {
+            Synopsis = ["mcpgw audit prove SEQ --config FILE | --store PATH [--size N]"],
+        };
+        command.Arguments.Add(sequence);
+        command.Options.Add(config);
+        command.Options.Add(store);
+        command.Options.Add(size);
+        CommonOptions.RequireOneOf(command, config, store);
+        command.SetAction((result, cancellationToken) =>
+        {
+            List<string> args = [result.GetRequiredValue(sequence)];
+            AddValue(args, result, config);
+            AddValue(args, result, store);
+            AddValue(args, result, size);
+            return AuditProofCommand.ProveAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
+        });
+        return command;
+    }
+
+    private static GatewayCommand Consistency()
+    {
+        var oldSize = new Argument<string>("OLD") { Description = "the size of the older signed log" };
+        var newSize = new Argument<string>("NEW") { Description = "the size of the newer signed log" };
+        var config = CommonOptions.Config(required: false);
+        var store = CommonOptions.Store();
+        var command = new GatewayCommand("consistency", "a consistency proof (JSON): the signed log of OLD records is a prefix of NEW's")
+        {
+            Synopsis = ["mcpgw audit consistency OLD NEW --config FILE | --store PATH"],
+        };
+        command.Arguments.Add(oldSize);
+        command.Arguments.Add(newSize);
+        command.Options.Add(config);
+        command.Options.Add(store);
+        CommonOptions.RequireOneOf(command, config, store);
+        command.SetAction((result, cancellationToken) =>
+        {
+            List<string> args = [result.GetRequiredValue(oldSize), result.GetRequiredValue(newSize)];
+            AddValue(args, result, config);
+            AddValue(args, result, store);
+            return AuditProofCommand.ConsistencyAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
+        });
+        return command;
+    }
+
+    private static GatewayCommand CheckProof()
+    {
+        var file = new Argument<string>("FILE") { Description = "the proof (JSON) to check, or - for stdin" };
+        var publicKey = CommonOptions.Value("--public-key", "PEM", "the checkpoint signing key's public key", required: true);
+        var command = new GatewayCommand("check-proof", "check a proof offline, with the public key alone")
+        {
+            Synopsis = ["mcpgw audit check-proof FILE|- --public-key PEM"],
+            ExitCodes = "0 the proof holds, 1 it does not (or cannot be read), 2 usage",
+        };
+        command.Arguments.Add(file);
+        command.Options.Add(publicKey);
+        command.SetAction((result, cancellationToken) => AuditProofCommand.CheckAsync(
+            [result.GetRequiredValue(file), publicKey.Name, result.GetRequiredValue(publicKey)], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken));
+        return command;
+    }
+
+    private static GatewayCommand Keygen()
+    {
+        var path = CommonOptions.Value("--out", "FILE", "where to write the private key (FILE.pub.pem gets the public key); never overwritten", required: true);
+        var command = new GatewayCommand("keygen", "a new ECDSA P-256 checkpoint signing key (FILE) and its public key (FILE.pub.pem)")
+        {
+            Synopsis = ["mcpgw audit keygen --out FILE"],
+        };
+        command.Options.Add(path);
+        command.SetAction((result, _) => AuditCommand.KeygenAsync(result.GetRequiredValue(path), CommonOptions.Output(result), CommonOptions.Error(result)));
+        return command;
+    }
+
+    private static GatewayCommand Purge(TimeProvider timeProvider)
+    {
+        var config = CommonOptions.Config();
+        var progress = CommonOptions.Progress();
+        var command = new GatewayCommand("purge", "apply audit.retention now: purge the oldest records behind a signed anchor")
+        {
+            Synopsis = ["mcpgw audit purge --config FILE [--progress]"],
+        };
+        command.Options.Add(config);
+        command.Options.Add(progress);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var error = CommonOptions.Error(result);
+            return AuditCommand.PurgeAsync(
+                result.GetRequiredValue(config), ProgressReporter.For(result.GetValue(progress), error, "purged", timeProvider),
+                CommonOptions.Output(result), error, cancellationToken);
+        });
+        return command;
+    }
+
+    private static void AddValue(List<string> args, ParseResult result, Option<string> option)
+    {
+        if (result.GetValue(option) is { } value)
+        {
+            args.Add(option.Name);
+            args.Add(value);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+
+namespace McpGateway.Host.Cli;
+
+/// <summary>Options several commands share, spelled and described the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Config(bool required = true) => new("--config")
+    {
+        Description = "the gateway's configuration file (JSON)",
+        HelpName = "FILE",
+        Required = required,
+    };
+
+    public static Option<string> Store() => new("--store")
+    {
+        Description = "the SQLite audit store itself, instead of the one --config names",
+        HelpName = "PATH",
+    };
+
+    public static Option<bool> Progress() => new("--progress")
+    {
+        Description = "report progress on stderr (the default when stderr is a terminal)",
+    };
+
+    /// <summary>A value option of <paramref name="name"/> shown as <paramref name="helpName"/>.</summary>
+    public static Option<string> Value(string name, string helpName, string description, bool required = false) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        Required = required,
+    };
+
+    /// <summary>Exactly one of <paramref name="first"/> and <paramref name="second"/> must be given.</summary>
+    public static void RequireOneOf(Command command, Option first, Option second) =>
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(first) is null) == (result.GetResult(second) is null))
+            {
+                result.AddError($"give {first.Name} {first.HelpName} or {second.Name} {second.HelpName}, one of them");
+            }
+        });
+
+    /// <summary>
+    /// An option that exists only to be refused with <paramref name="why"/>: a secret on the command line shows in the
+    /// process list and the shell history.
+    /// </summary>
+    public static Option<string> Refused(string name, string why)
+    {
+        var option = new Option<string>(name) { Hidden = true };
+        option.Validators.Add(result => result.AddError(why));
+        return option;
+    }
+
+    public static TextWriter Output(ParseResult result) => result.InvocationConfiguration.Output;
+
+    public static TextWriter Error(ParseResult result) => result.InvocationConfiguration.Error;
+}
