@@ -124,21 +124,33 @@ internal sealed partial class EnvelopeScanner
                 return false;
             }
 
-            int nameStart = position + 1;
-            int length = json[nameStart..].IndexOf((byte)'"');
-            if (length < 0)
-            {
-                return false;
-            }
-
             // Printable ASCII without escapes; any other name (escaped, non-ASCII, NUL) is the full pass's to judge.
-            ReadOnlySpan<byte> name = json.Slice(nameStart, length);
-            if (name.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0 || name.Contains((byte)'\\'))
+            // Names are short: one plain loop finds the closing quote and checks every byte on the way.
+            int nameStart = position + 1;
+            int nameEnd = nameStart;
+            while (true)
             {
-                return false;
+                if (nameEnd >= json.Length)
+                {
+                    return false;
+                }
+
+                byte b = json[nameEnd];
+                if (b == (byte)'"')
+                {
+                    break;
+                }
+
+                if ((uint)(b - 0x20) > 0x7E - 0x20 || b == (byte)'\\')
+                {
+                    return false;
+                }
+
+                nameEnd++;
             }
 
-            position = SkipWhitespace(json, nameStart + length + 1);
+            ReadOnlySpan<byte> name = json[nameStart..nameEnd];
+            position = SkipWhitespace(json, nameEnd + 1);
             if (position >= json.Length || json[position] != (byte)':')
             {
                 return false;
