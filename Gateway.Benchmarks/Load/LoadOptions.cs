@@ -37,6 +37,8 @@ internal sealed record LoadOptions
           --auth none,oidc,oidc-fresh storm: one gateway per value; oidc: each worker reuses one RS256 token from the
                                       in-process development issuer; oidc-fresh: every cycle a token never validated before
           --gateway-log-level NAME    storm: the gateway's logging.level (default: its own, Information)
+          --warm-connections 0        storm: the gateway's connections.upstream.warmConnections (sockets connected to
+                                      the upstream ahead of sessions; 0 connects per session)
         """;
 
     public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
@@ -59,6 +61,9 @@ internal sealed record LoadOptions
     public string Mode { get; init; } = "relay";
 
     public int Workers { get; init; } = 32;
+
+    /// <summary>Storm: the gateway's warm upstream sockets (<c>connections.upstream.warmConnections</c>).</summary>
+    public int WarmConnections { get; init; }
 
     public string? GatewayLogLevel { get; init; }
 
@@ -136,6 +141,7 @@ internal sealed record LoadOptions
                     "--mode" => options with { Mode = value is "relay" or "storm" or "http" ? value : throw new FormatException("modes are relay, storm, http") },
                     "--gateway-log-level" => options with { GatewayLogLevel = value },
                     "--workers" => options with { Workers = Integer(value, 1, 4096) },
+                    "--warm-connections" => options with { WarmConnections = Integer(value, 0, 128) },
                     "--auth" => options with { AuthModes = ParseAuthModes(value) },
                     _ => throw new FormatException($"unknown option {name}"),
                 };

@@ -70,7 +70,8 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         Uri? httpUpstream = null,
         IReadOnlyDictionary<string, object>? audit = null,
         bool masking = false,
-        IReadOnlyDictionary<string, object>? extra = null)
+        IReadOnlyDictionary<string, object>? extra = null,
+        int warmConnections = 0)
     {
         // Below Information the "listening on" line is not printed: listen on a port chosen here and probe it instead.
         var fixedPort = logLevel is null ? (int?)null : FreePort();
@@ -103,6 +104,11 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         if (auth is not null)
         {
             settings["allowPlaintext"] = true;
+        }
+
+        if (warmConnections > 0)
+        {
+            ((Dictionary<string, object>)((Dictionary<string, object>)settings["connections"])["upstream"])["warmConnections"] = warmConnections;
         }
 
         if (masking)

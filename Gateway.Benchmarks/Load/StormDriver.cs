@@ -70,6 +70,7 @@ internal static class StormDriver
                 + (options.GatewayLogLevel is null
                     ? "console logs at its default level (Information: three lines per session, read by the driver)"
                     : $"logging.level {options.GatewayLogLevel}")
+                + (options.WarmConnections > 0 ? $"; {options.WarmConnections} warm upstream sockets (connections.upstream.warmConnections)" : "")
                 + (options.GatewayEnvironment.Count == 0 ? "." : $"; environment {string.Join(", ", options.GatewayEnvironment.Select(p => $"{p.Key}={p.Value}"))}."),
             "Auth none: any token. oidc: RS256 tokens (2048-bit key) from the in-process development issuer (loopback http, keys fetched once and cached); "
                 + "each worker reuses its own token every cycle, so after the first cycle the gateway finds it in its accepted-token cache (hash lookup, no signature check). "
@@ -176,7 +177,7 @@ internal static class StormDriver
         {
             gateway = auth == HaproxyRow
                 ? await ProxyProcess.StartHaproxyAsync(haproxy!, upstream, cancellationToken).ConfigureAwait(false)
-                : await ProxyProcess.StartGatewayAsync(gatewayDll, upstream, maxConnections, options.GatewayEnvironment, cancellationToken, authSection, options.GatewayLogLevel).ConfigureAwait(false);
+                : await ProxyProcess.StartGatewayAsync(gatewayDll, upstream, maxConnections, options.GatewayEnvironment, cancellationToken, authSection, options.GatewayLogLevel, warmConnections: options.WarmConnections).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {

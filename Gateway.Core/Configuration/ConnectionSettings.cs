@@ -39,7 +39,13 @@ internal sealed record StdioConnectionSettings : ConnectionSettings
 /// <summary>Dial <see cref="Host"/>:<see cref="Port"/> once per client session.</summary>
 internal sealed record TcpConnectionSettings : ConnectionSettings
 {
+    /// <summary>Warm sockets of all connections together: half the smallest descriptor reserve, so that they always fit in it.</summary>
+    public const int MaxWarmConnections = 128;
+
     public required string Host { get; init; }
 
     public required int Port { get; init; }
+
+    /// <summary>Sockets kept connected to the upstream ahead of sessions (see <c>WarmSocketPool</c>); 0 connects per session only.</summary>
+    public int WarmConnections { get; init; }
 }

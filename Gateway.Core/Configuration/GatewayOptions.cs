@@ -167,6 +167,9 @@ internal sealed class ConnectionOptions
 
     public int? ConnectRetries { get; set; }
 
+    /// <summary>tcp: sockets kept connected ahead of sessions, so that a new session skips the connect (default 0).</summary>
+    public int? WarmConnections { get; set; }
+
     /// <summary>How long a forwarded request may wait for its response before the client gets -31008.</summary>
     public TimeSpan? RequestTimeout { get; set; }
 

@@ -120,6 +120,12 @@ internal static class GatewaySettingsLoader
             }
         }
 
+        var warmTotal = connections.Values.OfType<TcpConnectionSettings>().Sum(tcp => tcp.WarmConnections);
+        if (warmTotal > TcpConnectionSettings.MaxWarmConnections)
+        {
+            errors.Add($"connections: {warmTotal} warmConnections in all; at most {TcpConnectionSettings.MaxWarmConnections} together (warm sockets come out of limits.fileDescriptorReserve)");
+        }
+
         for (var i = 0; i < options.Inspectors.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(options.Inspectors[i]))
@@ -249,6 +255,15 @@ internal static class GatewaySettingsLoader
         }
 
         var access = ParseAccess(path, options, errors);
+        if (options.WarmConnections is { } warm && !string.Equals(options.Transport?.Trim(), "tcp", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{path}.warmConnections: only a tcp connection keeps warm sockets (a stdio upstream is spawned per session, an http one pools its own)");
+        }
+        else if (options.WarmConnections is < 0 or > TcpConnectionSettings.MaxWarmConnections)
+        {
+            errors.Add($"{path}.warmConnections: between 0 and {TcpConnectionSettings.MaxWarmConnections} (warm sockets come out of limits.fileDescriptorReserve)");
+        }
+
         ConnectionSettings? result = null;
         switch (options.Transport?.Trim().ToUpperInvariant())
         {
@@ -300,6 +315,7 @@ internal static class GatewaySettingsLoader
                     Name = name,
                     Host = options.Host ?? "",
                     Port = options.Port ?? 0,
+                    WarmConnections = options.WarmConnections ?? 0,
                     ConnectTimeout = connectTimeout,
                     ConnectRetries = retries,
                     RequestTimeout = requestTimeout,

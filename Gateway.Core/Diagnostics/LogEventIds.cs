@@ -16,6 +16,7 @@ internal static class LogEventIds
         new("drain", 1300, 1399, ["DrainLog"]),
         new("sessions and upstreams", 2000, 4099, ["GatewayLog"]),
         new("http upstreams", 4100, 4199, ["HttpLog"]),
+        new("warm upstream sockets", 4200, 4219, ["WarmUpstreamLog"]),
         new("oidc", 5000, 5499, ["OidcLog"]),
         new("bridge", 5500, 5999, ["BridgeLog"]),
         new("policy", 6000, 6999, ["PolicyLog"]),

@@ -85,6 +85,9 @@ internal sealed partial class EnvelopeScanner
         Other,
     }
 
+    /// <summary>Whether the last frame was accepted by the fast path for ordinary frames (for tests and benchmarks).</summary>
+    public bool LastScanWasOrdinary { get; private set; }
+
     /// <summary>
     /// Scans <paramref name="frame"/> (one line, without its terminator). Returns null when the frame may be
     /// forwarded; otherwise the first violation found, with <see cref="FrameEnvelope.Id"/> set to the id when it
@@ -99,6 +102,14 @@ internal sealed partial class EnvelopeScanner
             return GatewayErrors.InvalidUtf8;
         }
 
+        LastScanWasOrdinary = frame.IsSingleSegment && TryScanOrdinary(frame.FirstSpan, frame, out envelope);
+        if (LastScanWasOrdinary)
+        {
+            ReleaseLargeState();
+            return null;
+        }
+
+        envelope = default;
         Reset();
         GatewayError? fatal;
         try
@@ -259,7 +270,13 @@ internal sealed partial class EnvelopeScanner
             _idAmbiguous |= reader.CurrentDepth == 1;
         }
 
-        int depth = reader.CurrentDepth;
+        return SlotOf(name, reader.CurrentDepth);
+    }
+
+    // The member name's part of the pass, once it is unescaped: duplicates, envelope members, misspellings, and which
+    // value the next token is.
+    private Slot SlotOf(ReadOnlySpan<byte> name, int depth)
+    {
         ulong key = MemberNameKey.Of(name);
         if (!_memberNames.TryAdd(key))
         {

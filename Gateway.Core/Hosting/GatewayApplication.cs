@@ -9,6 +9,7 @@ using McpGateway.Core.Buffers;
 using McpGateway.Core.Listener;
 using McpGateway.Core.Recording;
 using McpGateway.Core.Sessions;
+using McpGateway.Core.Upstreams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Connections;
@@ -143,7 +144,12 @@ internal sealed class GatewayApplication : IAsyncDisposable
             metrics: sp.GetRequiredService<GatewayMetrics>(),
             drain: sp.GetRequiredService<GatewayDrain>(),
             recorder: sp.GetService<ISessionRecorder>(),
-            descriptors: descriptors));
+            descriptors: descriptors,
+            warm: sp.GetRequiredService<WarmUpstreams>()));
+
+        // Warm upstream sockets: filled once the gateway has started, closed when it starts draining.
+        builder.Services.AddSingleton<WarmUpstreams>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WarmUpstreams>());
 
         // Drains in the host's stopping phase, while Kestrel still holds the sessions.
         builder.Services.AddSingleton<GatewayDrain>();

@@ -22,7 +22,8 @@ internal sealed class GatewayRuntime : IDisposable
         GatewayMetrics? metrics = null,
         GatewayDrain? drain = null,
         ISessionRecorder? recorder = null,
-        DescriptorBudget? descriptors = null)
+        DescriptorBudget? descriptors = null,
+        WarmUpstreams? warm = null)
     {
         Recorder = recorder;
         Settings = settings;
@@ -34,7 +35,7 @@ internal sealed class GatewayRuntime : IDisposable
         Drain = drain ?? new GatewayDrain(settings, timeProvider, loggerFactory.CreateLogger<GatewayDrain>());
         Metrics.ObservePendingRequests(() => Drain.PendingRequests);
         Logger = loggerFactory.CreateLogger("McpGateway.Sessions");
-        Connector = connector ?? new UpstreamConnector(settings, timeProvider, loggerFactory.CreateLogger("McpGateway.Upstreams"));
+        Connector = connector ?? new UpstreamConnector(settings, timeProvider, loggerFactory.CreateLogger("McpGateway.Upstreams"), warm);
     }
 
     public GatewaySettings Settings { get; }

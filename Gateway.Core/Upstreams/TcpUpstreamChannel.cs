@@ -46,6 +46,9 @@ internal sealed class TcpUpstreamChannel : IUpstreamChannel
         }
     }
 
+    /// <summary>A channel over <paramref name="socket"/>, already connected (a warm socket); the channel owns it.</summary>
+    public static TcpUpstreamChannel Open(Socket socket, MemoryPool<byte> blocks) => new(socket, blocks, $"tcp {socket.RemoteEndPoint} (warm)");
+
     public async ValueTask DisposeAsync()
     {
         await Output.CompleteAsync().ConfigureAwait(false);

@@ -20,14 +20,17 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
     private readonly FrozenDictionary<string, HttpUpstreamClient> _httpClients;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly WarmUpstreams? _warm;
 
     // The upstream sockets' pipe blocks: the listener's size, shared by every tcp connection.
     private readonly BlockMemoryPool _blocks = new();
 
-    public UpstreamConnector(GatewaySettings settings, TimeProvider timeProvider, ILogger logger)
+    /// <param name="warm">Sockets connected ahead of sessions, for the tcp connections that keep some.</param>
+    public UpstreamConnector(GatewaySettings settings, TimeProvider timeProvider, ILogger logger, WarmUpstreams? warm = null)
     {
         _logger = logger;
         _timeProvider = timeProvider;
+        _warm = warm;
         _pipelines = settings.Connections.ToFrozenDictionary(
             pair => pair.Key,
             pair => BuildPipeline(pair.Value, timeProvider, logger),
@@ -70,6 +73,11 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
     /// <summary>Connects or throws <see cref="UpstreamUnavailableException"/> once the retries are spent.</summary>
     public async ValueTask<IUpstreamChannel> ConnectAsync(ConnectionSettings connection, CancellationToken cancellationToken)
     {
+        if (_warm is not null && connection is TcpConnectionSettings && _warm.TryTake(connection.Name, out Socket? warm))
+        {
+            return TcpUpstreamChannel.Open(warm, _blocks);
+        }
+
         try
         {
             return await _pipelines[connection.Name].ExecuteAsync(

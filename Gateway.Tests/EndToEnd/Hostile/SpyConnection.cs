@@ -25,6 +25,7 @@ internal sealed class SpyConnection : IAsyncDisposable
     private long _bytesWritten;
     private int _requests;
     private volatile bool _closed;
+    private int _disposed;
 
     public SpyConnection(int index, Socket socket, SpyBehavior behavior, Task readGate, ChangeSignal signal)
     {
@@ -256,8 +257,14 @@ internal sealed class SpyConnection : IAsyncDisposable
         Encoding.UTF8.GetBytes(line, writer);
     }
 
+    /// <summary>Closes the connection from the upstream's side; the spy's own disposal then skips it.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         try
         {
