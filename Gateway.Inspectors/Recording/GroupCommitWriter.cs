@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// Group commit: callers put records in a bounded queue and await their commit; one writer task takes whatever is
-/// queued (up to <see cref="MaxBatch"/>) and commits it in one transaction. A full queue pushes back for at most the
+/// Group commit: callers seal their records (leaf bytes and leaf hash, <see cref="SealedAuditRecord"/>) in their own
+/// threads, put them in a bounded queue and await their commit; one writer task takes whatever is queued (up to
+/// <see cref="MaxBatch"/>) and commits it in one transaction, doing only what needs the order (sequence, link, tree). A full queue pushes back for at most the
 /// enqueue timeout, then refuses: nothing is dropped silently.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
-    public const int MaxBatch = 512;
+    public const int MaxBatch = 2048;
 
     private readonly Channel<PendingAppend> _queue;
     private readonly IAuditBatchSink _sink;
@@ -67,7 +68,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// </summary>
     public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
-        var pending = new PendingAppend(record);
+        var pending = new PendingAppend(SealedAuditRecord.Seal(record));
         Interlocked.Increment(ref _depth);
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -107,7 +108,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<PendingAppend>(MaxBatch);
-        var records = new List<AuditRecord>(MaxBatch);
+        var records = new List<SealedAuditRecord>(MaxBatch);
         try
         {
             while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -115,13 +116,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 while (batch.Count < MaxBatch && reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
-                    records.Add(pending.Record);
+                    records.Add(pending.Sealed);
                 }
 
                 var started = _timeProvider.GetTimestamp();
                 try
                 {
-                    await _sink.CommitAsync(records, _stopping.Token).ConfigureAwait(false);
+                    await _sink.CommitSealedAsync(records, _stopping.Token).ConfigureAwait(false);
                     MarkAvailable();
                     foreach (var pending in batch)
                     {
