@@ -122,4 +122,27 @@ internal sealed class SqliteAuditStoreTests : AuditStoreContractTests
             Assert.That(verification.IsIntact, Is.True, string.Join("; ", verification.Findings));
         });
     }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task AppendAsync_RecordsWithAndWithoutOptionalValuesInOneBatch_EachReadsBackAsAppended(CancellationToken cancellationToken)
+    {
+        // The appender binds only the values a record has; a row after one with more values must not inherit them.
+        var appended = Enumerable.Range(1, 200).Select(n => n % 2 == 0
+            ? Record("s", n) with { Payload = null, Size = null, PayloadSha256 = null }
+            : Record("s", n) with { ClientId = "client-" + n, Groups = "ops", Inspector = "policy:rule", Reason = "blocked_by_policy", ErrorCode = -31003, Payload = [(byte)n] })
+            .ToList();
+        await using var store = Open(DatabasePath);
+
+        await Task.WhenAll(appended.Select(r => store.AppendAsync(r, cancellationToken).AsTask()));
+
+        var read = await ReadAllAsync(store, cancellationToken);
+        var verification = await AuditChainVerifier.VerifyAsync(store.ReadAsync(1, cancellationToken), cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.Select(r => r.Record with { Payload = null }), Is.EquivalentTo(appended.Select(r => r with { Payload = null })));
+            Assert.That(read.Select(r => r.Record.Payload is null ? -1 : r.Record.Payload[0]), Is.EquivalentTo(appended.Select(r => r.Payload is null ? -1 : r.Payload[0])));
+            Assert.That(verification.IsIntact, Is.True, string.Join("; ", verification.Findings));
+        });
+    }
 }
