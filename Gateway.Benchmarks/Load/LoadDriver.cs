@@ -21,6 +21,28 @@ internal static class LoadDriver
     /// <summary>The gateway target with the masking inspector (<c>--masking on</c>).</summary>
     internal const string MaskedGateway = "gateway+masking";
 
+    /// <summary>The <c>policy</c> of <see cref="LoadOptions.FullChainTarget"/>: the load's calls are allowed after an argument rule is checked.</summary>
+    private static Dictionary<string, object> FullChainPolicy() => new()
+    {
+        ["policy"] = new Dictionary<string, object>
+        {
+            ["default"] = "deny",
+            ["rules"] = new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["id"] = "no-drop", ["action"] = "block", ["reason"] = "destructive SQL",
+                    ["match"] = new Dictionary<string, object>
+                    {
+                        ["tools"] = new[] { "echo" },
+                        ["arguments"] = new Dictionary<string, object> { ["text"] = new Dictionary<string, object> { ["regex"] = "\\bDROP\\s+TABLE\\b", ["ignoreCase"] = true } },
+                    },
+                },
+                new Dictionary<string, object> { ["id"] = "load", ["action"] = "allow", ["match"] = new Dictionary<string, object> { ["tools"] = new[] { "echo" } } },
+            },
+        },
+    };
+
     private static bool IsGateway(string target) => target.StartsWith("gateway", StringComparison.Ordinal);
 
     public static async Task<int> RunAsync(string[] args)
@@ -117,6 +139,13 @@ internal static class LoadDriver
                     + "into a fresh SQLite store in the temp directory (WAL, group commit); `durability: full` syncs each group commit to disk, `normal` only to the OS (survives a gateway crash, not a power loss). No masking, no checkpoint key.");
             }
 
+            if (targets.Contains(LoadOptions.FullChainTarget))
+            {
+                notes.Add($"{LoadOptions.FullChainTarget}: the full chain (authentication > policy > masking > recording): a policy with `default: deny`, a `block` rule "
+                    + "on the load's tool whose argument regex never matches (so each call's arguments are read) and an `allow` rule for it; masking with the default "
+                    + "profile (base64 scan; nothing in the load matches); recording into a fresh SQLite store, durability full.");
+            }
+
             if (targets.Any(ExternalInspectorTargets.All.Contains))
             {
                 notes.Add(ExternalInspectorTargets.Note);
@@ -207,6 +236,18 @@ internal static class LoadDriver
                 stores.Add(store);
                 var audit = new Dictionary<string, object> { ["path"] = store, ["durability"] = durability };
                 await StartRelayAsync(target, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, audit: audit)).ConfigureAwait(false);
+            }
+
+            if (targets.Contains(LoadOptions.FullChainTarget))
+            {
+                var store = Path.Combine(Path.GetTempPath(), $"mcpgw-load-audit-{Environment.ProcessId}-fullchain.db");
+                stores.Add(store);
+                await StartRelayAsync(LoadOptions.FullChainTarget, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct,
+                    audit: new Dictionary<string, object> { ["path"] = store, ["durability"] = "full" }, masking: true, extra: FullChainPolicy())).ConfigureAwait(false);
+                if (relays.TryGetValue(LoadOptions.FullChainTarget, out var full) && !full.RecentOutput.Contains("policy", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{LoadOptions.FullChainTarget}: the gateway's chain does not show the policy inspector:{Environment.NewLine}{full.RecentOutput}");
+                }
             }
 
             await StartRelayAsync(MaskedGateway, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, masking: true)).ConfigureAwait(false);

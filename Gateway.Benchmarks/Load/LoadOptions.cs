@@ -20,6 +20,9 @@ internal sealed record LoadOptions
           --targets direct,gateway,haproxy
                                       also: gateway-audit-full, gateway-audit-normal (the gateway recording into a
                                       fresh SQLite audit store, durability full / normal),
+                                      gateway-full (the full chain: a policy allowing the load's tool after an
+                                      argument rule that never matches, masking without hits, recording into SQLite
+                                      with durability full),
                                       gateway-http (the gateway with an http connection to an HTTP upstream),
                                       gateway-extproc, gateway-extproc-idle (an out-of-process pass-through inspector
                                       asking for tools/call, or for a method the load never sends);
@@ -41,7 +44,7 @@ internal sealed record LoadOptions
                                       the upstream ahead of sessions; 0 connects per session)
         """;
 
-    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", FullChainTarget, "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
 
     /// <summary>Without <c>--targets</c>: the relays, not recording.</summary>
     public static readonly IReadOnlyList<string> DefaultTargets = ["direct", "gateway", "haproxy"];
@@ -52,6 +55,9 @@ internal sealed record LoadOptions
         ["gateway-audit-full"] = "full",
         ["gateway-audit-normal"] = "normal",
     };
+
+    /// <summary>The gateway with policy, masking and recording (durability full) together.</summary>
+    public const string FullChainTarget = "gateway-full";
 
     public static readonly IReadOnlyList<string> AllAuthModes = ["none", "oidc", "oidc-fresh"];
 

@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// Group commit: callers put records in a bounded queue and await their commit; one writer task takes whatever is
-/// queued (up to <see cref="MaxBatch"/>) and commits it in one transaction. A full queue pushes back for at most the
+/// Group commit: callers seal their records (leaf bytes and leaf hash, <see cref="SealedAuditRecord"/>) in their own
+/// threads, put them in a bounded queue and await their commit; one writer thread takes whatever is queued (up to
+/// <see cref="MaxBatch"/>) and commits it in one transaction, doing only what needs the order (sequence, link, tree). A full queue pushes back for at most the
 /// enqueue timeout, then refuses: nothing is dropped silently.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
-    public const int MaxBatch = 512;
+    public const int MaxBatch = 2048;
 
     private readonly Channel<PendingAppend> _queue;
     private readonly IAuditBatchSink _sink;
@@ -21,7 +22,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Histogram<double>? _commitDuration;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _writer;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _depth;
     private volatile bool _available = true;
 
@@ -42,7 +43,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             _commitDuration = meter.CreateHistogram<double>("mcpgw.audit.commit.duration", "s", "Time to commit one batch of audit records");
         }
 
-        _writer = Task.Run(WriteLoopAsync);
+        // Its own thread, not the thread pool's: each commit releases the pumps' continuations into the pool's queue,
+        // and a writer waiting in that queue behind them would stall every pump's next commit (the serial step of
+        // recording). It blocks only on the queue and on the store.
+        new Thread(WriteLoop) { IsBackground = true, Name = "mcpgw audit writer" }.Start();
     }
 
     /// <summary>False after a failed commit, until one succeeds again.</summary>
@@ -67,7 +71,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// </summary>
     public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
-        var pending = new PendingAppend(record);
+        var pending = new PendingAppend(SealedAuditRecord.Seal(record));
         Interlocked.Increment(ref _depth);
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -103,25 +107,37 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
+    {
+        try
+        {
+            WriteAll();
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void WriteAll()
     {
         var reader = _queue.Reader;
         var batch = new List<PendingAppend>(MaxBatch);
-        var records = new List<AuditRecord>(MaxBatch);
+        var records = new List<SealedAuditRecord>(MaxBatch);
         try
         {
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (Wait(reader.WaitToReadAsync(CancellationToken.None)))
             {
                 while (batch.Count < MaxBatch && reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
-                    records.Add(pending.Record);
+                    records.Add(pending.Sealed);
                 }
 
                 var started = _timeProvider.GetTimestamp();
                 try
                 {
-                    await _sink.CommitAsync(records, _stopping.Token).ConfigureAwait(false);
+                    _sink.CommitSealedAsync(records, _stopping.Token).GetAwaiter().GetResult();
                     MarkAvailable();
                     foreach (var pending in batch)
                     {
@@ -157,11 +173,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
+    private static bool Wait(ValueTask<bool> ready) => ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
+
     /// <summary>Commits what is queued, then stops the writer.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
         _stopping.Dispose();
     }
 }

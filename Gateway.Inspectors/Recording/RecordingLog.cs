@@ -46,4 +46,7 @@ internal static partial class RecordingLog
 
     [LoggerMessage(7013, LogLevel.Warning, "Audit anchor {Anchor}: its queue is full; checkpoint #{Counter} is not sent there")]
     public static partial void AnchorQueueFull(ILogger logger, string anchor, long counter);
+
+    [LoggerMessage(7014, LogLevel.Debug, "Audit store {Store}: the write-ahead log could not be checkpointed; retrying")]
+    public static partial void WalCheckpointFailed(ILogger logger, string store, Exception exception);
 }

@@ -213,28 +213,29 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
         _ => "error",
     };
 
+    /// <summary>One hasher per thread: a one-shot hash makes OpenSSL set up and free a context each time, which costs more than hashing a frame.</summary>
+    [ThreadStatic]
+    private static IncrementalHash? t_sha;
+
     private static string Sha256(ReadOnlySpan<byte> payload)
     {
+        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(payload);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(payload, hash);
+        sha.GetHashAndReset(hash);
         return Convert.ToHexStringLower(hash);
     }
 
     private static string Sha256(in ReadOnlySequence<byte> payload)
     {
-        if (payload.IsSingleSegment)
-        {
-            return Sha256(payload.FirstSpan);
-        }
-
-        using var incremental = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var segment in payload)
         {
-            incremental.AppendData(segment.Span);
+            sha.AppendData(segment.Span);
         }
 
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        incremental.GetHashAndReset(hash);
+        sha.GetHashAndReset(hash);
         return Convert.ToHexStringLower(hash);
     }
 }

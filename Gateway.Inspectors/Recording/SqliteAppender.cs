@@ -1,4 +1,5 @@
-using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using McpGateway.Core.Recording;
 using Microsoft.Data.Sqlite;
@@ -12,10 +13,10 @@ namespace McpGateway.Inspectors.Recording;
 /// position straight from each record's canonical UTF-8 (encoded once for its hash and its row), and one
 /// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c> per batch. The chain head is read inside that transaction, under SQLite's
 /// write lock, so another writer of the same file (a second process, <c>mcpgw audit query</c> recording its read)
-/// appends after it instead of forking the chain. Each record is a leaf of the log's Merkle tree: its leaf hash is
-/// computed where its canonical bytes are made (<see cref="AuditHashChain.HashLeaf"/>), the chain links the leaf hashes,
+/// appends after it instead of forking the chain. Each record is a leaf of the log's Merkle tree: its leaf bytes and
+/// hash are made by whoever made the record, in its own thread (<see cref="SealedAuditRecord"/>); the chain links the leaf hashes,
 /// and the tree's right edge grows in the same transaction (completed subtrees of 256 leaves and more, and the edge at
-/// the head, see <see cref="AuditTreeStorage"/>). Nothing is allocated per record.
+/// the head, see <see cref="AuditTreeStorage"/>). The writer allocates nothing per record.
 /// </summary>
 internal sealed class SqliteAppender : IDisposable
 {
@@ -34,10 +35,9 @@ internal sealed class SqliteAppender : IDisposable
     private readonly sqlite3_stmt _treeHead;
     private readonly SqliteConnection _connection;
     private readonly Action<int, long, byte[]> _onNode;
-    private readonly byte[] _leaf = new byte[AuditHashChain.HashSize];
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private MerkleFrontier? _tree;
-    private readonly ArrayBufferWriter<byte> _canonical = new(4096);
-    private readonly (int Offset, int Length)[] _values = new (int, int)[AuditHashChain.ValueCount];
+    private readonly byte[] _link = new byte[AuditHashChain.HashSize + sizeof(long) + AuditHashChain.HashSize];
     private readonly byte[] _prev = new byte[AuditHashChain.HashSize];
     private readonly byte[] _hash = new byte[AuditHashChain.HashSize];
 
@@ -60,7 +60,7 @@ internal sealed class SqliteAppender : IDisposable
     /// and returns the new head. Throws <see cref="SqliteException"/> when the batch could not be committed; the caller
     /// then closes the connection (which rolls back what the transaction wrote).
     /// </summary>
-    public (long Sequence, byte[] Hash) Append(IReadOnlyList<AuditRecord> batch)
+    public (long Sequence, byte[] Hash) Append(IReadOnlyList<SealedAuditRecord> batch)
     {
         try
         {
@@ -74,9 +74,13 @@ internal sealed class SqliteAppender : IDisposable
         }
     }
 
-    private (long Sequence, byte[] Hash) AppendBatch(IReadOnlyList<AuditRecord> batch)
+    private (long Sequence, byte[] Hash) AppendBatch(IReadOnlyList<SealedAuditRecord> batch)
     {
         Step(_begin);
+
+        // Every parameter starts NULL (a failed batch may have left values bound); NULL values are then not bound at all.
+        Check(raw.sqlite3_clear_bindings(_many));
+        Check(raw.sqlite3_clear_bindings(_one));
         var sequence = ReadHead();
         if (_tree?.Size != sequence)
         {
@@ -92,13 +96,13 @@ internal sealed class SqliteAppender : IDisposable
                 Bind(_many, row * Columns, ++sequence, batch[index++]);
             }
 
-            Step(_many);
+            StepRows(_many);
         }
 
         while (index < batch.Count)
         {
             Bind(_one, 0, ++sequence, batch[index++]);
-            Step(_one);
+            StepRows(_one);
         }
 
         Check(raw.sqlite3_bind_int64(_treeHead, 1, _tree.Size));
@@ -122,18 +126,22 @@ internal sealed class SqliteAppender : IDisposable
     }
 
     /// <summary>
-    /// Hashes one record as a leaf, links it after the last hash, appends it to the tree, and binds it as the row
-    /// starting at parameter <paramref name="first"/> + 1. (The leaf hash is the per-record work a pump can do before
-    /// the record reaches the writer; only the link and the tree append need the order.)
+    /// Links one sealed record after the last hash, appends its leaf hash to the tree, and binds it as the row starting
+    /// at parameter <paramref name="first"/> + 1, its values straight from its leaf bytes. (The leaf bytes and hash were
+    /// made in the caller's thread; only the link and the tree append need the order.)
     /// </summary>
-    private void Bind(sqlite3_stmt statement, int first, long sequence, AuditRecord record)
+    private void Bind(sqlite3_stmt statement, int first, long sequence, SealedAuditRecord sealedRecord)
     {
+        var record = sealedRecord.Record;
+        var values = sealedRecord.Values;
         _hash.CopyTo(_prev, 0);
-        _canonical.ResetWrittenCount();
-        AuditHashChain.HashLeaf(_canonical, record, _values, _leaf);
-        AuditHashChain.Link(_prev, sequence, _leaf, _hash);
-        _tree!.Append(_leaf, _onNode);
-        var canonical = _canonical.WrittenSpan;
+        _prev.CopyTo(_link, 0);
+        BinaryPrimitives.WriteInt64BigEndian(_link.AsSpan(AuditHashChain.HashSize), sequence);
+        sealedRecord.LeafHash.CopyTo(_link, AuditHashChain.HashSize + sizeof(long));
+        _sha.AppendData(_link);
+        _sha.GetHashAndReset(_hash);
+        _tree!.Append(sealedRecord.LeafHash, _onNode);
+        ReadOnlySpan<byte> canonical = sealedRecord.Leaf;
 
         Check(raw.sqlite3_bind_int64(statement, first + 1, sequence));
         Check(raw.sqlite3_bind_int64(statement, first + 2, record.TimeMicros));
@@ -142,19 +150,19 @@ internal sealed class SqliteAppender : IDisposable
         Text(statement, first + 3, kind[..kindLength]);
         for (var v = 0; v <= 8; v++)
         {
-            Value(statement, first + 4 + v, canonical, _values[v], blob: false);
+            Value(statement, first + 4 + v, canonical, values[v], blob: false);
         }
 
         Integer(statement, first + 13, record.FrameSequence);
         for (var v = 9; v <= 15; v++)
         {
-            Value(statement, first + 14 + (v - 9), canonical, _values[v], blob: false);
+            Value(statement, first + 14 + (v - 9), canonical, values[v], blob: false);
         }
 
         Integer(statement, first + 21, record.ErrorCode);
         Integer(statement, first + 22, record.Size);
-        Value(statement, first + 23, canonical, _values[16], blob: false);
-        Value(statement, first + 24, canonical, _values[17], blob: true);
+        Value(statement, first + 23, canonical, values[16], blob: false);
+        Value(statement, first + 24, canonical, values[17], blob: true);
         Check(raw.sqlite3_bind_blob(statement, first + 25, _prev));
         Check(raw.sqlite3_bind_blob(statement, first + 26, _hash));
     }
@@ -163,7 +171,7 @@ internal sealed class SqliteAppender : IDisposable
     {
         if (value.Offset < 0)
         {
-            Check(raw.sqlite3_bind_null(statement, index));
+            // NULL already (StepRows clears the bindings): one SQLite call less.
         }
         else if (blob)
         {
@@ -183,8 +191,13 @@ internal sealed class SqliteAppender : IDisposable
             ? raw.sqlite3_bind_text(statement, index, string.Empty) // an empty span may carry a null pointer: SQLite would store NULL
             : raw.sqlite3_bind_text(statement, index, utf8));
 
-    private void Integer(sqlite3_stmt statement, int index, long? value) =>
-        Check(value is { } present ? raw.sqlite3_bind_int64(statement, index, present) : raw.sqlite3_bind_null(statement, index));
+    private void Integer(sqlite3_stmt statement, int index, long? value)
+    {
+        if (value is { } present)
+        {
+            Check(raw.sqlite3_bind_int64(statement, index, present));
+        }
+    }
 
     /// <summary>Copies the head's hash into the running hash and returns its sequence (0 and the genesis hash when empty).</summary>
     private long ReadHead()
@@ -217,6 +230,13 @@ internal sealed class SqliteAppender : IDisposable
         {
             raw.sqlite3_reset(_head);
         }
+    }
+
+    /// <summary>Runs an INSERT, then sets all its parameters back to NULL for the next rows (only non-NULL values are bound).</summary>
+    private void StepRows(sqlite3_stmt statement)
+    {
+        Step(statement);
+        Check(raw.sqlite3_clear_bindings(statement));
     }
 
     private void Step(sqlite3_stmt statement)
@@ -265,5 +285,6 @@ internal sealed class SqliteAppender : IDisposable
         _commit.Dispose();
         _node.Dispose();
         _treeHead.Dispose();
+        _sha.Dispose();
     }
 }

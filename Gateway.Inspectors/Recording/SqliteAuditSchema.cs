@@ -4,7 +4,9 @@ namespace McpGateway.Inspectors.Recording;
 /// The audit tables of the SQLite store; <c>seq</c> is assigned by the gateway, never by the database. Besides the
 /// records, checkpoints and retention anchors: the log's Merkle tree, as much of it as proofs and appends need
 /// (<see cref="AuditTreeStorage"/>): <c>audit_tree</c> holds every perfect subtree of 256 leaves and more,
-/// <c>audit_tree_head</c> the tree's right edge at the head.
+/// <c>audit_tree_head</c> the tree's right edge at the head. The records have no index but their sequence: every read
+/// (query, replay, console, verify) scans in sequence order, and a per-session index would make each group commit rewrite
+/// one index page per live session (a store written before this loses that index when a gateway opens it).
 /// </summary>
 internal static class SqliteAuditSchema
 {
@@ -87,7 +89,7 @@ internal static class SqliteAuditSchema
             prev_hash BLOB NOT NULL,
             hash BLOB NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS audit_records_session ON audit_records (session_id, seq);
+        DROP INDEX IF EXISTS audit_records_session;
         CREATE TABLE IF NOT EXISTS audit_checkpoints (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             seq INTEGER NOT NULL,

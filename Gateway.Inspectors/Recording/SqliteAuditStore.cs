@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// The embedded audit store: one SQLite file in WAL mode, synchronous FULL, written by the group-commit writer alone.
+/// The embedded audit store: one SQLite file in WAL mode, synchronous FULL, written by the group-commit writer alone
+/// (and its log checkpointed by <see cref="SqliteWalCheckpointer"/>).
 /// The connection is opened on first use and reopened after a failure, so the store recovers by itself when the file
 /// becomes writable again (a full disk, a read-only directory, a lock held by another process).
 /// </summary>
@@ -21,12 +22,15 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     private readonly GroupCommitWriter _writer;
     private SqliteConnection? _connection;
     private SqliteAppender? _appender;
+    private readonly TimeProvider _timeProvider;
+    private SqliteWalCheckpointer? _walCheckpointer;
     private long _headSequence;
 
     public SqliteAuditStore(string path, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null)
     {
         _path = path;
         _logger = logger;
+        _timeProvider = timeProvider;
         _writer = new GroupCommitWriter(this, queueCapacity, enqueueTimeout, timeProvider, logger, meter);
     }
 
@@ -79,7 +83,10 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         }
     }
 
-    async Task IAuditBatchSink.CommitAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
+    Task IAuditBatchSink.CommitAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken) =>
+        ((IAuditBatchSink)this).CommitSealedAsync(batch.Select(SealedAuditRecord.Seal).ToList(), cancellationToken);
+
+    async Task IAuditBatchSink.CommitSealedAsync(IReadOnlyList<SealedAuditRecord> batch, CancellationToken cancellationToken)
     {
         try
         {
@@ -105,7 +112,10 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {(SyncCommits ? "FULL" : "NORMAL")};", cancellationToken).ConfigureAwait(false);
+            // The log is checkpointed by its own thread (the automatic checkpoint stays as a backstop), and the pages an
+            // append touches (the tail of the table, the session index's leaves of every live session) stay cached.
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {(SyncCommits ? "FULL" : "NORMAL")}; "
+                + $"PRAGMA wal_autocheckpoint = {SqliteWalCheckpointer.BackstopPages}; PRAGMA cache_size = -16384;", cancellationToken).ConfigureAwait(false);
             await SqliteAuditSchema.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (var head = connection.CreateCommand())
             {
@@ -116,6 +126,7 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
 
             _appender = new SqliteAppender(connection);
             _connection = connection;
+            _walCheckpointer ??= new SqliteWalCheckpointer(_path, SyncCommits, _timeProvider, _logger);
             RecordingLog.StoreOpened(_logger, Description, _headSequence);
             return connection;
         }
@@ -359,6 +370,11 @@ internal sealed class SqliteAuditStore : IAuditStore, IAuditBatchSink, IAsyncDis
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_walCheckpointer is not null)
+        {
+            await _walCheckpointer.DisposeAsync().ConfigureAwait(false);
+        }
+
         await CloseAsync().ConfigureAwait(false);
     }
 }
