@@ -19,7 +19,7 @@ internal static class Usage
                                           the pinned tool definitions and any change awaiting approval
               mcpgw tools approve --config FILE --connection NAME --tool NAME
                                           accept a changed tool definition
-              mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]
+              mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]
                                           recompute the audit store's hash chain and check its chain of signed checkpoints,
                                           also against anchors kept outside the store; report modified, deleted, reordered,
                                           inserted, truncated and checkpoints_missing records with their range (exit 1)
