@@ -178,7 +178,9 @@ internal static class AuditChainVerifier
                     flagged = false;
                 }
 
-                var hash = batch.StoredHash(row).ToArray();
+                // The recent records' hashes live in the queue; the one that falls out of the window lends its array.
+                var hash = recent.Count > ReorderWindow ? recent.Dequeue().Hash : new byte[AuditHashChain.HashSize];
+                batch.StoredHash(row).CopyTo(hash);
                 if (ledger.Contradicts(sequence, hash))
                 {
                     // The chain up to here was rewritten (consistently, or the check above would have said so).
@@ -197,11 +199,6 @@ internal static class AuditChainVerifier
                 }
 
                 ledger.Observe(sequence, batch.TimeMicros(row));
-                if (recent.Count > ReorderWindow)
-                {
-                    recent.Dequeue();
-                }
-
                 recent.Enqueue((sequence, hash, flagged));
                 previousFlagged = flagged;
                 previousHash = hash;
