@@ -101,6 +101,7 @@ internal static class AuditChainVerifier
         // The tree is rebuilt from leaf 0; after a purge from the edge the anchor keeps (without one, tree heads cannot be checked).
         var tree = anchor is null ? new MerkleFrontier() : Edge(anchor);
         var treeUnchecked = tree is null;
+        var lastTreeHead = ledger.LastTreeHead;
         var chainBroken = false;
         CheckTreeHeads(ledger, tree, 0, chainBroken, rows);
         long count = 0;
@@ -188,7 +189,13 @@ internal static class AuditChainVerifier
                 }
 
                 chainBroken |= rows.Count > findingsBefore;
-                if (tree is not null && tree.Size == sequence - 1)
+                if (sequence > lastTreeHead)
+                {
+                    // No valid tree head names this record or a later one: the rest of the tree would be built for
+                    // nothing (without a public key, none at all).
+                    tree = null;
+                }
+                else if (tree is not null && tree.Size == sequence - 1)
                 {
                     tree.Append(leaf);
                     CheckTreeHeads(ledger, tree, sequence, chainBroken, rows);
