@@ -101,6 +101,7 @@ internal static class AuditChainVerifier
         // The tree is rebuilt from leaf 0; after a purge from the edge the anchor keeps (without one, tree heads cannot be checked).
         var tree = anchor is null ? new MerkleFrontier() : Edge(anchor);
         var treeUnchecked = tree is null;
+        var lastTreeHead = ledger.LastTreeHead;
         var chainBroken = false;
         CheckTreeHeads(ledger, tree, 0, chainBroken, rows);
         long count = 0;
@@ -178,7 +179,9 @@ internal static class AuditChainVerifier
                     flagged = false;
                 }
 
-                var hash = batch.StoredHash(row).ToArray();
+                // The recent records' hashes live in the queue; the one that falls out of the window lends its array.
+                var hash = recent.Count > ReorderWindow ? recent.Dequeue().Hash : new byte[AuditHashChain.HashSize];
+                batch.StoredHash(row).CopyTo(hash);
                 if (ledger.Contradicts(sequence, hash))
                 {
                     // The chain up to here was rewritten (consistently, or the check above would have said so).
@@ -186,7 +189,13 @@ internal static class AuditChainVerifier
                 }
 
                 chainBroken |= rows.Count > findingsBefore;
-                if (tree is not null && tree.Size == sequence - 1)
+                if (sequence > lastTreeHead)
+                {
+                    // No valid tree head names this record or a later one: the rest of the tree would be built for
+                    // nothing (without a public key, none at all).
+                    tree = null;
+                }
+                else if (tree is not null && tree.Size == sequence - 1)
                 {
                     tree.Append(leaf);
                     CheckTreeHeads(ledger, tree, sequence, chainBroken, rows);
@@ -197,11 +206,6 @@ internal static class AuditChainVerifier
                 }
 
                 ledger.Observe(sequence, batch.TimeMicros(row));
-                if (recent.Count > ReorderWindow)
-                {
-                    recent.Dequeue();
-                }
-
                 recent.Enqueue((sequence, hash, flagged));
                 previousFlagged = flagged;
                 previousHash = hash;

@@ -7,7 +7,7 @@ using McpGateway.Inspectors.Recording;
 namespace McpGateway.Host.Commands;
 
 /// <summary>
-/// <c>mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]</c>:
+/// <c>mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]</c>:
 /// recompute the audit store's hash chain, check the chain of signed checkpoints (also against anchors outside the
 /// store), and report every break (exit 1). <c>mcpgw audit keygen --out FILE</c>: a new checkpoint signing key.
 /// <c>prove</c>, <c>consistency</c> and <c>check-proof</c>: Merkle proofs (<see cref="AuditProofCommand"/>).
@@ -26,7 +26,7 @@ internal static class AuditCommand
         MainCommand.InvokeAsync(["audit", .. args], output, error, timeProvider, cancellationToken);
 
     public const string UsageText =
-        "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]\n" +
+        "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]\n" +
         "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
         "       mcpgw audit prove SEQ --config FILE | --store PATH [--size N]\n" +
         "       mcpgw audit consistency OLD NEW --config FILE | --store PATH\n" +

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
@@ -13,16 +11,17 @@ namespace McpGateway.Host.Commands;
 /// <c>mcpgw audit verify</c>: the hash chain, the chain of checkpoints under <see cref="CheckpointPolicy"/> (with a
 /// public key), and the checkpoints kept by anchors outside the store. Findings go to the output and exit 1; warnings
 /// (legacy checkpoints, a run that ended without its final checkpoint) are printed and do not fail. Progress (records
-/// per second) goes to the error output every <see cref="AuditCommand.ProgressEvery"/> with <c>--progress</c>, or when
-/// that output is the process's own standard error on a terminal.
+/// done of the store's count, records per second, time left; <see cref="VerifyProgress"/>) goes to the error output
+/// every <see cref="AuditCommand.ProgressEvery"/> with <c>--progress</c>, or when that output is the process's own
+/// standard error on a terminal and <c>--quiet</c> is not given.
 /// </summary>
 internal static class AuditVerifyCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var (rest, anchorArguments, progress) = SplitArguments(args);
+        var (rest, anchorArguments, progress, quiet) = SplitArguments(args);
         var options = rest is null ? null : Usage.Options(rest, "config", "store", "public-key");
-        if (options is null || options.ContainsKey("config") == options.ContainsKey("store") || anchorArguments is [])
+        if (options is null || options.ContainsKey("config") == options.ContainsKey("store") || anchorArguments is [] || (progress && quiet))
         {
             await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
             return Usage.BadUsage;
@@ -102,23 +101,8 @@ internal static class AuditVerifyCommand
             }
         }
 
-        var clock = Stopwatch.StartNew();
-        var reported = TimeSpan.Zero;
-        var showProgress = progress || (ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
-        var policy = new CheckpointPolicy(timeProvider.GetUtcNow(), audit.CheckpointInterval)
-        {
-            Witnessed = witnessed,
-            Progress = showProgress ? count =>
-            {
-                if (clock.Elapsed - reported >= AuditCommand.ProgressEvery)
-                {
-                    reported = clock.Elapsed;
-                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mcpgw: verified {count:N0} records ({count / clock.Elapsed.TotalSeconds:N0} records/s)"));
-                }
-            }
-            : null,
-        };
-
+        var showProgress = progress || (!quiet && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+        VerifyProgress? reporter = null;
         AuditVerification verification;
         List<AuditAnchor> anchors;
         if (audit.PostgresConnectionString is null)
@@ -127,7 +111,12 @@ internal static class AuditVerifyCommand
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var checkpoints = await SqliteAuditStore.ReadCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
             anchors = await SqliteAuditStore.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false);
-            verification = await AuditChainVerifier.VerifyAsync(SqliteChainReader.ReadAsync(path, 1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
+            if (showProgress)
+            {
+                reporter = new VerifyProgress(error, timeProvider, await SqliteRecordCountAsync(connection, anchors, cancellationToken).ConfigureAwait(false));
+            }
+
+            verification = await AuditChainVerifier.VerifyAsync(SqliteChainReader.ReadAsync(path, 1, cancellationToken), checkpoints, anchors, publicKey, Policy(reporter), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -136,17 +125,46 @@ internal static class AuditVerifyCommand
             {
                 var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
                 anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-                verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
+                if (showProgress)
+                {
+                    var (head, _) = await postgres.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+                    reporter = new VerifyProgress(error, timeProvider, Math.Max(0, head - FirstSequence(anchors) + 1));
+                }
+
+                verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, Policy(reporter), cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (showProgress && verification.Records >= CheckpointPolicy.ProgressEvery)
+        if (reporter is not null && verification.Records >= CheckpointPolicy.ProgressEvery)
         {
-            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"mcpgw: verified {verification.Records:N0} records in {clock.Elapsed.TotalSeconds:F1} s ({verification.Records / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} records/s)")).ConfigureAwait(false);
+            reporter.Finish(verification.Records);
         }
 
         return await ReportAsync(verification, path, publicKey is not null, anchors.Count, anchorLines, output).ConfigureAwait(false);
+
+        CheckpointPolicy Policy(VerifyProgress? reporter) => new(timeProvider.GetUtcNow(), audit.CheckpointInterval)
+        {
+            Witnessed = witnessed,
+            Progress = reporter is null ? null : reporter.Report,
+        };
     }
+
+    /// <summary>About how many records a SQLite store holds from its first kept one to its head (the progress's total; two index lookups).</summary>
+    private static async Task<long> SqliteRecordCountAsync(SqliteConnection connection, List<AuditAnchor> anchors, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(seq), MAX(seq) FROM audit_records";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(1))
+        {
+            return 0;
+        }
+
+        return reader.GetInt64(1) - Math.Max(reader.GetInt64(0), FirstSequence(anchors)) + 1;
+    }
+
+    /// <summary>Where the chain starts: the newest purge anchor's record, or 1 (unverified anchors only shape the estimate).</summary>
+    private static long FirstSequence(List<AuditAnchor> anchors) => anchors.Count == 0 ? 1 : anchors.Max(a => a.Sequence);
 
     private static async Task<int> ReportAsync(AuditVerification verification, string path, bool keyed, int retentionAnchors, List<string> anchorLines, TextWriter output)
     {
@@ -189,20 +207,24 @@ internal static class AuditVerifyCommand
     }
 
     /// <summary>
-    /// Takes <c>--anchors</c> (every argument after it up to the next option) and <c>--progress</c> out of
-    /// <paramref name="args"/>. Anchors: null when not given, empty when given without a value.
+    /// Takes <c>--anchors</c> (every argument after it up to the next option), <c>--progress</c> and <c>--quiet</c> out
+    /// of <paramref name="args"/>. Anchors: null when not given, empty when given without a value.
     /// </summary>
-    private static (string[]? Remaining, List<string>? Anchors, bool Progress) SplitArguments(string[] args)
+    private static (string[]? Remaining, List<string>? Anchors, bool Progress, bool Quiet) SplitArguments(string[] args)
     {
         var rest = new List<string>();
         List<string>? anchors = null;
         var progress = false;
+        var quiet = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--progress":
                     progress = true;
+                    break;
+                case "--quiet":
+                    quiet = true;
                     break;
                 case "--anchors":
                     anchors ??= [];
@@ -218,7 +240,7 @@ internal static class AuditVerifyCommand
             }
         }
 
-        return ([.. rest], anchors, progress);
+        return ([.. rest], anchors, progress, quiet);
     }
 
     private static async Task<List<AuditCheckpoint>> ReadAnchorAsync(string anchor, CancellationToken cancellationToken)

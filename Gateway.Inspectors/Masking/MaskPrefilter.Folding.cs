@@ -56,7 +56,7 @@ internal sealed partial class MaskPrefilter
                 return false;
             }
 
-            if (!TryHex(bytes.Slice(at + 2, 4), out var code) || (code < 128 ? _escapeMatters[code] : _allEscapes || EscapeMayFold(code)))
+            if (RelevantEscapeAt(bytes, at))
             {
                 return true;
             }
@@ -64,6 +64,14 @@ internal sealed partial class MaskPrefilter
             at += 2;
         }
     }
+
+    /// <summary>
+    /// Whether the <c>\u</c> at <paramref name="at"/> starts an escape that matters: not four hex digits (answer maybe),
+    /// or a character some evidence contains. One cut short by the end of the bytes does not.
+    /// </summary>
+    private bool RelevantEscapeAt(ReadOnlySpan<byte> bytes, int at) =>
+        at + EscapeLength <= bytes.Length
+        && (!TryHex(bytes.Slice(at + 2, 4), out var code) || (code < 128 ? _escapeMatters[code] : _allEscapes || EscapeMayFold(code)));
 
     /// <summary>
     /// An escaped character detectors read as an ASCII digit or letter, or the high half of a mathematical digit

@@ -200,9 +200,11 @@ internal sealed partial class MaskPrefilter
         !IsEnabled || MayMatch(raw, _stringAnchors, stackalloc char[_stringAnchors is null ? 0 : Math.Min(raw.Length, ChunkBytes)]);
 
     /// <param name="chars">Room to widen the bytes into for the anchor search, up to <see cref="ChunkBytes"/> at a time.</param>
+    /// <remarks>With digit shapes the escapes are found in the shape pass's windows (one pass over the bytes, not two).</remarks>
     private bool MayMatch(ReadOnlySpan<byte> bytes, SearchValues<string>? anchors, Span<char> chars) =>
-        HasRelevantEscape(bytes)
-        || (_shapes != PrefilterShapes.None ? HasShape(bytes) : anchors is not null && bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && HasFoldable(bytes))
+        (_shapes != PrefilterShapes.None
+            ? HasShapeOrEscape(bytes)
+            : HasRelevantEscape(bytes) || (anchors is not null && bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && HasFoldable(bytes)))
         || (anchors is not null && HasAnchor(bytes, anchors, chars));
 
     /// <summary>Anchors on the bytes folded and widened one to one into chars, chunk by chunk (anchors are folded the same way).</summary>
@@ -230,11 +232,12 @@ internal sealed partial class MaskPrefilter
     }
 
     /// <summary>
-    /// The digit shapes, on 64-byte windows that advance by 48, so that a shape of up to 16 bytes starting in the first 48
-    /// lies wholly in its window. Per window: bit masks of digits, capitals, spaces and hyphens, then shifts and ands.
+    /// The digit shapes and the relevant <c>\uXXXX</c> escapes, on 64-byte windows that advance by 48, so that a shape
+    /// of up to 16 bytes (or an escape of 6) starting in the first 48 lies wholly in its window. Per window: bit masks of
+    /// digits, capitals, spaces, hyphens, backslashes and <c>u</c>, then shifts and ands.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool HasShape(ReadOnlySpan<byte> bytes)
+    private bool HasShapeOrEscape(ReadOnlySpan<byte> bytes)
     {
         const int Step = 64 - VectorLookahead;
         var at = 0;
@@ -262,7 +265,18 @@ internal sealed partial class MaskPrefilter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ShapeIn(ReadOnlySpan<byte> bytes, int at, ReadOnlySpan<byte> window, ulong starts)
     {
-        var (digits, upper, space, hyphen, special, high) = Classify(window);
+        var classes = Classify(window);
+        var digits = classes.Digits;
+        var upper = classes.Upper;
+        var space = classes.Space;
+        var hyphen = classes.Hyphen;
+        for (var escapes = classes.Backslash & (classes.U >> 1) & starts; escapes != 0; escapes &= escapes - 1)
+        {
+            if (RelevantEscapeAt(bytes, at + BitOperations.TrailingZeroCount(escapes)))
+            {
+                return true;
+            }
+        }
 
         // SSNs never start right after a digit or a hyphen, cards never after a digit, IBANs never after a digit or a
         // capital (the detectors' lookbehinds say more; the first byte of a window may start anything).
@@ -276,7 +290,7 @@ internal sealed partial class MaskPrefilter
 
         if ((_shapes & (PrefilterShapes.At | PrefilterShapes.Plus)) != 0)
         {
-            found |= special;
+            found |= classes.Special;
         }
 
         if ((found & starts) != 0)
@@ -284,7 +298,7 @@ internal sealed partial class MaskPrefilter
             return true;
         }
 
-        for (var others = high & starts; others != 0; others &= others - 1)
+        for (var others = classes.High & starts; others != 0; others &= others - 1)
         {
             if (FoldableAt(bytes, at + BitOperations.TrailingZeroCount(others)))
             {
@@ -327,8 +341,8 @@ internal sealed partial class MaskPrefilter
     }
 
     /// <summary>
-    /// Digits, capitals, spaces, hyphens, the at and plus signs the profile wants, and bytes above 0x7F, as 64-bit
-    /// masks (bit i is byte i): with AVX-512 one vector per class, with AVX2 two, else four 128-bit vectors.
+    /// Digits, capitals, spaces, hyphens, the at and plus signs the profile wants, bytes above 0x7F, backslashes and
+    /// <c>u</c>, as 64-bit masks (bit i is byte i): with AVX-512 one vector per class, with AVX2 two, else four 128-bit vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private ByteClasses Classify(ReadOnlySpan<byte> window)
@@ -345,7 +359,9 @@ internal sealed partial class MaskPrefilter
                 Vector512.Equals(v, Vector512.Create((byte)'-')).ExtractMostSignificantBits(),
                 (at ? Vector512.Equals(v, Vector512.Create((byte)'@')).ExtractMostSignificantBits() : 0)
                     | (plus ? Vector512.Equals(v, Vector512.Create((byte)'+')).ExtractMostSignificantBits() : 0),
-                v.ExtractMostSignificantBits());
+                v.ExtractMostSignificantBits(),
+                Vector512.Equals(v, Vector512.Create((byte)'\\')).ExtractMostSignificantBits(),
+                Vector512.Equals(v, Vector512.Create((byte)'u')).ExtractMostSignificantBits());
         }
 
         var classes = default(ByteClasses);
@@ -362,7 +378,9 @@ internal sealed partial class MaskPrefilter
                     classes.Hyphen | ((ulong)Vector256.Equals(v, Vector256.Create((byte)'-')).ExtractMostSignificantBits() << shift),
                     classes.Special | ((ulong)((at ? Vector256.Equals(v, Vector256.Create((byte)'@')).ExtractMostSignificantBits() : 0)
                         | (plus ? Vector256.Equals(v, Vector256.Create((byte)'+')).ExtractMostSignificantBits() : 0)) << shift),
-                    classes.High | ((ulong)v.ExtractMostSignificantBits() << shift));
+                    classes.High | ((ulong)v.ExtractMostSignificantBits() << shift),
+                    classes.Backslash | ((ulong)Vector256.Equals(v, Vector256.Create((byte)'\\')).ExtractMostSignificantBits() << shift),
+                    classes.U | ((ulong)Vector256.Equals(v, Vector256.Create((byte)'u')).ExtractMostSignificantBits() << shift));
             }
 
             return classes;
@@ -379,7 +397,9 @@ internal sealed partial class MaskPrefilter
                 classes.Hyphen | ((ulong)Vector128.Equals(v, Vector128.Create((byte)'-')).ExtractMostSignificantBits() << shift),
                 classes.Special | ((ulong)((at ? Vector128.Equals(v, Vector128.Create((byte)'@')).ExtractMostSignificantBits() : 0)
                     | (plus ? Vector128.Equals(v, Vector128.Create((byte)'+')).ExtractMostSignificantBits() : 0)) << shift),
-                classes.High | ((ulong)v.ExtractMostSignificantBits() << shift));
+                classes.High | ((ulong)v.ExtractMostSignificantBits() << shift),
+                classes.Backslash | ((ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift),
+                classes.U | ((ulong)Vector128.Equals(v, Vector128.Create((byte)'u')).ExtractMostSignificantBits() << shift));
         }
 
         return classes;
@@ -430,7 +450,7 @@ internal sealed partial class MaskPrefilter
     /// <summary>A string's UTF-8 bytes widened one to one, as <see cref="HasAnchor"/> widens the frame.</summary>
     private static string Latin1Of(string text) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>One 64-byte window's classes of bytes, as bit masks; <c>High</c> is every byte above 0x7F.</summary>
-    private readonly record struct ByteClasses(ulong Digits, ulong Upper, ulong Space, ulong Hyphen, ulong Special, ulong High);
+    /// <summary>One 64-byte window's classes of bytes, as bit masks; <c>High</c> is every byte above 0x7F, <c>U</c> every small u.</summary>
+    private readonly record struct ByteClasses(ulong Digits, ulong Upper, ulong Space, ulong Hyphen, ulong Special, ulong High, ulong Backslash, ulong U);
 
 }

@@ -77,10 +77,12 @@ internal static class SqliteChainReader
             using (statement)
             {
                 raw.sqlite3_bind_int64(statement, 1, fromSequence);
+                var handle = statement.DangerousGetHandle();
+                var hashes = (Previous: new byte[AuditHashChain.HashSize], Own: new byte[AuditHashChain.HashSize]);
                 var batch = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
                 while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
                 {
-                    Row(statement, batch);
+                    Row(statement, handle, batch, hashes);
                     if (batch.IsFull)
                     {
                         await full.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -108,57 +110,62 @@ internal static class SqliteChainReader
         }
     }
 
-    /// <summary>One row: its place in the chain, and <c>0x00 || leaf</c> in the current format, field by field from the columns.</summary>
-    private static void Row(sqlite3_stmt row, AuditChainBatch batch)
+    /// <summary>
+    /// One row: its place in the chain, and <c>0x00 || leaf</c> in the current format, field by field from the columns
+    /// (read on the statement's raw <paramref name="handle"/>, <see cref="SqliteNativeColumns"/>).
+    /// </summary>
+    private static void Row(sqlite3_stmt row, IntPtr handle, AuditChainBatch batch, (byte[] Previous, byte[] Own) hashes)
     {
-        batch.BeginRow(raw.sqlite3_column_int64(row, 0), raw.sqlite3_column_int64(row, 1), raw.sqlite3_column_blob(row, 24), raw.sqlite3_column_blob(row, 25));
+        var time = SqliteNativeColumns.Int64(handle, 1);
+        batch.BeginRow(SqliteNativeColumns.Int64(handle, 0), time, Hash(row, handle, 24, hashes.Previous), Hash(row, handle, 25, hashes.Own));
         var output = batch.Leaves;
         var head = output.GetSpan(1 + 1 + 8 + 8);
         head[0] = 0x00;
         head[1] = 2;
-        BinaryPrimitives.WriteInt64BigEndian(head[2..], raw.sqlite3_column_int64(row, 1));
+        BinaryPrimitives.WriteInt64BigEndian(head[2..], time);
         BinaryPrimitives.WriteInt64BigEndian(head[10..], Kind(raw.sqlite3_column_blob(row, 2)));
         output.Advance(18);
         for (var column = 3; column <= 11; column++)
         {
-            Value(row, column, output);
+            Value(handle, column, output);
         }
 
-        Integer(row, 12, output);
+        Integer(handle, 12, output);
         for (var column = 13; column <= 19; column++)
         {
-            Value(row, column, output);
+            Value(handle, column, output);
         }
 
-        Integer(row, 20, output);
-        Integer(row, 21, output);
-        Value(row, 22, output);
-        Value(row, 23, output);
+        Integer(handle, 20, output);
+        Integer(handle, 21, output);
+        Value(handle, 22, output);
+        Value(handle, 23, output);
         batch.EndRow();
     }
 
+    /// <summary>A stored hash: copied into <paramref name="scratch"/> when it has a hash's length, else as stored (the batch marks a wrong length).</summary>
+    private static ReadOnlySpan<byte> Hash(sqlite3_stmt row, IntPtr handle, int column, byte[] scratch) =>
+        SqliteNativeColumns.Copy(handle, column, scratch) == scratch.Length ? scratch : raw.sqlite3_column_blob(row, column);
+
     /// <summary>A text or bytes column: presence byte, 8-byte length, the bytes as stored (UTF-8 for text).</summary>
-    private static void Value(sqlite3_stmt row, int column, System.Buffers.ArrayBufferWriter<byte> output)
+    private static void Value(IntPtr row, int column, System.Buffers.ArrayBufferWriter<byte> output)
     {
-        // One call per value; only an empty one needs a second to tell NULL from empty.
-        var bytes = raw.sqlite3_column_blob(row, column);
-        if (bytes.IsEmpty && raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL)
+        var length = SqliteNativeColumns.Append(row, column, output, 9, out var header);
+        if (length < 0)
         {
             output.GetSpan(1)[0] = 0;
             output.Advance(1);
             return;
         }
 
-        var span = output.GetSpan(9 + bytes.Length);
-        span[0] = 1;
-        BinaryPrimitives.WriteInt64BigEndian(span[1..], bytes.Length);
-        bytes.CopyTo(span[9..]);
-        output.Advance(9 + bytes.Length);
+        header[0] = 1;
+        BinaryPrimitives.WriteInt64BigEndian(header[1..], length);
+        output.Advance(9 + length);
     }
 
-    private static void Integer(sqlite3_stmt row, int column, System.Buffers.ArrayBufferWriter<byte> output)
+    private static void Integer(IntPtr row, int column, System.Buffers.ArrayBufferWriter<byte> output)
     {
-        if (raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL)
+        if (SqliteNativeColumns.IsNull(row, column))
         {
             output.GetSpan(1)[0] = 0;
             output.Advance(1);
@@ -167,7 +174,7 @@ internal static class SqliteChainReader
 
         var span = output.GetSpan(9);
         span[0] = 1;
-        BinaryPrimitives.WriteInt64BigEndian(span[1..], raw.sqlite3_column_int64(row, column));
+        BinaryPrimitives.WriteInt64BigEndian(span[1..], SqliteNativeColumns.Int64(row, column));
         output.Advance(9);
     }
 
