@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Messaging;
 
@@ -16,7 +17,7 @@ internal sealed class HttpUpstreamSink(ChannelWriter<(byte[] Body, FrameEnvelope
 {
     private int _unpaid;
 
-    protected override void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId)
+    protected override void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId, GatewayError? madeError)
     {
         // The envelope's offsets are relative to the message, so they hold for the copy.
         var generation = envelope.Kind == MessageKind.Request ? forwarding(envelope.Id) : 0;
