@@ -41,21 +41,23 @@ internal sealed class UpstreamHttpReusedIdTests
     [CancelAfter(20000)]
     public async Task ReusedId_FirstExchangeFailsLate_RequestReusingTheIdGetsItsOwnAnswer(CancellationToken cancellationToken)
     {
-        // The first POST's stream relays one more message and then ends without an answer: an exchange that failed.
+        // The first POST now answers with a body that is no MCP message: its exchange fails, and the gateway gives up
+        // the response unread (the server sees the request end only after that failure).
         _script = new Script(async first =>
         {
-            await Script.WriteEventAsync(first, """{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"first stream ends"}}""");
+            first.Response.ContentType = "text/plain";
+            await first.Response.WriteAsync("late failure", first.RequestAborted);
+            await first.Response.Body.FlushAsync(first.RequestAborted);
+            await Task.Delay(Timeout.Infinite, first.RequestAborted);
         });
         await using var client = await ReuseIdAsync(cancellationToken);
 
-        // Relayed right before the gateway saw the first stream end without an answer.
-        var notice = await client.ReadAsync(cancellationToken);
+        await _script.FirstClosed.Task.WaitAsync(cancellationToken);
         _script.AnswerSecond.SetResult();
         var second = await client.ReadResponseAsync("x", cancellationToken);
 
         Assert.Multiple(() =>
         {
-            Assert.That(notice["method"]?.GetValue<string>(), Is.EqualTo("notifications/message"), notice.ToJsonString());
             Assert.That(second["error"], Is.Null, "the first exchange's failure is not the second request's: " + second.ToJsonString());
             Assert.That(second["result"]?["which"]?.GetValue<string>(), Is.EqualTo("second"), second.ToJsonString());
         });
@@ -68,6 +70,7 @@ internal sealed class UpstreamHttpReusedIdTests
         // The first POST answers late on its own stream (and keeps the stream open: the gateway ends it once answered).
         _script = new Script(async first =>
         {
+            first.Response.ContentType = "text/event-stream";
             await Script.WriteEventAsync(first, """{"jsonrpc":"2.0","id":"x","result":{"which":"first, late"}}""");
             await Task.Delay(Timeout.Infinite, first.RequestAborted);
         });
@@ -105,6 +108,7 @@ internal sealed class UpstreamHttpReusedIdTests
         public TaskCompletionSource FirstArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource FirstClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
 
         public TaskCompletionSource AnswerSecond { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -165,8 +169,7 @@ internal sealed class UpstreamHttpReusedIdTests
 
         private async Task FirstAsync(HttpContext context)
         {
-            StartStream(context);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
+            // No response yet (not even its headers): the call stays open until the server goes on with it.
             using var closed = context.RequestAborted.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), FirstClosed);
             FirstArrived.SetResult();
             await SecondArrived.Task.WaitAsync(context.RequestAborted);
