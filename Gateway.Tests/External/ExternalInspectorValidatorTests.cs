@@ -90,6 +90,14 @@ internal sealed class ExternalInspectorValidatorTests
     }
 
     [Test]
+    public void Load_EmptyEntry_ReportedNotSkipped()
+    {
+        var errors = Errors(() => Settings("""{ "x": { } }"""));
+
+        Assert.That(errors, Has.Some.StartsWith("externalInspectors.x.transport:"));
+    }
+
+    [Test]
     public void Load_FailOpenWithoutAudit_RefusedBecausePassesMustBeRecorded()
     {
         var errors = Errors(() => Settings("""{ "x": { "transport": "tcp", "address": "127.0.0.1:1", "onFailure": "open" } }"""));
