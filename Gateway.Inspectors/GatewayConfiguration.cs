@@ -1,5 +1,6 @@
 using McpGateway.Core.Configuration;
 using McpGateway.Inspectors.Approval;
+using McpGateway.Inspectors.External;
 using McpGateway.Inspectors.Masking;
 using McpGateway.Inspectors.Policy;
 using Microsoft.Extensions.Configuration;
@@ -12,8 +13,11 @@ namespace McpGateway.Inspectors;
 /// </summary>
 internal static class GatewayConfiguration
 {
-    /// <summary>In the order they run: approvals default on with a policy; masking checks the profiles the policy's rules name.</summary>
-    public static IReadOnlyList<ISettingsSection> Sections { get; } = [new PolicySection(), new ApprovalSection(), new MaskingSection()];
+    /// <summary>
+    /// In the order they run: approvals default on with a policy; masking checks the profiles the policy's rules name; an
+    /// out-of-process inspector's approval needs the approvals.
+    /// </summary>
+    public static IReadOnlyList<ISettingsSection> Sections { get; } = [new PolicySection(), new ApprovalSection(), new MaskingSection(), new ExternalInspectorsSection()];
 
     /// <inheritdoc cref="GatewaySettingsLoader.LoadFile"/>
     public static GatewaySettings LoadFile(string path) => GatewaySettingsLoader.LoadFile(path, Sections);

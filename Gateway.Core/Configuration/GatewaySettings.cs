@@ -41,9 +41,6 @@ internal sealed record GatewaySettings
     /// <summary>The <c>pluginOptions</c> section, handed to every plugin as is.</summary>
     public IConfiguration PluginOptions { get; init; } = new ConfigurationBuilder().Build();
 
-    /// <summary>The <c>externalInspectors</c> section, validated by the out-of-process inspectors when they are registered.</summary>
-    public IConfiguration ExternalInspectors { get; init; } = new ConfigurationBuilder().Build();
-
     /// <summary>The folder relative paths in the configuration are resolved against.</summary>
     public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
 

@@ -71,7 +71,6 @@ internal static class GatewaySettingsLoader
         return Validate(options, baseDirectory, sections, bound) with
         {
             PluginOptions = configuration.GetSection("pluginOptions"),
-            ExternalInspectors = configuration.GetSection("externalInspectors"),
             BaseDirectory = baseDirectory,
         };
     }

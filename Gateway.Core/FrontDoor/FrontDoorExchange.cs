@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 
 namespace McpGateway.Core.FrontDoor;
@@ -35,6 +36,9 @@ internal sealed class FrontDoorExchange(JsonRpcId id, string? method, string? pr
     /// <summary>The response; set before it is queued, so the reader recognizes it by reference.</summary>
     public byte[]? Final { get; private set; }
 
+    /// <summary>When the response is an error the gateway made (not one the upstream sent), that error; set with <see cref="Final"/>.</summary>
+    public GatewayError? FinalError { get; private set; }
+
     public ChannelReader<byte[]> Messages => _messages.Reader;
 
     public bool IsDone => Volatile.Read(ref _done) != 0;
@@ -42,11 +46,12 @@ internal sealed class FrontDoorExchange(JsonRpcId id, string? method, string? pr
     /// <summary>Queues a message that precedes the response; false when the client cannot take a stream, or it is over.</summary>
     public bool TryPost(byte[] frame) => AcceptsStream && !IsDone && _messages.Writer.TryWrite(frame);
 
-    public void Complete(byte[] response)
+    public void Complete(byte[] response, GatewayError? madeError = null)
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
             Final = response;
+            FinalError = madeError;
             _messages.Writer.TryWrite(response);
             _messages.Writer.TryComplete();
         }

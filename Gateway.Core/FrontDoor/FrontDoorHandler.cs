@@ -293,7 +293,7 @@ internal sealed partial class FrontDoorHandler : IDisposable
             if (ReferenceEquals(first, exchange.Final))
             {
                 var final = first;
-                if (exchange.Method == McpMethods.Initialize && !session.Stateless && UpstreamStartFailure.Matches(final))
+                if (exchange.Method == McpMethods.Initialize && !session.Stateless && UpstreamStartFailure.Is(exchange.FinalError))
                 {
                     response.Headers.Remove(SessionHeader);
                     await session.CloseAsync().ConfigureAwait(false);

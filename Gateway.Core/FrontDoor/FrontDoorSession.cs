@@ -396,7 +396,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     }
 
     /// <summary>Routes one message the session core wrote for the client (a copy, with the core's envelope).</summary>
-    private void Route(byte[] frame, FrameEnvelope envelope, JsonRpcId refusedRpcId)
+    private void Route(byte[] frame, FrameEnvelope envelope, JsonRpcId refusedRpcId, GatewayError? madeError)
     {
         Touch();
         switch (envelope.Kind)
@@ -404,16 +404,16 @@ internal sealed class FrontDoorSession : IAsyncDisposable
             case MessageKind.Response or MessageKind.ErrorResponse:
                 if (envelope.Id.IsValue && _exchanges.TryRemove(envelope.Id, out var exchange))
                 {
-                    exchange.Complete(Restored(exchange, frame, envelope));
+                    exchange.Complete(Restored(exchange, frame, envelope), madeError);
                 }
                 else if (!envelope.Id.IsValue && refusedRpcId.IsValue && _exchanges.TryRemove(refusedRpcId, out var reused))
                 {
                     // id_in_use: the session answers with a null id and names the request in error.data.rpcId.
-                    reused.Complete(Restored(reused, frame, envelope));
+                    reused.Complete(Restored(reused, frame, envelope), madeError);
                 }
                 else if (!envelope.Id.IsValue && _unidentified.TryDequeue(out var refused))
                 {
-                    refused.Complete(Restored(refused, frame, envelope));
+                    refused.Complete(Restored(refused, frame, envelope), madeError);
                 }
                 else
                 {

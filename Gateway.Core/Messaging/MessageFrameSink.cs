@@ -18,27 +18,29 @@ internal abstract class MessageFrameSink : FrameSink
     private Utf8JsonWriter? _json;
 
     public sealed override void WriteFrame(in ReadOnlySequence<byte> payload, in FrameEnvelope envelope) =>
-        Deliver(payload, envelope, default);
+        Deliver(payload, envelope, default, null);
 
     public sealed override void WriteError(JsonRpcId id, GatewayError error, string correlationId, JsonRpcId rpcId = default)
     {
         WriteErrorJson(Json(), id, error, correlationId, rpcId);
-        DeliverMade(new FrameEnvelope(MessageKind.ErrorResponse, id, null, false, null, default), rpcId);
+        DeliverMade(new FrameEnvelope(MessageKind.ErrorResponse, id, null, false, null, default), rpcId, error);
     }
 
     public sealed override void WriteResult(JsonRpcId id, ReadOnlySpan<byte> resultJson)
     {
         WriteResultJson(Json(), id, resultJson);
-        DeliverMade(new FrameEnvelope(MessageKind.Response, id, null, false, null, default), default);
+        DeliverMade(new FrameEnvelope(MessageKind.Response, id, null, false, null, default), default, null);
     }
 
     /// <summary>
     /// One message for this side, without a newline. <paramref name="message"/> is borrowed: valid only during the call
     /// (copy what must outlive it). <paramref name="refusedRpcId"/>: for an error answered with <c>"id": null</c>
-    /// because its request reused a pending id, that request's id (as in <c>error.data.rpcId</c>). Called under the
-    /// sink's lock, one message at a time, in order; it must not block.
+    /// because its request reused a pending id, that request's id (as in <c>error.data.rpcId</c>). <paramref name="madeError"/>:
+    /// the gateway's own error this message carries (the adapter acts on it without parsing the message); null for
+    /// anything else, in particular for an error the peer sent, whatever its code. Called under the sink's lock, one
+    /// message at a time, in order; it must not block.
     /// </summary>
-    protected abstract void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId);
+    protected abstract void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId, GatewayError? madeError);
 
     /// <summary>The batch is over: what was delivered may go out. False when the side is gone.</summary>
     protected override ValueTask<bool> FlushCoreAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
@@ -70,9 +72,9 @@ internal abstract class MessageFrameSink : FrameSink
         return _json;
     }
 
-    private void DeliverMade(in FrameEnvelope envelope, JsonRpcId refusedRpcId)
+    private void DeliverMade(in FrameEnvelope envelope, JsonRpcId refusedRpcId, GatewayError? madeError)
     {
         _json!.Flush();
-        Deliver(new ReadOnlySequence<byte>(_made.WrittenMemory), envelope, refusedRpcId);
+        Deliver(new ReadOnlySequence<byte>(_made.WrittenMemory), envelope, refusedRpcId, madeError);
     }
 }

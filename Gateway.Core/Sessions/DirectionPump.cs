@@ -53,8 +53,12 @@ internal sealed class DirectionPump
 
     public string Name => Direction == FrameDirection.ClientToUpstream ? "client->upstream" : "upstream->client";
 
-    /// <summary>One frame, scanned: <paramref name="invalid"/> is the scanner's error when it broke the parsing rule.</summary>
-    public async ValueTask HandleAsync(ReadOnlySequence<byte> payload, FrameEnvelope envelope, GatewayError? invalid)
+    /// <summary>
+    /// One frame, scanned: <paramref name="invalid"/> is the scanner's error when it broke the parsing rule.
+    /// <paramref name="answers"/>: for an answer an adapter received on the exchange of one request, which request under
+    /// its id that was (<see cref="PendingRequest.Generation"/>); it answers that request or nothing. 0: match by id.
+    /// </summary>
+    public async ValueTask HandleAsync(ReadOnlySequence<byte> payload, FrameEnvelope envelope, GatewayError? invalid, long answers = 0)
     {
         _runtime.Metrics.FrameRead(Direction, payload.Length);
         var sequence = _session.NextSequence();
@@ -77,7 +81,7 @@ internal sealed class DirectionPump
         if (invalid is not null)
         {
             await _session.Recording.InvalidAsync(Direction, payload, payload.Length, sequence, invalid).ConfigureAwait(false);
-            await OnInvalidAsync(envelope, invalid, payload.Length, sequence).ConfigureAwait(false);
+            await OnInvalidAsync(envelope, invalid, payload.Length, sequence, answers).ConfigureAwait(false);
             return;
         }
 
@@ -117,9 +121,10 @@ internal sealed class DirectionPump
 
                 break;
             default:
-                if (!PeerPending.TryRemove(envelope.Id, out var pending) || pending.Cancelled)
+                if (!TakePeerRequest(envelope.Id, answers, out var pending) || pending.Cancelled)
                 {
-                    // Unsolicited, or the answer to a request its sender cancelled (nobody waits for it; its tombstone is gone now).
+                    // Unsolicited, or the answer to a request its sender cancelled (nobody waits for it; its tombstone is gone now),
+                    // or the late answer of an exchange whose request was given up on and whose id a new request took.
                     if (!pending.Cancelled)
                     {
                         OnUnsolicitedResponse(envelope, sequence);
@@ -249,7 +254,7 @@ internal sealed class DirectionPump
     /// that could be recovered, else null). From the upstream, a broken response fails the call it answers with
     /// -31010; anything else from the upstream is dropped.
     /// </summary>
-    private async ValueTask OnInvalidAsync(FrameEnvelope envelope, GatewayError error, long bytes, long sequence)
+    private async ValueTask OnInvalidAsync(FrameEnvelope envelope, GatewayError error, long bytes, long sequence, long answers)
     {
         var brokenAnswer = RelayRules.IsBrokenResponse(envelope);
         if (Direction == FrameDirection.ClientToUpstream)
@@ -265,7 +270,7 @@ internal sealed class DirectionPump
         }
 
         GatewayLog.FrameDropped(_runtime.Logger, _session.Id, Name, error.Reason, bytes);
-        if (brokenAnswer && PeerPending.TryRemove(envelope.Id, out _))
+        if (brokenAnswer && TakePeerRequest(envelope.Id, answers, out _))
         {
             // The client waits for this response: it gets -31010 in its place.
             await Batch.WritePeerErrorAsync(envelope.Id, GatewayErrors.UpstreamProtocolViolation, sequence, inBatch: true).ConfigureAwait(false);
@@ -275,4 +280,8 @@ internal sealed class DirectionPump
             _outcomes.Reply(this, envelope.Id, error, sequence);
         }
     }
+
+    /// <summary>Removes the peer's request <paramref name="id"/>: any (<paramref name="generation"/> 0), or only that generation of it.</summary>
+    private bool TakePeerRequest(JsonRpcId id, long generation, out PendingRequest request) =>
+        generation == 0 ? PeerPending.TryRemove(id, out request) : PeerPending.TryRemove(id, generation, out request);
 }

@@ -187,12 +187,14 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
         var outcomes = new OutcomeWriter(this);
         var client = new DirectionPump(this, FrameDirection.ClientToUpstream, ClientSink, UpstreamSink, ClientPending, UpstreamPending, outcomes);
         var server = new DirectionPump(this, FrameDirection.UpstreamToClient, UpstreamSink, ClientSink, UpstreamPending, ClientPending, outcomes);
-        Client = new MessageInlet(client, () => _end.IsCancellationRequested, Sweeper.Touch, null);
-        var upstreamInlet = new MessageInlet(server, () => _end.IsCancellationRequested, Sweeper.Touch, Sweeper.FailRequest);
+        var upstreamInlet = new MessageInlet(server, () => _end.IsCancellationRequested, Sweeper.Touch, Sweeper);
 
         using var sweep = Runtime.TimeProvider.CreateTimer(static s => ((SessionSweeper)s!).Sweep(), Sweeper, SessionSweeper.Interval, SessionSweeper.Interval);
-        var clientRun = _client is null ? WaitAsync(_clientDone.Task) : NdjsonPump.RunAsync(_client.Input, client, false, Sweeper.Touch, Ended);
+
+        // The upstream side first: a message channel has its inlet before the client's first message can reach it.
         var upstreamRun = messages is null ? NdjsonPump.RunAsync(upstream.Input, server, true, Sweeper.Touch, Ended) : WaitAsync(messages.RunAsync(upstreamInlet, Ended));
+        Client = new MessageInlet(client, () => _end.IsCancellationRequested, Sweeper.Touch, null);
+        var clientRun = _client is null ? WaitAsync(_clientDone.Task) : NdjsonPump.RunAsync(_client.Input, client, false, Sweeper.Touch, Ended);
         var first = await Task.WhenAny(clientRun, upstreamRun).ConfigureAwait(false);
         await Sweeper.SideEndedAsync(first == upstreamRun && !_end.IsCancellationRequested ? upstream : null).ConfigureAwait(false);
         await _end.CancelAsync().ConfigureAwait(false);

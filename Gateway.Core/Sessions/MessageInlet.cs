@@ -12,11 +12,14 @@ namespace McpGateway.Core.Sessions;
 /// adapter may still be delivering while the session ends, and then simply gets false.
 /// </summary>
 #pragma warning disable CA1001 // SemaphoreSlim without a wait handle owns nothing to release; disposing it under a late caller would throw.
-internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Action activity, Action<JsonRpcId, GatewayError>? failRequest) : IUpstreamInlet
+internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Action activity, SessionSweeper? upstreamCalls) : IUpstreamInlet
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
 
-    public async ValueTask<bool> DeliverAsync(ReadOnlySequence<byte> message, FrameEnvelope envelope, GatewayError? invalid, CancellationToken cancellationToken)
+    public ValueTask<bool> DeliverAsync(ReadOnlySequence<byte> message, FrameEnvelope envelope, GatewayError? invalid, CancellationToken cancellationToken) =>
+        DeliverAsync(message, envelope, invalid, 0, cancellationToken);
+
+    public async ValueTask<bool> DeliverAsync(ReadOnlySequence<byte> message, FrameEnvelope envelope, GatewayError? invalid, long answers, CancellationToken cancellationToken)
     {
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -35,7 +38,7 @@ internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Actio
             {
                 try
                 {
-                    await pump.HandleAsync(message, envelope, invalid).ConfigureAwait(false);
+                    await pump.HandleAsync(message, envelope, invalid, answers).ConfigureAwait(false);
                     await pump.ReleaseDeferredAsync().ConfigureAwait(false);
                 }
                 finally
@@ -63,14 +66,10 @@ internal sealed class MessageInlet(DirectionPump pump, Func<bool> isEnded, Actio
         }
     }
 
-    public void FailRequest(JsonRpcId id, GatewayError error)
-    {
-        if (failRequest is null)
-        {
-            throw new InvalidOperationException("only the upstream's inlet fails forwarded requests");
-        }
+    public long Forwarding(JsonRpcId id) => Calls().Forwarding(id);
 
-        failRequest(id, error);
-    }
+    public void FailRequest(JsonRpcId id, long generation, GatewayError error) => Calls().FailRequest(id, generation, error);
+
+    private SessionSweeper Calls() => upstreamCalls ?? throw new InvalidOperationException("only the upstream's inlet knows the forwarded requests");
 }
 #pragma warning restore CA1001

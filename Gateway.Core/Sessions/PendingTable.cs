@@ -11,6 +11,7 @@ internal sealed class PendingTable
 {
     private readonly Dictionary<JsonRpcId, PendingRequest> _pending = [];
     private readonly Lock _lock = new();
+    private long _generations;
 
     public int Count
     {
@@ -37,7 +38,7 @@ internal sealed class PendingTable
                 return PendingAddResult.Full;
             }
 
-            _pending.Add(id, new PendingRequest(method, toolName, long.MaxValue));
+            _pending.Add(id, new PendingRequest(method, toolName, long.MaxValue, Generation: ++_generations));
             return PendingAddResult.Added;
         }
     }
@@ -78,6 +79,33 @@ internal sealed class PendingTable
         lock (_lock)
         {
             return _pending.Remove(id, out request);
+        }
+    }
+
+    /// <summary>
+    /// Removes the request <paramref name="id"/> only when it is still the one of <paramref name="generation"/>: a request
+    /// that reused the id after the first was answered or timed out stays. False when it was not pending.
+    /// </summary>
+    public bool TryRemove(JsonRpcId id, long generation, out PendingRequest request)
+    {
+        lock (_lock)
+        {
+            if (_pending.TryGetValue(id, out request) && request.Generation == generation)
+            {
+                return _pending.Remove(id);
+            }
+
+            request = default;
+            return false;
+        }
+    }
+
+    /// <summary>Which request under <paramref name="id"/> is pending now (see <see cref="PendingRequest.Generation"/>); 0 when none.</summary>
+    public long GenerationOf(JsonRpcId id)
+    {
+        lock (_lock)
+        {
+            return _pending.TryGetValue(id, out var request) ? request.Generation : 0;
         }
     }
 

@@ -96,10 +96,16 @@ internal sealed class SessionSweeper(GatewaySession session)
     /// <summary>Answers every pending client call with <paramref name="error"/> (the upstream ended); returns how many.</summary>
     public Task<int> FailAllPendingAsync(GatewayError error) => FailAsync(session.ClientPending.Drain(), error);
 
-    /// <summary>The upstream channel lost the exchange of one forwarded request: its caller gets <paramref name="error"/>, unless it was answered already.</summary>
-    public void FailRequest(JsonRpcId id, GatewayError error)
+    /// <inheritdoc cref="Messaging.IUpstreamInlet.Forwarding"/>
+    public long Forwarding(JsonRpcId id) => session.ClientPending.GenerationOf(id);
+
+    /// <summary>
+    /// The upstream channel lost the exchange of one forwarded request (<paramref name="generation"/> says which one under
+    /// <paramref name="id"/>): its caller gets <paramref name="error"/>, unless it was answered already.
+    /// </summary>
+    public void FailRequest(JsonRpcId id, long generation, GatewayError error)
     {
-        if (session.ClientPending.TryRemove(id, out var pending))
+        if (session.ClientPending.TryRemove(id, generation, out var pending))
         {
             var task = FailAsync([new(id, pending)], error);
             if (!task.IsCompleted)

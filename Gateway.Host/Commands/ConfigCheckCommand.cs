@@ -148,7 +148,7 @@ internal static class ConfigCheckCommand
             AuthMode = AuthMode.None,
             Connections = FrozenDictionary<string, ConnectionSettings>.Empty,
             Inspectors = [.. options.Inspectors],
-            ExternalInspectors = configuration.GetSection("externalInspectors"),
+            Features = ValidFeatures(configuration, options, baseDirectory),
             BaseDirectory = baseDirectory,
         };
         var plugins = options.Plugins.Select(p => Path.GetFullPath(p, baseDirectory)).Where(File.Exists).ToList();
@@ -159,7 +159,7 @@ internal static class ConfigCheckCommand
         }
         catch (InvalidConfigurationException ex)
         {
-            // The out-of-process inspectors' entries; they are registered only when all of them are valid.
+            // A built-in that cannot be registered with these settings.
             errors.AddRange(ex.Errors);
         }
 
@@ -183,6 +183,34 @@ internal static class ConfigCheckCommand
         using var provider = services.BuildServiceProvider();
         errors.AddRange(InspectorChainBuilder.ValidateOptions(registrations, [.. options.Inspectors], provider));
         return errors;
+    }
+
+    /// <summary>
+    /// The features' settings as far as they are valid, for the placeholder of a file with mistakes (an out-of-process
+    /// inspector that is valid is registered, so the chain knows its name). Their mistakes are the loader's to report.
+    /// </summary>
+    private static FeatureSettings ValidFeatures(IConfiguration configuration, GatewayOptions options, string baseDirectory)
+    {
+        var bound = new Dictionary<Type, object?>();
+        foreach (var section in GatewayConfiguration.Sections)
+        {
+            try
+            {
+                bound[section.OptionsType] = configuration.GetSection(section.Key).Get(section.OptionsType);
+            }
+            catch (InvalidOperationException)
+            {
+                bound[section.OptionsType] = null;
+            }
+        }
+
+        var context = new SettingsSectionContext(options, bound, baseDirectory, []);
+        foreach (var section in GatewayConfiguration.Sections)
+        {
+            section.Validate(bound[section.OptionsType], context);
+        }
+
+        return context.Features;
     }
 
     private static string Chain(GatewaySettings settings) =>

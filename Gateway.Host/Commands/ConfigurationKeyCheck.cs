@@ -8,11 +8,11 @@ namespace McpGateway.Host.Commands;
 /// <summary>
 /// Finds keys the binder would silently ignore (a typo such as <c>limits.maxFrameByte</c>) by walking the configuration
 /// against the public properties of <see cref="GatewayOptions"/> and the features' sections' options. <c>pluginOptions</c> belongs to the
-/// plugins and is not checked; <c>externalInspectors</c> is checked by the out-of-process inspectors' own validator; <c>$schema</c> is for editors.
+/// plugins and is not checked; <c>$schema</c> is for editors.
 /// </summary>
 internal static class ConfigurationKeyCheck
 {
-    private static readonly HashSet<string> RootExtras = new(StringComparer.OrdinalIgnoreCase) { "pluginOptions", "externalInspectors", "$schema" };
+    private static readonly HashSet<string> RootExtras = new(StringComparer.OrdinalIgnoreCase) { "pluginOptions", "$schema" };
 
     public static List<string> UnknownKeys(IConfiguration configuration)
     {

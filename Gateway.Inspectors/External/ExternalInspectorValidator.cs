@@ -3,55 +3,33 @@ using System.Net;
 using McpGateway.Core.Configuration;
 using McpGateway.Inspectors.Approval;
 using McpGateway.Inspectors.Policy;
-using Microsoft.Extensions.Configuration;
 
 namespace McpGateway.Inspectors.External;
 
 /// <summary>
-/// Turns the <c>externalInspectors</c> section into settings, reporting every mistake at once with the path it was found
-/// at, as <see cref="GatewaySettingsLoader"/> does for the rest of the file.
+/// Turns the <c>externalInspectors</c> section into settings (for <see cref="ExternalInspectorsSection"/>), reporting every
+/// mistake with the path it was found at, into the loader's one list of errors.
 /// </summary>
 internal static class ExternalInspectorValidator
 {
     private static readonly string[] BuiltInNames = ["authentication", "policy", "masking", "recording"];
 
-    /// <exception cref="InvalidConfigurationException">Any entry is invalid; the message names every mistake.</exception>
+    /// <summary>The snapshot's validated entries (the loader reported every mistake in them, with the rest of the file).</summary>
     public static IReadOnlyList<ExternalInspectorSettings> Load(GatewaySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var errors = new List<string>();
-        var inspectors = Parse(settings.ExternalInspectors, settings, errors);
-        if (errors.Count > 0)
-        {
-            throw new InvalidConfigurationException(errors);
-        }
-
-        return inspectors;
+        return settings.Features.Get<ExternalInspectorsSettings>()?.Inspectors ?? [];
     }
 
-    public static IReadOnlyList<ExternalInspectorSettings> Parse(IConfiguration section, GatewaySettings settings, List<string> errors)
+    /// <summary>The valid entries of the section as bound; each mistake goes to the context's errors, with its path.</summary>
+    public static IReadOnlyList<ExternalInspectorSettings> Parse(IDictionary<string, ExternalInspectorOptions> section, SettingsSectionContext context)
     {
         ArgumentNullException.ThrowIfNull(section);
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(context);
         var parsed = new List<ExternalInspectorSettings>();
-        foreach (var child in section.GetChildren())
+        foreach (var (name, options) in section)
         {
-            var options = new ExternalInspectorOptions();
-            var path = $"externalInspectors.{child.Key}";
-            try
-            {
-                child.Bind(options);
-            }
-            catch (InvalidOperationException ex)
-            {
-                errors.Add($"{path}: {ex.Message}");
-                continue;
-            }
-
-            UnknownKeys(path, child, typeof(ExternalInspectorOptions), errors);
-            UnknownKeys($"{path}.approval", child.GetSection("approval"), typeof(ExternalApprovalOptions), errors);
-            if (Parse(child.Key, options, settings, errors) is { } inspector)
+            if (Parse(name, options, context, context.Errors) is { } inspector)
             {
                 parsed.Add(inspector);
             }
@@ -60,7 +38,7 @@ internal static class ExternalInspectorValidator
         return parsed;
     }
 
-    private static ExternalInspectorSettings? Parse(string name, ExternalInspectorOptions options, GatewaySettings settings, List<string> errors)
+    private static ExternalInspectorSettings? Parse(string name, ExternalInspectorOptions options, SettingsSectionContext settings, List<string> errors)
     {
         var path = $"externalInspectors.{name}";
         var before = errors.Count;
@@ -69,7 +47,7 @@ internal static class ExternalInspectorValidator
             errors.Add($"{path}: '{name}' is the name of a built-in inspector");
         }
 
-        if (!settings.Inspectors.Contains(name, StringComparer.Ordinal))
+        if (!settings.Options.Inspectors.Contains(name, StringComparer.Ordinal))
         {
             errors.Add($"{path}: not placed in the chain; name it in \"inspectors\" where it should run");
         }
@@ -137,7 +115,7 @@ internal static class ExternalInspectorValidator
                 break;
             case "OPEN":
                 failOpen = true;
-                if (settings.Audit is null)
+                if (settings.Options.Audit is null)
                 {
                     errors.Add($"{path}.onFailure: open needs the audit section, because every frame let through unchecked is recorded");
                 }
@@ -182,18 +160,6 @@ internal static class ExternalInspectorValidator
             RestartAfterTimeouts = restartAfterTimeouts,
             Approval = approval,
         };
-    }
-
-    /// <summary>A key the binder would silently ignore (a typo such as <c>budgt</c>) is a mistake.</summary>
-    private static void UnknownKeys(string path, IConfiguration section, Type options, List<string> errors)
-    {
-        foreach (var key in section.GetChildren().Select(c => c.Key))
-        {
-            if (options.GetProperty(key, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase) is null)
-            {
-                errors.Add($"{path}.{key}: unknown key");
-            }
-        }
     }
 
     private static ExternalTransport? ParseTransport(string path, string? transport, List<string> errors)
@@ -253,14 +219,14 @@ internal static class ExternalInspectorValidator
         }
     }
 
-    private static ApprovalRequirement? ParseApproval(string path, ExternalApprovalOptions? options, GatewaySettings settings, List<string> errors)
+    private static ApprovalRequirement? ParseApproval(string path, ExternalApprovalOptions? options, SettingsSectionContext settings, List<string> errors)
     {
         if (options is null)
         {
             return null;
         }
 
-        if (settings.Approvals is null)
+        if (settings.Get<ApprovalSettings>() is null)
         {
             errors.Add($"{path}: needs the approvals section (or a policy), where held calls are kept");
         }

@@ -21,8 +21,9 @@ internal sealed class ExternalInspectorValidatorTests
             }
             """))).Build(), "/tmp");
 
-    private static IReadOnlyList<string> Errors(GatewaySettings settings) =>
-        Assert.Throws<InvalidConfigurationException>(() => ExternalInspectorValidator.Load(settings))!.Errors;
+    /// <summary>The loader's errors: the section's mistakes are reported with the rest of the file's.</summary>
+    private static IReadOnlyList<string> Errors(Func<GatewaySettings> load) =>
+        Assert.Throws<InvalidConfigurationException>(() => load())!.Errors;
 
     [Test]
     public void Load_StdioEntry_ResolvesRelativeCommandAndAppliesDefaults()
@@ -66,7 +67,7 @@ internal sealed class ExternalInspectorValidatorTests
     [Test]
     public void Load_EveryMistake_ReportedAtOnceWithItsPath()
     {
-        var errors = Errors(Settings("""
+        var errors = Errors(() => Settings("""
             {
               "x": { "transport": "tcp", "address": "no-port", "command": "a", "budget": "-00:00:01", "maxConcurrency": 0, "onFailure": "sometimes" },
               "y": { "transport": "pigeon" },
@@ -89,9 +90,17 @@ internal sealed class ExternalInspectorValidatorTests
     }
 
     [Test]
+    public void Load_EmptyEntry_ReportedNotSkipped()
+    {
+        var errors = Errors(() => Settings("""{ "x": { } }"""));
+
+        Assert.That(errors, Has.Some.StartsWith("externalInspectors.x.transport:"));
+    }
+
+    [Test]
     public void Load_FailOpenWithoutAudit_RefusedBecausePassesMustBeRecorded()
     {
-        var errors = Errors(Settings("""{ "x": { "transport": "tcp", "address": "127.0.0.1:1", "onFailure": "open" } }"""));
+        var errors = Errors(() => Settings("""{ "x": { "transport": "tcp", "address": "127.0.0.1:1", "onFailure": "open" } }"""));
 
         Assert.That(errors, Does.Contain("externalInspectors.x.onFailure: open needs the audit section, because every frame let through unchecked is recorded"));
     }
@@ -107,7 +116,7 @@ internal sealed class ExternalInspectorValidatorTests
     [Test]
     public void Load_ApprovalWithoutApprovalStoreOrGroups_Refused()
     {
-        var errors = Errors(Settings("""{ "x": { "transport": "tcp", "address": "127.0.0.1:1", "approval": { "requiredApprovals": 0 } } }"""));
+        var errors = Errors(() => Settings("""{ "x": { "transport": "tcp", "address": "127.0.0.1:1", "approval": { "requiredApprovals": 0 } } }"""));
 
         Assert.That(errors, Is.SupersetOf(new[]
         {
@@ -131,14 +140,6 @@ internal sealed class ExternalInspectorValidatorTests
             Assert.That(inspector.Approval.RequiredApprovals, Is.EqualTo(1));
             Assert.That(inspector.Approval.Timeout, Is.EqualTo(TimeSpan.FromMinutes(2)));
         });
-    }
-
-    [Test]
-    public void Load_MisspelledKey_ReportedInsteadOfIgnored()
-    {
-        var errors = Errors(Settings("""{ "x": { "transport": "tcp", "address": "127.0.0.1:1", "budgt": "00:00:01", "approval": { "approverGroup": [ "ops" ] } } }"""));
-
-        Assert.That(errors, Is.SupersetOf(new[] { "externalInspectors.x.budgt: unknown key", "externalInspectors.x.approval.approverGroup: unknown key" }));
     }
 
     [Test]

@@ -73,6 +73,46 @@ internal sealed class ConfigCheckCommandTests
     }
 
     [Test]
+    public void Run_BadExternalInspectorsBlock_ReportedOnceEachWithTheRestOfTheFile()
+    {
+        var path = Write("external.json", """
+            { "listen": "nope", "auth": { "mode": "none" },
+              "inspectors": [ "deny" ],
+              "externalInspectors": {
+                "deny": { "transport": "tcp", "address": "no-port", "maxConcurrency": 0, "onFailure": "open", "budgt": "00:00:01",
+                          "approval": { "approverGroup": [ "ops" ] } },
+                "stray": { "transport": "unix" }
+              },
+              "connections": { "c": { "transport": "tcp", "host": "127.0.0.1", "port": 1 } } }
+            """);
+
+        var (exit, output, error) = Run(path);
+        var lines = error.Split('\n').Select(l => l.Trim()).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(ConfigCheckCommand.Invalid));
+            Assert.That(output, Is.Empty);
+            foreach (var expected in new[]
+            {
+                "listen: 'nope'",
+                "externalInspectors.deny.address: required with transport tcp",
+                "externalInspectors.deny.maxConcurrency: must be positive, was 0",
+                "externalInspectors.deny.onFailure: open needs the audit section",
+                "externalInspectors.deny.approval: needs the approvals section",
+                "externalInspectors.deny.approval.approverGroups: at least one group",
+                "externalInspectors.deny.budgt: unknown key",
+                "externalInspectors.deny.approval.approverGroup: unknown key",
+                "externalInspectors.stray: not placed in the chain",
+                "externalInspectors.stray.path: required with transport unix",
+            })
+            {
+                Assert.That(lines.Count(l => l.StartsWith(expected, StringComparison.Ordinal)), Is.EqualTo(1), expected + " in:\n" + error);
+            }
+        });
+    }
+
+    [Test]
     public void Run_UnknownKeysAtEveryLevel_NamesEachPath()
     {
         var path = Write("typos.json", """

@@ -17,7 +17,7 @@ namespace McpGateway.Tests.Operations;
 internal sealed class ConfigurationSchemaTests
 {
     /// <summary>Keys of the file that are not options properties: for editors, and the plugins' own section.</summary>
-    private static readonly string[] RootExtras = ["$schema", "pluginOptions", "externalInspectors"];
+    private static readonly string[] RootExtras = ["$schema", "pluginOptions"];
 
     private static string SchemaPath => Path.Combine(RepoPaths.Root, "schema", "gateway.schema.json");
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
+using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Sessions;
 using McpGateway.Core.Messaging;
@@ -16,7 +17,7 @@ internal sealed class CollectingSink : MessageFrameSink
 
     public bool TryNext(out SinkMessage message) => _messages.Reader.TryRead(out message!);
 
-    protected override void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId) =>
+    protected override void Deliver(in ReadOnlySequence<byte> message, in FrameEnvelope envelope, JsonRpcId refusedRpcId, GatewayError? madeError) =>
         _messages.Writer.TryWrite(new SinkMessage(Encoding.UTF8.GetString(message), envelope, refusedRpcId));
 
     protected override ValueTask CompleteCoreAsync()

@@ -86,9 +86,10 @@ internal sealed class MessageSeamTests
         await DeliverAsync(session.Client!, Call(9), cancellationToken);
         await upstream.Received.NextAsync(cancellationToken);
         var inlet = await upstream.Inlet;
-        inlet.FailRequest(JsonRpcId.FromNumber(9), GatewayErrors.UpstreamUnavailable);
+        var generation = inlet.Forwarding(JsonRpcId.FromNumber(9));
+        inlet.FailRequest(JsonRpcId.FromNumber(9), generation, GatewayErrors.UpstreamUnavailable);
         var failed = await client.NextAsync(cancellationToken);
-        inlet.FailRequest(JsonRpcId.FromNumber(9), GatewayErrors.UpstreamUnavailable);
+        inlet.FailRequest(JsonRpcId.FromNumber(9), generation, GatewayErrors.UpstreamUnavailable);
         session.CompleteClient();
         await run.WaitAsync(cancellationToken);
         await session.DisposeAsync();

@@ -432,7 +432,12 @@ internal sealed class HttpUpstreamChannelTests
             return ValueTask.FromResult(true);
         }
 
-        void IUpstreamInlet.FailRequest(JsonRpcId id, GatewayError error) => _failures.Add((id, error));
+        ValueTask<bool> IUpstreamInlet.DeliverAsync(ReadOnlySequence<byte> message, FrameEnvelope envelope, GatewayError? invalid, long answers, CancellationToken cancellationToken) =>
+            ((ISessionInlet)this).DeliverAsync(message, envelope, invalid, cancellationToken);
+
+        long IUpstreamInlet.Forwarding(JsonRpcId id) => 1;
+
+        void IUpstreamInlet.FailRequest(JsonRpcId id, long generation, GatewayError error) => _failures.Add((id, error));
 
         public async ValueTask DisposeAsync()
         {

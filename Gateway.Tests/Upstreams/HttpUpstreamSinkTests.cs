@@ -16,10 +16,10 @@ internal sealed class HttpUpstreamSinkTests
     [CancelAfter(5000)]
     public async Task WriteFrame_Message_QueuedAsACopyWithItsEnvelope(CancellationToken cancellationToken)
     {
-        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope)>();
+        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope, long Generation)>();
         using var room = new SemaphoreSlim(4, int.MaxValue);
         using var closing = new CancellationTokenSource();
-        using var sink = new HttpUpstreamSink(queue.Writer, room, closing.Token);
+        using var sink = new HttpUpstreamSink(queue.Writer, room, Forwarding, closing.Token);
         var buffer = (byte[])Ping.Clone();
         var envelope = Scan(buffer);
 
@@ -34,16 +34,17 @@ internal sealed class HttpUpstreamSinkTests
         Assert.That(queued.Body, Is.EqualTo(Ping), "the sink keeps a copy: the core's buffer is borrowed");
         Assert.That(queued.Envelope, Is.EqualTo(envelope));
         Assert.That(queued.Envelope.Target.GetString(queued.Body), Is.EqualTo("echo"));
+        Assert.That(queued.Generation, Is.EqualTo(Forwarding(JsonRpcId.FromNumber(1))), "a request takes the session's word for which request it is");
     }
 
     [Test]
     [CancelAfter(5000)]
     public async Task FlushAsync_MoreMessagesThanRoom_WaitsUntilTheChannelTakesOne(CancellationToken cancellationToken)
     {
-        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope)>();
+        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope, long Generation)>();
         using var room = new SemaphoreSlim(1, int.MaxValue);
         using var closing = new CancellationTokenSource();
-        using var sink = new HttpUpstreamSink(queue.Writer, room, closing.Token);
+        using var sink = new HttpUpstreamSink(queue.Writer, room, Forwarding, closing.Token);
         var envelope = Scan(Ping);
 
         await sink.EnterAsync(cancellationToken);
@@ -66,10 +67,10 @@ internal sealed class HttpUpstreamSinkTests
     {
         // A session that ends (or a bounded write of cancellations) must not wait for an upstream that stopped taking
         // messages: the flush ends with the caller's token, not only with the channel.
-        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope)>();
+        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope, long Generation)>();
         using var room = new SemaphoreSlim(0, int.MaxValue);
         using var closing = new CancellationTokenSource();
-        using var sink = new HttpUpstreamSink(queue.Writer, room, closing.Token);
+        using var sink = new HttpUpstreamSink(queue.Writer, room, Forwarding, closing.Token);
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         await sink.EnterAsync(cancellationToken);
@@ -89,10 +90,10 @@ internal sealed class HttpUpstreamSinkTests
     [CancelAfter(5000)]
     public async Task FlushAsync_ChannelClosingWhileFull_ReportsTheSideGone(CancellationToken cancellationToken)
     {
-        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope)>();
+        var queue = Channel.CreateUnbounded<(byte[] Body, FrameEnvelope Envelope, long Generation)>();
         using var room = new SemaphoreSlim(0, int.MaxValue);
         using var closing = new CancellationTokenSource();
-        using var sink = new HttpUpstreamSink(queue.Writer, room, closing.Token);
+        using var sink = new HttpUpstreamSink(queue.Writer, room, Forwarding, closing.Token);
 
         await sink.EnterAsync(cancellationToken);
         sink.WriteFrame(new ReadOnlySequence<byte>(Ping), Scan(Ping));
@@ -104,6 +105,8 @@ internal sealed class HttpUpstreamSinkTests
         Assert.That(flushed, Is.False);
         Assert.That(sink.IsClosed, Is.True);
     }
+
+    private static long Forwarding(JsonRpcId id) => id == JsonRpcId.FromNumber(1) ? 41 : 0;
 
     private static FrameEnvelope Scan(byte[] message)
     {

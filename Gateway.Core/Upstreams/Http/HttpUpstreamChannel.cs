@@ -33,14 +33,15 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
     private readonly HttpUpstreamClient _client;
     private readonly KeyValuePair<string, string>[] _headers;
-    private readonly Channel<(byte[] Body, FrameEnvelope Envelope)> _queue = Channel.CreateUnbounded<(byte[], FrameEnvelope)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<(byte[] Body, FrameEnvelope Envelope, long Generation)> _queue = Channel.CreateUnbounded<(byte[], FrameEnvelope, long)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SemaphoreSlim _room = new(MaxQueued, int.MaxValue);
     private readonly HttpUpstreamSink _sink;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentDictionary<Task, bool> _exchanges = new();
-    private readonly ConcurrentDictionary<JsonRpcId, bool> _calls = new();
+    // The calls in flight, by id and generation: a client may reuse an id once its first call timed out, while the first exchange still runs.
+    private readonly ConcurrentDictionary<(JsonRpcId Id, long Generation), bool> _calls = new();
     private readonly ConcurrentBag<EnvelopeScanner> _scanners = [];
     private readonly Task _dispatcher;
     private IUpstreamInlet? _inlet;
@@ -54,7 +55,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
     {
         _client = client;
         _headers = headers;
-        _sink = new HttpUpstreamSink(_queue.Writer, _room, _closing.Token);
+        _sink = new HttpUpstreamSink(_queue.Writer, _room, id => Volatile.Read(ref _inlet)?.Forwarding(id) ?? 0, _closing.Token);
         Description = $"http {client.Settings.Url.GetLeftPart(UriPartial.Path)}";
         _dispatcher = Task.Run(DispatchAsync);
     }
@@ -118,7 +119,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
                 while (reader.TryRead(out var message))
                 {
                     _room.Release();
-                    await PostAsync(message.Body, message.Envelope).ConfigureAwait(false);
+                    await PostAsync(message.Body, message.Envelope, message.Generation).ConfigureAwait(false);
                 }
             }
         }
@@ -129,9 +130,9 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
     }
 
     /// <summary>Starts the exchange of one message and returns once its body is on the wire (or the exchange ended).</summary>
-    private async Task PostAsync(byte[] body, FrameEnvelope envelope)
+    private async Task PostAsync(byte[] body, FrameEnvelope envelope, long generation)
     {
-        var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Of(envelope, body));
+        var head = new Outgoing(envelope.Kind, envelope.Id, envelope.Method, McpHeaders.Of(envelope, body), generation);
         if (Unsendable(head) is { } refusal)
         {
             // Client input that would have to travel in a header and does not fit its grammar: nothing is sent.
@@ -142,7 +143,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
         if (head.Kind == MessageKind.Request)
         {
-            _calls.TryAdd(head.Id, true);
+            _calls.TryAdd((head.Id, head.Generation), true);
         }
 
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -189,7 +190,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
             sent.TrySetResult();
             if (head.Kind == MessageKind.Request)
             {
-                _calls.TryRemove(head.Id, out _);
+                _calls.TryRemove((head.Id, head.Generation), out _);
             }
         }
     }
@@ -429,7 +430,11 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
     {
         var invalid = scanner.Scan(new ReadOnlySequence<byte>(line), out var envelope);
         var answered = invalid is null && Answers(line, envelope, head);
-        await DeliverAsync(line, envelope, invalid).ConfigureAwait(false);
+
+        // Bound to its request by the exchange: should the core have given up on that request and its id been taken by a
+        // new one since, this answer (or broken answer) is not the new request's.
+        var answers = head.Kind == MessageKind.Request && envelope.Id == head.Id ? head.Generation : 0;
+        await DeliverAsync(line, envelope, invalid, answers).ConfigureAwait(false);
         return answered;
     }
 
@@ -459,7 +464,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
     private static TimeSpan Clamp(TimeSpan delay) => delay > MaxReconnectDelay ? MaxReconnectDelay : delay;
 
     /// <summary>Hands one message to the session with what the channel's scan of it found; the session is done with it when this returns.</summary>
-    private async ValueTask DeliverAsync(byte[] line, FrameEnvelope envelope, GatewayError? invalid)
+    private async ValueTask DeliverAsync(byte[] line, FrameEnvelope envelope, GatewayError? invalid, long answers)
     {
         await _writeGate.WaitAsync(_closing.Token).ConfigureAwait(false);
         try
@@ -469,7 +474,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
                 return;
             }
 
-            await inlet.DeliverAsync(new ReadOnlySequence<byte>(line), envelope, invalid, _closing.Token).ConfigureAwait(false);
+            await inlet.DeliverAsync(new ReadOnlySequence<byte>(line), envelope, invalid, answers, _closing.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -491,16 +496,16 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
         HttpLog.FrameTooLarge(_client.Logger, Connection, head.Method ?? "the GET stream", what, _client.Limits.MaxFrameBytes);
         var calls = _calls.Keys.ToArray();
-        if (head.Kind == MessageKind.Request && !calls.Contains(head.Id))
+        if (head.Kind == MessageKind.Request && !calls.Contains((head.Id, head.Generation)))
         {
-            calls = [.. calls, head.Id];
+            calls = [.. calls, (head.Id, head.Generation)];
         }
 
         // Stops every exchange, the GET stream and the dispatcher: their calls are answered here, not by them.
         await _closing.CancelAsync().ConfigureAwait(false);
-        foreach (var id in calls)
+        foreach (var (id, generation) in calls)
         {
-            Volatile.Read(ref _inlet)?.FailRequest(id, GatewayErrors.UpstreamFrameTooLarge);
+            Volatile.Read(ref _inlet)?.FailRequest(id, generation, GatewayErrors.UpstreamFrameTooLarge);
         }
 
         await EndAsync().ConfigureAwait(false);
@@ -529,7 +534,7 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
         if (head.Kind == MessageKind.Request)
         {
-            Volatile.Read(ref _inlet)?.FailRequest(head.Id, error);
+            Volatile.Read(ref _inlet)?.FailRequest(head.Id, head.Generation, error);
         }
     }
 
@@ -585,6 +590,6 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
         Invalid,
     }
 
-    /// <summary>What the exchange of one outgoing message needs to know about it.</summary>
-    private readonly record struct Outgoing(MessageKind Kind, JsonRpcId Id, string? Method, McpHeaders Headers);
+    /// <summary>What the exchange of one outgoing message needs to know about it; a request's <see cref="Generation"/> is the session's (see <see cref="IUpstreamInlet.Forwarding"/>).</summary>
+    private readonly record struct Outgoing(MessageKind Kind, JsonRpcId Id, string? Method, McpHeaders Headers, long Generation = 0);
 }
