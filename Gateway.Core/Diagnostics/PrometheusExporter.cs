@@ -14,8 +14,6 @@ namespace McpGateway.Core.Diagnostics;
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     private readonly MeterListener _listener;
     private readonly Lock _gate = new();
     private readonly List<InstrumentSeries> _instruments = [];
@@ -51,7 +49,7 @@ internal sealed class PrometheusExporter : IDisposable
         _listener.Start();
         Registry.AddBeforeCollectCallback(_listener.RecordObservableInstruments);
 
-        // process_* (CPU, memory, open handles, start time) and dotnet_* (GC, thread pool), as prometheus-net publishes them.
+        // process_* (CPU, memory, open handles, threads, start time) and dotnet_* (GC collections, managed memory), as prometheus-net publishes them.
         DotNetStats.Register(Registry);
     }
 
