@@ -2,16 +2,21 @@ using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace McpGateway.Core.Admin;
 
 /// <summary>
-/// The admin HTTP listener's routes: <c>/healthz</c> (200 while the process runs), <c>/readyz</c> (200 when
-/// <see cref="ReadinessProbe"/> finds everything ready, else 503 naming what is not) and <c>/metrics</c> (Prometheus
-/// text format), plus the route groups features register as <see cref="IAdminRoutes"/>. They are served only on the admin endpoint; the MCP listener speaks no HTTP.
+/// The admin HTTP listener's routes: <c>/healthz</c> (200 while the process runs), <c>/readyz</c> (200 when every
+/// readiness check registered with ASP.NET Core HealthChecks passes, else 503 naming what is not ready) and
+/// <c>/metrics</c> (Prometheus text format, or OpenMetrics when asked for, by prometheus-net), plus the route groups
+/// features register as <see cref="IAdminRoutes"/>. They are served only on the admin endpoint; the MCP listener speaks no HTTP.
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -24,7 +29,17 @@ internal static class AdminEndpoints
 
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<PrometheusExporter>();
-        services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<UpstreamsHealthCheck>();
+        services.AddHealthChecks()
+            .AddCheck<AuthenticatorHealthCheck>("authenticator", tags: [Readiness.Tag])
+            .AddCheck<AuditStoreHealthCheck>("audit", tags: [Readiness.Tag])
+            .AddCheck<FeatureHealthCheck>("features", tags: [Readiness.Tag])
+            .AddCheck<UpstreamsHealthCheck>("upstreams", tags: [Readiness.Tag])
+            .AddCheck<DrainHealthCheck>("drain", tags: [Readiness.Tag]);
+
+        // The health check service logs every unhealthy result as an error: a probe every few seconds during an IdP
+        // outage would flood the log with what /readyz already says (and the authenticator logs once).
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
         services.AddRoutingCore();
         return services;
     }
@@ -39,30 +54,39 @@ internal static class AdminEndpoints
             }
         }
 
-        routes.MapGet("/healthz", static context =>
+        // Liveness: the process answers; no check runs.
+        routes.MapHealthChecks("/healthz", new HealthCheckOptions
         {
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            return context.Response.WriteAsync("ok\n", context.RequestAborted);
-        });
-        routes.MapGet("/readyz", static async context =>
-        {
-            var probe = context.RequestServices.GetRequiredService<ReadinessProbe>();
-            var notReady = await probe.CheckAsync(context.RequestAborted).ConfigureAwait(false);
-            var body = new JsonObject
+            Predicate = static _ => false,
+            ResponseWriter = static (context, _) =>
             {
-                ["status"] = notReady.Count == 0 ? "ready" : "not_ready",
-                ["notReady"] = new JsonArray([.. notReady.Select(n => JsonValue.Create(n))]),
-            };
-            context.Response.StatusCode = notReady.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                return context.Response.WriteAsync("ok\n", context.RequestAborted);
+            },
         });
-        routes.MapGet("/metrics", static context =>
+        routes.MapHealthChecks("/readyz", new HealthCheckOptions
         {
-            var exporter = context.RequestServices.GetRequiredService<PrometheusExporter>();
-            context.Response.ContentType = PrometheusExporter.ContentType;
-            return context.Response.WriteAsync(exporter.Write(), context.RequestAborted);
+            Predicate = static check => check.Tags.Contains(Readiness.Tag),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = static (context, report) =>
+            {
+                var notReady = Readiness.NotReady(report);
+                var body = new JsonObject
+                {
+                    ["status"] = notReady.Count == 0 ? "ready" : "not_ready",
+                    ["notReady"] = new JsonArray([.. notReady.Select(n => JsonValue.Create(n))]),
+                };
+                context.Response.ContentType = "application/json; charset=utf-8";
+                return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+            },
         });
+        var exporter = routes.ServiceProvider.GetRequiredService<PrometheusExporter>();
+        routes.MapMetrics(metrics => metrics.Registry = exporter.Registry);
         foreach (var group in routes.ServiceProvider.GetServices<IAdminRoutes>())
         {
             group.Map(routes);

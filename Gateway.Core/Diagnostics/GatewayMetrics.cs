@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using McpGateway.Core.Chain;
@@ -22,6 +23,28 @@ internal sealed class GatewayMetrics : IDisposable
 
     /// <summary>One activity per session (not per frame), for OpenTelemetry tracing when a listener is configured.</summary>
     public static readonly ActivitySource ActivitySource = new(MeterName);
+
+    /// <summary>
+    /// The label names of each instrument, in the order it records its tags, so an exporter can show a series that has
+    /// not moved yet (a scrape then tells "zero" from "absent").
+    /// </summary>
+    private static readonly FrozenDictionary<string, string[]> LabelNames = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["mcpgw.connections.accepted"] = [],
+        ["mcpgw.connections.active"] = [],
+        ["mcpgw.sessions.authenticated"] = [],
+        ["mcpgw.sessions.refused"] = ["reason"],
+        ["mcpgw.frames"] = ["direction"],
+        ["mcpgw.frame"] = ["direction"],
+        ["mcpgw.verdicts"] = ["inspector", "verdict", "reason", "rule"],
+        ["mcpgw.upstream.errors"] = ["reason"],
+        ["mcpgw.approvals.notices.dropped"] = [],
+        ["mcpgw.requests.pending"] = [],
+        ["mcpgw.approvals.pending"] = [],
+        ["mcpgw.chain.duration"] = ["direction"],
+        ["mcpgw.audit.queue.depth"] = [],
+        ["mcpgw.audit.commit.duration"] = [],
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly KeyValuePair<string, object?> ClientToUpstream = new("direction", "client_to_upstream");
     private static readonly KeyValuePair<string, object?> UpstreamToClient = new("direction", "upstream_to_client");
@@ -63,6 +86,9 @@ internal sealed class GatewayMetrics : IDisposable
 
     /// <summary>A gateway's own meter; exporters select it by reference, OpenTelemetry by its name.</summary>
     public Meter Meter { get; }
+
+    /// <summary>The label names an instrument of this meter records, in order; null for one created elsewhere (its first measurement names them).</summary>
+    public static string[]? LabelNamesOf(string instrument) => LabelNames.GetValueOrDefault(instrument);
 
     /// <summary>Where the pending-requests gauge reads its value when scraped.</summary>
     public void ObservePendingRequests(Func<long> source) => _pendingRequests = source;

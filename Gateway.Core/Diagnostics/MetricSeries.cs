@@ -1,26 +1,23 @@
+using Prometheus;
+
 namespace McpGateway.Core.Diagnostics;
 
-/// <summary>One label set of one instrument: a running value, or a histogram's buckets, count and sum.</summary>
-internal sealed class MetricSeries
+/// <summary>One label set of one instrument: the tags it was recorded with, and the prometheus-net child it feeds.</summary>
+internal sealed class MetricSeries(KeyValuePair<string, string>[] labels, ICollectorChild child)
 {
-    private readonly long[]? _buckets;
-    private long _count;
-    private double _sum;
+    /// <summary>The tags as the instrument records them (their order), for matching a measurement without allocating.</summary>
+    public KeyValuePair<string, string>[] Labels { get; } = labels;
 
-    public MetricSeries(KeyValuePair<string, string>[] labels, int bucketCount)
+    public ICollectorChild Child { get; } = child;
+
+    /// <summary>A counter's or gauge's value; a histogram's count.</summary>
+    public double Value => Child switch
     {
-        Labels = labels;
-        _buckets = bucketCount == 0 ? null : new long[bucketCount];
-    }
-
-    public KeyValuePair<string, string>[] Labels { get; }
-
-    /// <summary>The value of a counter or gauge; a histogram's sum.</summary>
-    public double Sum => Volatile.Read(ref _sum);
-
-    public long Count => Interlocked.Read(ref _count);
-
-    public long Bucket(int index) => Interlocked.Read(ref _buckets![index]);
+        ICounter counter => counter.Value,
+        IGauge gauge => gauge.Value,
+        IHistogram histogram => histogram.Count,
+        _ => 0,
+    };
 
     public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -39,31 +36,5 @@ internal sealed class MetricSeries
         }
 
         return true;
-    }
-
-    public void Add(double value)
-    {
-        double current;
-        do
-        {
-            current = Volatile.Read(ref _sum);
-        }
-        while (Interlocked.CompareExchange(ref _sum, current + value, current) != current);
-    }
-
-    /// <summary>An observable instrument reports its whole value on each collection.</summary>
-    public void Set(double value) => Volatile.Write(ref _sum, value);
-
-    public void Observe(double value, double[] bounds)
-    {
-        var index = 0;
-        while (index < bounds.Length && value > bounds[index])
-        {
-            index++;
-        }
-
-        Interlocked.Increment(ref _buckets![index]);
-        Interlocked.Increment(ref _count);
-        Add(value);
     }
 }

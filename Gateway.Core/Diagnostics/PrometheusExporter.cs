@@ -1,18 +1,19 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Text;
+using Prometheus;
 
 namespace McpGateway.Core.Diagnostics;
 
 /// <summary>
-/// Collects the measurements of one <see cref="GatewayMetrics"/> through a <see cref="MeterListener"/> and writes them
-/// in the Prometheus text exposition format 0.0.4: <c>mcpgw.frames</c> becomes the counter <c>mcpgw_frames_total</c>,
-/// the histogram <c>mcpgw.chain.duration</c> (unit <c>s</c>) becomes <c>mcpgw_chain_duration_seconds</c>.
+/// Publishes the measurements of one <see cref="GatewayMetrics"/> as prometheus-net collectors in a registry of this
+/// gateway's own (<see cref="Registry"/>, served at <c>/metrics</c> by prometheus-net's middleware). A
+/// <see cref="MeterListener"/> feeds them: <c>mcpgw.frames</c> becomes the counter <c>mcpgw_frames_total</c>, the
+/// histogram <c>mcpgw.chain.duration</c> (unit <c>s</c>) <c>mcpgw_chain_duration_seconds</c>, an up-down counter or an
+/// observable gauge a gauge. prometheus-net's own meter adapter is not used: it prefixes the meter's name, exports
+/// counters as gauges and forgets series idle for five minutes, which would change every name operators rely on.
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     private readonly MeterListener _listener;
     private readonly Lock _gate = new();
     private readonly List<InstrumentSeries> _instruments = [];
@@ -20,6 +21,11 @@ internal sealed class PrometheusExporter : IDisposable
     public PrometheusExporter(GatewayMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        Registry = Metrics.NewCustomRegistry();
+
+        // No exemplars: the session's activity is current on the pump, and an exemplar per frame would cost a lookup.
+        var factory = Metrics.WithCustomRegistry(Registry);
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _listener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>
@@ -29,10 +35,7 @@ internal sealed class PrometheusExporter : IDisposable
                     return;
                 }
 
-                var bounds = instrument is Histogram<double> histogram
-                    ? [.. histogram.Advice?.HistogramBucketBoundaries ?? GatewayMetrics.LatencyBuckets]
-                    : (double[]?)null;
-                var series = new InstrumentSeries(instrument, bounds);
+                var series = new InstrumentSeries(instrument, factory, GatewayMetrics.LabelNamesOf(instrument.Name));
                 lock (_gate)
                 {
                     _instruments.Add(series);
@@ -44,24 +47,23 @@ internal sealed class PrometheusExporter : IDisposable
         _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
         _listener.Start();
+        Registry.AddBeforeCollectCallback(_listener.RecordObservableInstruments);
+
+        // process_* (CPU, memory, open handles, threads, start time) and dotnet_* (GC collections, managed memory), as prometheus-net publishes them.
+        DotNetStats.Register(Registry);
     }
 
+    /// <summary>This gateway's collectors (two gateways in one process never share one).</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>The Prometheus text exposition format 0.0.4, as a scrape of <c>/metrics</c> gets it.</summary>
     public string Write()
     {
-        _listener.RecordObservableInstruments();
-        InstrumentSeries[] instruments;
-        lock (_gate)
-        {
-            instruments = [.. _instruments];
-        }
+        using var text = new MemoryStream();
 
-        var text = new StringBuilder();
-        foreach (var instrument in instruments.OrderBy(i => i.Instrument.Name, StringComparer.Ordinal))
-        {
-            WriteInstrument(text, instrument);
-        }
-
-        return text.ToString();
+        // Into memory: prometheus-net's serializer completes synchronously there.
+        Registry.CollectAndExportAsTextAsync(text).GetAwaiter().GetResult();
+        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
     }
 
     /// <summary>Every series now, as instrument name, labels and value (a histogram's count): the console's overview.</summary>
@@ -74,105 +76,8 @@ internal sealed class PrometheusExporter : IDisposable
             instruments = [.. _instruments];
         }
 
-        return [.. instruments.SelectMany(i => i.Series.Select(s => (i.Instrument.Name, s.Labels, i.Bounds is null ? s.Sum : s.Count)))];
+        return [.. instruments.SelectMany(i => i.Series.Select(s => (i.Instrument.Name, s.Labels, s.Value)))];
     }
 
     public void Dispose() => _listener.Dispose();
-
-    private static void WriteInstrument(StringBuilder text, InstrumentSeries instrument)
-    {
-        var source = instrument.Instrument;
-        var (name, type) = source switch
-        {
-            Counter<long> or Counter<double> => (BaseName(source) + "_total", "counter"),
-            Histogram<double> or Histogram<long> => (BaseName(source), "histogram"),
-            _ => (BaseName(source), "gauge"),
-        };
-        text.Append("# HELP ").Append(name).Append(' ').Append(source.Description?.Replace("\n", " ", StringComparison.Ordinal)).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-        var series = instrument.Series;
-        if (series.Count == 0 && type != "histogram")
-        {
-            // A counter that has not moved yet is still worth a line: a scrape can tell "zero" from "absent".
-            text.Append(name).Append(" 0\n");
-            return;
-        }
-
-        foreach (var one in series)
-        {
-            if (instrument.Bounds is null)
-            {
-                Sample(text, name, one.Labels, null, one.Sum);
-                continue;
-            }
-
-            long cumulative = 0;
-            for (var i = 0; i <= instrument.Bounds.Length; i++)
-            {
-                cumulative += one.Bucket(i);
-                var le = i < instrument.Bounds.Length ? instrument.Bounds[i].ToString("R", CultureInfo.InvariantCulture) : "+Inf";
-                Sample(text, name + "_bucket", one.Labels, le, cumulative);
-            }
-
-            Sample(text, name + "_sum", one.Labels, null, one.Sum);
-            Sample(text, name + "_count", one.Labels, null, one.Count);
-        }
-    }
-
-    private static string BaseName(Instrument instrument)
-    {
-        var name = instrument.Name.Replace('.', '_');
-        return instrument.Unit switch
-        {
-            "s" => name + "_seconds",
-            "By" => name + "_bytes",
-            _ => name,
-        };
-    }
-
-    private static void Sample(StringBuilder text, string name, KeyValuePair<string, string>[] labels, string? le, double value)
-    {
-        text.Append(name);
-        if (labels.Length > 0 || le is not null)
-        {
-            text.Append('{');
-            var first = true;
-            foreach (var (key, label) in labels)
-            {
-                Label(text, key, label, ref first);
-            }
-
-            if (le is not null)
-            {
-                Label(text, "le", le, ref first);
-            }
-
-            text.Append('}');
-        }
-
-        text.Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-    }
-
-    private static void Label(StringBuilder text, string key, string value, ref bool first)
-    {
-        if (!first)
-        {
-            text.Append(',');
-        }
-
-        first = false;
-        text.Append(key).Append("=\"");
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '\\' => text.Append("\\\\"),
-                '"' => text.Append("\\\""),
-                '\n' => text.Append("\\n"),
-                _ => text.Append(c),
-            };
-        }
-
-        text.Append('"');
-    }
 }

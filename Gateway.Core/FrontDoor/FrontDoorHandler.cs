@@ -248,10 +248,10 @@ internal sealed partial class FrontDoorHandler : IDisposable
 
         if (initialize)
         {
-            return await _sessions.StartAsync(connection, token, remote, context.RequestAborted).ConfigureAwait(false);
+            return await _sessions.StartAsync(connection, Resource(context), token, remote, context.RequestAborted).ConfigureAwait(false);
         }
 
-        var (session, refusal) = await _sessions.GetStatelessAsync(connection, token, remote).ConfigureAwait(false);
+        var (session, refusal) = await _sessions.GetStatelessAsync(connection, Resource(context), token, remote).ConfigureAwait(false);
         if (session is not null && await session.AuthorizeAsync(token, context.RequestAborted).ConfigureAwait(false) is { } expired)
         {
             return (null, expired);
@@ -496,6 +496,9 @@ internal sealed partial class FrontDoorHandler : IDisposable
         origin.Count == 1 && FrontDoorSettingsLoader.NormalizeOrigin(origin[0]) is { } normalized && _frontDoor.AllowedOrigins.TryGetValue(normalized, out var allowed)
             ? allowed
             : null;
+
+    /// <summary>The resource URL of the request's connection, as <see cref="MetadataAsync"/> names it for the same path.</summary>
+    private string Resource(HttpContext context) => PublicBase(context) + (context.Request.Path.Value ?? "").TrimEnd('/');
 
     private string PublicBase(HttpContext context) =>
         _frontDoor.PublicUrl ?? string.Create(CultureInfo.InvariantCulture, $"{context.Request.Scheme}://{context.Request.Host.Value}");

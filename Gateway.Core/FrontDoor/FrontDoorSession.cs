@@ -106,9 +106,10 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     /// refused token never reaches the upstream, which is opened only after success.
     /// </summary>
     public static async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartAsync(
-        GatewayRuntime runtime, ConnectionLease lease, string connection, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
+        GatewayRuntime runtime, ConnectionLease lease, string connection, string resource, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
     {
         var session = new FrontDoorSession(runtime, lease, connection, stateless, remoteAddress);
+        session._gateway.Resource = resource;
         runtime.Metrics.ConnectionOpened();
         HandshakeResult start;
         try
@@ -159,7 +160,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
                 return IsExpired ? FrontDoorRefusal.TokenExpired : null;
             }
 
-            var outcome = await _runtime.Authenticator.AuthenticateAsync(token, cancellationToken).ConfigureAwait(false);
+            var outcome = await _runtime.Authenticator.AuthenticateAsync(token, _gateway.Resource, cancellationToken).ConfigureAwait(false);
             if (outcome.Identity is { } identity && !string.Equals(identity.Subject, Subject, StringComparison.Ordinal))
             {
                 FrontDoorLog.ForeignSubject(_logger, Id);

@@ -17,6 +17,15 @@ internal interface IGatewayAuthenticator
     ValueTask<AuthenticationOutcome> AuthenticateAsync(string token, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A token presented at <paramref name="resource"/>, the URL of one connection at the front door as its RFC 9728
+    /// metadata names it: besides the configured audiences, its <c>aud</c> may name that URL (what an identity provider
+    /// that honours RFC 8707 issues to a client asking for it). Such a token holds only there. Null: the configured
+    /// audiences alone. An authenticator that checks no audience ignores it.
+    /// </summary>
+    ValueTask<AuthenticationOutcome> AuthenticateAsync(string token, string? resource, CancellationToken cancellationToken) =>
+        AuthenticateAsync(token, cancellationToken);
+
+    /// <summary>
     /// Whether a running session's identity still holds beyond its expiry (e.g. its token was not revoked since); null
     /// when it does. Asked before each of the session's requests, so an answer should come from a cache.
     /// </summary>

@@ -63,6 +63,12 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
     public string? ConnectionName => Connection?.Name;
 
+    /// <summary>
+    /// The URL the client reached the front door at for this session (RFC 9728's resource): a token whose audience
+    /// names it is accepted here, at the start and at each renewal, besides the configured audiences. Null on TCP.
+    /// </summary>
+    public string? Resource { get; set; }
+
     public string? ProtocolVersion => Protocol.Version;
 
     public string? RemoteAddress { get; }

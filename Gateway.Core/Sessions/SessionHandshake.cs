@@ -103,7 +103,7 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
         AuthenticationOutcome outcome;
         try
         {
-            outcome = await _runtime.Authenticator.AuthenticateAsync(token, cancellationToken).ConfigureAwait(false);
+            outcome = await _runtime.Authenticator.AuthenticateAsync(token, session.Resource, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!session.Ended.IsCancellationRequested)
         {

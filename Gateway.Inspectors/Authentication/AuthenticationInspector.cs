@@ -93,7 +93,7 @@ internal sealed class AuthenticationInspector(IGatewayAuthenticator authenticato
             return Verdict.Reject(GatewayErrors.ConnectionNotAllowed);
         }
 
-        var outcome = await authenticator.AuthenticateAsync(parameters.Token, cancellationToken).ConfigureAwait(false);
+        var outcome = await authenticator.AuthenticateAsync(parameters.Token, session.Resource, cancellationToken).ConfigureAwait(false);
         if (outcome.Identity is null)
         {
             return Verdict.Reject(outcome.Error ?? GatewayErrors.InvalidToken);

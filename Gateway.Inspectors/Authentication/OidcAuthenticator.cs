@@ -48,7 +48,10 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
     /// <summary>The key cache, for tests that drive refreshes by hand.</summary>
     internal OidcKeyCache Keys => _keys;
 
-    public async ValueTask<AuthenticationOutcome> AuthenticateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<AuthenticationOutcome> AuthenticateAsync(string token, CancellationToken cancellationToken) =>
+        AuthenticateAsync(token, null, cancellationToken);
+
+    public async ValueTask<AuthenticationOutcome> AuthenticateAsync(string token, string? resource, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         var tokenHash = TokenHash.Of(token);
@@ -69,7 +72,8 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
             }
         }
 
-        if (_accepted.TryGetValue(tokenHash, out var accepted) && ReferenceEquals(accepted.Keys, keys) && StillValid(accepted.Identity))
+        if (_accepted.TryGetValue(tokenHash, out var accepted) && ReferenceEquals(accepted.Keys, keys) && StillValid(accepted.Identity)
+            && (accepted.Resource is null || string.Equals(accepted.Resource, resource, StringComparison.Ordinal)))
         {
             // The same token, already validated against the same key set: only its lifetime (or revocation) can have changed.
             return await ActiveAsync(tokenHash, token, accepted.Identity, cancellationToken).ConfigureAwait(false);
@@ -92,7 +96,7 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
             }
         }
 
-        var result = await _handler.ValidateTokenAsync(token, Parameters(keys, signingKeys, shape)).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(token, Parameters(keys, signingKeys, shape, resource)).ConfigureAwait(false);
         if (!result.IsValid)
         {
             OidcLog.ValidatorRefused(_logger, TokenHash.Prefix(tokenHash), result.Exception?.GetType().Name ?? "unknown");
@@ -109,7 +113,9 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
         if (outcome.Identity is not null)
         {
             OidcLog.TokenAccepted(_logger, TokenHash.Prefix(tokenHash), identity.Subject, identity.ClientId);
-            Remember(tokenHash, new AcceptedToken(identity, keys));
+            // A token for a configured audience holds anywhere; one for this resource URL alone, only here.
+            var shared = ((JsonWebToken)result.SecurityToken).Audiences.Any(a => _settings.Audiences.Contains(a, StringComparer.Ordinal));
+            Remember(tokenHash, new AcceptedToken(identity, keys, shared ? null : resource));
         }
 
         return outcome;
@@ -146,11 +152,11 @@ internal sealed class OidcAuthenticator : IGatewayAuthenticator, IHostedService,
 
     private bool StillValid(GatewayIdentity identity) => _time.GetUtcNow() < identity.ExpiresAt + _settings.ClockSkew;
 
-    private TokenValidationParameters Parameters(OidcKeySet keys, SecurityKey[] signingKeys, JwtShape shape) => new()
+    private TokenValidationParameters Parameters(OidcKeySet keys, SecurityKey[] signingKeys, JwtShape shape, string? resource) => new()
     {
         ValidIssuer = keys.Issuer,
         ValidateIssuer = true,
-        ValidAudiences = _settings.Audiences,
+        ValidAudiences = resource is null ? _settings.Audiences : [.. _settings.Audiences, resource],
         ValidateAudience = true,
         IssuerSigningKeys = signingKeys,
         ValidAlgorithms = _settings.AllowedAlgorithms,

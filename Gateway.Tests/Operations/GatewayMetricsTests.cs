@@ -50,7 +50,7 @@ internal sealed class GatewayMetricsTests
             Assert.That(text, Does.Contain("mcpgw_frames_total{direction=\"upstream_to_client\"} 1\n"));
             Assert.That(text, Does.Contain("mcpgw_frame_bytes_total{direction=\"client_to_upstream\"} 150\n"));
             Assert.That(text, Does.Contain("# TYPE mcpgw_chain_duration_seconds histogram\n"));
-            Assert.That(text, Does.Contain("mcpgw_chain_duration_seconds_bucket{direction=\"client_to_upstream\",le=\"5E-06\"} 1\n"));
+            Assert.That(text, Does.Contain("mcpgw_chain_duration_seconds_bucket{direction=\"client_to_upstream\",le=\"5e-06\"} 1\n"));
             Assert.That(text, Does.Contain("mcpgw_chain_duration_seconds_bucket{direction=\"client_to_upstream\",le=\"0.1\"} 1\n"));
             Assert.That(text, Does.Contain("mcpgw_chain_duration_seconds_bucket{direction=\"client_to_upstream\",le=\"0.25\"} 2\n"));
             Assert.That(text, Does.Contain("mcpgw_chain_duration_seconds_bucket{direction=\"client_to_upstream\",le=\"+Inf\"} 2\n"));
