@@ -17,7 +17,13 @@ namespace McpGateway.Tests.EndToEnd.WebConsole;
 [NonParallelizable]
 internal sealed class ConsoleBrowserTests
 {
-    private static readonly string Screenshots = Path.Combine(RepoPaths.Root, "docs", "console");
+    /// <summary>
+    /// Where the screenshots go: <c>artifacts/console-screenshots</c>, so that a test run leaves the clone as it found
+    /// it; with <c>MCPGW_UPDATE_SCREENSHOTS=1</c> into <c>docs/console</c>, the images docs/console.md shows.
+    /// </summary>
+    private static readonly string Screenshots = Environment.GetEnvironmentVariable("MCPGW_UPDATE_SCREENSHOTS") == "1"
+        ? Path.Combine(RepoPaths.Root, "docs", "console")
+        : Path.Combine(RepoPaths.Root, "artifacts", "console-screenshots");
 
     private ConsoleRig _rig = null!;
     private IPlaywright _playwright = null!;
