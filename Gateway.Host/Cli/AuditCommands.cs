@@ -60,9 +60,10 @@ internal static class AuditCommands
             AllowMultipleArgumentsPerToken = true,
         };
         var progress = CommonOptions.Progress();
+        var quiet = new Option<bool>("--quiet") { Description = "no progress, even on a terminal (not with --progress)" };
         var command = new GatewayCommand("verify", "recompute the audit store's hash chain and check its chain of signed checkpoints, also against anchors kept outside the store; report modified, deleted, reordered, inserted, truncated and checkpoints_missing records with their range")
         {
-            Synopsis = ["mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]"],
+            Synopsis = ["mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]"],
             ExitCodes = "0 the store is intact (warnings do not fail), 1 findings, or the store or a key cannot be read, 2 usage",
         };
         command.Options.Add(config);
@@ -70,6 +71,7 @@ internal static class AuditCommands
         command.Options.Add(publicKey);
         command.Options.Add(anchors);
         command.Options.Add(progress);
+        command.Options.Add(quiet);
         CommonOptions.RequireOneOf(command, config, store);
         command.SetAction((result, cancellationToken) =>
         {
@@ -87,6 +89,12 @@ internal static class AuditCommands
             {
                 args.Add(progress.Name);
             }
+
+            if (result.GetValue(quiet))
+            {
+                args.Add(quiet.Name);
+            }
+
             return AuditVerifyCommand.RunAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), timeProvider, cancellationToken);
         });
         return command;
