@@ -45,10 +45,10 @@ internal static class AuditCommand
     }
 
     public const string UsageText =
-        "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress]\n" +
-        "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
-        "       mcpgw audit prove SEQ --config FILE | --store PATH [--size N]\n" +
-        "       mcpgw audit consistency OLD NEW --config FILE | --store PATH\n" +
+        "usage: mcpgw audit verify --config FILE | --store PATH [--log ID] [--public-key PEM] [--anchors FILE|URL ...] [--progress]\n" +
+        "       mcpgw audit query --config FILE [--log ID] [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
+        "       mcpgw audit prove SEQ --config FILE [--log ID] | --store PATH [--size N]\n" +
+        "       mcpgw audit consistency OLD NEW --config FILE [--log ID] | --store PATH\n" +
         "       mcpgw audit check-proof FILE|- --public-key PEM\n" +
         "       mcpgw audit purge --config FILE\n" +
         "       mcpgw audit keygen --out FILE";
@@ -56,7 +56,7 @@ internal static class AuditCommand
     private static async Task<int> QueryAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var json = args.Contains("--json");
-        var options = Usage.Options([.. args.Where(a => a != "--json")], ["config", .. AuditQuery.OptionNames]);
+        var options = Usage.Options([.. args.Where(a => a != "--json")], ["config", "log", .. AuditQuery.OptionNames]);
         if (options is null || !options.TryGetValue("config", out var config))
         {
             await error.WriteLineAsync(UsageText).ConfigureAwait(false);
@@ -69,21 +69,37 @@ internal static class AuditCommand
             return Usage.BadUsage;
         }
 
-        var store = await ConfiguredAuditStore.OpenAsync(config, "query", error).ConfigureAwait(false);
-        if (store is null)
+        // With PostgreSQL every log (each instance's) unless --log names one; each log records its own read, and its
+        // records follow a "log ID" line (JSON: a "log" member), sequence numbers being per log.
+        var logs = await ConfiguredAuditStore.OpenLogsAsync(config, "query", error, options.GetValueOrDefault("log")).ConfigureAwait(false);
+        if (logs is null)
         {
             return 1;
         }
 
-        await using (store as IAsyncDisposable)
+        var results = new List<(string? Log, List<StoredAuditRecord> Records)>();
+        foreach (var (log, store) in logs)
         {
-            var records = await query.CollectAsync(store, cancellationToken).ConfigureAwait(false);
-            if (!await CommandLineAuditRead.RecordAsync(store, "audit/query", query.Scope(), records, error, cancellationToken).ConfigureAwait(false))
+            await using (store as IAsyncDisposable)
             {
-                return 1;
+                var records = await query.CollectAsync(store, cancellationToken).ConfigureAwait(false);
+                if (!await CommandLineAuditRead.RecordAsync(store, "audit/query", query.Scope(), records, error, cancellationToken).ConfigureAwait(false))
+                {
+                    return 1;
+                }
+
+                results.Add((log, records));
+            }
+        }
+
+        foreach (var (log, records) in results)
+        {
+            if (log is not null && !json)
+            {
+                await output.WriteLineAsync($"log {log}").ConfigureAwait(false);
             }
 
-            await AuditQuery.WriteAsync(records, json, output, cancellationToken).ConfigureAwait(false);
+            await AuditQuery.WriteAsync(records, json, output, cancellationToken, log).ConfigureAwait(false);
         }
 
         return 0;

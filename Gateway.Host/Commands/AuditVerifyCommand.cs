@@ -21,7 +21,7 @@ internal static class AuditVerifyCommand
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var (rest, anchorArguments, progress) = SplitArguments(args);
-        var options = rest is null ? null : Usage.Options(rest, "config", "store", "public-key");
+        var options = rest is null ? null : Usage.Options(rest, "config", "store", "public-key", "log");
         if (options is null || options.ContainsKey("config") == options.ContainsKey("store") || anchorArguments is [])
         {
             await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
@@ -119,25 +119,19 @@ internal static class AuditVerifyCommand
             : null,
         };
 
+        if (audit.PostgresConnectionString is { } connectionString)
+        {
+            return await VerifyLogsAsync(connectionString, audit, options.GetValueOrDefault("log"), anchorArguments is { Count: > 0 }, publicKey, policy, anchorLines, output, error, cancellationToken).ConfigureAwait(false);
+        }
+
         AuditVerification verification;
         List<AuditAnchor> anchors;
-        if (audit.PostgresConnectionString is null)
         {
             await using var connection = new SqliteConnection(SqliteAuditStore.ConnectionString(path, SqliteOpenMode.ReadOnly));
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var checkpoints = await SqliteAuditStore.ReadCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
             anchors = await SqliteAuditStore.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false);
             verification = await AuditChainVerifier.VerifyAsync(SqliteChainReader.ReadAsync(path, 1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var postgres = AuditStores.Create(audit, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            await using (postgres as IAsyncDisposable)
-            {
-                var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-                anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-                verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
-            }
         }
 
         if (showProgress && verification.Records >= CheckpointPolicy.ProgressEvery)
@@ -146,6 +140,48 @@ internal static class AuditVerifyCommand
         }
 
         return await ReportAsync(verification, path, publicKey is not null, anchors.Count, anchorLines, output).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// PostgreSQL: every log (each instance's own chain, tree and checkpoints) verified on its own, each reported as
+    /// <c>audit store postgres log ID: ...</c>; exit 1 when any has findings. An anchor keeps one instance's checkpoints,
+    /// so with anchors and several logs <c>--log</c> names the log they belong to.
+    /// </summary>
+    private static async Task<int> VerifyLogsAsync(string connectionString, AuditSettings audit, string? logId, bool anchored, ECDsa? publicKey, CheckpointPolicy policy, List<string> anchorLines, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var logs = await PostgresAuditLogs.ListAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        if (logId is not null && !logs.Contains(logId))
+        {
+            await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {(logs.Count == 0 ? "none" : string.Join(", ", logs))})").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (logId is null && anchored && logs.Count > 1)
+        {
+            await error.WriteLineAsync($"mcpgw: the audit store holds {logs.Count} logs ({string.Join(", ", logs)}); an anchor keeps one log's checkpoints: name it with --log").ConfigureAwait(false);
+            return Usage.BadUsage;
+        }
+
+        if (logs.Count == 0)
+        {
+            await output.WriteLineAsync("audit store postgres: no logs yet").ConfigureAwait(false);
+            return 0;
+        }
+
+        var exit = 0;
+        foreach (var log in logId is null ? logs : [logId])
+        {
+            var postgres = AuditStores.Create(audit with { LogId = log }, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            await using (postgres as IAsyncDisposable)
+            {
+                var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                var anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                var verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, policy, cancellationToken).ConfigureAwait(false);
+                exit = Math.Max(exit, await ReportAsync(verification, $"postgres log {log}", publicKey is not null, anchors.Count, anchorLines, output).ConfigureAwait(false));
+            }
+        }
+
+        return exit;
     }
 
     private static async Task<int> ReportAsync(AuditVerification verification, string path, bool keyed, int retentionAnchors, List<string> anchorLines, TextWriter output)

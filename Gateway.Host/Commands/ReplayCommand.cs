@@ -14,33 +14,40 @@ internal static class ReplayCommand
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         if (args is not [var session, .. var rest] || session.StartsWith("--", StringComparison.Ordinal)
-            || Usage.Options(rest, "config") is not { } options || !options.TryGetValue("config", out var config))
+            || Usage.Options(rest, "config", "log") is not { } options || !options.TryGetValue("config", out var config))
         {
-            await error.WriteLineAsync("usage: mcpgw replay SESSION --config FILE").ConfigureAwait(false);
+            await error.WriteLineAsync("usage: mcpgw replay SESSION --config FILE [--log ID]").ConfigureAwait(false);
             return Usage.BadUsage;
         }
 
-        var store = await ConfiguredAuditStore.OpenAsync(config, "replay from", error).ConfigureAwait(false);
-        if (store is null)
+        // A session is recorded by the instance that served it, in its log: every log is searched unless one is named.
+        var logs = await ConfiguredAuditStore.OpenLogsAsync(config, "replay from", error, options.GetValueOrDefault("log")).ConfigureAwait(false);
+        if (logs is null)
         {
             return 1;
         }
 
         var records = new List<StoredAuditRecord>();
-        await using (store as IAsyncDisposable)
+        foreach (var (_, store) in logs)
         {
-            await foreach (var stored in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
+            await using (store as IAsyncDisposable)
             {
-                if (stored.Record.SessionId == session)
+                var found = new List<StoredAuditRecord>();
+                await foreach (var stored in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
                 {
-                    records.Add(stored);
+                    if (stored.Record.SessionId == session)
+                    {
+                        found.Add(stored);
+                    }
                 }
-            }
 
-            // Recorded before anything is shown, also when the session is not there: looking for it is a read too.
-            if (!await CommandLineAuditRead.RecordAsync(store, "audit/replay", [new("session", session)], records, error, cancellationToken).ConfigureAwait(false))
-            {
-                return 1;
+                // Recorded in each log before anything is shown, also when the session is not there: looking for it is a read too.
+                if (!await CommandLineAuditRead.RecordAsync(store, "audit/replay", [new("session", session)], found, error, cancellationToken).ConfigureAwait(false))
+                {
+                    return 1;
+                }
+
+                records.AddRange(found);
             }
         }
 
