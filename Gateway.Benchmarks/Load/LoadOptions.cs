@@ -20,6 +20,8 @@ internal sealed record LoadOptions
           --targets direct,gateway,haproxy
                                       also: gateway-audit-full, gateway-audit-normal (the gateway recording into a
                                       fresh SQLite audit store, durability full / normal),
+                                      gateway-audit-pg (the gateway recording into a throwaway PostgreSQL cluster
+                                      started by peers/pg-throwaway.sh, its own log),
                                       gateway-http (the gateway with an http connection to an HTTP upstream),
                                       gateway-extproc, gateway-extproc-idle (an out-of-process pass-through inspector
                                       asking for tools/call, or for a method the load never sends);
@@ -39,7 +41,7 @@ internal sealed record LoadOptions
           --gateway-log-level NAME    storm: the gateway's logging.level (default: its own, Information)
         """;
 
-    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", "gateway-audit-pg", "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
 
     /// <summary>Without <c>--targets</c>: the relays, not recording.</summary>
     public static readonly IReadOnlyList<string> DefaultTargets = ["direct", "gateway", "haproxy"];

@@ -36,6 +36,8 @@ internal static class AuditCommand
                 return await AuditProofCommand.ConsistencyAsync(consistency, output, error, cancellationToken).ConfigureAwait(false);
             case ["check-proof", .. var check]:
                 return await AuditProofCommand.CheckAsync(check, output, error, cancellationToken).ConfigureAwait(false);
+            case ["seal", .. var seal]:
+                return await AuditSealCommand.RunAsync(seal, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
             case ["purge", .. var purge]:
                 return await PurgeAsync(purge, output, error, cancellationToken).ConfigureAwait(false);
             default:
@@ -51,6 +53,7 @@ internal static class AuditCommand
         "       mcpgw audit consistency OLD NEW --config FILE [--log ID] | --store PATH\n" +
         "       mcpgw audit check-proof FILE|- --public-key PEM\n" +
         "       mcpgw audit purge --config FILE\n" +
+        "       mcpgw audit seal --config FILE --log ID\n" +
         "       mcpgw audit keygen --out FILE";
 
     private static async Task<int> QueryAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
