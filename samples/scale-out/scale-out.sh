@@ -34,10 +34,13 @@ PGPORT=$(free_port); export PGPORT
 PGDIR=$("$ROOT/peers/pg-throwaway.sh" start | tail -1)
 PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=mcptest"
 OIDC_PORT=$(free_port)
-OIDC_PORT=$OIDC_PORT node "$ROOT/peers/oidc-provider.mjs" >"$WORK/oidc.log" 2>&1 & PIDS+=($!)
+# The provider stops when its stdin ends: it reads a FIFO this script holds open until it exits.
+mkfifo "$WORK/oidc.in"
+OIDC_PORT=$OIDC_PORT node "$ROOT/peers/oidc-provider.mjs" <"$WORK/oidc.in" >"$WORK/oidc.log" 2>&1 & PIDS+=($!)
+exec 3>"$WORK/oidc.in"
 ISSUER=http://127.0.0.1:$OIDC_PORT
-until curl -sf "$ISSUER/.well-known/openid-configuration" >/dev/null; do sleep 0.2; done
-token() { curl -sf -u "$1" -d grant_type=client_credentials -d resource=api://mcp-gateway "$ISSUER/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
+until curl --noproxy "*" -sf "$ISSUER/.well-known/openid-configuration" >/dev/null; do sleep 0.2; done
+token() { curl --noproxy "*" -sf -u "$1" -d grant_type=client_credentials -d resource=api://mcp-gateway "$ISSUER/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
 token agent-alice:alice-secret >"$WORK/alice.token"
 dotnet "$DLL" audit keygen --out "$WORK/key.pem" >/dev/null
 
@@ -63,7 +66,7 @@ JSON
 done
 start_instance() {
   dotnet "$DLL" serve --config "$WORK/gw-$1.json" >"$WORK/gw-$1.log" 2>&1 & GW[$1]=$!; PIDS+=(${GW[$1]})
-  until grep -q "Gateway listening on" "$WORK/gw-$1.log"; do sleep 0.2; done
+  until grep -qs "Gateway listening on" "$WORK/gw-$1.log"; do sleep 0.2; done
 }
 declare -A GW
 for n in 1 2 3; do start_instance $n; done
