@@ -77,7 +77,7 @@ internal static class AuditSealCommand
             }
             catch (InvalidOperationException) when (refusal is not null)
             {
-                await error.WriteLineAsync($"mcpgw: log {log} is not sealed: {refusal}").ConfigureAwait(false);
+                await error.WriteLineAsync($"mcpgw: log {log} left as it is: {refusal}").ConfigureAwait(false);
                 return 1;
             }
 

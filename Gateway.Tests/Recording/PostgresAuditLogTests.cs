@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using McpGateway.Core.Recording;
+using McpGateway.Host.Commands;
 using McpGateway.Inspectors.Recording;
 using McpGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -151,6 +153,73 @@ internal sealed class PostgresAuditLogTests : AuditStoreContractTests
             Assert.That((old.Records, old.IsIntact), Is.EqualTo((51L, true)), string.Join("; ", old.Findings));
             Assert.That(head, Is.EqualTo(1));
         });
+    }
+
+    [Test]
+    [CancelAfter(60000)]
+    public async Task Seal_LogOfAnInstanceGoneForGood_VerifiesOnceSealedAndOnlyOnce(CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("mcpgw-seal-").FullName;
+        try
+        {
+            using var keygen = new StringWriter();
+            Assert.That(await AuditCommand.RunAsync(["keygen", "--out", Path.Combine(directory, "key.pem")], keygen, keygen, cancellationToken), Is.Zero, keygen.ToString());
+            var config = Path.Combine(directory, "gateway.json");
+            await File.WriteAllTextAsync(config, new JsonObject
+            {
+                ["listen"] = "127.0.0.1:0",
+                ["auth"] = new JsonObject { ["mode"] = "none" },
+                ["connections"] = new JsonObject { ["spy"] = new JsonObject { ["transport"] = "tcp", ["host"] = "127.0.0.1", ["port"] = 9 } },
+                ["audit"] = new JsonObject
+                {
+                    ["store"] = "postgres", ["connectionString"] = ConnectionString, ["logId"] = "gw-a",
+                    ["signingKeyFile"] = "key.pem", ["checkpointInterval"] = "00:00:01",
+                },
+            }.ToJsonString(), cancellationToken);
+
+            // An instance that wrote three records and its start checkpoint ten minutes ago, then died for good.
+            var then = (DateTimeOffset.UtcNow.AddMinutes(-10) - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+            await using (var store = OpenLog("gw-a"))
+            {
+                for (var n = 1; n <= 3; n++)
+                {
+                    await store.AppendAsync(Record("s", n) with { TimeMicros = then - 1000 + n }, cancellationToken);
+                }
+
+                using var signer = CheckpointSigner.FromPemFile(Path.Combine(directory, "key.pem"));
+                await store.AppendTreeHeadAsync((head, previous) => signer.SignTreeHead(head, then, previous, CheckpointKind.Start, TimeSpan.FromSeconds(1)), cancellationToken);
+            }
+
+            var before = await RunAsync(cancellationToken, "verify", "--config", config);
+            var seal = await RunAsync(cancellationToken, "seal", "--config", config, "--log", "gw-a");
+            var again = await RunAsync(cancellationToken, "seal", "--config", config, "--log", "gw-a");
+            var after = await RunAsync(cancellationToken, "verify", "--config", config);
+            var unknown = await RunAsync(cancellationToken, "seal", "--config", config, "--log", "gw-z");
+            Assert.Multiple(() =>
+            {
+                Assert.That(before, Is.EqualTo((1, before.Output)));
+                Assert.That(before.Output, Does.Contain("truncated"));
+                Assert.That(seal, Is.EqualTo((0, "log gw-a: sealed at record 3 (checkpoint #2, final)\n")));
+                Assert.That(again.Exit, Is.EqualTo(1));
+                Assert.That(again.Output, Does.Contain("log gw-a left as it is: it is sealed already"));
+                Assert.That(after, Is.EqualTo((0, after.Output)));
+                Assert.That(after.Output, Does.Contain("audit store postgres log gw-a: 3 records").And.Contain(": intact"));
+                Assert.That(unknown.Exit, Is.EqualTo(1));
+                Assert.That(unknown.Output, Does.Contain("no log 'gw-z' (its logs: gw-a)"));
+            });
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        using var output = new StringWriter();
+        var exit = await AuditCommand.RunAsync(args, output, output, cancellationToken);
+        return (exit, output.ToString());
     }
 
     [Test]
