@@ -411,7 +411,7 @@ internal static class HttpDriver
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

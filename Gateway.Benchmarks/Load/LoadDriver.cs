@@ -43,6 +43,9 @@ internal static class LoadDriver
         },
     };
 
+    /// <summary>The gateway recording into PostgreSQL (a throwaway cluster).</summary>
+    internal const string PostgresAudit = "gateway-audit-pg";
+
     private static bool IsGateway(string target) => target.StartsWith("gateway", StringComparison.Ordinal);
 
     public static async Task<int> RunAsync(string[] args)
@@ -133,6 +136,12 @@ internal static class LoadDriver
                 + $"default chain (authentication), one tcp connection to the upstream, connection limits (also per address) raised to {MaxConnections(options)} (all load connections are one identity from 127.0.0.1); "
                 + "its console logs at Information (per session, not per frame)"
                 + (options.GatewayEnvironment.Count == 0 ? "." : $"; environment {string.Join(", ", options.GatewayEnvironment.Select(p => $"{p.Key}={p.Value}"))}."));
+            if (targets.Contains(PostgresAudit))
+            {
+                notes.Add($"{PostgresAudit}: the same gateway recording into a throwaway PostgreSQL cluster on 127.0.0.1 (peers/pg-throwaway.sh, as the tests start theirs: "
+                    + "fsync off, synchronous_commit off, so a commit costs no disk flush), its own log `load`; appends by binary COPY. No masking, no checkpoint key.");
+            }
+
             if (targets.Any(LoadOptions.AuditTargets.ContainsKey))
             {
                 notes.Add("gateway-audit-*: the same gateway with an `audit` section: every frame recorded (request before it is forwarded, response before it is delivered) "
@@ -155,6 +164,11 @@ internal static class LoadDriver
         if (haproxyVersion is not null)
         {
             notes.Add($"haproxy: {haproxyVersion}, `mode tcp`, default threads, config on stdin.");
+        }
+
+        if (!ThrowawayCluster.IsAvailable && targets.Remove(PostgresAudit))
+        {
+            Skip(notes, $"{PostgresAudit}: the PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin/initdb; `apt-get install -y postgresql`). Skipped.");
         }
 
         var results = new List<TargetResult>();
@@ -217,6 +231,7 @@ internal static class LoadDriver
         // Every relay this run measures, by target; "direct" has none.
         var relays = new Dictionary<string, ProxyProcess>(StringComparer.Ordinal);
         var stores = new List<string>();
+        ThrowawayCluster? cluster = null;
         async Task StartRelayAsync(string target, Func<CancellationToken, Task<ProxyProcess>> start)
         {
             if (targets.Contains(target) && await StartAsync(target, start, targets, results, cancellationToken).ConfigureAwait(false) is { } relay)
@@ -248,6 +263,13 @@ internal static class LoadDriver
                 {
                     throw new InvalidOperationException($"{LoadOptions.FullChainTarget}: the gateway's chain does not show the policy inspector:{Environment.NewLine}{full.RecentOutput}");
                 }
+            }
+
+            if (targets.Contains(PostgresAudit))
+            {
+                cluster = await ThrowawayCluster.StartAsync(cancellationToken).ConfigureAwait(false);
+                var audit = new Dictionary<string, object> { ["store"] = "postgres", ["connectionString"] = cluster.ConnectionString, ["logId"] = "load" };
+                await StartRelayAsync(PostgresAudit, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, audit: audit)).ConfigureAwait(false);
             }
 
             await StartRelayAsync(MaskedGateway, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, masking: true)).ConfigureAwait(false);
@@ -297,6 +319,11 @@ internal static class LoadDriver
             foreach (var store in stores.SelectMany(s => new[] { s, s + "-wal", s + "-shm" }))
             {
                 File.Delete(store);
+            }
+
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -23,6 +23,8 @@ internal sealed record LoadOptions
                                       gateway-full (the full chain: a policy allowing the load's tool after an
                                       argument rule that never matches, masking without hits, recording into SQLite
                                       with durability full),
+                                      gateway-audit-pg (the gateway recording into a throwaway PostgreSQL cluster
+                                      started by peers/pg-throwaway.sh, its own log),
                                       gateway-http (the gateway with an http connection to an HTTP upstream),
                                       gateway-extproc, gateway-extproc-idle (an out-of-process pass-through inspector
                                       asking for tools/call, or for a method the load never sends);
@@ -44,7 +46,7 @@ internal sealed record LoadOptions
                                       the upstream ahead of sessions; 0 connects per session)
         """;
 
-    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", FullChainTarget, "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", FullChainTarget, "gateway-audit-pg", "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
 
     /// <summary>Without <c>--targets</c>: the relays, not recording.</summary>
     public static readonly IReadOnlyList<string> DefaultTargets = ["direct", "gateway", "haproxy"];

@@ -9,6 +9,12 @@ internal sealed class AuditOptions
     /// <summary>The PostgreSQL connection string (Npgsql keyword format); required with store <c>postgres</c>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// With store <c>postgres</c>: the log this instance writes (lower-case letters, digits, <c>-</c> and <c>_</c>, up to 48);
+    /// default the host name and the listener's port. <c>legacy</c> is the one chain a store written before logs holds.
+    /// </summary>
+    public string? LogId { get; set; }
+
     /// <summary>The SQLite file of the audit store, relative to the configuration file; default <c>audit.db</c> next to it.</summary>
     public string? Path { get; set; }
 

@@ -13,6 +13,12 @@ internal sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSp
     /// <summary>Set when the store is PostgreSQL (then <see cref="StorePath"/> is unused); null for SQLite.</summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>
+    /// With PostgreSQL, the log this instance appends to; each instance its own (<see cref="DefaultLogId"/> unless configured).
+    /// Settings built in code default to <see cref="LegacyLogId"/>, the one chain a store holds that was written before logs.
+    /// </summary>
+    public string LogId { get; init; } = LegacyLogId;
+
     /// <summary>Null: records are kept forever.</summary>
     public AuditRetention? Retention { get; init; }
 
@@ -26,10 +32,31 @@ internal sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSp
     public IReadOnlyList<string> AuditorGroups { get; init; } = [];
 
     public const string DefaultFileName = "audit.db";
+    public const string LegacyLogId = "legacy";
+    public const int MaxLogIdLength = 48;
     public const int DefaultQueueCapacity = 4096;
     public static readonly TimeSpan DefaultEnqueueTimeout = TimeSpan.FromSeconds(2);
 
-    internal static AuditSettings? Parse(AuditOptions? options, string baseDirectory, List<string> errors)
+    /// <summary>
+    /// The log id an instance takes when <c>audit.logId</c> is not set: its host name and its listener's port, lower-case,
+    /// any other character than a letter, digit, <c>-</c> or <c>_</c> as <c>-</c> (<c>gw1.example.com</c> on 7443:
+    /// <c>gw1-example-com-7443</c>). Stable across restarts, so a restarted instance continues its log; distinct for
+    /// instances on one host.
+    /// </summary>
+    public static string DefaultLogId(string hostName, int port)
+    {
+        var suffix = "-" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var host = new string([.. hostName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' ? c : '-')]).Trim('-');
+        host = host.Length == 0 ? "gateway" : host[..Math.Min(host.Length, MaxLogIdLength - suffix.Length)].TrimEnd('-');
+        return host + suffix;
+    }
+
+    /// <summary>Whether <paramref name="logId"/> is a valid <c>audit.logId</c>.</summary>
+    public static bool IsValidLogId(string logId) =>
+        logId.Length is > 0 and <= MaxLogIdLength && char.IsAsciiLetterOrDigit(logId[0]) && !logId.Any(char.IsAsciiLetterUpper)
+        && logId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    internal static AuditSettings? Parse(AuditOptions? options, string baseDirectory, List<string> errors, int listenPort = 0)
     {
         if (options is null)
         {
@@ -75,6 +102,12 @@ internal sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSp
             default:
                 errors.Add($"audit.store: '{options.Store}' is not one of sqlite, postgres");
                 break;
+        }
+
+        var logId = string.IsNullOrWhiteSpace(options.LogId) ? DefaultLogId(Environment.MachineName, listenPort) : options.LogId.Trim();
+        if (!IsValidLogId(logId))
+        {
+            errors.Add($"audit.logId: '{options.LogId}' must be 1 to {MaxLogIdLength} lower-case letters, digits, '-' or '_', starting with a letter or digit");
         }
 
         var interval = options.CheckpointInterval ?? DefaultCheckpointInterval;
@@ -142,6 +175,7 @@ internal sealed record AuditSettings(string StorePath, int QueueCapacity, TimeSp
             SigningKeyFile = keyFile,
             CheckpointInterval = interval,
             PostgresConnectionString = postgres,
+            LogId = logId,
             Retention = AuditRetention.Parse(options.Retention, !string.IsNullOrWhiteSpace(options.SigningKeyFile), errors),
             SyncCommits = sync,
             AuditorGroups = [.. groups],

@@ -163,7 +163,7 @@ internal static class GatewaySettingsLoader
         var connectionLimits = OperationsSettingsLoader.ParseConnectionLimits(options.Limits, errors);
         var shutdownTimeout = OperationsSettingsLoader.ParseShutdownTimeout(options.ShutdownTimeout, errors);
         var telemetry = OperationsSettingsLoader.ParseTelemetry(options.Telemetry, errors);
-        var audit = AuditSettings.Parse(options.Audit, baseDirectory, errors);
+        var audit = AuditSettings.Parse(options.Audit, baseDirectory, errors, endpoint?.Port ?? 0);
 
         var features = new SettingsSectionContext(options, bound, baseDirectory, errors);
         foreach (var section in sections)

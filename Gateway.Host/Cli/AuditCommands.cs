@@ -17,6 +17,7 @@ internal static class AuditCommands
         group.Subcommands.Add(CheckProof());
         group.Subcommands.Add(Keygen());
         group.Subcommands.Add(Purge(timeProvider));
+        group.Subcommands.Add(Seal(timeProvider));
         return group;
     }
 
@@ -25,19 +26,21 @@ internal static class AuditCommands
         var session = new Argument<string>("SESSION") { Description = "the session id, as audit query shows it" };
         var config = CommonOptions.Config();
         var progress = CommonOptions.Progress();
+        var log = CommonOptions.Log("the PostgreSQL log to search (default: every log)");
         var command = new GatewayCommand("replay", "a recorded session step by step, from the audit store only (masked payloads; no upstream is contacted)")
         {
-            Synopsis = ["mcpgw replay SESSION --config FILE [--progress]"],
+            Synopsis = ["mcpgw replay SESSION --config FILE [--log ID] [--progress]"],
             ExitCodes = "0 shown, 1 no such session or the store cannot be read, 2 usage",
         };
         command.Arguments.Add(session);
         command.Options.Add(config);
+        command.Options.Add(log);
         command.Options.Add(progress);
         command.SetAction((result, cancellationToken) =>
         {
             var error = CommonOptions.Error(result);
             return ReplayCommand.RunAsync(
-                result.GetRequiredValue(session), result.GetRequiredValue(config), ProgressReporter.For(result.GetValue(progress), error, "scanned", timeProvider),
+                result.GetRequiredValue(session), result.GetRequiredValue(config), result.GetValue(log), ProgressReporter.For(result.GetValue(progress), error, "scanned", timeProvider),
                 CommonOptions.Output(result), error, cancellationToken);
         });
         return command;
@@ -60,15 +63,17 @@ internal static class AuditCommands
             AllowMultipleArgumentsPerToken = true,
         };
         var progress = CommonOptions.Progress();
+        var log = CommonOptions.Log("the PostgreSQL log to verify (default: every log, each on its own)");
         var quiet = new Option<bool>("--quiet") { Description = "no progress, even on a terminal (not with --progress)" };
         var command = new GatewayCommand("verify", "recompute the audit store's hash chain and check its chain of signed checkpoints, also against anchors kept outside the store; report modified, deleted, reordered, inserted, truncated and checkpoints_missing records with their range")
         {
-            Synopsis = ["mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]"],
+            Synopsis = ["mcpgw audit verify --config FILE | --store PATH [--log ID] [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]"],
             ExitCodes = "0 the store is intact (warnings do not fail), 1 findings, or the store or a key cannot be read, 2 usage",
         };
         command.Options.Add(config);
         command.Options.Add(store);
         command.Options.Add(publicKey);
+        command.Options.Add(log);
         command.Options.Add(anchors);
         command.Options.Add(progress);
         command.Options.Add(quiet);
@@ -79,6 +84,7 @@ internal static class AuditCommands
             AddValue(args, result, config);
             AddValue(args, result, store);
             AddValue(args, result, publicKey);
+            AddValue(args, result, log);
             if (result.GetValue(anchors) is { Length: > 0 } given)
             {
                 args.Add(anchors.Name);
@@ -104,6 +110,7 @@ internal static class AuditCommands
     {
         var config = CommonOptions.Config();
         var json = new Option<bool>("--json") { Description = "JSON lines (payloads as JSON) instead of a table" };
+        var log = CommonOptions.Log("the PostgreSQL log to read (default: every log)");
         var filters = new (string Name, string HelpName, string Description)[]
         {
             ("subject", "S", "records of this subject"),
@@ -118,9 +125,10 @@ internal static class AuditCommands
         };
         var command = new GatewayCommand("query", "audit records matching every filter, as a table or JSON lines")
         {
-            Synopsis = ["mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]"],
+            Synopsis = ["mcpgw audit query --config FILE [--log ID] [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]"],
         };
         command.Options.Add(config);
+        command.Options.Add(log);
         var options = new List<(string Name, Option<string> Option)>();
         foreach (var (name, helpName, description) in filters)
         {
@@ -141,7 +149,7 @@ internal static class AuditCommands
                 }
             }
 
-            return AuditCommand.QueryAsync(result.GetRequiredValue(config), given, result.GetValue(json), CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
+            return AuditCommand.QueryAsync(result.GetRequiredValue(config), result.GetValue(log), given, result.GetValue(json), CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
         });
         return command;
     }
@@ -152,14 +160,16 @@ internal static class AuditCommands
         var config = CommonOptions.Config(required: false);
         var store = CommonOptions.Store();
         var size = CommonOptions.Value("--size", "N", "prove against the tree of the first N records (default: the newest signed tree head)");
+        var log = CommonOptions.Log("the PostgreSQL log SEQ belongs to (needed when the store holds several)");
         var command = new GatewayCommand("prove", "an inclusion proof (JSON) of record SEQ in the newest signed tree head (or size N)")
         {
-            Synopsis = ["mcpgw audit prove SEQ --config FILE | --store PATH [--size N]"],
+            Synopsis = ["mcpgw audit prove SEQ --config FILE [--log ID] | --store PATH [--size N]"],
         };
         command.Arguments.Add(sequence);
         command.Options.Add(config);
         command.Options.Add(store);
         command.Options.Add(size);
+        command.Options.Add(log);
         CommonOptions.RequireOneOf(command, config, store);
         command.SetAction((result, cancellationToken) =>
         {
@@ -167,6 +177,7 @@ internal static class AuditCommands
             AddValue(args, result, config);
             AddValue(args, result, store);
             AddValue(args, result, size);
+            AddValue(args, result, log);
             return AuditProofCommand.ProveAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
         });
         return command;
@@ -178,20 +189,23 @@ internal static class AuditCommands
         var newSize = new Argument<string>("NEW") { Description = "the size of the newer signed log" };
         var config = CommonOptions.Config(required: false);
         var store = CommonOptions.Store();
+        var log = CommonOptions.Log("the PostgreSQL log (needed when the store holds several)");
         var command = new GatewayCommand("consistency", "a consistency proof (JSON): the signed log of OLD records is a prefix of NEW's")
         {
-            Synopsis = ["mcpgw audit consistency OLD NEW --config FILE | --store PATH"],
+            Synopsis = ["mcpgw audit consistency OLD NEW --config FILE [--log ID] | --store PATH"],
         };
         command.Arguments.Add(oldSize);
         command.Arguments.Add(newSize);
         command.Options.Add(config);
         command.Options.Add(store);
+        command.Options.Add(log);
         CommonOptions.RequireOneOf(command, config, store);
         command.SetAction((result, cancellationToken) =>
         {
             List<string> args = [result.GetRequiredValue(oldSize), result.GetRequiredValue(newSize)];
             AddValue(args, result, config);
             AddValue(args, result, store);
+            AddValue(args, result, log);
             return AuditProofCommand.ConsistencyAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
         });
         return command;
@@ -241,6 +255,26 @@ internal static class AuditCommands
             return AuditCommand.PurgeAsync(
                 result.GetRequiredValue(config), ProgressReporter.For(result.GetValue(progress), error, "purged", timeProvider),
                 CommonOptions.Output(result), error, cancellationToken);
+        });
+        return command;
+    }
+
+    private static GatewayCommand Seal(TimeProvider timeProvider)
+    {
+        var config = CommonOptions.Config();
+        var log = CommonOptions.Value("--log", "ID", "the log of the instance that is gone for good", required: true);
+        var command = new GatewayCommand("seal", "the final checkpoint of a PostgreSQL log whose instance is gone for good (refused while it may still run)")
+        {
+            Synopsis = ["mcpgw audit seal --config FILE --log ID"],
+        };
+        command.Options.Add(config);
+        command.Options.Add(log);
+        command.SetAction((result, cancellationToken) =>
+        {
+            List<string> args = [];
+            AddValue(args, result, config);
+            AddValue(args, result, log);
+            return AuditSealCommand.RunAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), timeProvider, cancellationToken);
         });
         return command;
     }

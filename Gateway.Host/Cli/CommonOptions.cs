@@ -23,6 +23,9 @@ internal static class CommonOptions
         Description = "report progress on stderr (the default when stderr is a terminal)",
     };
 
+    /// <summary><c>--log ID</c>: one of a PostgreSQL store's logs (each gateway instance writes its own).</summary>
+    public static Option<string> Log(string description) => Value("--log", "ID", description);
+
     /// <summary>A value option of <paramref name="name"/> shown as <paramref name="helpName"/>.</summary>
     public static Option<string> Value(string name, string helpName, string description, bool required = false) => new(name)
     {

@@ -26,16 +26,18 @@ internal static class AuditCommand
         MainCommand.InvokeAsync(["audit", .. args], output, error, timeProvider, cancellationToken);
 
     public const string UsageText =
-        "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]\n" +
-        "       mcpgw audit query --config FILE [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
-        "       mcpgw audit prove SEQ --config FILE | --store PATH [--size N]\n" +
-        "       mcpgw audit consistency OLD NEW --config FILE | --store PATH\n" +
+        "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--log ID] [--anchors FILE|URL ...] [--progress | --quiet]\n" +
+        "       mcpgw audit query --config FILE [--log ID] [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
+        "       mcpgw audit prove SEQ --config FILE [--log ID] | --store PATH [--size N]\n" +
+        "       mcpgw audit consistency OLD NEW --config FILE [--log ID] | --store PATH\n" +
         "       mcpgw audit check-proof FILE|- --public-key PEM\n" +
         "       mcpgw audit purge --config FILE\n" +
+        "       mcpgw audit seal --config FILE --log ID\n" +
         "       mcpgw audit keygen --out FILE";
 
+    /// <param name="logId">With PostgreSQL, the one log to read (<c>--log</c>); null for every log.</param>
     /// <param name="filters">The filters given, by option name without its dashes (<see cref="AuditQuery.OptionNames"/>).</param>
-    public static async Task<int> QueryAsync(string config, IReadOnlyDictionary<string, string> filters, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> QueryAsync(string config, string? logId, IReadOnlyDictionary<string, string> filters, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var query = AuditQuery.Parse(filters, error);
         if (query is null)
@@ -43,21 +45,37 @@ internal static class AuditCommand
             return Usage.BadUsage;
         }
 
-        var store = await ConfiguredAuditStore.OpenAsync(config, "query", error).ConfigureAwait(false);
-        if (store is null)
+        // With PostgreSQL every log (each instance's) unless --log names one; each log records its own read, and its
+        // records follow a "log ID" line (JSON: a "log" member), sequence numbers being per log.
+        var logs = await ConfiguredAuditStore.OpenLogsAsync(config, "query", error, logId).ConfigureAwait(false);
+        if (logs is null)
         {
             return 1;
         }
 
-        await using (store as IAsyncDisposable)
+        var results = new List<(string? Log, List<StoredAuditRecord> Records)>();
+        foreach (var (log, store) in logs)
         {
-            var records = await query.CollectAsync(store, cancellationToken).ConfigureAwait(false);
-            if (!await CommandLineAuditRead.RecordAsync(store, "audit/query", query.Scope(), records, error, cancellationToken).ConfigureAwait(false))
+            await using (store as IAsyncDisposable)
             {
-                return 1;
+                var records = await query.CollectAsync(store, cancellationToken).ConfigureAwait(false);
+                if (!await CommandLineAuditRead.RecordAsync(store, "audit/query", query.Scope(), records, error, cancellationToken).ConfigureAwait(false))
+                {
+                    return 1;
+                }
+
+                results.Add((log, records));
+            }
+        }
+
+        foreach (var (log, records) in results)
+        {
+            if (log is not null && !json)
+            {
+                await output.WriteLineAsync($"log {log}").ConfigureAwait(false);
             }
 
-            await AuditQuery.WriteAsync(records, json, output, cancellationToken).ConfigureAwait(false);
+            await AuditQuery.WriteAsync(records, json, output, cancellationToken, log).ConfigureAwait(false);
         }
 
         return 0;

@@ -18,7 +18,7 @@ internal static class AuditProofCommand
     public static async Task<int> ProveAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (args is not [var first, .. var rest] || !long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence < 1
-            || Usage.Options(rest, "config", "store", "size") is not { } options || options.ContainsKey("config") == options.ContainsKey("store"))
+            || Usage.Options(rest, "config", "store", "size", "log") is not { } options || options.ContainsKey("config") == options.ContainsKey("store"))
         {
             await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
             return Usage.BadUsage;
@@ -73,7 +73,7 @@ internal static class AuditProofCommand
         if (args is not [var oldText, var newText, .. var rest]
             || !long.TryParse(oldText, NumberStyles.None, CultureInfo.InvariantCulture, out var oldSize)
             || !long.TryParse(newText, NumberStyles.None, CultureInfo.InvariantCulture, out var newSize)
-            || Usage.Options(rest, "config", "store") is not { } options || options.ContainsKey("config") == options.ContainsKey("store"))
+            || Usage.Options(rest, "config", "store", "log") is not { } options || options.ContainsKey("config") == options.ContainsKey("store"))
         {
             await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
             return Usage.BadUsage;
@@ -153,7 +153,8 @@ internal static class AuditProofCommand
     {
         if (options.TryGetValue("config", out var config))
         {
-            return await ConfiguredAuditStore.OpenAsync(config, "prove from", error).ConfigureAwait(false);
+            // A sequence number is one log's: with several PostgreSQL logs, --log names it.
+            return await ConfiguredAuditStore.OpenAsync(config, "prove from", error, options.GetValueOrDefault("log"), oneLog: true).ConfigureAwait(false);
         }
 
         var path = Path.GetFullPath(options["store"]);

@@ -20,7 +20,7 @@ internal static class AuditVerifyCommand
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var (rest, anchorArguments, progress, quiet) = SplitArguments(args);
-        var options = rest is null ? null : Usage.Options(rest, "config", "store", "public-key");
+        var options = rest is null ? null : Usage.Options(rest, "config", "store", "public-key", "log");
         if (options is null || options.ContainsKey("config") == options.ContainsKey("store") || anchorArguments is [] || (progress && quiet))
         {
             await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
@@ -102,10 +102,14 @@ internal static class AuditVerifyCommand
         }
 
         var showProgress = progress || (!quiet && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+        if (audit.PostgresConnectionString is { } connectionString)
+        {
+            return await VerifyLogsAsync(connectionString, audit, options.GetValueOrDefault("log"), anchorArguments is { Count: > 0 }, publicKey, showProgress ? timeProvider : null, Policy, anchorLines, output, error, cancellationToken).ConfigureAwait(false);
+        }
+
         VerifyProgress? reporter = null;
         AuditVerification verification;
         List<AuditAnchor> anchors;
-        if (audit.PostgresConnectionString is null)
         {
             await using var connection = new SqliteConnection(SqliteAuditStore.ConnectionString(path, SqliteOpenMode.ReadOnly));
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -117,22 +121,6 @@ internal static class AuditVerifyCommand
             }
 
             verification = await AuditChainVerifier.VerifyAsync(SqliteChainReader.ReadAsync(path, 1, cancellationToken), checkpoints, anchors, publicKey, Policy(reporter), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var postgres = AuditStores.Create(audit, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            await using (postgres as IAsyncDisposable)
-            {
-                var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-                anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-                if (showProgress)
-                {
-                    var (head, _) = await postgres.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-                    reporter = new VerifyProgress(error, timeProvider, Math.Max(0, head - FirstSequence(anchors) + 1));
-                }
-
-                verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, Policy(reporter), cancellationToken).ConfigureAwait(false);
-            }
         }
 
         if (reporter is not null && verification.Records >= CheckpointPolicy.ProgressEvery)
@@ -165,6 +153,61 @@ internal static class AuditVerifyCommand
 
     /// <summary>Where the chain starts: the newest purge anchor's record, or 1 (unverified anchors only shape the estimate).</summary>
     private static long FirstSequence(List<AuditAnchor> anchors) => anchors.Count == 0 ? 1 : anchors.Max(a => a.Sequence);
+
+    /// <summary>
+    /// PostgreSQL: every log (each instance's own chain, tree and checkpoints) verified on its own, each reported as
+    /// <c>audit store postgres log ID: ...</c>; exit 1 when any has findings. An anchor keeps one instance's checkpoints,
+    /// so with anchors and several logs <c>--log</c> names the log they belong to.
+    /// </summary>
+    /// <param name="progressClock">The clock of each log's progress on <paramref name="error"/>; null for no progress.</param>
+    private static async Task<int> VerifyLogsAsync(string connectionString, AuditSettings audit, string? logId, bool anchored, ECDsa? publicKey, TimeProvider? progressClock, Func<VerifyProgress?, CheckpointPolicy> policy, List<string> anchorLines, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var logs = await PostgresAuditLogs.ListAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        if (logId is not null && !logs.Contains(logId))
+        {
+            await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {(logs.Count == 0 ? "none" : string.Join(", ", logs))})").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (logId is null && anchored && logs.Count > 1)
+        {
+            await error.WriteLineAsync($"mcpgw: the audit store holds {logs.Count} logs ({string.Join(", ", logs)}); an anchor keeps one log's checkpoints: name it with --log").ConfigureAwait(false);
+            return Usage.BadUsage;
+        }
+
+        if (logs.Count == 0)
+        {
+            await output.WriteLineAsync("audit store postgres: no logs yet").ConfigureAwait(false);
+            return 0;
+        }
+
+        var exit = 0;
+        foreach (var log in logId is null ? logs : [logId])
+        {
+            var postgres = AuditStores.Create(audit with { LogId = log }, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            await using (postgres as IAsyncDisposable)
+            {
+                var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                var anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+                VerifyProgress? reporter = null;
+                if (progressClock is not null)
+                {
+                    var (head, _) = await postgres.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+                    reporter = new VerifyProgress(error, progressClock, Math.Max(0, head - FirstSequence(anchors) + 1));
+                }
+
+                var verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, policy(reporter), cancellationToken).ConfigureAwait(false);
+                if (reporter is not null && verification.Records >= CheckpointPolicy.ProgressEvery)
+                {
+                    reporter.Finish(verification.Records);
+                }
+
+                exit = Math.Max(exit, await ReportAsync(verification, $"postgres log {log}", publicKey is not null, anchors.Count, anchorLines, output).ConfigureAwait(false));
+            }
+        }
+
+        return exit;
+    }
 
     private static async Task<int> ReportAsync(AuditVerification verification, string path, bool keyed, int retentionAnchors, List<string> anchorLines, TextWriter output)
     {

@@ -9,8 +9,66 @@ namespace McpGateway.Host.Commands;
 /// <summary>The audit store a configuration file names, opened for the commands that read it (query, replay).</summary>
 internal static class ConfiguredAuditStore
 {
-    /// <summary>Opens the store, or writes why not to <paramref name="error"/> and returns null.</summary>
-    public static async Task<IAuditStore?> OpenAsync(string config, string purpose, TextWriter error)
+    /// <summary>
+    /// Opens the store, or writes why not to <paramref name="error"/> and returns null. With PostgreSQL it is one log:
+    /// <paramref name="logId"/> (<c>--log</c>) when given, else the store's only log when <paramref name="oneLog"/>
+    /// (a sequence number names a record of one log: with several, the caller must name it), else the configuration's.
+    /// </summary>
+    public static async Task<IAuditStore?> OpenAsync(string config, string purpose, TextWriter error, string? logId = null, bool oneLog = false)
+    {
+        var audit = await LoadAsync(config, purpose, error).ConfigureAwait(false);
+        if (audit is null)
+        {
+            return null;
+        }
+
+        if (audit.PostgresConnectionString is { } connectionString && (logId is not null || oneLog))
+        {
+            var logs = await PostgresAuditLogs.ListAsync(connectionString, CancellationToken.None).ConfigureAwait(false);
+            if (logId is not null && !logs.Contains(logId))
+            {
+                await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {Names(logs)})").ConfigureAwait(false);
+                return null;
+            }
+
+            if (logId is null && logs.Count > 1)
+            {
+                await error.WriteLineAsync($"mcpgw: the audit store holds {logs.Count} logs ({Names(logs)}); name the one to {purpose} with --log").ConfigureAwait(false);
+                return null;
+            }
+
+            logId ??= logs.Count == 1 ? logs[0] : audit.LogId;
+            audit = audit with { LogId = logId };
+        }
+
+        return AuditStores.Create(audit, TimeProvider.System, NullLogger.Instance);
+    }
+
+    /// <summary>Every log of the store, each opened (<paramref name="logId"/> only when given); one store for SQLite.</summary>
+    public static async Task<IReadOnlyList<(string? Log, IAuditStore Store)>?> OpenLogsAsync(string config, string purpose, TextWriter error, string? logId)
+    {
+        var audit = await LoadAsync(config, purpose, error).ConfigureAwait(false);
+        if (audit is null)
+        {
+            return null;
+        }
+
+        if (audit.PostgresConnectionString is not { } connectionString)
+        {
+            return [(null, AuditStores.Create(audit, TimeProvider.System, NullLogger.Instance))];
+        }
+
+        var logs = await PostgresAuditLogs.ListAsync(connectionString, CancellationToken.None).ConfigureAwait(false);
+        if (logId is not null && !logs.Contains(logId))
+        {
+            await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {Names(logs)})").ConfigureAwait(false);
+            return null;
+        }
+
+        return [.. (logId is null ? logs : [logId]).Select(log => ((string?)log, AuditStores.Create(audit with { LogId = log }, TimeProvider.System, NullLogger.Instance)))];
+    }
+
+    private static async Task<AuditSettings?> LoadAsync(string config, string purpose, TextWriter error)
     {
         GatewaySettings settings;
         try
@@ -29,6 +87,8 @@ internal static class ConfiguredAuditStore
             return null;
         }
 
-        return AuditStores.Create(settings.Audit, TimeProvider.System, NullLogger.Instance);
+        return settings.Audit;
     }
+
+    private static string Names(IReadOnlyList<string> logs) => logs.Count == 0 ? "none" : string.Join(", ", logs);
 }

@@ -16,39 +16,47 @@ internal static class ReplayCommand
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         MainCommand.InvokeAsync(["replay", .. args], output, error, TimeProvider.System, cancellationToken);
 
-    /// <param name="progress">Told how far the scan of the store for the session's records has come; null for no progress.</param>
-    public static async Task<int> RunAsync(string session, string config, ProgressReporter? progress, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="log">With PostgreSQL, the one log to search (<c>--log</c>); null for every log.</param>
+    /// <param name="progress">Told how far the scan of each log for the session's records has come; null for no progress.</param>
+    public static async Task<int> RunAsync(string session, string config, string? log, ProgressReporter? progress, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var store = await ConfiguredAuditStore.OpenAsync(config, "replay from", error).ConfigureAwait(false);
-        if (store is null)
+        // A session is recorded by the instance that served it, in its log: every log is searched unless one is named.
+        var logs = await ConfiguredAuditStore.OpenLogsAsync(config, "replay from", error, log).ConfigureAwait(false);
+        if (logs is null)
         {
             return 1;
         }
 
         var records = new List<StoredAuditRecord>();
-        await using (store as IAsyncDisposable)
+        long scanned = 0;
+        foreach (var (_, store) in logs)
         {
-            var (head, _) = progress is null ? (0L, Array.Empty<byte>()) : await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-            long scanned = 0;
-            await foreach (var stored in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
+            await using (store as IAsyncDisposable)
             {
-                if (stored.Record.SessionId == session)
+                var (head, _) = progress is null ? (0L, Array.Empty<byte>()) : await store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+                var found = new List<StoredAuditRecord>();
+                await foreach (var stored in store.ReadAsync(1, cancellationToken).ConfigureAwait(false))
                 {
-                    records.Add(stored);
+                    if (stored.Record.SessionId == session)
+                    {
+                        found.Add(stored);
+                    }
+
+                    scanned++;
+                    progress?.Report(stored.Sequence, head);
                 }
 
-                scanned++;
-                progress?.Report(stored.Sequence, head);
-            }
+                // Recorded in each log before anything is shown, also when the session is not there: looking for it is a read too.
+                if (!await CommandLineAuditRead.RecordAsync(store, "audit/replay", [new("session", session)], found, error, cancellationToken).ConfigureAwait(false))
+                {
+                    return 1;
+                }
 
-            progress?.Complete(scanned);
-
-            // Recorded before anything is shown, also when the session is not there: looking for it is a read too.
-            if (!await CommandLineAuditRead.RecordAsync(store, "audit/replay", [new("session", session)], records, error, cancellationToken).ConfigureAwait(false))
-            {
-                return 1;
+                records.AddRange(found);
             }
         }
+
+        progress?.Complete(scanned);
 
         if (records.Count == 0)
         {

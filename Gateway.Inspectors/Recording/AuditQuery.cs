@@ -164,7 +164,8 @@ internal sealed class AuditQuery
     }
 
     /// <summary>For the command line: a table (every value escaped for the terminal), or JSON lines with the masked payloads.</summary>
-    public static async Task WriteAsync(IReadOnlyList<StoredAuditRecord> records, bool json, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="log">The PostgreSQL log the records are from: JSON lines name it (<c>"log"</c>).</param>
+    public static async Task WriteAsync(IReadOnlyList<StoredAuditRecord> records, bool json, TextWriter output, CancellationToken cancellationToken, string? log = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(output);
@@ -176,7 +177,7 @@ internal sealed class AuditQuery
         foreach (var stored in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await output.WriteLineAsync(json ? Json(stored) : Row(stored, Time(stored.Record))).ConfigureAwait(false);
+            await output.WriteLineAsync(json ? Json(stored, log) : Row(stored, Time(stored.Record))).ConfigureAwait(false);
         }
     }
 
@@ -190,8 +191,15 @@ internal sealed class AuditQuery
     /// <summary>Every value from the store reaches the terminal through this: a caller may have put control characters in it.</summary>
     private static string P(string? value) => TerminalText.Printable(value);
 
-    private static string Json(StoredAuditRecord stored)
+    private static string Json(StoredAuditRecord stored, string? log)
     {
+        if (log is not null)
+        {
+            // The object's first member, before the record's own.
+            var record = Json(stored, null);
+            return $"{{\"log\":{JsonSerializer.Serialize(log)},{record[1..]}";
+        }
+
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {

@@ -10,6 +10,6 @@ internal static class AuditStores
 {
     public static IAuditStore Create(AuditSettings settings, TimeProvider timeProvider, ILogger logger, Meter? meter = null) =>
         settings.PostgresConnectionString is { } connectionString
-            ? new PostgresAuditStore(connectionString, settings.QueueCapacity, settings.EnqueueTimeout, timeProvider, logger, meter) { SyncCommits = settings.SyncCommits }
+            ? new PostgresAuditStore(connectionString, settings.QueueCapacity, settings.EnqueueTimeout, timeProvider, logger, meter, settings.LogId) { SyncCommits = settings.SyncCommits }
             : new SqliteAuditStore(settings.StorePath, settings.QueueCapacity, settings.EnqueueTimeout, timeProvider, logger, meter) { SyncCommits = settings.SyncCommits };
 }

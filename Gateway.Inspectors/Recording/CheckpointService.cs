@@ -20,8 +20,6 @@ internal sealed class CheckpointService(IAuditStore store, CheckpointSigner sign
         using var timer = new PeriodicTimer(interval, timeProvider);
         try
         {
-            // What a run that died wrote after its last checkpoint is vouched for from here on.
-            await CheckpointAsync(CheckpointKind.Start, stoppingToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await CheckpointAsync(CheckpointKind.Periodic, stoppingToken).ConfigureAwait(false);
@@ -33,7 +31,11 @@ internal sealed class CheckpointService(IAuditStore store, CheckpointSigner sign
         }
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Before any hosted service starts (the listener takes no session before it): the start checkpoint, which vouches
+    /// for what a run that died wrote after its last checkpoint, also when this run is stopped again at once.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken) => CheckpointAsync(CheckpointKind.Start, cancellationToken);
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -7,16 +8,15 @@ using Npgsql;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// The audit store for gateways that run as several instances: one shared table set in PostgreSQL. Each batch takes a
-/// transaction-scoped advisory lock, reads the chain head and appends after it, so instances interleave whole batches
-/// on one chain, and grows the log's Merkle tree in the same transaction (<see cref="AuditTreeStorage"/>). Group commit as
-/// for SQLite; a batch that fails is rolled back and its frames refused.
+/// The audit store for gateways that run as several instances, in one shared PostgreSQL: each instance writes its own
+/// log (<see cref="PostgresAuditLogs"/>), so instances never wait for each other. Each batch takes its log's
+/// transaction-scoped advisory lock (uncontended unless two writers share a log id, e.g. <c>mcpgw audit query</c> on the
+/// instance's host: then they interleave whole batches on one chain), reads the log's head, appends after it with one
+/// binary <c>COPY</c> (<see cref="PostgresRecordCopy"/>), and grows the log's Merkle tree in the same transaction
+/// (<see cref="AuditTreeStorage"/>). Group commit as for SQLite; a batch that fails is rolled back and its frames refused.
 /// </summary>
 internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncDisposable
 {
-    /// <summary>The advisory lock every instance appends under ("mcpgw-au").</summary>
-    private const long ChainLock = 0x6d63_7067_772d_6175;
-
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS audit_records (
             seq BIGINT PRIMARY KEY, time_us BIGINT NOT NULL, kind TEXT NOT NULL, session_id TEXT NOT NULL,
@@ -36,21 +36,32 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         $"INSERT INTO audit_records ({AuditColumns.List}) VALUES ({string.Join(", ", AuditColumns.Names.Select((_, i) => "$" + (i + 1)))})";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly long _lockKey;
+    private readonly string _schema;
     private readonly GroupCommitWriter _writer;
     private bool _schemaReady;
 
     /// <summary>The tree's right edge after this instance's last commit; reloaded when another instance appended since.</summary>
     private MerkleFrontier? _tree;
 
-    public PostgresAuditStore(string connectionString, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null)
+    /// <param name="logId">The log this store appends to and reads (<see cref="AuditSettings.LogId"/>).</param>
+    public PostgresAuditStore(string connectionString, int queueCapacity, TimeSpan enqueueTimeout, TimeProvider timeProvider, ILogger logger, Meter? meter = null, string logId = AuditSettings.LegacyLogId)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5, CommandTimeout = 5 };
-        Description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
+        var builder = new NpgsqlConnectionStringBuilder(PostgresAuditLogs.ConnectionString(connectionString, logId)) { Timeout = 5, CommandTimeout = 5 };
+        LogId = logId;
+        Description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database} log {logId}";
+        _lockKey = PostgresAuditLogs.LockKey(logId);
+        _schema = PostgresAuditLogs.Schema(logId);
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _writer = new GroupCommitWriter(this, queueCapacity, enqueueTimeout, timeProvider, logger, meter);
     }
 
     public string Description { get; }
+
+    public string LogId { get; }
+
+    /// <summary>True (default): a batch's records go in by one binary <c>COPY</c>; false: one <c>INSERT</c> per record in one batch (measured slower).</summary>
+    public bool AppendByCopy { get; init; } = true;
 
     /// <summary>True (default): synchronous_commit as the server says (on). False: off, a commit survives a gateway crash but not a database crash.</summary>
     public bool SyncCommits { get; init; } = true;
@@ -70,7 +81,7 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var probe = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction) { Parameters = { new() { Value = ChainLock } } };
+            await using var probe = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction) { Parameters = { new() { Value = _lockKey } } };
             await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _writer.MarkAvailable();
             return true;
@@ -106,20 +117,21 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var (sequence, hash) = await HeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        await using var insert = new NpgsqlBatch(connection, transaction);
-        if (!SyncCommits)
+        if (!_schemaReady)
         {
-            insert.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
+            await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
+        var (sequence, hash) = await LockedHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await using var insert = new NpgsqlBatch(connection, transaction);
         if (_tree?.Size != sequence)
         {
             _tree = await PostgresAuditTree.LoadAsync(connection, transaction, sequence, cancellationToken).ConfigureAwait(false);
         }
 
         var tree = _tree;
+        var stored = AppendByCopy ? new StoredAuditRecord[batch.Count] : null;
+        var at = 0;
         foreach (var record in batch)
         {
             sequence++;
@@ -134,6 +146,12 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
                     insert.BatchCommands.Add(PostgresAuditTree.Node(level, index, node));
                 }
             });
+            if (stored is not null)
+            {
+                stored[at++] = new StoredAuditRecord(sequence, record, prev, hash);
+                continue;
+            }
+
             var command = new NpgsqlBatchCommand(Insert);
             foreach (var value in AuditColumns.Values(new StoredAuditRecord(sequence, record, prev, hash)))
             {
@@ -143,25 +161,56 @@ internal sealed class PostgresAuditStore : IAuditStore, IAuditBatchSink, IAsyncD
             insert.BatchCommands.Add(command);
         }
 
+        if (stored is not null)
+        {
+            await PostgresRecordCopy.WriteAsync(connection, stored, cancellationToken).ConfigureAwait(false);
+        }
+
         insert.BatchCommands.Add(PostgresAuditTree.Head(tree));
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Serializes appenders across instances; creates the tables on first use (also under the lock).</summary>
+    /// <summary>Serializes the log's appenders; creates the log's schema and tables on first use (also under the lock).</summary>
     private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction) { Parameters = { new() { Value = ChainLock } } })
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction) { Parameters = { new() { Value = _lockKey } } })
         {
             await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (!_schemaReady)
         {
-            await using var schema = new NpgsqlCommand(Schema + PostgresAuditTree.Schema, connection, transaction);
+            // The log's own schema first (the legacy log's tables are in public): search_path names it, and the
+            // unqualified tables below are created in it.
+            var create = _schema == "public" ? "" : $"CREATE SCHEMA IF NOT EXISTS {_schema}; SET LOCAL search_path TO {_schema};";
+            await using var schema = new NpgsqlCommand(create + Schema + PostgresAuditTree.Schema, connection, transaction);
             await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _schemaReady = true;
         }
+    }
+
+    /// <summary>
+    /// The record path's one round trip before the append: the log's lock (and, with <see cref="SyncCommits"/> off, the
+    /// transaction's commit mode), then the head, read after the lock is held so no other appender to this log moves it.
+    /// </summary>
+    private async Task<(long Sequence, byte[] Hash)> LockedHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)") { Parameters = { new() { Value = _lockKey } } });
+        if (!SyncCommits)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 1; i < batch.BatchCommands.Count; i++)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), AuditColumns.Blob(reader, 1)) : (0, AuditHashChain.Genesis);
     }
 
     private static async Task<(long Sequence, byte[] Hash)> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)

@@ -25,6 +25,8 @@ internal sealed class CheckpointServiceTests
             using var signer = CheckpointSigner.FromPemFile(keyPath);
             using var service = new CheckpointService(store, signer, TimeSpan.FromSeconds(60), time, NullLogger.Instance);
 
+            // As the host runs it: the start checkpoint before any service starts, then the loop.
+            await service.StartingAsync(cancellationToken);
             await service.StartAsync(cancellationToken);
             // The service's loop starts on its own thread: the clock moves in small steps until two idle intervals were signed.
             while (await CountAsync(store, cancellationToken) < 3)

@@ -161,19 +161,23 @@ internal sealed class CrashSafetyTests
         return sent;
     }
 
-    /// <summary>The (direction, JSON id) of every frame record in the store the configuration names.</summary>
+    /// <summary>The (direction, JSON id) of every frame record in the store the configuration names (with PostgreSQL, in every log: each round's instance listens on another port, so writes another).</summary>
     private static async Task<HashSet<(string?, string?)>> ReadFramesAsync(string config, CancellationToken cancellationToken)
     {
         var settings = GatewayConfiguration.LoadFile(config).Audit!;
-        var store = AuditStores.Create(settings, TimeProvider.System, NullLogger.Instance);
+        var logs = settings.PostgresConnectionString is { } connectionString ? await PostgresAuditLogs.ListAsync(connectionString, cancellationToken) : [settings.LogId];
         var frames = new HashSet<(string?, string?)>();
-        await using (store as IAsyncDisposable)
+        foreach (var log in logs)
         {
-            await foreach (var stored in store.ReadAsync(1, cancellationToken))
+            var store = AuditStores.Create(settings with { LogId = log }, TimeProvider.System, NullLogger.Instance);
+            await using (store as IAsyncDisposable)
             {
-                if (stored.Record.Kind == AuditEventKind.Frame)
+                await foreach (var stored in store.ReadAsync(1, cancellationToken))
                 {
-                    frames.Add((stored.Record.Direction, stored.Record.RpcId));
+                    if (stored.Record.Kind == AuditEventKind.Frame)
+                    {
+                        frames.Add((stored.Record.Direction, stored.Record.RpcId));
+                    }
                 }
             }
         }
