@@ -71,7 +71,8 @@ internal readonly struct FrameOutcome
 
     public static FrameOutcome Responded(McpFrame frame, string inspector, GatewayError? error) => Of(OutcomeKind.Responded, frame, inspector, error);
 
-    public static FrameOutcome Held(McpFrame frame, string inspector) => Of(OutcomeKind.Held, frame, inspector, null);
+    /// <summary><paramref name="reason"/>: why it is held (e.g. approval_required), counted with it.</summary>
+    public static FrameOutcome Held(McpFrame frame, string inspector, GatewayError? reason) => Of(OutcomeKind.Held, frame, inspector, reason);
 
     public static FrameOutcome Withdrawn(McpFrame frame) => Of(OutcomeKind.Withdrawn, frame, Gateway, null);
 

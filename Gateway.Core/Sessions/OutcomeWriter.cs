@@ -40,7 +40,7 @@ internal sealed class OutcomeWriter(GatewaySession session)
                 await pump.Batch.ReplyAsync(new SenderReply(frame.Id, null, verdict.Payload, frame.Sequence), inBatch).ConfigureAwait(false);
                 break;
             case VerdictKind.Hold when verdict.Decision is not null:
-                await session.Recording.RecordAsync(FrameOutcome.Held(frame, inspector), session.Ended).ConfigureAwait(false);
+                await session.Recording.RecordAsync(FrameOutcome.Held(frame, inspector, verdict.Error), session.Ended).ConfigureAwait(false);
                 var held = frame.IsDetached ? frame : frame.Detach();
                 var task = ContinueHeldAsync(pump, held, verdict.Decision, outcome.InspectorIndex);
                 if (!task.IsCompleted)
