@@ -24,12 +24,14 @@ internal sealed class SessionRecordingTests
     public async Task RecordAsync_EveryKindOfOutcomeOnce_RecorderSeesEachFrameExactlyOnce(CancellationToken cancellationToken)
     {
         var upstream = new PipeUpstream();
-        var decision = new TaskCompletionSource<Verdict>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The approver withdrew before the session waits on the decision: the withdrawal is recorded in the client's
+        // pump, in order, so the next answer the client gets shows it happened.
+        var withdrawn = Task.FromCanceled<Verdict>(new CancellationToken(canceled: true));
         SessionRig? owner = null;
         await using var rig = new SessionRig(
             upstream,
             services => services
-                .AddInspector("scripted", _ => new ScriptedInspector(decision.Task))
+                .AddInspector("scripted", _ => new ScriptedInspector(withdrawn))
                 .AddInspector("ledger", _ => new LedgerInspector(() => owner!.Recorder)),
             ["scripted", "ledger"],
             requestTimeout: TimeSpan.FromSeconds(5));
@@ -52,25 +54,25 @@ internal sealed class SessionRecordingTests
         await client.SendAsync(Call(4, "respond"), cancellationToken);
         var responded = JsonNode.Parse((await client.Received.NextAsync(cancellationToken))!)!;
 
-        // Answered by the gateway on timeout, and the cancellation it makes itself (generated).
+        // An id in use while a call is pending, then that call answered by the gateway on timeout, and the cancellation
+        // the gateway makes itself (generated).
         await client.SendAsync(Call(5), cancellationToken);
         await upstream.Forwarded.NextAsync(cancellationToken);
+        await client.SendAsync(Ping(5), cancellationToken);
+        var idInUse = JsonNode.Parse((await client.Received.NextAsync(cancellationToken))!)!;
         rig.Clock.Advance(TimeSpan.FromSeconds(6));
         var timedOut = JsonNode.Parse((await client.Received.NextAsync(cancellationToken))!)!;
         var cancellation = JsonNode.Parse((await upstream.Forwarded.NextAsync(cancellationToken))!)!;
 
-        // Held, an id in use meanwhile, then withdrawn.
+        // Held then withdrawn (no answer), then invalid: its answer is the next thing the client gets.
         await client.SendAsync(Call(6, "hold"), cancellationToken);
-        await client.SendAsync(Ping(6), cancellationToken);
-        var idInUse = JsonNode.Parse((await client.Received.NextAsync(cancellationToken))!)!;
-        decision.SetCanceled(cancellationToken);
+        await client.SendAsync("""{"jsonrpc":"2.0","id":7,"method":"ping","method":"ping"}""", cancellationToken);
+        var invalid = JsonNode.Parse((await client.Received.NextAsync(cancellationToken))!)!;
 
-        // Dropped (an answer nobody asked for; the notification after it shows it was handled), and invalid.
+        // Dropped: an answer nobody asked for; the notification after it shows it was handled.
         await upstream.SendAsync(Result(99), cancellationToken);
         await upstream.SendAsync(LogMessage, cancellationToken);
         await client.Received.NextAsync(cancellationToken);
-        await client.SendAsync("""{"jsonrpc":"2.0","id":7,"method":"ping","method":"ping"}""", cancellationToken);
-        var invalid = JsonNode.Parse((await client.Received.NextAsync(cancellationToken))!)!;
 
         // Answered by the gateway when the upstream goes away, and the session's end.
         await client.SendAsync(Call(8), cancellationToken);
@@ -93,11 +95,11 @@ internal sealed class SessionRecordingTests
             "relayed client->upstream tools/call", "relayed upstream->client tools/call",
             "rejected tools/call denied_by_test",
             "responded tools/call",
-            "relayed client->upstream tools/call", "generated tools/call upstream_timeout", "generated notifications/cancelled upstream_timeout",
-            "rejected ping id_in_use",
+            "relayed client->upstream tools/call", "rejected ping id_in_use",
+            "generated tools/call upstream_timeout", "generated notifications/cancelled upstream_timeout",
             "withdrawn tools/call",
-            "dropped", "relayed upstream->client notifications/message",
             "invalid duplicate_member",
+            "dropped", "relayed upstream->client notifications/message",
             "relayed client->upstream tools/call", "generated tools/call upstream_exited",
             "session_end upstream closed",
             "session_refused unknown_connection",
@@ -106,10 +108,12 @@ internal sealed class SessionRecordingTests
         {
             Assert.That((string?)rejected["error"]?["data"]?["reason"], Is.EqualTo("denied_by_test"));
             Assert.That((string?)responded["result"]?["content"]?[0]?["text"], Is.EqualTo("answered by the inspector"));
+            Assert.That((int?)timedOut["id"], Is.EqualTo(5));
             Assert.That((int?)timedOut["error"]?["code"], Is.EqualTo(-31008));
             Assert.That((string?)cancellation["method"], Is.EqualTo("notifications/cancelled"));
             Assert.That((string?)idInUse["error"]?["data"]?["reason"], Is.EqualTo("id_in_use"));
-            Assert.That((string?)invalid["error"]?["data"]?["reason"], Is.EqualTo("duplicate_member"));
+            Assert.That((string?)invalid["error"]?["data"]?["reason"], Is.EqualTo("duplicate_member"), "the withdrawn call got no answer");
+            Assert.That((int?)exited["id"], Is.EqualTo(8));
             Assert.That((int?)exited["error"]?["code"], Is.EqualTo(-31007));
             Assert.That(refusal.Refusal?.Reason, Is.EqualTo("unknown_connection"));
             Assert.That(rig.Recorder.Records, Is.EquivalentTo(expected), string.Join('\n', rig.Recorder.Records));
