@@ -9,8 +9,8 @@ namespace McpGateway.Core.Sessions;
 
 /// <summary>
 /// Carries out what becomes of a frame: forward (once its record is committed), reject, respond, or hold until a
-/// decision comes. Every outcome the chain did not relay is handed as one <see cref="FrameOutcome"/> to <see cref="SessionRecording"/> before
-/// the answer it causes is written.
+/// decision comes. Every outcome the chain did not relay is handed as one <see cref="FrameOutcome"/> to
+/// <see cref="SessionRecording"/> before the answer it causes is written.
 /// </summary>
 internal sealed class OutcomeWriter(GatewaySession session)
 {
