@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using McpGateway.Core.Chain;
+using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
 using McpGateway.Core.Hosting;
@@ -117,6 +118,42 @@ internal sealed class SessionRecordingTests
             Assert.That((int?)exited["error"]?["code"], Is.EqualTo(-31007));
             Assert.That(refusal.Refusal?.Reason, Is.EqualTo("unknown_connection"));
             Assert.That(rig.Recorder.Records, Is.EquivalentTo(expected), string.Join('\n', rig.Recorder.Records));
+        });
+    }
+
+    [Test]
+    [CancelAfter(10000)]
+    public async Task RecordAsync_GatewayAndInspectorRefusals_EachCountedOnceWhereRecorded(CancellationToken cancellationToken)
+    {
+        var upstream = new PipeUpstream();
+        var never = new TaskCompletionSource<Verdict>();
+        await using var rig = new SessionRig(upstream, services => services.AddInspector("scripted", _ => new ScriptedInspector(never.Task)), ["scripted"]);
+        using var exporter = new PrometheusExporter(rig.Runtime.Metrics);
+        var session = rig.NdjsonSession(out var client);
+        var run = session.RunAsync(cancellationToken);
+        await client.SendAsync(Authenticate, cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await GatewaySessionTests.InitializeAsync(client, upstream, cancellationToken);
+
+        await client.SendAsync("""{"jsonrpc":"2.0","id":7,"method":"ping","method":"ping"}""", cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await client.SendAsync(Call(3, "reject"), cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await client.SendAsync(Call(4), cancellationToken);
+        await upstream.Forwarded.NextAsync(cancellationToken);
+        await client.SendAsync(Ping(4), cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await client.CloseAsync();
+        await run.WaitAsync(cancellationToken);
+        await session.DisposeAsync();
+        var verdicts = exporter.Write().Split('\n').Where(l => l.StartsWith("mcpgw_verdicts_total{", StringComparison.Ordinal)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(verdicts, Has.One.StartsWith("mcpgw_verdicts_total{inspector=\"gateway\",verdict=\"reject\",reason=\"duplicate_member\"").And.EndsWith("} 1"), string.Join('\n', verdicts));
+            Assert.That(verdicts, Has.One.StartsWith("mcpgw_verdicts_total{inspector=\"gateway\",verdict=\"reject\",reason=\"id_in_use\"").And.EndsWith("} 1"), string.Join('\n', verdicts));
+            Assert.That(verdicts, Has.One.StartsWith("mcpgw_verdicts_total{inspector=\"scripted\",verdict=\"reject\",reason=\"denied_by_test\"").And.EndsWith("} 1"), string.Join('\n', verdicts));
+            Assert.That(verdicts, Has.Count.EqualTo(3), string.Join('\n', verdicts));
         });
     }
 
