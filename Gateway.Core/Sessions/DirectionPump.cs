@@ -66,21 +66,18 @@ internal sealed class DirectionPump
         {
             // The session was aborted (a renewal named another subject or a connection it may not open): nothing
             // the client sent after that goes anywhere, but it is still recorded.
-            if (invalid is null)
-            {
-                await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, "dropped", "gateway", null).ConfigureAwait(false);
-            }
-            else
-            {
-                await _session.Recording.InvalidAsync(Direction, payload, payload.Length, sequence, invalid).ConfigureAwait(false);
-            }
+            var afterAbort = invalid is null
+                ? FrameOutcome.Dropped(Direction, envelope, payload, sequence)
+                : FrameOutcome.Invalid(Direction, payload, payload.Length, sequence, invalid, answered: false);
+            await _session.Recording.RecordAsync(afterAbort, _session.Ended).ConfigureAwait(false);
 
             return;
         }
 
         if (invalid is not null)
         {
-            await _session.Recording.InvalidAsync(Direction, payload, payload.Length, sequence, invalid).ConfigureAwait(false);
+            var answered = Direction == FrameDirection.ClientToUpstream || RelayRules.IsAnswerableRequest(envelope);
+            await _session.Recording.RecordAsync(FrameOutcome.Invalid(Direction, payload, payload.Length, sequence, invalid, answered), _session.Ended).ConfigureAwait(false);
             await OnInvalidAsync(envelope, invalid, payload.Length, sequence, answers).ConfigureAwait(false);
             return;
         }
@@ -125,12 +122,8 @@ internal sealed class DirectionPump
                 {
                     // Unsolicited, or the answer to a request its sender cancelled (nobody waits for it; its tombstone is gone now),
                     // or the late answer of an exchange whose request was given up on and whose id a new request took.
-                    if (!pending.Cancelled)
-                    {
-                        OnUnsolicitedResponse(envelope, sequence);
-                    }
-
-                    await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, "dropped", "gateway", null).ConfigureAwait(false);
+                    var answer = pending.Cancelled ? null : OnUnsolicitedResponse(envelope, sequence);
+                    await _session.Recording.RecordAsync(FrameOutcome.Dropped(Direction, envelope, payload, sequence, answer: answer), _session.Ended).ConfigureAwait(false);
                     return;
                 }
 
@@ -176,7 +169,8 @@ internal sealed class DirectionPump
         var sequence = _session.NextSequence();
         var error = Direction == FrameDirection.ClientToUpstream ? GatewayErrors.FrameTooLarge : GatewayErrors.UpstreamFrameTooLarge;
         GatewayLog.FrameDropped(_runtime.Logger, _session.Id, Name, error.Reason, Limits.MaxFrameBytes);
-        await _session.Recording.InvalidAsync(Direction, ReadOnlySequence<byte>.Empty, Limits.MaxFrameBytes, sequence, error).ConfigureAwait(false);
+        var tooLarge = FrameOutcome.Invalid(Direction, ReadOnlySequence<byte>.Empty, Limits.MaxFrameBytes, sequence, error, answered: Direction == FrameDirection.ClientToUpstream);
+        await _session.Recording.RecordAsync(tooLarge, _session.Ended).ConfigureAwait(false);
         if (Direction == FrameDirection.ClientToUpstream)
         {
             _outcomes.Reply(this, JsonRpcId.Null, error, sequence);
@@ -189,10 +183,11 @@ internal sealed class DirectionPump
     }
 
     /// <summary>The side ended in the middle of a frame: a final frame without its newline is never executed.</summary>
-    public ValueTask OnUnterminatedAsync(ReadOnlySequence<byte> rest)
+    public async ValueTask OnUnterminatedAsync(ReadOnlySequence<byte> rest)
     {
         GatewayLog.FrameDropped(_runtime.Logger, _session.Id, Name, GatewayErrors.UnterminatedFrame.Reason, rest.Length);
-        return _session.Recording.InvalidAsync(Direction, rest, rest.Length, _session.NextSequence(), GatewayErrors.UnterminatedFrame);
+        var unterminated = FrameOutcome.Invalid(Direction, rest, rest.Length, _session.NextSequence(), GatewayErrors.UnterminatedFrame, answered: false);
+        await _session.Recording.RecordAsync(unterminated, _session.Ended).ConfigureAwait(false);
     }
 
     private SessionFacts Facts() =>
@@ -210,35 +205,29 @@ internal sealed class DirectionPump
         // Answered with a null id, so that the sender never sees two answers for one id; data.rpcId names it.
         Batch.Replies.Add(new SenderReply(JsonRpcId.Null, GatewayErrors.IdInUse, default, sequence, envelope.Id));
         GatewayLog.FrameRejected(_runtime.Logger, _session.Id, Name, GatewayErrors.IdInUse.Reason, payload.Length);
-        _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, GatewayErrors.IdInUse);
-        await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, "rejected", "gateway", GatewayErrors.IdInUse).ConfigureAwait(false);
+        await _session.Recording.RecordAsync(FrameOutcome.Rejected(Direction, envelope, payload, sequence, GatewayErrors.IdInUse), _session.Ended).ConfigureAwait(false);
     }
 
     private async ValueTask OnNotificationRefusedAsync(NotificationRefusal refusal, ReadOnlySequence<byte> payload, FrameEnvelope envelope, long sequence)
     {
         GatewayLog.FrameDropped(_runtime.Logger, _session.Id, Name, refusal.Error.Reason, payload.Length);
-        if (refusal.Fate != NotificationFate.Dropped)
+        var outcome = refusal.Fate switch
         {
-            _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, refusal.Error);
-        }
-
-        if (refusal.Fate == NotificationFate.Invalid)
-        {
-            await _session.Recording.InvalidAsync(Direction, payload, payload.Length, sequence, refusal.Error).ConfigureAwait(false);
-        }
-        else
-        {
-            var verdict = refusal.Fate == NotificationFate.Dropped ? "dropped" : "rejected";
-            await _session.Recording.NotRelayedAsync(Direction, envelope, null, null, payload, sequence, verdict, "gateway", refusal.Error).ConfigureAwait(false);
-        }
+            // Counted as the gateway's refusal, though a notification gets no answer.
+            NotificationFate.Invalid => FrameOutcome.Invalid(Direction, payload, payload.Length, sequence, refusal.Error, answered: true),
+            NotificationFate.Dropped => FrameOutcome.Dropped(Direction, envelope, payload, sequence, refusal.Error),
+            _ => FrameOutcome.Rejected(Direction, envelope, payload, sequence, refusal.Error),
+        };
+        await _session.Recording.RecordAsync(outcome, _session.Ended).ConfigureAwait(false);
     }
 
-    private void OnUnsolicitedResponse(in FrameEnvelope envelope, long sequence)
+    /// <summary>Counts an unsolicited answer from the client; returns the error it gets when that was one too many (and it is closed).</summary>
+    private GatewayError? OnUnsolicitedResponse(in FrameEnvelope envelope, long sequence)
     {
         if (Direction == FrameDirection.UpstreamToClient)
         {
             GatewayLog.UnmatchedUpstreamResponse(_runtime.Logger, _session.Id, envelope.Id.ToString());
-            return;
+            return null;
         }
 
         GatewayLog.UnmatchedClientResponse(_runtime.Logger, _session.Id, envelope.Id.ToString());
@@ -246,7 +235,10 @@ internal sealed class DirectionPump
         {
             _outcomes.Reply(this, JsonRpcId.Null, GatewayErrors.UnsolicitedResponses, sequence);
             _session.Abort(GatewayErrors.UnsolicitedResponses.Reason);
+            return GatewayErrors.UnsolicitedResponses;
         }
+
+        return null;
     }
 
     /// <summary>
@@ -275,7 +267,7 @@ internal sealed class DirectionPump
             // The client waits for this response: it gets -31010 in its place.
             await Batch.WritePeerErrorAsync(envelope.Id, GatewayErrors.UpstreamProtocolViolation, sequence, inBatch: true).ConfigureAwait(false);
         }
-        else if (envelope.Method is not null && envelope.Id.IsValue)
+        else if (RelayRules.IsAnswerableRequest(envelope))
         {
             _outcomes.Reply(this, envelope.Id, error, sequence);
         }

@@ -60,17 +60,16 @@ internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runti
         var verdict = outcome.Verdict;
         if (verdict.Kind is not (VerdictKind.Forward or VerdictKind.Replace))
         {
-            var inspector = outcome.InspectorName ?? "gateway";
+            var inspector = outcome.InspectorName ?? FrameOutcome.Gateway;
             var error = verdict.Error ?? GatewayErrors.InspectorFailed.WithRule(inspector);
-            runtime.Metrics.Verdict(inspector, VerdictKind.Reject, error);
             GatewayFramesLog.Withheld(runtime.Logger, session.Id, frame.Method, inspector, error.Reason);
 
             // Withheld (e.g. masking failed): recorded as rejected, size and hash only.
-            await session.Recording.NotRelayedAsync(frame, "rejected", inspector, error).ConfigureAwait(false);
+            await session.Recording.RecordAsync(FrameOutcome.Rejected(frame, inspector, error), ended).ConfigureAwait(false);
             return false;
         }
 
-        if (!await session.Recording.IsCommittedAsync(frame.RecordCommitted, ended).ConfigureAwait(false))
+        if (!await session.Recording.RecordAsync(FrameOutcome.Relayed(frame.RecordCommitted), ended).ConfigureAwait(false))
         {
             // Fail closed: a frame that is not on record is not sent.
             return false;

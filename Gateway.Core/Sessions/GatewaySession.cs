@@ -175,7 +175,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
 
             if (_startRecorded)
             {
-                await Recording.SessionEndedAsync(_endReason ?? "closed").ConfigureAwait(false);
+                await Recording.RecordAsync(FrameOutcome.SessionEnded(_endReason ?? "closed"), CancellationToken.None).ConfigureAwait(false);
             }
 
             activity?.SetTag("mcpgw.end_reason", _endReason ?? "closed");

@@ -9,8 +9,8 @@ namespace McpGateway.Core.Sessions;
 
 /// <summary>
 /// Carries out what becomes of a frame: forward (once its record is committed), reject, respond, or hold until a
-/// decision comes. Every outcome the chain did not relay is recorded (through <see cref="SessionRecording"/>) before
-/// the answer it causes is written.
+/// decision comes. Every outcome the chain did not relay is handed as one <see cref="FrameOutcome"/> to
+/// <see cref="SessionRecording"/> before the answer it causes is written.
 /// </summary>
 internal sealed class OutcomeWriter(GatewaySession session)
 {
@@ -24,30 +24,23 @@ internal sealed class OutcomeWriter(GatewaySession session)
     {
         // A replacement that changed the envelope was rejected by the chain before recording saw it.
         var verdict = outcome.Verdict;
-        var inspector = outcome.InspectorName ?? "gateway";
-        if (verdict.Kind is not (VerdictKind.Forward or VerdictKind.Replace))
-        {
-            _runtime.Metrics.Verdict(inspector, verdict.Kind, verdict.Error);
-            if (verdict.Kind != VerdictKind.Hold)
-            {
-                // The final outcome of a held frame is recorded when it comes.
-                await session.Recording.NotRelayedAsync(frame, verdict.Kind == VerdictKind.Respond ? "responded" : "rejected", inspector, verdict.Error).ConfigureAwait(false);
-            }
-        }
-
+        var inspector = outcome.InspectorName ?? FrameOutcome.Gateway;
         switch (verdict.Kind)
         {
             case VerdictKind.Forward:
                 await ForwardAsync(pump, frame, inBatch).ConfigureAwait(false);
                 break;
             case VerdictKind.Reject:
+                await session.Recording.RecordAsync(FrameOutcome.Rejected(frame, inspector, verdict.Error), session.Ended).ConfigureAwait(false);
                 await RejectAsync(pump, frame, verdict.Error!, inBatch).ConfigureAwait(false);
                 break;
             case VerdictKind.Respond when frame.Kind == MessageKind.Request:
+                await session.Recording.RecordAsync(FrameOutcome.Responded(frame, inspector, verdict.Error), session.Ended).ConfigureAwait(false);
                 pump.OwnPending.TryRemove(frame.Id, out _);
                 await pump.Batch.ReplyAsync(new SenderReply(frame.Id, null, verdict.Payload, frame.Sequence), inBatch).ConfigureAwait(false);
                 break;
             case VerdictKind.Hold when verdict.Decision is not null:
+                await session.Recording.RecordAsync(FrameOutcome.Held(frame, inspector, verdict.Error), session.Ended).ConfigureAwait(false);
                 var held = frame.IsDetached ? frame : frame.Detach();
                 var task = ContinueHeldAsync(pump, held, verdict.Decision, outcome.InspectorIndex);
                 if (!task.IsCompleted)
@@ -58,24 +51,29 @@ internal sealed class OutcomeWriter(GatewaySession session)
 
                 break;
             default:
-                // Respond to a non-request, or a hold without a decision: an inspector broke the contract.
-                await RejectAsync(pump, frame, GatewayErrors.InspectorFailed.WithRule(outcome.InspectorName ?? "chain"), inBatch).ConfigureAwait(false);
+                // Respond to a non-request, or a hold without a decision: an inspector broke the contract, and the frame
+                // is on record (once) as refused for that.
+                var broken = GatewayErrors.InspectorFailed.WithRule(outcome.InspectorName ?? "chain");
+                await session.Recording.RecordAsync(FrameOutcome.Rejected(frame, inspector, broken), session.Ended).ConfigureAwait(false);
+                await RejectAsync(pump, frame, broken, inBatch).ConfigureAwait(false);
                 break;
         }
     }
 
     /// <summary>The gateway answers a request itself with an error; the request is recorded as rejected and goes no further.</summary>
-    public ValueTask RefuseAsync(DirectionPump pump, in FrameEnvelope envelope, in ReadOnlySequence<byte> payload, long sequence, GatewayError error)
+    public ValueTask<bool> RefuseAsync(DirectionPump pump, in FrameEnvelope envelope, in ReadOnlySequence<byte> payload, long sequence, GatewayError error)
     {
         Reply(pump, envelope.Id, error, sequence);
-        return session.Recording.NotRelayedAsync(pump.Direction, envelope, null, null, payload, sequence, "rejected", "gateway", error);
+        return session.Recording.RecordAsync(FrameOutcome.Rejected(pump.Direction, envelope, payload, sequence, error), session.Ended);
     }
 
-    /// <summary>An error reply to the sender at the end of the batch, by the gateway's own rules.</summary>
+    /// <summary>
+    /// An error reply to the sender at the end of the batch, by the gateway's own rules. It is counted where the frame
+    /// it answers is recorded (<see cref="FrameOutcome.Answer"/>).
+    /// </summary>
     public void Reply(DirectionPump pump, JsonRpcId id, GatewayError error, long sequence)
     {
         GatewayLog.FrameRejected(_runtime.Logger, session.Id, pump.Name, error.Reason, 0);
-        _runtime.Metrics.Verdict("gateway", VerdictKind.Reject, error);
         pump.Batch.Replies.Add(new SenderReply(id, error, default, sequence));
     }
 
@@ -91,7 +89,7 @@ internal sealed class OutcomeWriter(GatewaySession session)
         var frame = pump.Frame;
         foreach (var waiting in deferred)
         {
-            var recorded = await session.Recording.IsCommittedAsync(waiting.RecordCommitted, session.Ended).ConfigureAwait(false);
+            var recorded = await session.Recording.RecordAsync(FrameOutcome.Relayed(waiting.RecordCommitted), session.Ended).ConfigureAwait(false);
             frame.Reset(waiting.Payload, waiting.Envelope, waiting.RequestMethod, waiting.RequestTool, waiting.Sequence);
             if (recorded)
             {
@@ -133,7 +131,7 @@ internal sealed class OutcomeWriter(GatewaySession session)
             // The session ended while the frame was held, or the inspector withdrew it (the client cancelled the
             // request): it is withdrawn, and a cancelled request gets no response.
             pump.OwnPending.TryRemove(frame.Id, out _);
-            await session.Recording.NotRelayedAsync(frame, "withdrawn", "gateway", null).ConfigureAwait(false);
+            await session.Recording.RecordAsync(FrameOutcome.Withdrawn(frame), session.Ended).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -142,8 +140,7 @@ internal sealed class OutcomeWriter(GatewaySession session)
             // The holding inspector failed: the frame is refused, and that is on record before the error is sent.
             var inspector = _runtime.Chain.NamesFor(pump.Direction)[inspectorIndex];
             var error = GatewayErrors.InspectorFailed.WithRule(inspector);
-            _runtime.Metrics.Verdict(inspector, VerdictKind.Reject, error);
-            await session.Recording.NotRelayedAsync(frame, "rejected", inspector, error).ConfigureAwait(false);
+            await session.Recording.RecordAsync(FrameOutcome.Rejected(frame, inspector, error), session.Ended).ConfigureAwait(false);
             await RejectAsync(pump, frame, error, inBatch: false).ConfigureAwait(false);
         }
     }
@@ -159,7 +156,7 @@ internal sealed class OutcomeWriter(GatewaySession session)
                 return;
             }
 
-            if (!await session.Recording.IsCommittedAsync(record, session.Ended).ConfigureAwait(false))
+            if (!await session.Recording.RecordAsync(FrameOutcome.Relayed(record), session.Ended).ConfigureAwait(false))
             {
                 await RejectAsync(pump, frame, GatewayErrors.AuditUnavailable, inBatch).ConfigureAwait(false);
                 return;
@@ -197,7 +194,7 @@ internal sealed class OutcomeWriter(GatewaySession session)
             }
 
             var answered = toUpstream ? FrameDirection.UpstreamToClient : FrameDirection.ClientToUpstream;
-            await session.Recording.AnsweredAsync(answered, frame.Id, frame.Method, frame.ToolName, frame.Sequence, error).ConfigureAwait(false);
+            await session.Recording.RecordAsync(FrameOutcome.Answered(answered, frame.Id, frame.Method, frame.ToolName, frame.Sequence, error), session.Ended).ConfigureAwait(false);
         }
 
         await RejectAsync(pump, frame, error, inBatch).ConfigureAwait(false);

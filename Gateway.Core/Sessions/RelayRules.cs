@@ -98,4 +98,7 @@ internal static class RelayRules
     /// scanner vouches only for those, and Kind is not decided), so that the peer gets an error in its place.
     /// </summary>
     public static bool IsBrokenResponse(in FrameEnvelope envelope) => envelope.Method is null && envelope.Id.IsValue;
+
+    /// <summary>A broken frame from the upstream that still named a method and an id: the upstream gets the error, as a request would.</summary>
+    public static bool IsAnswerableRequest(in FrameEnvelope envelope) => envelope.Method is not null && envelope.Id.IsValue;
 }

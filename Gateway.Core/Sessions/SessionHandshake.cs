@@ -194,7 +194,7 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
 
         // Recorded before the upstream is reached: a session the store cannot record does not begin.
         session.Begin(identity, connection);
-        if (!await session.Recording.SessionStartedAsync(session.Ended).ConfigureAwait(false))
+        if (!await session.Recording.RecordAsync(FrameOutcome.SessionStarted(), session.Ended).ConfigureAwait(false))
         {
             return await RefuseAsync(GatewayErrors.AuditUnavailable).ConfigureAwait(false);
         }
@@ -210,13 +210,13 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
             GatewayLog.UpstreamUnavailable(_runtime.Logger, session.Id, connection.Name, ex.Message);
             session.SetEndReason("upstream unavailable", overwrite: true);
             var error = GatewayErrors.UpstreamUnavailable;
-            _runtime.Metrics.SessionRefused(error.Reason);
             _runtime.Metrics.UpstreamError(error, 1);
 
             // A frame of the gateway's own after the session began: recorded (generated) before it is sent.
             var sequence = session.NextSequence();
             var id = first.Kind == MessageKind.Request ? first.Id : JsonRpcId.None;
-            await session.Recording.AnsweredAsync(FrameDirection.UpstreamToClient, id, first.Method, first.ToolName, sequence, error).ConfigureAwait(false);
+            var answered = FrameOutcome.Answered(FrameDirection.UpstreamToClient, id, first.Method, first.ToolName, sequence, error, refusesSession: true);
+            await session.Recording.RecordAsync(answered, session.Ended).ConfigureAwait(false);
             return HandshakeResult.Refused(error, sequence);
         }
 
@@ -231,8 +231,7 @@ internal sealed class SessionHandshake(GatewaySession session, Func<string, Gate
     {
         session.SetEndReason(error.Reason, overwrite: true);
         GatewayLog.SessionRefused(_runtime.Logger, session.Id, error.Reason);
-        _runtime.Metrics.SessionRefused(error.Reason);
-        await session.Recording.SessionRefusedAsync(error, identity, token, firstFrame).ConfigureAwait(false);
+        await session.Recording.RecordAsync(FrameOutcome.SessionRefused(error, identity, token, firstFrame), session.Ended).ConfigureAwait(false);
         return HandshakeResult.Refused(error);
     }
 

@@ -1,48 +1,112 @@
-using System.Buffers;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
-using McpGateway.Core.Framing;
-using McpGateway.Core.Identity;
 using McpGateway.Core.Recording;
 
 namespace McpGateway.Core.Sessions;
 
 /// <summary>
-/// The session's terminal stage: every outcome of every frame is recorded here, exactly once, and nowhere else in the
-/// session core. A relayed frame's record is enqueued by the chain's last inspector (with the masked payload) and
-/// committed here before the frame goes on (<see cref="IsCommittedAsync"/>); what the gateway refused, dropped, answered
-/// or made itself, and what broke the parsing rule, is recorded by size and hash. With recording off every call is a no-op.
+/// The session's terminal stage: every outcome of every frame, and the session's start, refusal and end, is handed to
+/// <see cref="RecordAsync"/> as one <see cref="FrameOutcome"/>, exactly once; nothing else in the session core talks to
+/// the recorder or counts verdicts. A relayed frame's record is enqueued by the chain's last inspector (with the masked
+/// payload) and committed here before the frame goes on; what the gateway refused, dropped, answered or made itself,
+/// and what broke the parsing rule, is recorded by size and hash. With recording off only the counting remains.
 /// </summary>
 internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder? recorder, GatewayMetrics metrics)
 {
     /// <summary>The record of a relayed frame was not committed: the frame is refused with -31006, counted under the recording stage.</summary>
     public const string StageName = "recording";
 
-    /// <summary>Recorded before the upstream is reached: false when the store cannot record, and the session must not begin.</summary>
-    public ValueTask<bool> SessionStartedAsync(CancellationToken cancellationToken) =>
-        recorder is null ? ValueTask.FromResult(true) : recorder.SessionStartedAsync(session, cancellationToken);
-
-    public ValueTask SessionEndedAsync(string reason) =>
-        recorder is null ? ValueTask.CompletedTask : recorder.SessionEndedAsync(session, reason);
-
-    /// <summary>A connection refused before its session began (never the token, only its hash; of the first frame only its size and hash).</summary>
-    public ValueTask SessionRefusedAsync(GatewayError error, GatewayIdentity? identity, string? token, ReadOnlySequence<byte> firstFrame) =>
-        recorder is null || error.Code == GatewayErrorCode.AuditUnavailable
-            ? ValueTask.CompletedTask // refused for want of the store: it could not be recorded
-            : recorder.SessionRefusedAsync(session, error, identity, token, firstFrame);
-
     /// <summary>
-    /// Waits for the commit of a relayed frame's record (none when recording is off). The records of a batch commit
-    /// together: only the first wait of a batch usually finds one pending. False: not on record, the frame must not go on.
+    /// Records <paramref name="outcome"/> and counts it. False: a relayed frame's record did not commit (it must not go
+    /// on: -31006), or the store cannot record the session's start (the session must not begin); true otherwise.
     /// </summary>
-    public async ValueTask<bool> IsCommittedAsync(Task? record, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">The session's end: a commit waited on past it is no failure of the store.</param>
+    public ValueTask<bool> RecordAsync(in FrameOutcome outcome, CancellationToken cancellationToken)
     {
-        if (record is null)
+        switch (outcome.Kind)
         {
-            return true;
+            case OutcomeKind.Relayed:
+                return outcome.Record is null ? ValueTask.FromResult(true) : IsCommittedAsync(outcome.Record, cancellationToken);
+            case OutcomeKind.SessionStarted:
+                return recorder is null ? ValueTask.FromResult(true) : recorder.SessionStartedAsync(session, cancellationToken);
+            case OutcomeKind.Rejected:
+                metrics.Verdict(outcome.Inspector, VerdictKind.Reject, outcome.Error);
+                return NotRelayed(outcome, "rejected");
+            case OutcomeKind.Responded:
+                metrics.Verdict(outcome.Inspector, VerdictKind.Respond, outcome.Error);
+                return NotRelayed(outcome, "responded");
+            case OutcomeKind.Held:
+                // The final outcome of a held frame is recorded when it comes.
+                metrics.Verdict(outcome.Inspector, VerdictKind.Hold, outcome.Error);
+                return ValueTask.FromResult(true);
+            case OutcomeKind.Withdrawn:
+                return NotRelayed(outcome, "withdrawn");
+            case OutcomeKind.Dropped:
+                CountAnswer(outcome);
+                return NotRelayed(outcome, "dropped");
+            case OutcomeKind.Generated:
+                return NotRelayed(outcome, "generated");
+            case OutcomeKind.Invalid:
+                CountAnswer(outcome);
+                return recorder is null ? ValueTask.FromResult(true) : Done(recorder.InvalidAsync(session, outcome.Direction, outcome.Payload, outcome.Size, outcome.Sequence, outcome.Error!));
+            case OutcomeKind.Answered:
+                if (outcome.RefusesSession)
+                {
+                    metrics.SessionRefused(outcome.Error!.Reason);
+                }
+
+                return recorder is null ? ValueTask.FromResult(true) : Done(recorder.AnsweredAsync(session, outcome.Direction, outcome.Id, outcome.Method, outcome.Tool, outcome.Sequence, outcome.Error!));
+            case OutcomeKind.SessionRefused:
+                metrics.SessionRefused(outcome.Error!.Reason);
+
+                // Refused for want of the store: it could not be recorded. Never the token, only its hash.
+                return recorder is null || outcome.Error.Code == GatewayErrorCode.AuditUnavailable
+                    ? ValueTask.FromResult(true)
+                    : Done(recorder.SessionRefusedAsync(session, outcome.Error, outcome.Identity, outcome.Token, outcome.Payload));
+            case OutcomeKind.SessionEnded:
+                return recorder is null ? ValueTask.FromResult(true) : Done(recorder.SessionEndedAsync(session, outcome.Reason!));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(outcome), outcome.Kind, "An outcome the recording stage does not know");
+        }
+    }
+
+    private static ValueTask<bool> Done(ValueTask recording)
+    {
+        if (!recording.IsCompletedSuccessfully)
+        {
+            return AwaitAsync(recording);
         }
 
+        recording.GetAwaiter().GetResult();
+        return ValueTask.FromResult(true);
+
+        static async ValueTask<bool> AwaitAsync(ValueTask recording)
+        {
+            await recording.ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    private void CountAnswer(in FrameOutcome outcome)
+    {
+        if (outcome.Answer is { } answer)
+        {
+            metrics.Verdict(FrameOutcome.Gateway, VerdictKind.Reject, answer);
+        }
+    }
+
+    private ValueTask<bool> NotRelayed(in FrameOutcome outcome, string verdict) =>
+        recorder is null
+            ? ValueTask.FromResult(true)
+            : Done(recorder.NotForwardedAsync(session, outcome.Direction, outcome.Envelope, outcome.Method, outcome.Tool, outcome.Payload, outcome.Sequence, verdict, outcome.Inspector, outcome.Error));
+
+    /// <summary>
+    /// Waits for the commit of a relayed frame's record. The records of a batch commit together: only the first wait of
+    /// a batch usually finds one pending. False: not on record, the frame must not go on.
+    /// </summary>
+    private async ValueTask<bool> IsCommittedAsync(Task record, CancellationToken cancellationToken)
+    {
         try
         {
             await (record.IsCompleted ? record : record.WaitAsync(cancellationToken)).ConfigureAwait(false);
@@ -60,29 +124,4 @@ internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder
             return false;
         }
     }
-
-    /// <summary>
-    /// A frame that did not go on: <paramref name="verdict"/> is <c>rejected</c>, <c>responded</c>, <c>dropped</c> or
-    /// <c>withdrawn</c>, by <paramref name="inspector"/> (<c>gateway</c> for the session's own rules).
-    /// </summary>
-    public ValueTask NotRelayedAsync(FrameDirection direction, in FrameEnvelope envelope, string? requestMethod, string? requestTool, in ReadOnlySequence<byte> payload, long sequence, string verdict, string inspector, GatewayError? error) =>
-        recorder is null
-            ? ValueTask.CompletedTask
-            : recorder.NotForwardedAsync(session, direction, envelope, requestMethod, requestTool, payload, sequence, verdict, inspector, error);
-
-    /// <summary>A frame the chain's run did not let go on.</summary>
-    public ValueTask NotRelayedAsync(McpFrame frame, string verdict, string inspector, GatewayError? error) =>
-        NotRelayedAsync(frame.Direction, frame.Envelope, frame.RequestMethod, frame.RequestToolName, frame.Payload, frame.Sequence, verdict, inspector, error);
-
-    /// <summary>A frame that broke the parsing rule (or had no end); <paramref name="payload"/> is hashed, never kept, and empty when unknown.</summary>
-    public ValueTask InvalidAsync(FrameDirection direction, in ReadOnlySequence<byte> payload, long size, long sequence, GatewayError error) =>
-        recorder is null ? ValueTask.CompletedTask : recorder.InvalidAsync(session, direction, payload, size, sequence, error);
-
-    /// <summary>An error the gateway sends toward <paramref name="direction"/> in place of an answer that will not come (generated).</summary>
-    public ValueTask AnsweredAsync(FrameDirection direction, JsonRpcId id, string? method, string? tool, long sequence, GatewayError error) =>
-        recorder is null ? ValueTask.CompletedTask : recorder.AnsweredAsync(session, direction, id, method, tool, sequence, error);
-
-    /// <summary>A notification the gateway makes itself outside the chain (a cancellation), by size and hash (generated).</summary>
-    public ValueTask GeneratedAsync(FrameDirection direction, in FrameEnvelope envelope, string? requestMethod, string? requestTool, in ReadOnlySequence<byte> payload, long sequence, GatewayError? cause) =>
-        NotRelayedAsync(direction, envelope, requestMethod, requestTool, payload, sequence, "generated", "gateway", cause);
 }

@@ -140,7 +140,8 @@ internal sealed class SessionSweeper(GatewaySession session)
             var frame = CancellationFrame.Build(id, reason);
             var envelope = new FrameEnvelope(MessageKind.Notification, JsonRpcId.None, McpMethods.NotificationsCancelled, true, null, id);
             frames.Add((frame, envelope));
-            await session.Recording.GeneratedAsync(FrameDirection.ClientToUpstream, envelope, request.Method, request.ToolName, new ReadOnlySequence<byte>(frame), session.NextSequence(), cause).ConfigureAwait(false);
+            var generated = FrameOutcome.Generated(FrameDirection.ClientToUpstream, envelope, request.Method, request.ToolName, new ReadOnlySequence<byte>(frame), session.NextSequence(), cause);
+            await session.Recording.RecordAsync(generated, session.Ended).ConfigureAwait(false);
         }
 
         if (frames.Count == 0)
@@ -219,7 +220,7 @@ internal sealed class SessionSweeper(GatewaySession session)
         {
             var (id, request) = requests[i];
             answers[i] = (id, session.NextSequence());
-            records[i] = session.Recording.AnsweredAsync(FrameDirection.UpstreamToClient, id, request.Method, request.ToolName, answers[i].Sequence, error).AsTask();
+            records[i] = session.Recording.RecordAsync(FrameOutcome.Answered(FrameDirection.UpstreamToClient, id, request.Method, request.ToolName, answers[i].Sequence, error), session.Ended).AsTask();
         }
 
         await Task.WhenAll(records).ConfigureAwait(false);

@@ -33,6 +33,17 @@ internal sealed class RelayRulesUnitTests
         Assert.That(RelayRules.CheckNotification(method), Is.Null);
     }
 
+    [TestCase("ping", 7, true)]
+    [TestCase("ping", null, false)]
+    [TestCase(null, 7, false)]
+    [TestCase(null, null, false)]
+    public void IsAnswerableRequest_MethodAndId_OnlyBothTogether(string? method, int? id, bool expected)
+    {
+        var envelope = new FrameEnvelope(MessageKind.Request, id is { } value ? JsonRpcId.FromNumber(value) : JsonRpcId.None, method, false, null, JsonRpcId.None);
+
+        Assert.That(RelayRules.IsAnswerableRequest(envelope), Is.EqualTo(expected));
+    }
+
     [TestCase(null, true)]
     [TestCase("2024-11-05", true)]
     [TestCase("2025-11-25", true)]
