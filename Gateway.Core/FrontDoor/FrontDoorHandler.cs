@@ -497,8 +497,16 @@ internal sealed partial class FrontDoorHandler : IDisposable
             ? allowed
             : null;
 
-    /// <summary>The resource URL of the request's connection, as <see cref="MetadataAsync"/> names it for the same path.</summary>
-    private string Resource(HttpContext context) => PublicBase(context) + (context.Request.Path.Value ?? "").TrimEnd('/');
+    /// <summary>
+    /// The resource URL of the request's connection, as <see cref="MetadataAsync"/> names it for the same path; null
+    /// (the configured audiences alone) when, without <c>http.publicUrl</c>, <c>Host</c> names another port than the
+    /// one the request reached: the host check compares no ports, and a token for a service at that port of the same
+    /// host is no token for this gateway.
+    /// </summary>
+    private string? Resource(HttpContext context) =>
+        _frontDoor.PublicUrl is not null || (context.Request.Host.Port ?? (context.Request.IsHttps ? 443 : 80)) == context.Connection.LocalPort
+            ? PublicBase(context) + (context.Request.Path.Value ?? "").TrimEnd('/')
+            : null;
 
     private string PublicBase(HttpContext context) =>
         _frontDoor.PublicUrl ?? string.Create(CultureInfo.InvariantCulture, $"{context.Request.Scheme}://{context.Request.Host.Value}");

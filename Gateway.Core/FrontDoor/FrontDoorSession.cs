@@ -106,7 +106,7 @@ internal sealed class FrontDoorSession : IAsyncDisposable
     /// refused token never reaches the upstream, which is opened only after success.
     /// </summary>
     public static async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartAsync(
-        GatewayRuntime runtime, ConnectionLease lease, string connection, string resource, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
+        GatewayRuntime runtime, ConnectionLease lease, string connection, string? resource, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
     {
         var session = new FrontDoorSession(runtime, lease, connection, stateless, remoteAddress);
         session._gateway.Resource = resource;

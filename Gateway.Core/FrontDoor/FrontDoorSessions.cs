@@ -38,8 +38,8 @@ internal sealed class FrontDoorSessions : IAsyncDisposable
     public bool TryGet(string id, out FrontDoorSession session) => _sessions.TryGetValue(id, out session!) && !session.IsClosed;
 
     /// <summary>A new session for a client's <c>initialize</c>.</summary>
-    /// <param name="resource">The URL the client reached <paramref name="connection"/> at (RFC 9728's resource).</param>
-    public async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartAsync(string connection, string resource, string token, string? remoteAddress, CancellationToken cancellationToken)
+    /// <param name="resource">The URL the client reached <paramref name="connection"/> at (RFC 9728's resource); null: none holds.</param>
+    public async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartAsync(string connection, string? resource, string token, string? remoteAddress, CancellationToken cancellationToken)
     {
         var started = await StartSessionAsync(connection, resource, token, stateless: false, remoteAddress, cancellationToken).ConfigureAwait(false);
         if (started.Session is { } session)
@@ -51,7 +51,7 @@ internal sealed class FrontDoorSessions : IAsyncDisposable
     }
 
     /// <summary>The session that serves stateless requests bearing <paramref name="token"/> on <paramref name="connection"/>, started on first use.</summary>
-    public async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> GetStatelessAsync(string connection, string resource, string token, string? remoteAddress)
+    public async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> GetStatelessAsync(string connection, string? resource, string token, string? remoteAddress)
     {
         var key = connection + "\n" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         while (true)
@@ -140,7 +140,7 @@ internal sealed class FrontDoorSessions : IAsyncDisposable
             TaskScheduler.Default);
     }
 
-    private async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartSessionAsync(string connection, string resource, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
+    private async Task<(FrontDoorSession? Session, FrontDoorRefusal? Refusal)> StartSessionAsync(string connection, string? resource, string token, bool stateless, string? remoteAddress, CancellationToken cancellationToken)
     {
         string? refusal = GatewayDrain.ShuttingDown.Reason;
         var lease = _runtime.Drain.IsDraining ? null : _runtime.Limiter.TryAccept(out refusal);

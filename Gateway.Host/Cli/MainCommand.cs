@@ -16,6 +16,12 @@ internal static class MainCommand
 
     public const string Description = "McpGateway: a security gateway in front of MCP servers (authentication, policy, approvals, masking, audit).";
 
+    /// <summary>
+    /// No response files: System.CommandLine would replace any word starting with <c>@</c> (a deny reason such as
+    /// "@oncall", a scope) by the words of the file it names, parsed as options.
+    /// </summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
     public static RootCommand Create(TimeProvider timeProvider)
     {
         var root = new RootCommand(Description);
@@ -62,14 +68,14 @@ internal static class MainCommand
 
     public static Task<int> InvokeAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
-        var result = Create(timeProvider).Parse(args);
+        var result = Create(timeProvider).Parse(args, Parsing);
         return Rejected(result, error) is { } exit ? Task.FromResult(exit) : result.InvokeAsync(Configuration(output, error), cancellationToken);
     }
 
     /// <summary>As <see cref="InvokeAsync"/>, for the commands that do their work synchronously.</summary>
     public static int Invoke(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        var result = Create(TimeProvider.System).Parse(args);
+        var result = Create(TimeProvider.System).Parse(args, Parsing);
         return Rejected(result, error) ?? result.Invoke(Configuration(output, error));
     }
 

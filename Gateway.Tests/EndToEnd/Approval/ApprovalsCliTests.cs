@@ -104,6 +104,27 @@ internal sealed class ApprovalsCliTests
     }
 
     [Test]
+    [CancelAfter(30_000)]
+    public async Task Deny_ReasonStartingWithAtThatNamesAFile_KeptAsWrittenNotReplacedByTheFile(CancellationToken cancellationToken)
+    {
+        // "@notes" is what an approver may well type; a file of that name must not become the command line.
+        var notes = Path.Combine(_rig.Files, "notes");
+        await File.WriteAllTextAsync(notes, "looks fine", cancellationToken);
+        var (client, id) = await _rig.HoldAsync(OidcProvider.Alice, "r", "write_file", ApproverRig.Write(Path.Combine(_rig.Files, "cli-at.txt"), "no"), cancellationToken);
+        await using var _ = client;
+        var admin = await AsAsync(OidcProvider.Admin, cancellationToken);
+
+        var deny = await RunAsync(cancellationToken, ["deny", id, "--reason", "@" + notes, .. admin]);
+        var response = deny.Exit == ApprovalsExitCodes.Ok ? await client.ReadResponseAsync("r", cancellationToken) : new JsonObject();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(deny.Exit, Is.EqualTo(ApprovalsExitCodes.Ok), deny.Error);
+            Assert.That((string?)response["error"]?["data"]?["approverReason"], Is.EqualTo("@" + notes));
+        });
+    }
+
+    [Test]
     public void Printable_ControlCharactersFromTheApi_WrittenAsEscapesNotSentToTheTerminal()
     {
         // Built here: test names and arguments with control characters do not survive the test adapter.

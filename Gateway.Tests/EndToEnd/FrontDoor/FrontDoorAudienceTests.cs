@@ -24,19 +24,22 @@ internal sealed class FrontDoorAudienceTests
     private OidcProvider _provider = null!;
     private GatewayHarness _gateway = null!;
     private int _port;
+    private int _otherPort;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         _port = OidcProvider.FreePort();
+        _otherPort = OidcProvider.FreePort();
         _provider = await OidcProvider.StartAsync(timeout.Token, new OidcProviderOptions
         {
             IssuerPath = "/oauth2/default",
             OktaStyle = true,
 
             // The provider knows each connection's URL as a resource; the gateway is told none of them.
-            ExtraAudiences = string.Join(',', Url(First), Url(Second), OidcProvider.OtherAudience),
+            // Two other services on the gateway's own host name, at other ports, with a connection of the same name.
+            ExtraAudiences = string.Join(',', Url(First), Url(Second), OidcProvider.OtherAudience, OtherServiceUrl(), "http://localhost/mcp/" + First),
         });
         var settings = GatewayHarness.Settings(GatewayHarness.Everything(First), GatewayHarness.Everything(Second)) with
         {
@@ -140,6 +143,39 @@ internal sealed class FrontDoorAudienceTests
 
     [Test]
     [CancelAfter(60000)]
+    public async Task Initialize_TokenForAnotherPortOnThisHostNamedInHost_Refused401WrongAudience(CancellationToken cancellationToken)
+    {
+        // A token another service on this host issued its clients (its own URL as audience); the attacker names that
+        // service's port in Host, which the DNS rebinding check does not compare.
+        var token = await _provider.GetTokenAsync(OidcProvider.Alice, cancellationToken, resource: OtherServiceUrl());
+
+        var refused = await InitializeAsync(First, token, cancellationToken, host: "127.0.0.1:" + _otherPort.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Status, Is.EqualTo(HttpStatusCode.Unauthorized), refused.Body);
+            Assert.That(refused.Challenge, Does.Contain("wrong_audience"));
+            Assert.That(refused.SessionId, Is.Null);
+        });
+    }
+
+    [Test]
+    [CancelAfter(60000)]
+    public async Task Initialize_TokenForPort80OnLocalhostNamedInHostWithoutPort_Refused401WrongAudience(CancellationToken cancellationToken)
+    {
+        var token = await _provider.GetTokenAsync(OidcProvider.Alice, cancellationToken, resource: "http://localhost/mcp/" + First);
+
+        var refused = await InitializeAsync(First, token, cancellationToken, host: "localhost");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Status, Is.EqualTo(HttpStatusCode.Unauthorized), refused.Body);
+            Assert.That(refused.Challenge, Does.Contain("wrong_audience"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(60000)]
     public async Task Authenticate_OverTcpWithATokenAcceptedAtAFrontDoorUrl_RefusedWrongAudience(CancellationToken cancellationToken)
     {
         var token = await _provider.GetTokenAsync(OidcProvider.Alice, cancellationToken, resource: Url(First));
@@ -183,12 +219,15 @@ internal sealed class FrontDoorAudienceTests
 
     private string Url(string connection) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}/mcp/{connection}");
 
-    private Task<Answer> InitializeAsync(string connection, string token, CancellationToken cancellationToken) =>
-        PostAsync(connection, FrontDoorRig.Initialize(), token, null, cancellationToken);
+    private string OtherServiceUrl() => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_otherPort}/mcp/{First}");
 
-    private async Task<Answer> PostAsync(string connection, string body, string token, string? sessionId, CancellationToken cancellationToken)
+    private Task<Answer> InitializeAsync(string connection, string token, CancellationToken cancellationToken, string? host = null) =>
+        PostAsync(connection, FrontDoorRig.Initialize(), token, null, cancellationToken, host);
+
+    private async Task<Answer> PostAsync(string connection, string body, string token, string? sessionId, CancellationToken cancellationToken, string? host = null)
     {
         using var request = FrontDoorRig.Post(new Uri(Url(connection)), body, token, sessionId);
+        request.Headers.Host = host;
         using var response = await Http.SendAsync(request, cancellationToken);
         return new Answer(
             response.StatusCode,
