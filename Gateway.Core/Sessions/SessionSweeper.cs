@@ -56,10 +56,14 @@ internal sealed class SessionSweeper(GatewaySession session)
             return;
         }
 
-        // The upstream's requests have no deadline of their own: only their tombstones expire, silently.
+        // The upstream's requests have no deadline of their own: only their tombstones expire, silently. A client call
+        // that timed out keeps its id taken for one more request timeout (a tombstone), like a cancelled one: over
+        // NDJSON nothing but the id binds the upstream's late answer to the call, so that answer is dropped, never
+        // given to a request that reused the id.
         var now = _runtime.TimeProvider.GetTimestamp();
-        session.UpstreamPending.RemoveExpired(now);
-        var expired = session.ClientPending.RemoveExpired(now);
+        var tombstoneDeadline = RequestDeadline();
+        session.UpstreamPending.Expire(now, tombstoneDeadline);
+        var expired = session.ClientPending.Expire(now, tombstoneDeadline);
         if (expired is null)
         {
             return;
@@ -189,7 +193,7 @@ internal sealed class SessionSweeper(GatewaySession session)
             return true;
         }
 
-        _drainedSweeps = session.ClientPending.Count == 0 ? _drainedSweeps + 1 : 0;
+        _drainedSweeps = session.ClientPending.Waiting == 0 ? _drainedSweeps + 1 : 0;
         if (_drainedSweeps >= 2)
         {
             session.Abort("gateway shutting down");
