@@ -121,6 +121,26 @@ internal sealed class PendingTable
         }
     }
 
+    /// <summary>
+    /// The gateway gives up on the request <paramref name="id"/> of <paramref name="generation"/> while its receiver may
+    /// still answer it: it stays as a tombstone until <paramref name="tombstoneDeadline"/>, and <paramref name="request"/>
+    /// is what it was (its sender is to be answered). False when that request is not pending or is a tombstone already.
+    /// </summary>
+    public bool TryGiveUp(JsonRpcId id, long generation, long tombstoneDeadline, out PendingRequest request)
+    {
+        lock (_lock)
+        {
+            if (_pending.TryGetValue(id, out request) && request.Generation == generation && !request.Cancelled)
+            {
+                _pending[id] = request with { Cancelled = true, Deadline = tombstoneDeadline };
+                return true;
+            }
+
+            request = default;
+            return false;
+        }
+    }
+
     /// <summary>Which request under <paramref name="id"/> is pending now (see <see cref="PendingRequest.Generation"/>); 0 when none.</summary>
     public long GenerationOf(JsonRpcId id)
     {

@@ -105,11 +105,16 @@ internal sealed class SessionSweeper(GatewaySession session)
 
     /// <summary>
     /// The upstream channel lost the exchange of one forwarded request (<paramref name="generation"/> says which one under
-    /// <paramref name="id"/>): its caller gets <paramref name="error"/>, unless it was answered already.
+    /// <paramref name="id"/>): its caller gets <paramref name="error"/>, unless it was answered already. An exchange that
+    /// timed out got no answer, and one may still come another way: like any call the gateway timed out, its id stays
+    /// taken (a tombstone) for one more request timeout.
     /// </summary>
     public void FailRequest(JsonRpcId id, long generation, GatewayError error)
     {
-        if (session.ClientPending.TryRemove(id, generation, out var pending))
+        var failed = error.Code == GatewayErrorCode.UpstreamTimedOut
+            ? session.ClientPending.TryGiveUp(id, generation, RequestDeadline(), out var pending)
+            : session.ClientPending.TryRemove(id, generation, out pending);
+        if (failed)
         {
             var task = FailAsync([new(id, pending)], error);
             if (!task.IsCompleted)

@@ -138,6 +138,38 @@ internal sealed class PendingTableTests
     }
 
     [Test]
+    public void TryGiveUp_WaitingRequestOfThatGeneration_ReturnedAsItWasAndIdStaysTakenUntilTheDeadline()
+    {
+        var table = new PendingTable();
+        table.TryAdd(Seven, McpMethods.ToolsList, null, 10);
+        var generation = table.GenerationOf(Seven);
+
+        var givenUp = table.TryGiveUp(Seven, generation, 300, out var request);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((givenUp, request.Cancelled, request.Method), Is.EqualTo((true, false, McpMethods.ToolsList)));
+            Assert.That(table.TryAdd(Seven, McpMethods.ToolsCall, "echo", 10), Is.EqualTo(PendingAddResult.IdInUse));
+            Assert.That(table.Expire(300, 1000), Is.Null);
+            Assert.That(table.TryAdd(Seven, McpMethods.ToolsCall, "echo", 10), Is.EqualTo(PendingAddResult.Added));
+        });
+    }
+
+    [Test]
+    public void TryGiveUp_OtherGenerationOrTombstone_False()
+    {
+        var table = new PendingTable();
+        table.TryAdd(Seven, McpMethods.ToolsList, null, 10);
+        var generation = table.GenerationOf(Seven);
+
+        var other = table.TryGiveUp(Seven, generation + 1, 300, out _);
+        var first = table.TryGiveUp(Seven, generation, 300, out _);
+        var again = table.TryGiveUp(Seven, generation, 300, out _);
+
+        Assert.That((other, first, again, table.Count), Is.EqualTo((false, true, false, 1)));
+    }
+
+    [Test]
     public void MarkCancelled_UnknownId_False()
     {
         Assert.That(new PendingTable().MarkCancelled(Seven, 100), Is.False);
