@@ -34,8 +34,13 @@ internal sealed class FrontDoorTimedOutIdTests
         }));
         await using var rig = await FrontDoorRig.StartAsync(null, services => services.AddSingleton<TimeProvider>(clock), cancellationToken, GatewayHarness.Tcp(Spy, spy.Port, RequestTimeout));
         var token = await rig.TokenAsync(cancellationToken);
+
+        // The provider stamps the token with the real time, after the manual clock started: without this, a token issued
+        // in a later second than the clock's start would not be valid yet (the rig allows no clock skew).
+        clock.Advance(DateTimeOffset.UtcNow - clock.GetUtcNow());
         var url = rig.Url(Spy);
         using var initialized = await rig.Http.SendAsync(FrontDoorRig.Post(url, FrontDoorRig.Initialize(), token), cancellationToken);
+        Assert.That(initialized.Headers.Contains("Mcp-Session-Id"), Is.True, await initialized.Content.ReadAsStringAsync(cancellationToken));
         var session = initialized.Headers.GetValues("Mcp-Session-Id").Single();
 
         var calling = rig.Http.SendAsync(FrontDoorRig.Post(url, """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{}}}""", token, session), cancellationToken);
