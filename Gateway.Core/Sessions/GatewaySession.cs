@@ -101,7 +101,7 @@ internal sealed class GatewaySession : IGatewaySession, IAsyncDisposable
     internal SessionSweeper Sweeper { get; }
 
     /// <summary>Requests of the client forwarded upstream and not answered yet.</summary>
-    internal int PendingClientRequests => ClientPending.Count;
+    internal int PendingClientRequests => ClientPending.Waiting;
 
     /// <summary>For a session without an MCP handshake of its own (the front door's shared stateless session, 2026-07-28).</summary>
     internal void WithoutHandshake() => Protocol.Lifecycle.Open();

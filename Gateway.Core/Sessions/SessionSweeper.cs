@@ -56,10 +56,14 @@ internal sealed class SessionSweeper(GatewaySession session)
             return;
         }
 
-        // The upstream's requests have no deadline of their own: only their tombstones expire, silently.
+        // The upstream's requests have no deadline of their own: only their tombstones expire, silently. A client call
+        // that timed out keeps its id taken for one more request timeout (a tombstone), like a cancelled one: over
+        // NDJSON nothing but the id binds the upstream's late answer to the call, so that answer is dropped, never
+        // given to a request that reused the id.
         var now = _runtime.TimeProvider.GetTimestamp();
-        session.UpstreamPending.RemoveExpired(now);
-        var expired = session.ClientPending.RemoveExpired(now);
+        var tombstoneDeadline = RequestDeadline();
+        session.UpstreamPending.Expire(now, tombstoneDeadline);
+        var expired = session.ClientPending.Expire(now, tombstoneDeadline);
         if (expired is null)
         {
             return;
@@ -101,11 +105,16 @@ internal sealed class SessionSweeper(GatewaySession session)
 
     /// <summary>
     /// The upstream channel lost the exchange of one forwarded request (<paramref name="generation"/> says which one under
-    /// <paramref name="id"/>): its caller gets <paramref name="error"/>, unless it was answered already.
+    /// <paramref name="id"/>): its caller gets <paramref name="error"/>, unless it was answered already. An exchange that
+    /// timed out got no answer, and one may still come another way: like any call the gateway timed out, its id stays
+    /// taken (a tombstone) for one more request timeout.
     /// </summary>
     public void FailRequest(JsonRpcId id, long generation, GatewayError error)
     {
-        if (session.ClientPending.TryRemove(id, generation, out var pending))
+        var failed = error.Code == GatewayErrorCode.UpstreamTimedOut
+            ? session.ClientPending.TryGiveUp(id, generation, RequestDeadline(), out var pending)
+            : session.ClientPending.TryRemove(id, generation, out pending);
+        if (failed)
         {
             var task = FailAsync([new(id, pending)], error);
             if (!task.IsCompleted)
@@ -190,7 +199,7 @@ internal sealed class SessionSweeper(GatewaySession session)
             return true;
         }
 
-        _drainedSweeps = session.ClientPending.Count == 0 ? _drainedSweeps + 1 : 0;
+        _drainedSweeps = session.ClientPending.Waiting == 0 ? _drainedSweeps + 1 : 0;
         if (_drainedSweeps >= 2)
         {
             session.Abort("gateway shutting down");

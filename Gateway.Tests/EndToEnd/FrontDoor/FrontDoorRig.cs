@@ -6,6 +6,7 @@ using System.Text;
 using McpGateway.Core.Configuration;
 using McpGateway.Tests.EndToEnd.Support;
 using McpGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpGateway.Tests.EndToEnd.FrontDoor;
 
@@ -34,7 +35,15 @@ internal sealed class FrontDoorRig : IAsyncDisposable
 
     public string Base => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
 
-    public static async Task<FrontDoorRig> StartAsync(Func<GatewaySettings, GatewaySettings>? configure, CancellationToken cancellationToken, params ConnectionSettings[] connections)
+    public static Task<FrontDoorRig> StartAsync(Func<GatewaySettings, GatewaySettings>? configure, CancellationToken cancellationToken, params ConnectionSettings[] connections) =>
+        StartAsync(configure, null, cancellationToken, connections);
+
+    /// <param name="configureServices">Adds to the gateway's services (a test's clock, say).</param>
+    public static async Task<FrontDoorRig> StartAsync(
+        Func<GatewaySettings, GatewaySettings>? configure,
+        Action<IServiceCollection>? configureServices,
+        CancellationToken cancellationToken,
+        params ConnectionSettings[] connections)
     {
         var provider = await OidcProvider.StartAsync(cancellationToken, new OidcProviderOptions { IssuerPath = "/oauth2/default", OktaStyle = true });
         try
@@ -50,7 +59,7 @@ internal sealed class FrontDoorRig : IAsyncDisposable
                     Scopes = ["mcp:tools"],
                 },
             };
-            var gateway = await GatewayHarness.StartAsync(configure is null ? settings : configure(settings), cancellationToken);
+            var gateway = await GatewayHarness.StartAsync(configure is null ? settings : configure(settings), cancellationToken, configureServices);
             return new FrontDoorRig(provider, gateway);
         }
         catch
