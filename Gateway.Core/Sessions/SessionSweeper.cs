@@ -106,17 +106,20 @@ internal sealed class SessionSweeper(GatewaySession session)
     /// <summary>
     /// The upstream channel lost the exchange of one forwarded request (<paramref name="generation"/> says which one under
     /// <paramref name="id"/>): its caller gets <paramref name="error"/>, unless it was answered already. An exchange that
-    /// timed out got no answer, and one may still come another way: like any call the gateway timed out, its id stays
-    /// taken (a tombstone) for one more request timeout.
+    /// timed out got no answer, and one may still come another way: like any call the gateway timed out (the sweep's
+    /// path), its id stays taken (a tombstone) for one more request timeout and the upstream gets its
+    /// <c>notifications/cancelled</c>.
     /// </summary>
     public void FailRequest(JsonRpcId id, long generation, GatewayError error)
     {
-        var failed = error.Code == GatewayErrorCode.UpstreamTimedOut
+        var timedOut = error.Code == GatewayErrorCode.UpstreamTimedOut;
+        var failed = timedOut
             ? session.ClientPending.TryGiveUp(id, generation, RequestDeadline(), out var pending)
             : session.ClientPending.TryRemove(id, generation, out pending);
         if (failed)
         {
-            var task = FailAsync([new(id, pending)], error);
+            List<KeyValuePair<JsonRpcId, PendingRequest>> requests = [new(id, pending)];
+            Task task = timedOut ? GiveUpAsync(requests, error, CancellationFrame.TimedOut) : FailAsync(requests, error);
             if (!task.IsCompleted)
             {
                 _failing.TryAdd(task, true);

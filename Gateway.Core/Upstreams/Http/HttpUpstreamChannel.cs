@@ -40,7 +40,8 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentDictionary<Task, bool> _exchanges = new();
-    // The calls in flight, by id and generation: a client may reuse an id once its first call timed out, while the first exchange still runs.
+    // The calls in flight, by id and generation: a client may reuse an id once its first call was answered (by the server on
+    // another stream, or by the gateway once its tombstone expired), while the first exchange still runs.
     private readonly ConcurrentDictionary<(JsonRpcId Id, long Generation), bool> _calls = new();
     private readonly ConcurrentBag<EnvelopeScanner> _scanners = [];
     private readonly Task _dispatcher;
