@@ -39,6 +39,7 @@ internal sealed class WarmUpstreamTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Echo);
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, Warm(spy, 1));
         var warm = await spy.WaitForConnectionAsync(0, cancellationToken);
+        Assert.That(await PooledAsync(gateway, cancellationToken), Is.True, "the gateway holds the warm socket");
 
         await using var client = await gateway.ConnectAsync(null, cancellationToken);
         await client.InitializeAsync(cancellationToken);
@@ -60,6 +61,7 @@ internal sealed class WarmUpstreamTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Echo);
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, Warm(spy, 1));
         var closed = await spy.WaitForConnectionAsync(0, cancellationToken);
+        Assert.That(await PooledAsync(gateway, cancellationToken), Is.True, "the gateway holds the warm socket");
         await closed.DisposeAsync();
 
         var (pong, used) = await PingAsync(gateway, spy, cancellationToken);
@@ -79,6 +81,7 @@ internal sealed class WarmUpstreamTests
         await using var spy = SpyUpstream.Start(SpyBehavior.Echo);
         await using var gateway = await GatewayHarness.StartAsync(cancellationToken, Warm(spy, 1));
         var spoken = await spy.WaitForConnectionAsync(0, cancellationToken);
+        Assert.That(await PooledAsync(gateway, cancellationToken), Is.True, "the gateway holds the warm socket");
 
         // A line no session asked for: relaying it to the next client would hand it another session's state.
         await spoken.SendAsync("""{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"stale"}}""", cancellationToken);
@@ -131,6 +134,16 @@ internal sealed class WarmUpstreamTests
             Assert.That((string?)echo["result"]?["content"]?[0]?["text"], Does.Contain("warm"), echo.ToJsonString());
             Assert.That(warm.Idle("everything"), Is.LessThanOrEqualTo(1));
         });
+    }
+
+    /// <summary>
+    /// Waits until the gateway's pool holds one socket: the upstream accepting it comes first, and a session that starts
+    /// in between connects on its own (the pool is still empty), which is not what these tests are about.
+    /// </summary>
+    private static Task<bool> PooledAsync(GatewayHarness gateway, CancellationToken cancellationToken)
+    {
+        var warm = gateway.Application.Services.GetRequiredService<WarmUpstreams>();
+        return Eventually.TrueAsync(() => warm.Idle("spy") == 1, TimeSpan.FromSeconds(10), cancellationToken);
     }
 
     private static TcpConnectionSettings Warm(SpyUpstream spy, int count) => GatewayHarness.Tcp("spy", spy.Port) with { WarmConnections = count };
