@@ -52,7 +52,7 @@ internal static class HttpConnectionParser
                 continue;
             }
 
-            var parsed = GatewaySettingsLoader.ParseEnvironmentValue(headerPath, value, baseDirectory, errors);
+            var parsed = ConnectionSettingsParser.ParseEnvironmentValue(headerPath, value, baseDirectory, errors);
             if (parsed is not null)
             {
                 headers[header] = parsed;
