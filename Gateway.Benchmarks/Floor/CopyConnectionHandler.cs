@@ -10,12 +10,17 @@ namespace McpGateway.Benchmarks.Floor;
 /// </summary>
 internal sealed class CopyConnectionHandler(CopyRelayOptions options) : ConnectionHandler
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         using var upstream = new Socket(options.Upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // Not connection.ConnectionClosed: Kestrel fires it when the client half-closes, and a client may send its
+        // bytes and its end of stream before the upstream has accepted.
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
         try
         {
-            await upstream.ConnectAsync(options.Upstream, connection.ConnectionClosed).ConfigureAwait(false);
+            await upstream.ConnectAsync(options.Upstream, timeout.Token).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
@@ -24,6 +29,7 @@ internal sealed class CopyConnectionHandler(CopyRelayOptions options) : Connecti
         }
         catch (OperationCanceledException)
         {
+            await Console.Error.WriteLineAsync($"copy-relay: upstream {options.Upstream} did not accept a connection for {connection.RemoteEndPoint} within {ConnectTimeout.TotalSeconds:N0} s").ConfigureAwait(false);
             return;
         }
 

@@ -10,6 +10,8 @@ namespace McpGateway.Benchmarks.Floor;
 /// </summary>
 internal static class SocketCopyRelay
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
     public static async Task<int> RunAsync(CopyRelayOptions options, CancellationToken cancellationToken)
     {
         using var listener = new Socket(options.Listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -38,13 +40,20 @@ internal static class SocketCopyRelay
         using (client)
         {
             client.NoDelay = true;
+            using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connect.CancelAfter(ConnectTimeout);
             try
             {
-                await upstream.ConnectAsync(options.Upstream, cancellationToken).ConfigureAwait(false);
+                await upstream.ConnectAsync(options.Upstream, connect.Token).ConfigureAwait(false);
             }
             catch (SocketException ex)
             {
                 await Console.Error.WriteLineAsync($"copy-relay: upstream {options.Upstream} refused a connection for {client.RemoteEndPoint}: {ex.Message}").ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"copy-relay: upstream {options.Upstream} did not accept a connection for {client.RemoteEndPoint} within {ConnectTimeout.TotalSeconds:N0} s").ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException)
