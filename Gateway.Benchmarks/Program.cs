@@ -3,10 +3,16 @@ using McpGateway.Benchmarks.Load;
 using McpGateway.Benchmarks.Recording;
 
 // `load ...` runs the end-to-end load driver, `verify-audit ...` times `mcpgw audit verify` on a generated store,
-// `mask-cpu` times masking against the envelope scan by CPU time; anything else goes to BenchmarkDotNet's switcher.
+// `mask-cpu` times masking against the envelope scan by CPU time, `copy-relay ...` is the load driver's byte-copying
+// baseline relay (targets dotnet-copy, kestrel-copy); anything else goes to BenchmarkDotNet's switcher.
 if (args.Length > 0 && args[0] == "load")
 {
     return await LoadDriver.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "copy-relay")
+{
+    return await McpGateway.Benchmarks.Floor.CopyRelay.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "verify-audit")

@@ -161,6 +161,21 @@ internal static class LoadDriver
             }
         }
 
+        if (targets.Contains(LoadOptions.DotnetCopyTarget))
+        {
+            notes.Add($"{LoadOptions.DotnetCopyTarget}: this program's `copy-relay --transport socket` as its own process: a raw `Socket` accept loop, one upstream "
+                + "connection per client, each direction `NetworkStream.CopyToAsync` (no framing, no parsing), TCP_NODELAY, runtime defaults"
+                + EnvironmentNote(options.CopyEnvironment) + ".");
+        }
+
+        if (targets.Contains(LoadOptions.KestrelCopyTarget))
+        {
+            notes.Add($"{LoadOptions.KestrelCopyTarget}: `copy-relay --transport kestrel`, its own process: Kestrel's socket transport set up as the gateway's "
+                + "(inline completions and scheduling, 16 KiB blocks, thread-pool spin limit 0, non-concurrent GC) and a `ConnectionHandler` copying the "
+                + "connection's input pipe to an upstream socket and the upstream's bytes to its output pipe (no framing)"
+                + EnvironmentNote(KestrelCopyEnvironment(options)) + ".");
+        }
+
         if (haproxyVersion is not null)
         {
             notes.Add($"haproxy: {haproxyVersion}, `mode tcp`, default threads, config on stdin.");
@@ -283,6 +298,8 @@ internal static class LoadDriver
                 await StartRelayAsync(target, ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream, MaxConnections(options), options.GatewayEnvironment, ct, extra: ExternalInspectorTargets.Settings(target))).ConfigureAwait(false);
             }
 
+            await StartRelayAsync(LoadOptions.DotnetCopyTarget, ct => ProxyProcess.StartCopyRelayAsync(LoadOptions.DotnetCopyTarget, "socket", upstream, options.CopyEnvironment, ct)).ConfigureAwait(false);
+            await StartRelayAsync(LoadOptions.KestrelCopyTarget, ct => ProxyProcess.StartCopyRelayAsync(LoadOptions.KestrelCopyTarget, "kestrel", upstream, KestrelCopyEnvironment(options), ct)).ConfigureAwait(false);
             await StartRelayAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream, ct)).ConfigureAwait(false);
 
             foreach (var connections in options.Connections)
@@ -521,6 +538,29 @@ internal static class LoadDriver
             }
         }
     }
+
+    /// <summary>
+    /// The runtime settings <c>mcpgw</c> runs with (Program.cs and its project file), for <see cref="LoadOptions.KestrelCopyTarget"/>;
+    /// <c>--copy-env</c> overrides them.
+    /// </summary>
+    private static Dictionary<string, string> KestrelCopyEnvironment(LoadOptions options)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [McpGateway.Core.Hosting.SocketEngine.InlineCompletionsVariable] = "1",
+            ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+            ["DOTNET_gcConcurrent"] = "0",
+        };
+        foreach (var (name, value) in options.CopyEnvironment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static string EnvironmentNote(IReadOnlyDictionary<string, string> environment) =>
+        environment.Count == 0 ? string.Empty : $"; environment {string.Join(", ", environment.Select(p => $"{p.Key}={p.Value}"))}";
 
     // Room for the largest run or the idle probe (plus its warm-up connections), with margin.
     private static int MaxConnections(LoadOptions options) =>

@@ -28,10 +28,15 @@ internal sealed record LoadOptions
                                       gateway-http (the gateway with an http connection to an HTTP upstream),
                                       gateway-extproc, gateway-extproc-idle (an out-of-process pass-through inspector
                                       asking for tools/call, or for a method the load never sends);
+                                      dotnet-copy (a naive .NET relay in its own process: raw Socket accept, each
+                                      direction NetworkStream.CopyToAsync, runtime defaults), kestrel-copy (a Kestrel
+                                      ConnectionHandler copying its pipe to an upstream socket, the gateway's transport
+                                      settings): the floor of what .NET relays, no framing;
                                       storm: haproxy in the targets adds a row of HAProxy relaying the same cycles
           --idle-connections 1000     idle authenticated connections for the memory probe (0: skip)
           --gateway-dll PATH          mcpgw.dll to run (default: Gateway.Host/bin/Release/net10.0/mcpgw.dll)
           --gateway-env K=V[,K=V]     extra environment variables for the gateway process (runtime knobs)
+          --copy-env K=V[,K=V]        extra environment variables for the dotnet-copy and kestrel-copy processes
           --out PATH                  Markdown report (default: BenchmarkDotNet.Artifacts/load-results.md)
           --mode relay                relay: pipelined calls on long-lived connections (the options above);
                                       storm: connect + authenticate + one tools/call + close, in a loop, per worker
@@ -46,7 +51,7 @@ internal sealed record LoadOptions
                                       the upstream ahead of sessions; 0 connects per session)
         """;
 
-    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", FullChainTarget, "gateway-audit-pg", "gateway-http", "haproxy", .. ExternalInspectorTargets.All];
+    public static readonly IReadOnlyList<string> AllTargets = ["direct", "gateway", "gateway-audit-full", "gateway-audit-normal", FullChainTarget, "gateway-audit-pg", "gateway-http", DotnetCopyTarget, KestrelCopyTarget, "haproxy", .. ExternalInspectorTargets.All];
 
     /// <summary>Without <c>--targets</c>: the relays, not recording.</summary>
     public static readonly IReadOnlyList<string> DefaultTargets = ["direct", "gateway", "haproxy"];
@@ -57,6 +62,12 @@ internal sealed record LoadOptions
         ["gateway-audit-full"] = "full",
         ["gateway-audit-normal"] = "normal",
     };
+
+    /// <summary>The naive .NET relay: <c>copy-relay --transport socket</c>, its own process.</summary>
+    public const string DotnetCopyTarget = "dotnet-copy";
+
+    /// <summary>Kestrel's transport copying bytes: <c>copy-relay --transport kestrel</c>, its own process.</summary>
+    public const string KestrelCopyTarget = "kestrel-copy";
 
     /// <summary>The gateway with policy, masking and recording (durability full) together.</summary>
     public const string FullChainTarget = "gateway-full";
@@ -112,6 +123,9 @@ internal sealed record LoadOptions
 
     public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary><c>--copy-env</c>: extra environment of the copy relays.</summary>
+    public IReadOnlyDictionary<string, string> CopyEnvironment { get; init; } = new Dictionary<string, string>();
+
     public string Out { get; init; } = Path.Combine("BenchmarkDotNet.Artifacts", "load-results.md");
 
     /// <summary>Parses <paramref name="args"/>; null (and a message in <paramref name="error"/>) when they are wrong.</summary>
@@ -145,6 +159,7 @@ internal sealed record LoadOptions
                     "--idle-connections" => options with { IdleConnections = Integer(value, 0, 10_000) },
                     "--gateway-dll" => options with { GatewayDll = value },
                     "--gateway-env" => options with { GatewayEnvironment = ParseEnvironment(value) },
+                    "--copy-env" => options with { CopyEnvironment = ParseEnvironment(value) },
                     "--out" => options with { Out = value },
                     "--mode" => options with { Mode = value is "relay" or "storm" or "http" ? value : throw new FormatException("modes are relay, storm, http") },
                     "--gateway-log-level" => options with { GatewayLogLevel = value },

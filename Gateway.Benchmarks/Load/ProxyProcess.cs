@@ -10,7 +10,7 @@ namespace McpGateway.Benchmarks.Load;
 
 /// <summary>
 /// A relay under test in a process of its own, so that its CPU and memory can be read from /proc: the gateway
-/// (<c>mcpgw serve</c>) or HAProxy in TCP mode. Both listen on 127.0.0.1 only. Dispose kills it; so does the end
+/// (<c>mcpgw serve</c>), HAProxy in TCP mode, or this program's own <c>copy-relay</c> (the floor). All listen on 127.0.0.1 only. Dispose kills it; so does the end
 /// of the driver process, whatever way it ends.
 /// </summary>
 internal sealed partial class ProxyProcess : IAsyncDisposable
@@ -182,6 +182,61 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         catch
         {
             await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts this benchmark program's <c>copy-relay</c> (see <see cref="Floor.CopyRelay"/>) with <c>--transport</c>
+    /// <paramref name="transport"/>, relaying a free 127.0.0.1 port to <paramref name="upstream"/>. Its standard input stays
+    /// open while this object lives: the relay ends when the driver does.
+    /// </summary>
+    public static async Task<ProxyProcess> StartCopyRelayAsync(
+        string name,
+        string transport,
+        IPEndPoint upstream,
+        IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(ProxyProcess).Assembly.Location);
+        start.ArgumentList.Add("copy-relay");
+        start.ArgumentList.Add("--upstream");
+        start.ArgumentList.Add(upstream.ToString());
+        start.ArgumentList.Add("--transport");
+        start.ArgumentList.Add(transport);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var listening = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            var match = e.Data is null ? null : ListeningLine().Match(e.Data);
+            if (match is { Success: true })
+            {
+                listening.TrySetResult(new IPEndPoint(IPAddress.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+            }
+        };
+        process.Start();
+        var relay = new ProxyProcess(name, process, null);
+        try
+        {
+            relay.Endpoint = await WaitAsync(process, listening.Task, relay, cancellationToken).ConfigureAwait(false);
+            return relay;
+        }
+        catch
+        {
+            await relay.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

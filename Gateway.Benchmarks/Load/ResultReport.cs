@@ -44,6 +44,9 @@ internal static class ResultReport
         }
 
         Compare(text, "Gateway vs HAProxy (gateway / haproxy)", results, "gateway", "haproxy");
+        Compare(text, $"The floor: naive .NET relay vs HAProxy ({LoadOptions.DotnetCopyTarget} / haproxy)", results, LoadOptions.DotnetCopyTarget, "haproxy");
+        Compare(text, $"The floor: Kestrel copying vs HAProxy ({LoadOptions.KestrelCopyTarget} / haproxy)", results, LoadOptions.KestrelCopyTarget, "haproxy");
+        Compare(text, $"Gateway vs its transport doing nothing (gateway / {LoadOptions.KestrelCopyTarget})", results, "gateway", LoadOptions.KestrelCopyTarget);
         Compare(text, $"Masking on vs off ({LoadDriver.MaskedGateway} / gateway)", results, LoadDriver.MaskedGateway, "gateway");
 
         var recorded = results
