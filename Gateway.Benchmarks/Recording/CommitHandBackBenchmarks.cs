@@ -16,13 +16,14 @@ namespace McpGateway.Benchmarks.Recording;
 public class CommitHandBackBenchmarks : IDisposable
 {
     public const int FramesPerRead = 16;
-    private const int RecordsPerInvoke = 1 << 16;
+    public const int RecordsPerInvoke = 1 << 16;
 
     private readonly CancellationTokenSource _session = new();
     private HandBackWriter _writer = null!;
     private Task[] _pumps = null!;
 
-    [Params(16, 256)]
+    /// <summary>1: every group is one read batch (two thread switches per 16 records); 16 and 256: the load driver's connections.</summary>
+    [Params(1, 16, 256)]
     public int Pumps { get; set; }
 
     private int Reads => RecordsPerInvoke / (Pumps * FramesPerRead);
