@@ -54,6 +54,7 @@ internal static class RecordPathCpuTimer
                     Time(round, "SegmentFsync", groupSize, synced * groupSize, () => Repeat(synced, rig.SegmentFsync));
                     Time(round, "SegmentFdatasync", groupSize, synced * groupSize, () => Repeat(synced, rig.SegmentFdatasync));
                     Time(round, "SegmentUnsynced", groupSize, groups * groupSize, () => Repeat(groups, rig.SegmentUnsynced));
+                    Time(round, "IndexLeanRows", groupSize, groups * groupSize, () => Repeat(groups, rig.IndexLeanRows));
                     Time(round, "Seal", groupSize, groups * groupSize, () => Repeat(groups, () => rig.Seal()));
                 }
                 finally
