@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Recording;
@@ -45,7 +43,7 @@ public class AuditStoreBenchmarks : IDisposable
         };
         for (var i = 0; i < _records.Length; i++)
         {
-            _records[i] = Record(i);
+            _records[i] = AuditRecordSamples.Frame(i, PerSession);
         }
     }
 
@@ -99,30 +97,5 @@ public class AuditStoreBenchmarks : IDisposable
         {
             await append.ConfigureAwait(false);
         }
-    }
-
-    private static AuditRecord Record(int i)
-    {
-        var payload = Encoding.UTF8.GetBytes(
-            "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"" + new string('x', 180) + "\"}}}");
-        return new AuditRecord
-        {
-            TimeMicros = 1_765_000_000_000_000 + i,
-            Kind = AuditEventKind.Frame,
-            SessionId = $"session-{i / PerSession:D4}",
-            Subject = "load-client",
-            Connection = "fast",
-            Direction = i % 2 == 0 ? "client_to_upstream" : "upstream_to_client",
-            FrameSequence = i,
-            MessageKind = i % 2 == 0 ? "request" : "response",
-            RpcId = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Method = "tools/call",
-            Tool = "echo",
-            Verdict = "forwarded",
-            Size = payload.Length,
-            PayloadSha256 = Convert.ToHexStringLower(SHA256.HashData(payload)),
-            Payload = payload,
-        };
     }
 }
