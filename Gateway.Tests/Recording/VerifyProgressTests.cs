@@ -31,7 +31,7 @@ internal sealed class VerifyProgressTests
     [CancelAfter(120000)]
     public async Task Verify_ProgressOnALongStore_SaysHowManyOfTheStoresRecordsAndTheTimeLeft(CancellationToken cancellationToken)
     {
-        await FillAsync(33_000, cancellationToken);
+        await SqliteAuditFile.FillAsync(DatabasePath, 33_000, cancellationToken);
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -53,7 +53,7 @@ internal sealed class VerifyProgressTests
     [CancelAfter(20000)]
     public async Task Verify_ProgressAndQuietTogether_RefusedAsBadUsage(CancellationToken cancellationToken)
     {
-        await FillAsync(3, cancellationToken);
+        await SqliteAuditFile.FillAsync(DatabasePath, 3, cancellationToken);
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -68,7 +68,7 @@ internal sealed class VerifyProgressTests
     [CancelAfter(60000)]
     public async Task Verify_Quiet_WritesNothingButTheReport(CancellationToken cancellationToken)
     {
-        await FillAsync(CheckpointPolicy.ProgressEvery + 10, cancellationToken);
+        await SqliteAuditFile.FillAsync(DatabasePath, CheckpointPolicy.ProgressEvery + 10, cancellationToken);
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -77,13 +77,6 @@ internal sealed class VerifyProgressTests
         Assert.That(exit, Is.Zero, output.ToString());
         Assert.That(error.ToString(), Is.Empty);
         Assert.That(output.ToString(), Does.Contain("intact"));
-    }
-
-    private async Task FillAsync(int records, CancellationToken cancellationToken)
-    {
-        await using var store = SqliteAuditStoreTests.Open(DatabasePath);
-        await Task.WhenAll(Enumerable.Range(1, records).Select(n => store.AppendAsync(
-            new AuditRecord { TimeMicros = n, Kind = AuditEventKind.Frame, SessionId = "long", Verdict = "forwarded" }, cancellationToken).AsTask()));
     }
 
     /// <summary>A clock whose timestamp moves one second at every look; the wall time stands still.</summary>
