@@ -59,6 +59,36 @@ internal sealed class CommandLineTests
         });
     }
 
+    [TestCase(new[] { "--help" }, "  mcpgw serve --config FILE")]
+    [TestCase(new[] { "serve", "--config", "gateway.json", "--help" }, "  mcpgw serve --config FILE")]
+    [TestCase(new[] { "audit", "query", "-h" }, "  mcpgw audit query --config FILE")]
+    [CancelAfter(30000)]
+    public async Task Help_AfterOptionsOrShort_TheCommandsHelpOnStdoutExitZero(string[] arguments, string commandLine, CancellationToken cancellationToken)
+    {
+        await using var mcpgw = Start(arguments);
+
+        await mcpgw.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(mcpgw.ExitCode, Is.Zero, mcpgw.Describe());
+            Assert.That(mcpgw.OutputLines, Has.Some.StartsWith(commandLine));
+            Assert.That(mcpgw.StandardError, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task Help_OneSubcommand_OnlyItsOwnCommandLines(CancellationToken cancellationToken)
+    {
+        await using var mcpgw = Start(["audit", "verify", "--help"]);
+
+        await mcpgw.WaitForExitAsync(cancellationToken);
+
+        Assert.That(mcpgw.OutputLines, Has.Some.Contains("mcpgw audit verify"));
+        Assert.That(mcpgw.OutputLines, Has.None.Contains("mcpgw serve").And.None.Contains("mcpgw audit query"));
+    }
+
     [Test]
     [CancelAfter(30000)]
     public async Task Help_Serve_ListsItsDocumentedExitCodes(CancellationToken cancellationToken)
