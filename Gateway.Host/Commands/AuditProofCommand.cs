@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Recording;
@@ -81,7 +80,6 @@ internal static class AuditProofCommand
     public static async Task<int> CheckAsync(string file, string keyFile, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         AuditProof proof;
-        ECDsa key;
         try
         {
             proof = AuditProof.Read(file == "-" ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
@@ -92,13 +90,8 @@ internal static class AuditProofCommand
             return 1;
         }
 
-        try
+        if (await CheckpointPublicKey.ReadAsync(keyFile, error, cancellationToken).ConfigureAwait(false) is not { } key)
         {
-            key = CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
-        {
-            await error.WriteLineAsync($"mcpgw: cannot use {keyFile} as the checkpoint public key: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 

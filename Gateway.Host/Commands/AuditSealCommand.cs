@@ -42,7 +42,7 @@ internal static class AuditSealCommand
         var logs = await PostgresAuditLogs.ListAsync(connectionString, cancellationToken).ConfigureAwait(false);
         if (!logs.Contains(log))
         {
-            await error.WriteLineAsync($"mcpgw: the audit store has no log '{log}' (its logs: {(logs.Count == 0 ? "none" : string.Join(", ", logs))})").ConfigureAwait(false);
+            await error.WriteLineAsync(ConfiguredAuditStore.NoSuchLog(log, logs)).ConfigureAwait(false);
             return 1;
         }
 

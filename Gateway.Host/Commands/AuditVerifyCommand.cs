@@ -60,13 +60,9 @@ internal static class AuditVerifyCommand
         ECDsa? key = null;
         if (keyFile is not null)
         {
-            try
+            key = await CheckpointPublicKey.ReadAsync(keyFile, error, cancellationToken).ConfigureAwait(false);
+            if (key is null)
             {
-                key = CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
-            {
-                await error.WriteLineAsync($"mcpgw: cannot use {keyFile} as the checkpoint public key: {ex.Message}").ConfigureAwait(false);
                 return 1;
             }
         }
@@ -168,7 +164,7 @@ internal static class AuditVerifyCommand
         var logs = await PostgresAuditLogs.ListAsync(connectionString, cancellationToken).ConfigureAwait(false);
         if (logId is not null && !logs.Contains(logId))
         {
-            await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {(logs.Count == 0 ? "none" : string.Join(", ", logs))})").ConfigureAwait(false);
+            await error.WriteLineAsync(ConfiguredAuditStore.NoSuchLog(logId, logs)).ConfigureAwait(false);
             return 1;
         }
 
