@@ -46,14 +46,9 @@ internal static class AuditCommands
         return command;
     }
 
-    /// <summary>
-    /// Parsed here like every command; the values then go on as arguments to <see cref="AuditVerifyCommand"/>, which
-    /// takes them in that form (its own tests drive it so).
-    /// </summary>
     private static GatewayCommand Verify(TimeProvider timeProvider)
     {
-        var config = CommonOptions.Config(required: false);
-        var store = CommonOptions.Store();
+        var source = new AuditStoreOptions("the PostgreSQL log to verify (default: every log, each on its own)");
         var publicKey = CommonOptions.Value("--public-key", "PEM", "the checkpoint signing key's public key (default: the configuration's audit.signingKeyFile)");
         var anchors = new Option<string[]>("--anchors")
         {
@@ -63,45 +58,28 @@ internal static class AuditCommands
             AllowMultipleArgumentsPerToken = true,
         };
         var progress = CommonOptions.Progress();
-        var log = CommonOptions.Log("the PostgreSQL log to verify (default: every log, each on its own)");
         var quiet = new Option<bool>("--quiet") { Description = "no progress, even on a terminal (not with --progress)" };
         var command = new GatewayCommand("verify", "recompute the audit store's hash chain and check its chain of signed checkpoints, also against anchors kept outside the store; report modified, deleted, reordered, inserted, truncated and checkpoints_missing records with their range")
         {
             Synopsis = ["mcpgw audit verify --config FILE | --store PATH [--log ID] [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]"],
             ExitCodes = "0 the store is intact (warnings do not fail), 1 findings, or the store or a key cannot be read, 2 usage",
         };
-        command.Options.Add(config);
-        command.Options.Add(store);
+        source.AddTo(command);
         command.Options.Add(publicKey);
-        command.Options.Add(log);
+        command.Options.Add(source.Log);
         command.Options.Add(anchors);
         command.Options.Add(progress);
         command.Options.Add(quiet);
-        CommonOptions.RequireOneOf(command, config, store);
         command.SetAction((result, cancellationToken) =>
         {
-            var args = new List<string>();
-            AddValue(args, result, config);
-            AddValue(args, result, store);
-            AddValue(args, result, publicKey);
-            AddValue(args, result, log);
-            if (result.GetValue(anchors) is { Length: > 0 } given)
+            if (result.GetValue(progress) && result.GetValue(quiet))
             {
-                args.Add(anchors.Name);
-                args.AddRange(given);
+                return Task.FromResult(MainCommand.Refuse(result, $"{progress.Name} and {quiet.Name} contradict each other: give one of them"));
             }
 
-            if (result.GetValue(progress))
-            {
-                args.Add(progress.Name);
-            }
-
-            if (result.GetValue(quiet))
-            {
-                args.Add(quiet.Name);
-            }
-
-            return AuditVerifyCommand.RunAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), timeProvider, cancellationToken);
+            var options = new AuditVerifyOptions(
+                source.Read(result), result.GetValue(publicKey), result.GetValue(anchors) ?? [], result.GetValue(progress), result.GetValue(quiet));
+            return AuditVerifyCommand.RunAsync(options, CommonOptions.Output(result), CommonOptions.Error(result), timeProvider, cancellationToken);
         });
         return command;
     }
@@ -156,64 +134,51 @@ internal static class AuditCommands
 
     private static GatewayCommand Prove()
     {
-        var sequence = new Argument<string>("SEQ") { Description = "the record's sequence number" };
-        var config = CommonOptions.Config(required: false);
-        var store = CommonOptions.Store();
-        var size = CommonOptions.Value("--size", "N", "prove against the tree of the first N records (default: the newest signed tree head)");
-        var log = CommonOptions.Log("the PostgreSQL log SEQ belongs to (needed when the store holds several)");
+        var sequence = CommonOptions.Number("SEQ", "the record's sequence number", 1, "a record's sequence number (1 or more)");
+        var source = new AuditStoreOptions("the PostgreSQL log SEQ belongs to (needed when the store holds several)");
+        var size = CommonOptions.NumberValue("--size", "N", "prove against the tree of the first N records (default: the newest signed tree head)", 0, "a tree size");
         var command = new GatewayCommand("prove", "an inclusion proof (JSON) of record SEQ in the newest signed tree head (or size N)")
         {
             Synopsis = ["mcpgw audit prove SEQ --config FILE [--log ID] | --store PATH [--size N]"],
         };
         command.Arguments.Add(sequence);
-        command.Options.Add(config);
-        command.Options.Add(store);
+        source.AddTo(command);
         command.Options.Add(size);
-        command.Options.Add(log);
-        CommonOptions.RequireOneOf(command, config, store);
-        command.SetAction((result, cancellationToken) =>
-        {
-            List<string> args = [result.GetRequiredValue(sequence)];
-            AddValue(args, result, config);
-            AddValue(args, result, store);
-            AddValue(args, result, size);
-            AddValue(args, result, log);
-            return AuditProofCommand.ProveAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
-        });
+        command.Options.Add(source.Log);
+        command.SetAction((result, cancellationToken) => AuditProofCommand.ProveAsync(
+            source.Read(result), result.GetRequiredValue(sequence), result.GetValue(size), CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken));
         return command;
     }
 
     private static GatewayCommand Consistency()
     {
-        var oldSize = new Argument<string>("OLD") { Description = "the size of the older signed log" };
-        var newSize = new Argument<string>("NEW") { Description = "the size of the newer signed log" };
-        var config = CommonOptions.Config(required: false);
-        var store = CommonOptions.Store();
-        var log = CommonOptions.Log("the PostgreSQL log (needed when the store holds several)");
+        var oldSize = CommonOptions.Number("OLD", "the size of the older signed log", 0, "a tree size");
+        var newSize = CommonOptions.Number("NEW", "the size of the newer signed log", 0, "a tree size");
+        var source = new AuditStoreOptions("the PostgreSQL log (needed when the store holds several)");
         var command = new GatewayCommand("consistency", "a consistency proof (JSON): the signed log of OLD records is a prefix of NEW's")
         {
             Synopsis = ["mcpgw audit consistency OLD NEW --config FILE [--log ID] | --store PATH"],
         };
         command.Arguments.Add(oldSize);
         command.Arguments.Add(newSize);
-        command.Options.Add(config);
-        command.Options.Add(store);
-        command.Options.Add(log);
-        CommonOptions.RequireOneOf(command, config, store);
-        command.SetAction((result, cancellationToken) =>
-        {
-            List<string> args = [result.GetRequiredValue(oldSize), result.GetRequiredValue(newSize)];
-            AddValue(args, result, config);
-            AddValue(args, result, store);
-            AddValue(args, result, log);
-            return AuditProofCommand.ConsistencyAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken);
-        });
+        source.AddTo(command);
+        command.Options.Add(source.Log);
+        command.SetAction((result, cancellationToken) => AuditProofCommand.ConsistencyAsync(
+            source.Read(result), result.GetRequiredValue(oldSize), result.GetRequiredValue(newSize), CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken));
         return command;
     }
 
     private static GatewayCommand CheckProof()
     {
         var file = new Argument<string>("FILE") { Description = "the proof (JSON) to check, or - for stdin" };
+        file.Validators.Add(result =>
+        {
+            // Any word fills FILE, so an option misspelt or misplaced would otherwise be read as a proof's file name.
+            if (result.GetValueOrDefault<string>() is { } value && value.StartsWith("--", StringComparison.Ordinal))
+            {
+                result.AddError($"unrecognized option '{value}' (a proof whose file name starts with dashes: ./{value})");
+            }
+        });
         var publicKey = CommonOptions.Value("--public-key", "PEM", "the checkpoint signing key's public key", required: true);
         var command = new GatewayCommand("check-proof", "check a proof offline, with the public key alone")
         {
@@ -223,7 +188,7 @@ internal static class AuditCommands
         command.Arguments.Add(file);
         command.Options.Add(publicKey);
         command.SetAction((result, cancellationToken) => AuditProofCommand.CheckAsync(
-            [result.GetRequiredValue(file), publicKey.Name, result.GetRequiredValue(publicKey)], CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken));
+            result.GetRequiredValue(file), result.GetRequiredValue(publicKey), CommonOptions.Output(result), CommonOptions.Error(result), cancellationToken));
         return command;
     }
 
@@ -269,22 +234,8 @@ internal static class AuditCommands
         };
         command.Options.Add(config);
         command.Options.Add(log);
-        command.SetAction((result, cancellationToken) =>
-        {
-            List<string> args = [];
-            AddValue(args, result, config);
-            AddValue(args, result, log);
-            return AuditSealCommand.RunAsync([.. args], CommonOptions.Output(result), CommonOptions.Error(result), timeProvider, cancellationToken);
-        });
+        command.SetAction((result, cancellationToken) => AuditSealCommand.RunAsync(
+            result.GetRequiredValue(config), result.GetRequiredValue(log), CommonOptions.Output(result), CommonOptions.Error(result), timeProvider, cancellationToken));
         return command;
-    }
-
-    private static void AddValue(List<string> args, ParseResult result, Option<string> option)
-    {
-        if (result.GetValue(option) is { } value)
-        {
-            args.Add(option.Name);
-            args.Add(value);
-        }
     }
 }

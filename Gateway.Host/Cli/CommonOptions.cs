@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace McpGateway.Host.Cli;
 
@@ -34,6 +36,21 @@ internal static class CommonOptions
         Required = required,
     };
 
+    /// <summary>An argument that is a whole number of at least <paramref name="minimum"/>, in digits; else refused as not <paramref name="what"/>.</summary>
+    public static Argument<long> Number(string name, string description, long minimum, string what) => new(name)
+    {
+        Description = description,
+        CustomParser = result => ParseNumber(result, name, minimum, what),
+    };
+
+    /// <summary>As <see cref="Number"/>, an option's value, shown as <paramref name="helpName"/>; null when the option is not given.</summary>
+    public static Option<long?> NumberValue(string name, string helpName, string description, long minimum, string what) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result => ParseNumber(result, name, minimum, what),
+    };
+
     /// <summary>Exactly one of <paramref name="first"/> and <paramref name="second"/> must be given.</summary>
     public static void RequireOneOf(Command command, Option first, Option second) =>
         command.Validators.Add(result =>
@@ -53,6 +70,18 @@ internal static class CommonOptions
         var option = new Option<string>(name) { Hidden = true };
         option.Validators.Add(result => result.AddError(why));
         return option;
+    }
+
+    private static long ParseNumber(ArgumentResult result, string name, long minimum, string what)
+    {
+        var text = string.Join(' ', result.Tokens.Select(t => t.Value));
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+        {
+            return value;
+        }
+
+        result.AddError($"{name} {text} is not {what}");
+        return 0;
     }
 
     public static TextWriter Output(ParseResult result) => result.InvocationConfiguration.Output;

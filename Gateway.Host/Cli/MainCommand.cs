@@ -127,15 +127,32 @@ internal static class MainCommand
             }
         }
 
+        WriteUsage(command, error);
+        error.WriteLine($"run '{path} --help' for every option");
+        return BadUsage;
+    }
+
+    /// <summary>
+    /// Refuses a command line that parsed but asks for what cannot be done together: the command's usage lines, then
+    /// <paramref name="why"/>, on the error output; returns <see cref="BadUsage"/>.
+    /// </summary>
+    public static int Refuse(ParseResult result, string why)
+    {
+        var command = result.CommandResult.Command;
+        var error = result.InvocationConfiguration.Error;
+        WriteUsage(command, error);
+        error.WriteLine($"{Path(command)}: {why}");
+        return BadUsage;
+    }
+
+    private static void WriteUsage(Command command, TextWriter error)
+    {
         // The overview's every command line would bury the message; its help is one command away.
         var usage = command is RootCommand ? [] : CommandHelp.UsageLines(command).ToList();
         for (var i = 0; i < usage.Count; i++)
         {
             error.WriteLine((i == 0 ? "usage: " : "       ") + usage[i]);
         }
-
-        error.WriteLine($"run '{path} --help' for every option");
-        return BadUsage;
     }
 
     /// <summary><c>mcpgw audit verify</c> for the verify command, whatever the executable is called.</summary>

@@ -7,16 +7,13 @@ using McpGateway.Inspectors.Recording;
 namespace McpGateway.Host.Commands;
 
 /// <summary>
-/// <c>mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--anchors FILE|URL ...] [--progress | --quiet]</c>:
-/// recompute the audit store's hash chain, check the chain of signed checkpoints (also against anchors outside the
-/// store), and report every break (exit 1). <c>mcpgw audit keygen --out FILE</c>: a new checkpoint signing key.
-/// <c>prove</c>, <c>consistency</c> and <c>check-proof</c>: Merkle proofs (<see cref="AuditProofCommand"/>).
+/// <c>mcpgw audit ...</c>, as typed (<see cref="RunAsync(string[], TextWriter, TextWriter, TimeProvider, CancellationToken)"/>),
+/// and the work of <c>query</c>, <c>purge</c> and <c>keygen</c>. <c>verify</c> is <see cref="AuditVerifyCommand"/>;
+/// <c>prove</c>, <c>consistency</c> and <c>check-proof</c>, Merkle proofs, are <see cref="AuditProofCommand"/>; <c>seal</c>
+/// is <see cref="AuditSealCommand"/>. Their command lines are declared in <see cref="AuditCommands"/>.
 /// </summary>
 internal static class AuditCommand
 {
-    /// <summary>How often <c>verify --progress</c> reports, at most.</summary>
-    public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(2);
-
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         RunAsync(args, output, error, TimeProvider.System, cancellationToken);
 
@@ -25,16 +22,6 @@ internal static class AuditCommand
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
         MainCommand.InvokeAsync(["audit", .. args], output, error, timeProvider, cancellationToken);
 
-    public const string UsageText =
-        "usage: mcpgw audit verify --config FILE | --store PATH [--public-key PEM] [--log ID] [--anchors FILE|URL ...] [--progress | --quiet]\n" +
-        "       mcpgw audit query --config FILE [--log ID] [--subject S] [--group G] [--connection C] [--tool T] [--verdict V] [--since TIME] [--until TIME] [--after SEQ] [--limit N] [--json]\n" +
-        "       mcpgw audit prove SEQ --config FILE [--log ID] | --store PATH [--size N]\n" +
-        "       mcpgw audit consistency OLD NEW --config FILE [--log ID] | --store PATH\n" +
-        "       mcpgw audit check-proof FILE|- --public-key PEM\n" +
-        "       mcpgw audit purge --config FILE\n" +
-        "       mcpgw audit seal --config FILE --log ID\n" +
-        "       mcpgw audit keygen --out FILE";
-
     /// <param name="logId">With PostgreSQL, the one log to read (<c>--log</c>); null for every log.</param>
     /// <param name="filters">The filters given, by option name without its dashes (<see cref="AuditQuery.OptionNames"/>).</param>
     public static async Task<int> QueryAsync(string config, string? logId, IReadOnlyDictionary<string, string> filters, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -42,7 +29,7 @@ internal static class AuditCommand
         var query = AuditQuery.Parse(filters, error);
         if (query is null)
         {
-            return Usage.BadUsage;
+            return MainCommand.BadUsage;
         }
 
         // With PostgreSQL every log (each instance's) unless --log names one; each log records its own read, and its

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
 using McpGateway.Inspectors.Recording;
@@ -15,28 +14,11 @@ namespace McpGateway.Host.Commands;
 /// </summary>
 internal static class AuditProofCommand
 {
-    public static async Task<int> ProveAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="sequence">The record to prove (<c>SEQ</c>, 1 or more).</param>
+    /// <param name="size">The tree to prove it in (<c>--size</c>); null for the newest signed tree head.</param>
+    public static async Task<int> ProveAsync(AuditStoreSource source, long sequence, long? size, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (args is not [var first, .. var rest] || !long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence < 1
-            || Usage.Options(rest, "config", "store", "size", "log") is not { } options || options.ContainsKey("config") == options.ContainsKey("store"))
-        {
-            await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
-        long? size = null;
-        if (options.TryGetValue("size", out var sizeText))
-        {
-            if (!long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                await error.WriteLineAsync($"mcpgw: --size {sizeText} is not a tree size").ConfigureAwait(false);
-                return Usage.BadUsage;
-            }
-
-            size = parsed;
-        }
-
-        var store = await OpenAsync(options, error).ConfigureAwait(false);
+        var store = await OpenAsync(source, error).ConfigureAwait(false);
         if (store is null)
         {
             return 1;
@@ -68,18 +50,9 @@ internal static class AuditProofCommand
         return 0;
     }
 
-    public static async Task<int> ConsistencyAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> ConsistencyAsync(AuditStoreSource source, long oldSize, long newSize, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (args is not [var oldText, var newText, .. var rest]
-            || !long.TryParse(oldText, NumberStyles.None, CultureInfo.InvariantCulture, out var oldSize)
-            || !long.TryParse(newText, NumberStyles.None, CultureInfo.InvariantCulture, out var newSize)
-            || Usage.Options(rest, "config", "store", "log") is not { } options || options.ContainsKey("config") == options.ContainsKey("store"))
-        {
-            await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
-        var store = await OpenAsync(options, error).ConfigureAwait(false);
+        var store = await OpenAsync(source, error).ConfigureAwait(false);
         if (store is null)
         {
             return 1;
@@ -101,18 +74,12 @@ internal static class AuditProofCommand
         }
     }
 
-    /// <summary>Checks a proof file offline: exit 0 when it holds, 1 when not (saying why), 2 on bad usage.</summary>
-    public static async Task<int> CheckAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Checks a proof offline: exit 0 when it holds, 1 when not or when it or the key cannot be read (saying why).</summary>
+    /// <param name="file">The proof's file, or <c>-</c> for the standard input.</param>
+    /// <param name="keyFile">The checkpoint public key (<c>--public-key</c>).</param>
+    public static async Task<int> CheckAsync(string file, string keyFile, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (args is not [var file, .. var rest] || file.StartsWith("--", StringComparison.Ordinal)
-            || Usage.Options(rest, "public-key") is not { } options || !options.TryGetValue("public-key", out var keyFile))
-        {
-            await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
         AuditProof proof;
-        ECDsa key;
         try
         {
             proof = AuditProof.Read(file == "-" ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
@@ -123,13 +90,8 @@ internal static class AuditProofCommand
             return 1;
         }
 
-        try
+        if (await CheckpointPublicKey.ReadAsync(keyFile, error, cancellationToken).ConfigureAwait(false) is not { } key)
         {
-            key = CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
-        {
-            await error.WriteLineAsync($"mcpgw: cannot use {keyFile} as the checkpoint public key: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 
@@ -149,15 +111,15 @@ internal static class AuditProofCommand
         return 0;
     }
 
-    private static async Task<IAuditStore?> OpenAsync(Dictionary<string, string> options, TextWriter error)
+    private static async Task<IAuditStore?> OpenAsync(AuditStoreSource source, TextWriter error)
     {
-        if (options.TryGetValue("config", out var config))
+        if (source.Config is { } config)
         {
             // A sequence number is one log's: with several PostgreSQL logs, --log names it.
-            return await ConfiguredAuditStore.OpenAsync(config, "prove from", error, options.GetValueOrDefault("log"), oneLog: true).ConfigureAwait(false);
+            return await ConfiguredAuditStore.OpenAsync(config, "prove from", error, source.Log, oneLog: true).ConfigureAwait(false);
         }
 
-        var path = Path.GetFullPath(options["store"]);
+        var path = Path.GetFullPath(source.Store!);
         if (!File.Exists(path))
         {
             await error.WriteLineAsync($"mcpgw: audit store {path} does not exist").ConfigureAwait(false);

@@ -18,15 +18,10 @@ namespace McpGateway.Host.Commands;
 /// </summary>
 internal static class AuditSealCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <param name="config">The configuration file of the store and of the signing key (<c>--config</c>).</param>
+    /// <param name="log">The log to seal (<c>--log</c>).</param>
+    public static async Task<int> RunAsync(string config, string log, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var options = Usage.Options(args, "config", "log");
-        if (options is null || !options.TryGetValue("config", out var config) || !options.TryGetValue("log", out var log))
-        {
-            await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
         AuditSettings audit;
         try
         {
@@ -47,7 +42,7 @@ internal static class AuditSealCommand
         var logs = await PostgresAuditLogs.ListAsync(connectionString, cancellationToken).ConfigureAwait(false);
         if (!logs.Contains(log))
         {
-            await error.WriteLineAsync($"mcpgw: the audit store has no log '{log}' (its logs: {(logs.Count == 0 ? "none" : string.Join(", ", logs))})").ConfigureAwait(false);
+            await error.WriteLineAsync(ConfiguredAuditStore.NoSuchLog(log, logs)).ConfigureAwait(false);
             return 1;
         }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Recording;
+using McpGateway.Host.Cli;
 using McpGateway.Inspectors;
 using McpGateway.Inspectors.Recording;
 using Microsoft.Data.Sqlite;
@@ -11,44 +12,37 @@ namespace McpGateway.Host.Commands;
 /// <c>mcpgw audit verify</c>: the hash chain, the chain of checkpoints under <see cref="CheckpointPolicy"/> (with a
 /// public key), and the checkpoints kept by anchors outside the store. Findings go to the output and exit 1; warnings
 /// (legacy checkpoints, a run that ended without its final checkpoint) are printed and do not fail. Progress (records
-/// done of the store's count, records per second, time left; <see cref="VerifyProgress"/>) goes to the error output
-/// every <see cref="AuditCommand.ProgressEvery"/> with <c>--progress</c>, or when that output is the process's own
-/// standard error on a terminal and <c>--quiet</c> is not given.
+/// done of the store's count, records per second, time left) goes to the error output through a
+/// <see cref="ProgressReporter"/> with <c>--progress</c>, or when that output is the process's own standard error on a
+/// terminal and <c>--quiet</c> is not given.
 /// </summary>
 internal static class AuditVerifyCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(AuditVerifyOptions options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var (rest, anchorArguments, progress, quiet) = SplitArguments(args);
-        var options = rest is null ? null : Usage.Options(rest, "config", "store", "public-key", "log");
-        if (options is null || options.ContainsKey("config") == options.ContainsKey("store") || anchorArguments is [] || (progress && quiet))
-        {
-            await error.WriteLineAsync(AuditCommand.UsageText).ConfigureAwait(false);
-            return Usage.BadUsage;
-        }
-
         AuditSettings audit;
-        string? keyFile = options.TryGetValue("public-key", out var publicKeyPath) ? publicKeyPath : null;
-        if (options.TryGetValue("store", out var store))
+        var keyFile = options.PublicKey;
+        if (options.Source.Store is { } store)
         {
             audit = new AuditSettings(Path.GetFullPath(store), 1, AuditSettings.DefaultEnqueueTimeout);
         }
         else
         {
+            var config = options.Source.Config!;
             GatewaySettings settings;
             try
             {
-                settings = GatewayConfiguration.LoadFile(options["config"]);
+                settings = GatewayConfiguration.LoadFile(config);
             }
             catch (InvalidConfigurationException ex)
             {
-                await error.WriteLineAsync($"mcpgw: {options["config"]} is invalid: {string.Join("; ", ex.Errors)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"mcpgw: {config} is invalid: {string.Join("; ", ex.Errors)}").ConfigureAwait(false);
                 return 1;
             }
 
             if (settings.Audit is null)
             {
-                await error.WriteLineAsync($"mcpgw: {options["config"]} has no audit section").ConfigureAwait(false);
+                await error.WriteLineAsync($"mcpgw: {config} has no audit section").ConfigureAwait(false);
                 return 1;
             }
 
@@ -66,27 +60,23 @@ internal static class AuditVerifyCommand
         ECDsa? key = null;
         if (keyFile is not null)
         {
-            try
+            key = await CheckpointPublicKey.ReadAsync(keyFile, error, cancellationToken).ConfigureAwait(false);
+            if (key is null)
             {
-                key = CheckpointSigner.PublicKeyFromPem(await File.ReadAllTextAsync(keyFile, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
-            {
-                await error.WriteLineAsync($"mcpgw: cannot use {keyFile} as the checkpoint public key: {ex.Message}").ConfigureAwait(false);
                 return 1;
             }
         }
 
         using var publicKey = key;
-        if (anchorArguments is { Count: > 0 } && publicKey is null)
+        if (options.Anchors.Count > 0 && publicKey is null)
         {
             await error.WriteLineAsync("mcpgw: --anchors needs the checkpoint public key (--public-key, or audit.signingKeyFile in the configuration)").ConfigureAwait(false);
-            return Usage.BadUsage;
+            return MainCommand.BadUsage;
         }
 
         var witnessed = new List<AuditCheckpoint>();
         var anchorLines = new List<string>();
-        foreach (var anchor in anchorArguments ?? [])
+        foreach (var anchor in options.Anchors)
         {
             try
             {
@@ -101,13 +91,13 @@ internal static class AuditVerifyCommand
             }
         }
 
-        var showProgress = progress || (!quiet && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
         if (audit.PostgresConnectionString is { } connectionString)
         {
-            return await VerifyLogsAsync(connectionString, audit, options.GetValueOrDefault("log"), anchorArguments is { Count: > 0 }, publicKey, showProgress ? timeProvider : null, Policy, anchorLines, output, error, cancellationToken).ConfigureAwait(false);
+            return await VerifyLogsAsync(connectionString, audit, options.Source.Log, options.Anchors.Count > 0, publicKey, Reporter, Policy, anchorLines, output, error, cancellationToken).ConfigureAwait(false);
         }
 
-        VerifyProgress? reporter = null;
+        ProgressReporter? reporter;
+        long expected = 0;
         AuditVerification verification;
         List<AuditAnchor> anchors;
         {
@@ -115,26 +105,35 @@ internal static class AuditVerifyCommand
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var checkpoints = await SqliteAuditStore.ReadCheckpointsAsync(connection, cancellationToken).ConfigureAwait(false);
             anchors = await SqliteAuditStore.ReadAnchorsAsync(connection, cancellationToken).ConfigureAwait(false);
-            if (showProgress)
+            reporter = Reporter();
+            if (reporter is not null)
             {
-                reporter = new VerifyProgress(error, timeProvider, await SqliteRecordCountAsync(connection, anchors, cancellationToken).ConfigureAwait(false));
+                expected = await SqliteRecordCountAsync(connection, anchors, cancellationToken).ConfigureAwait(false);
             }
 
-            verification = await AuditChainVerifier.VerifyAsync(SqliteChainReader.ReadAsync(path, 1, cancellationToken), checkpoints, anchors, publicKey, Policy(reporter), cancellationToken).ConfigureAwait(false);
+            verification = await AuditChainVerifier.VerifyAsync(SqliteChainReader.ReadAsync(path, 1, cancellationToken), checkpoints, anchors, publicKey, Policy(reporter, expected), cancellationToken).ConfigureAwait(false);
         }
 
-        if (reporter is not null && verification.Records >= CheckpointPolicy.ProgressEvery)
-        {
-            reporter.Finish(verification.Records);
-        }
-
+        Complete(reporter, verification);
         return await ReportAsync(verification, path, publicKey is not null, anchors.Count, anchorLines, output).ConfigureAwait(false);
 
-        CheckpointPolicy Policy(VerifyProgress? reporter) => new(timeProvider.GetUtcNow(), audit.CheckpointInterval)
+        // One per pass (each PostgreSQL log has its own), made when the pass starts.
+        ProgressReporter? Reporter() => options.Quiet ? null : ProgressReporter.For(options.Progress, error, "verified", timeProvider, timeLeft: true);
+
+        CheckpointPolicy Policy(ProgressReporter? reporter, long expected) => new(timeProvider.GetUtcNow(), audit.CheckpointInterval)
         {
             Witnessed = witnessed,
-            Progress = reporter is null ? null : reporter.Report,
+            Progress = reporter is null ? null : done => reporter.Report(done, expected),
         };
+    }
+
+    /// <summary>The closing line of a pass long enough to have reported (the verifier reports every <see cref="CheckpointPolicy.ProgressEvery"/> records).</summary>
+    private static void Complete(ProgressReporter? reporter, AuditVerification verification)
+    {
+        if (reporter is not null && verification.Records >= CheckpointPolicy.ProgressEvery)
+        {
+            reporter.Complete(verification.Records);
+        }
     }
 
     /// <summary>About how many records a SQLite store holds from its first kept one to its head (the progress's total; two index lookups).</summary>
@@ -159,20 +158,20 @@ internal static class AuditVerifyCommand
     /// <c>audit store postgres log ID: ...</c>; exit 1 when any has findings. An anchor keeps one instance's checkpoints,
     /// so with anchors and several logs <c>--log</c> names the log they belong to.
     /// </summary>
-    /// <param name="progressClock">The clock of each log's progress on <paramref name="error"/>; null for no progress.</param>
-    private static async Task<int> VerifyLogsAsync(string connectionString, AuditSettings audit, string? logId, bool anchored, ECDsa? publicKey, TimeProvider? progressClock, Func<VerifyProgress?, CheckpointPolicy> policy, List<string> anchorLines, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="reporter">Makes each log's progress reporter as its pass starts; null from it for no progress.</param>
+    private static async Task<int> VerifyLogsAsync(string connectionString, AuditSettings audit, string? logId, bool anchored, ECDsa? publicKey, Func<ProgressReporter?> reporter, Func<ProgressReporter?, long, CheckpointPolicy> policy, List<string> anchorLines, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var logs = await PostgresAuditLogs.ListAsync(connectionString, cancellationToken).ConfigureAwait(false);
         if (logId is not null && !logs.Contains(logId))
         {
-            await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {(logs.Count == 0 ? "none" : string.Join(", ", logs))})").ConfigureAwait(false);
+            await error.WriteLineAsync(ConfiguredAuditStore.NoSuchLog(logId, logs)).ConfigureAwait(false);
             return 1;
         }
 
         if (logId is null && anchored && logs.Count > 1)
         {
             await error.WriteLineAsync($"mcpgw: the audit store holds {logs.Count} logs ({string.Join(", ", logs)}); an anchor keeps one log's checkpoints: name it with --log").ConfigureAwait(false);
-            return Usage.BadUsage;
+            return MainCommand.BadUsage;
         }
 
         if (logs.Count == 0)
@@ -189,18 +188,16 @@ internal static class AuditVerifyCommand
             {
                 var checkpoints = await postgres.ReadCheckpointsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
                 var anchors = await postgres.ReadAnchorsAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-                VerifyProgress? reporter = null;
-                if (progressClock is not null)
+                var progress = reporter();
+                long expected = 0;
+                if (progress is not null)
                 {
                     var (head, _) = await postgres.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-                    reporter = new VerifyProgress(error, progressClock, Math.Max(0, head - FirstSequence(anchors) + 1));
+                    expected = Math.Max(0, head - FirstSequence(anchors) + 1);
                 }
 
-                var verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, policy(reporter), cancellationToken).ConfigureAwait(false);
-                if (reporter is not null && verification.Records >= CheckpointPolicy.ProgressEvery)
-                {
-                    reporter.Finish(verification.Records);
-                }
+                var verification = await AuditChainVerifier.VerifyAsync(postgres.ReadAsync(1, cancellationToken), checkpoints, anchors, publicKey, policy(progress, expected), cancellationToken).ConfigureAwait(false);
+                Complete(progress, verification);
 
                 exit = Math.Max(exit, await ReportAsync(verification, $"postgres log {log}", publicKey is not null, anchors.Count, anchorLines, output).ConfigureAwait(false));
             }
@@ -247,43 +244,6 @@ internal static class AuditVerifyCommand
         }
 
         return 1;
-    }
-
-    /// <summary>
-    /// Takes <c>--anchors</c> (every argument after it up to the next option), <c>--progress</c> and <c>--quiet</c> out
-    /// of <paramref name="args"/>. Anchors: null when not given, empty when given without a value.
-    /// </summary>
-    private static (string[]? Remaining, List<string>? Anchors, bool Progress, bool Quiet) SplitArguments(string[] args)
-    {
-        var rest = new List<string>();
-        List<string>? anchors = null;
-        var progress = false;
-        var quiet = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--progress":
-                    progress = true;
-                    break;
-                case "--quiet":
-                    quiet = true;
-                    break;
-                case "--anchors":
-                    anchors ??= [];
-                    while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    {
-                        anchors.Add(args[++i]);
-                    }
-
-                    break;
-                default:
-                    rest.Add(args[i]);
-                    break;
-            }
-        }
-
-        return ([.. rest], anchors, progress, quiet);
     }
 
     private static async Task<List<AuditCheckpoint>> ReadAnchorAsync(string anchor, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ internal static class ConfiguredAuditStore
             var logs = await PostgresAuditLogs.ListAsync(connectionString, CancellationToken.None).ConfigureAwait(false);
             if (logId is not null && !logs.Contains(logId))
             {
-                await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {Names(logs)})").ConfigureAwait(false);
+                await error.WriteLineAsync(NoSuchLog(logId, logs)).ConfigureAwait(false);
                 return null;
             }
 
@@ -61,7 +61,7 @@ internal static class ConfiguredAuditStore
         var logs = await PostgresAuditLogs.ListAsync(connectionString, CancellationToken.None).ConfigureAwait(false);
         if (logId is not null && !logs.Contains(logId))
         {
-            await error.WriteLineAsync($"mcpgw: the audit store has no log '{logId}' (its logs: {Names(logs)})").ConfigureAwait(false);
+            await error.WriteLineAsync(NoSuchLog(logId, logs)).ConfigureAwait(false);
             return null;
         }
 
@@ -89,6 +89,9 @@ internal static class ConfiguredAuditStore
 
         return settings.Audit;
     }
+
+    /// <summary>What a command says when <c>--log</c> names <paramref name="log"/> and the store holds only <paramref name="logs"/>.</summary>
+    public static string NoSuchLog(string log, IReadOnlyList<string> logs) => $"mcpgw: the audit store has no log '{log}' (its logs: {Names(logs)})";
 
     private static string Names(IReadOnlyList<string> logs) => logs.Count == 0 ? "none" : string.Join(", ", logs);
 }

@@ -1,3 +1,5 @@
+using McpGateway.Host.Cli;
+
 namespace McpGateway.Host.Commands;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal static class ServeExitCodes
     public const int InvalidConfiguration = 1;
 
     /// <summary>The command line is wrong.</summary>
-    public const int BadUsage = Usage.BadUsage;
+    public const int BadUsage = MainCommand.BadUsage;
 
     /// <summary>A listen address is taken by another process.</summary>
     public const int AddressInUse = 10;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using McpGateway.Host.Cli;
 using McpGateway.Host.Commands;
 
 namespace McpGateway.Tests.Operations;
@@ -170,7 +171,7 @@ internal sealed class ConfigCheckCommandTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(exit, Is.EqualTo(Usage.BadUsage));
+            Assert.That(exit, Is.EqualTo(MainCommand.BadUsage));
             Assert.That(error.ToString(), Does.Contain("usage: mcpgw config check --config FILE"));
         });
     }

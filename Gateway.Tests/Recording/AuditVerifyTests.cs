@@ -45,22 +45,10 @@ internal sealed class AuditVerifyTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task TamperAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task TamperAsync(string sql, CancellationToken cancellationToken) => SqliteAuditFile.TamperAsync(DatabasePath, sql, cancellationToken);
 
-    private async Task<(int Exit, string Output)> VerifyAsync(CancellationToken cancellationToken)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath], output, error, cancellationToken);
-        return (exit, output + error.ToString());
-    }
+    private Task<(int Exit, string Output)> VerifyAsync(CancellationToken cancellationToken, params string[] options) =>
+        SqliteAuditFile.VerifyAsync(DatabasePath, cancellationToken, options);
 
     private async Task<string> SignHeadAsync(CancellationToken cancellationToken)
     {
@@ -83,11 +71,10 @@ internal sealed class AuditVerifyTests
         var publicKey = await SignHeadAsync(cancellationToken);
         await TamperAsync("DELETE FROM audit_records WHERE seq > 15", cancellationToken);
 
-        using var output = new StringWriter();
-        var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--public-key", publicKey], output, output, cancellationToken);
+        var (exit, output) = await VerifyAsync(cancellationToken, "--public-key", publicKey);
 
-        Assert.That(exit, Is.EqualTo(1), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("truncated: records 16-20\n").And.Contain("1 checked, the last vouches for record 20"));
+        Assert.That(exit, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("truncated: records 16-20\n").And.Contain("1 checked, the last vouches for record 20"));
     }
 
     [TestCase("missing.pub.pem", false, TestName = "Verify_PublicKeyFileMissing_SaysSoAndExitsOne")]
@@ -119,11 +106,10 @@ internal sealed class AuditVerifyTests
     {
         var publicKey = await SignHeadAsync(cancellationToken);
 
-        using var output = new StringWriter();
-        var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--public-key", publicKey], output, output, cancellationToken);
+        var (exit, output) = await VerifyAsync(cancellationToken, "--public-key", publicKey);
 
-        Assert.That(exit, Is.Zero, output.ToString());
-        Assert.That(output.ToString(), Does.Contain("warning: legacy checkpoints: records 1-20 are vouched for by 1 checkpoints that do not link to each other"), "a store signed before checkpoints were linked says what cannot be ruled out");
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("warning: legacy checkpoints: records 1-20 are vouched for by 1 checkpoints that do not link to each other"), "a store signed before checkpoints were linked says what cannot be ruled out");
     }
 
     [Test]
@@ -133,15 +119,7 @@ internal sealed class AuditVerifyTests
         var publicKey = await SignHeadAsync(cancellationToken);
 
         // An attacker who rewrites every hash from record 10 on leaves a self-consistent chain; only the signature knows.
-        var records = new List<StoredAuditRecord>();
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync(cancellationToken);
-            await foreach (var record in McpGateway.Inspectors.Recording.SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken))
-            {
-                records.Add(record);
-            }
-        }
+        var records = await SqliteAuditFile.ReadAllAsync(DatabasePath, cancellationToken);
 
         var previous = records[8].Hash;
         var sql = new System.Text.StringBuilder("UPDATE audit_records SET tool = 'delete_file' WHERE seq = 10;");
@@ -155,11 +133,10 @@ internal sealed class AuditVerifyTests
 
         await TamperAsync(sql.ToString(), cancellationToken);
 
-        using var output = new StringWriter();
-        var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--public-key", publicKey], output, output, cancellationToken);
+        var (exit, output) = await VerifyAsync(cancellationToken, "--public-key", publicKey);
 
-        Assert.That(exit, Is.EqualTo(1), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("checkpointmismatch: record 20\n"));
+        Assert.That(exit, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("checkpointmismatch: record 20\n"));
     }
 
     [Test]
@@ -282,15 +259,7 @@ internal sealed class AuditVerifyTests
     public async Task Verify_CorrectlyHashedRecordInsertedAndLaterOnesRenumbered_ReportsInsertedAtItsSequence(CancellationToken cancellationToken)
     {
         // The forged record is hashed for its place with the public chain code; the records after it move up by one.
-        var records = new List<StoredAuditRecord>();
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync(cancellationToken);
-            await foreach (var record in McpGateway.Inspectors.Recording.SqliteAuditStore.ReadAllAsync(connection, 1, cancellationToken))
-            {
-                records.Add(record);
-            }
-        }
+        var records = await SqliteAuditFile.ReadAllAsync(DatabasePath, cancellationToken);
 
         var forged = records[9].Record with { Tool = "delete_file", FrameSequence = 99 };
         var hash = AuditHashChain.Compute(records[9].Hash, 11, forged);
@@ -310,11 +279,7 @@ internal sealed class AuditVerifyTests
     [CancelAfter(60000)]
     public async Task Verify_ProgressOnALongStore_ReportsRecordsPerSecondOnTheErrorOutputOnly(CancellationToken cancellationToken)
     {
-        await using (var store = SqliteAuditStoreTests.Open(DatabasePath))
-        {
-            await Task.WhenAll(Enumerable.Range(1, CheckpointPolicy.ProgressEvery).Select(n => store.AppendAsync(
-                new AuditRecord { TimeMicros = n, Kind = AuditEventKind.Frame, SessionId = "long", Verdict = "forwarded" }, cancellationToken).AsTask()));
-        }
+        await SqliteAuditFile.FillAsync(DatabasePath, CheckpointPolicy.ProgressEvery, cancellationToken);
 
         using var output = new StringWriter();
         using var error = new StringWriter();

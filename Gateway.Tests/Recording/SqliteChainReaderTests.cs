@@ -1,5 +1,4 @@
 using McpGateway.Core.Recording;
-using McpGateway.Host.Commands;
 using Microsoft.Data.Sqlite;
 
 namespace McpGateway.Tests.Recording;
@@ -82,20 +81,7 @@ internal sealed class SqliteChainReaderTests
         Assert.That(output, Does.Contain("record 5").And.Not.Contain("intact"));
     }
 
-    private async Task TamperAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task TamperAsync(string sql, CancellationToken cancellationToken) => SqliteAuditFile.TamperAsync(DatabasePath, sql, cancellationToken);
 
-    private async Task<(int Exit, string Output)> VerifyAsync(CancellationToken cancellationToken)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--quiet"], output, error, cancellationToken);
-        return (exit, output + error.ToString());
-    }
+    private Task<(int Exit, string Output)> VerifyAsync(CancellationToken cancellationToken) => SqliteAuditFile.VerifyAsync(DatabasePath, cancellationToken, "--quiet");
 }

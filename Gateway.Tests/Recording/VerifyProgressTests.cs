@@ -1,4 +1,5 @@
 using McpGateway.Core.Recording;
+using McpGateway.Host.Cli;
 using McpGateway.Host.Commands;
 using Microsoft.Data.Sqlite;
 
@@ -6,7 +7,8 @@ namespace McpGateway.Tests.Recording;
 
 /// <summary>
 /// The progress of <c>mcpgw audit verify</c>: records done of the store's count, the rate and the time left, on the
-/// error output only, at most every two seconds; <c>--quiet</c> keeps it off even on a terminal.
+/// error output only, at most every two seconds; <c>--quiet</c> keeps it off even on a terminal. The lines themselves
+/// are <see cref="Host.Cli.ProgressReporter"/>'s (<c>ProgressReporterTests</c>).
 /// </summary>
 [TestFixture]
 internal sealed class VerifyProgressTests
@@ -25,20 +27,11 @@ internal sealed class VerifyProgressTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    [TestCase(1_200_000, 1.5, 3_000_000, "mcpgw: verified 1,200,000 of 3,000,000 records (40 %), 800,000 records/s, about 3 s left")]
-    [TestCase(100_000, 10, 7_000_000, "mcpgw: verified 100,000 of 7,000,000 records (1 %), 10,000 records/s, about 11 min 30 s left")]
-    [TestCase(500_000, 2, 0, "mcpgw: verified 500,000 records, 250,000 records/s")]
-    [TestCase(500_000, 2, 400_000, "mcpgw: verified 500,000 records, 250,000 records/s")]
-    public void Line_DoneElapsedExpected_SaysShareRateAndTimeLeft(long done, double seconds, long expected, string line)
-    {
-        Assert.That(VerifyProgress.Line(done, TimeSpan.FromSeconds(seconds), expected), Is.EqualTo(line));
-    }
-
     [Test]
     [CancelAfter(120000)]
     public async Task Verify_ProgressOnALongStore_SaysHowManyOfTheStoresRecordsAndTheTimeLeft(CancellationToken cancellationToken)
     {
-        await FillAsync(33_000, cancellationToken);
+        await SqliteAuditFile.FillAsync(DatabasePath, 33_000, cancellationToken);
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -60,21 +53,22 @@ internal sealed class VerifyProgressTests
     [CancelAfter(20000)]
     public async Task Verify_ProgressAndQuietTogether_RefusedAsBadUsage(CancellationToken cancellationToken)
     {
-        await FillAsync(3, cancellationToken);
+        await SqliteAuditFile.FillAsync(DatabasePath, 3, cancellationToken);
         using var output = new StringWriter();
         using var error = new StringWriter();
 
         var exit = await AuditCommand.RunAsync(["verify", "--store", DatabasePath, "--progress", "--quiet"], output, error, cancellationToken);
 
-        Assert.That(exit, Is.EqualTo(Usage.BadUsage));
-        Assert.That(error.ToString(), Does.StartWith("usage: mcpgw audit verify").And.Contain("[--progress | --quiet]"));
+        Assert.That(exit, Is.EqualTo(MainCommand.BadUsage));
+        Assert.That(error.ToString(), Does.StartWith("usage: mcpgw audit verify").And.Contain("[--progress | --quiet]").And.Contain("--progress and --quiet contradict each other"));
+        Assert.That(output.ToString(), Is.Empty);
     }
 
     [Test]
     [CancelAfter(60000)]
     public async Task Verify_Quiet_WritesNothingButTheReport(CancellationToken cancellationToken)
     {
-        await FillAsync(CheckpointPolicy.ProgressEvery + 10, cancellationToken);
+        await SqliteAuditFile.FillAsync(DatabasePath, CheckpointPolicy.ProgressEvery + 10, cancellationToken);
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -83,13 +77,6 @@ internal sealed class VerifyProgressTests
         Assert.That(exit, Is.Zero, output.ToString());
         Assert.That(error.ToString(), Is.Empty);
         Assert.That(output.ToString(), Does.Contain("intact"));
-    }
-
-    private async Task FillAsync(int records, CancellationToken cancellationToken)
-    {
-        await using var store = SqliteAuditStoreTests.Open(DatabasePath);
-        await Task.WhenAll(Enumerable.Range(1, records).Select(n => store.AppendAsync(
-            new AuditRecord { TimeMicros = n, Kind = AuditEventKind.Frame, SessionId = "long", Verdict = "forwarded" }, cancellationToken).AsTask()));
     }
 
     /// <summary>A clock whose timestamp moves one second at every look; the wall time stands still.</summary>

@@ -59,6 +59,36 @@ internal sealed class CommandLineTests
         });
     }
 
+    [TestCase(new[] { "--help" }, "  mcpgw serve --config FILE")]
+    [TestCase(new[] { "serve", "--config", "gateway.json", "--help" }, "  mcpgw serve --config FILE")]
+    [TestCase(new[] { "audit", "query", "-h" }, "  mcpgw audit query --config FILE")]
+    [CancelAfter(30000)]
+    public async Task Help_AfterOptionsOrShort_TheCommandsHelpOnStdoutExitZero(string[] arguments, string commandLine, CancellationToken cancellationToken)
+    {
+        await using var mcpgw = Start(arguments);
+
+        await mcpgw.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(mcpgw.ExitCode, Is.Zero, mcpgw.Describe());
+            Assert.That(mcpgw.OutputLines, Has.Some.StartsWith(commandLine));
+            Assert.That(mcpgw.StandardError, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task Help_OneSubcommand_OnlyItsOwnCommandLines(CancellationToken cancellationToken)
+    {
+        await using var mcpgw = Start(["audit", "verify", "--help"]);
+
+        await mcpgw.WaitForExitAsync(cancellationToken);
+
+        Assert.That(mcpgw.OutputLines, Has.Some.Contains("mcpgw audit verify"));
+        Assert.That(mcpgw.OutputLines, Has.None.Contains("mcpgw serve").And.None.Contains("mcpgw audit query"));
+    }
+
     [Test]
     [CancelAfter(30000)]
     public async Task Help_Serve_ListsItsDocumentedExitCodes(CancellationToken cancellationToken)
@@ -113,6 +143,10 @@ internal sealed class CommandLineTests
     [TestCase(new[] { "approvals", "list", "--token=eyJ", "--admin", "127.0.0.1:1" }, "mcpgw approvals list: ", "a token is never taken on the command line", "usage: mcpgw approvals list")]
     [TestCase(new[] { "approvals", "list", "--state", "bogus", "--admin", "127.0.0.1:1" }, "mcpgw approvals list: ", "'bogus'", "usage: mcpgw approvals list")]
     [TestCase(new[] { "replay", "--config", "gateway.json" }, "mcpgw replay: ", "SESSION", "usage: mcpgw replay SESSION --config FILE")]
+    [TestCase(new[] { "audit", "prove", "0", "--store", "audit.db" }, "mcpgw audit prove: ", "SEQ 0 is not a record's sequence number (1 or more)", "usage: mcpgw audit prove SEQ")]
+    [TestCase(new[] { "audit", "prove", "5", "--store", "audit.db", "--size", "12x" }, "mcpgw audit prove: ", "--size 12x is not a tree size", "usage: mcpgw audit prove SEQ")]
+    [TestCase(new[] { "audit", "consistency", "1", "-2", "--store", "audit.db" }, "mcpgw audit consistency: ", "NEW -2 is not a tree size", "usage: mcpgw audit consistency OLD NEW")]
+    [TestCase(new[] { "audit", "check-proof", "--pubkey", "key.pem", "--public-key", "key.pem" }, "mcpgw audit check-proof: ", "unrecognized option '--pubkey'", "usage: mcpgw audit check-proof FILE|-")]
     [CancelAfter(30000)]
     public async Task Mistake_AnyCommand_NamedOnStderrWithUsageExitTwo(string[] arguments, string prefix, string named, string usage, CancellationToken cancellationToken)
     {

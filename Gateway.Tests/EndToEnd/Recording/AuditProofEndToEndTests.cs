@@ -152,12 +152,13 @@ internal sealed class AuditProofEndToEndTests(string kind)
         }
     }
 
-    private async Task<(int Exit, string Output)> CheckAsync(string proof, CancellationToken cancellationToken)
+    /// <param name="publicKey">The key to check with; null for the store's signing key's.</param>
+    private async Task<(int Exit, string Output)> CheckAsync(string proof, CancellationToken cancellationToken, string? publicKey = null)
     {
         var file = Path.Combine(_directory, $"proof-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, proof, cancellationToken);
         using var output = new StringWriter();
-        var exit = await AuditCommand.RunAsync(["check-proof", file, "--public-key", _publicKey], output, output, cancellationToken);
+        var exit = await AuditCommand.RunAsync(["check-proof", file, "--public-key", publicKey ?? _publicKey], output, output, cancellationToken);
         return (exit, output.ToString());
     }
 
@@ -219,6 +220,12 @@ internal sealed class AuditProofEndToEndTests(string kind)
         wrongKey["newCheckpoint"]!["root"] = wrongKey["oldCheckpoint"]!["root"]!.GetValue<string>();
         var unsigned = await CheckAsync(wrongKey.ToJsonString(), cancellationToken);
         Assert.That(unsigned.Output, Does.Contain("the new checkpoint's signature does not verify"));
+
+        var notAKey = Path.Combine(_directory, "not-a-key.pem");
+        await File.WriteAllTextAsync(notAKey, "-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n", cancellationToken);
+        var unusable = await CheckAsync(consistency.Proof, cancellationToken, notAKey);
+        Assert.That(unusable.Exit, Is.EqualTo(1), unusable.Output);
+        Assert.That(unusable.Output, Does.StartWith($"mcpgw: cannot use {notAKey} as the checkpoint public key: ").And.Not.Contain("verifies"));
     }
 
     [Test]
