@@ -146,6 +146,8 @@ internal sealed class CommandLineTests
     [TestCase(new[] { "audit", "prove", "0", "--store", "audit.db" }, "mcpgw audit prove: ", "SEQ 0 is not a record's sequence number (1 or more)", "usage: mcpgw audit prove SEQ")]
     [TestCase(new[] { "audit", "prove", "5", "--store", "audit.db", "--size", "12x" }, "mcpgw audit prove: ", "--size 12x is not a tree size", "usage: mcpgw audit prove SEQ")]
     [TestCase(new[] { "audit", "consistency", "1", "-2", "--store", "audit.db" }, "mcpgw audit consistency: ", "NEW -2 is not a tree size", "usage: mcpgw audit consistency OLD NEW")]
+    [TestCase(new[] { "audit", "verify", "--store", "audit.db", "--log", "gw-1" }, "mcpgw audit verify: ", "--log names a log of a PostgreSQL store (--config); a SQLite file (--store) holds one log", "usage: mcpgw audit verify")]
+    [TestCase(new[] { "audit", "prove", "3", "--store", "audit.db", "--log", "gw-1" }, "mcpgw audit prove: ", "--log names a log of a PostgreSQL store", "usage: mcpgw audit prove SEQ")]
     [TestCase(new[] { "audit", "check-proof", "--pubkey", "key.pem", "--public-key", "key.pem" }, "mcpgw audit check-proof: ", "unrecognized option '--pubkey'", "usage: mcpgw audit check-proof FILE|-")]
     [CancelAfter(30000)]
     public async Task Mistake_AnyCommand_NamedOnStderrWithUsageExitTwo(string[] arguments, string prefix, string named, string usage, CancellationToken cancellationToken)
