@@ -156,9 +156,11 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
     private async Task ExchangeAsync(byte[] body, Outgoing head, TaskCompletionSource sent)
     {
+        // One source per exchange: the deadline, also cancelled when the channel closes (a registration, where a linked
+        // source would be a second source and two registrations).
         using var deadline = new CancellationTokenSource(_client.Settings.RequestTimeout, _client.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _closing.Token);
-        var token = linked.Token;
+        using var closing = _closing.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
+        var token = deadline.Token;
         try
         {
             using var response = await _client.SendAsync(() => BuildPost(body, head, sent), token).ConfigureAwait(false);
