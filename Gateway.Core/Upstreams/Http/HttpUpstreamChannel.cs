@@ -33,7 +33,10 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
     private readonly HttpUpstreamClient _client;
     private readonly KeyValuePair<string, string>[] _headers;
-    private readonly Channel<(byte[] Body, FrameEnvelope Envelope, long Generation)> _queue = Channel.CreateUnbounded<(byte[], FrameEnvelope, long)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // The dispatcher wakes on the writer's thread: the core's batch starts its POST itself instead of queueing a
+    // thread-pool item per message. Nothing in the dispatch blocks: a POST that cannot leave at once awaits.
+    private readonly Channel<(byte[] Body, FrameEnvelope Envelope, long Generation)> _queue = Channel.CreateUnbounded<(byte[], FrameEnvelope, long)>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
     private readonly SemaphoreSlim _room = new(MaxQueued, int.MaxValue);
     private readonly HttpUpstreamSink _sink;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
