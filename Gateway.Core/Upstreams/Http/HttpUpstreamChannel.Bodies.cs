@@ -20,6 +20,15 @@ internal sealed partial class HttpUpstreamChannel
         }
 
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        if (response.Content.Headers.ContentLength is { } length)
+        {
+            // The usual answer says its length: read it into its own array, no buffer in between. A body that ends
+            // early is an IOException, as when it is read in chunks.
+            var exact = new byte[length];
+            await stream.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
+            return exact;
+        }
+
         using var body = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try

@@ -33,7 +33,10 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
     private readonly HttpUpstreamClient _client;
     private readonly KeyValuePair<string, string>[] _headers;
-    private readonly Channel<(byte[] Body, FrameEnvelope Envelope, long Generation)> _queue = Channel.CreateUnbounded<(byte[], FrameEnvelope, long)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // The dispatcher wakes on the writer's thread: the core's batch starts its POST itself instead of queueing a
+    // thread-pool item per message. Nothing in the dispatch blocks: a POST that cannot leave at once awaits.
+    private readonly Channel<(byte[] Body, FrameEnvelope Envelope, long Generation)> _queue = Channel.CreateUnbounded<(byte[], FrameEnvelope, long)>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
     private readonly SemaphoreSlim _room = new(MaxQueued, int.MaxValue);
     private readonly HttpUpstreamSink _sink;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -156,9 +159,11 @@ internal sealed partial class HttpUpstreamChannel : IUpstreamChannel, IMessageCh
 
     private async Task ExchangeAsync(byte[] body, Outgoing head, TaskCompletionSource sent)
     {
+        // One source per exchange: the deadline, also cancelled when the channel closes (a registration, where a linked
+        // source would be a second source and two registrations).
         using var deadline = new CancellationTokenSource(_client.Settings.RequestTimeout, _client.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _closing.Token);
-        var token = linked.Token;
+        using var closing = _closing.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
+        var token = deadline.Token;
         try
         {
             using var response = await _client.SendAsync(() => BuildPost(body, head, sent), token).ConfigureAwait(false);

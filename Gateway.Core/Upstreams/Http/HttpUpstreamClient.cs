@@ -31,6 +31,11 @@ internal sealed class HttpUpstreamClient : IDisposable
             UseCookies = false,
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.All,
+
+            // No trace context upstream: the default propagator copied the current activity (ASP.NET Core's request
+            // activity, whose trace id and baggage the client chose) into every request. Without a propagator the
+            // handler also leaves its diagnostics stage out of the pipeline, which each exchange paid for.
+            ActivityHeadersPropagator = null,
         };
         _http = new HttpClient(handler)
         {

@@ -21,7 +21,8 @@ internal sealed class SseEventReader : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly int _maxDataBytes;
     private readonly long _maxLineBytes;
-    private readonly ArrayBufferWriter<byte> _data = new(4096);
+    // Sized for a usual message (one per exchange is made): a larger event grows it.
+    private readonly ArrayBufferWriter<byte> _data = new(512);
     private bool _hasData;
     private string? _eventType;
     private string? _eventIdBuffer;
@@ -82,14 +83,14 @@ internal sealed class SseEventReader : IAsyncDisposable
     {
         if (!_started)
         {
-            if (buffer.Length < _bom.Length && buffer.ToArray().AsSpan().SequenceEqual(_bom.AsSpan(0, (int)buffer.Length)))
+            if (buffer.Length < _bom.Length && SequenceIs(buffer, _bom.AsSpan(0, (int)buffer.Length)))
             {
                 // Perhaps the start of a byte-order mark: wait for the rest.
                 return SseReadStatus.End;
             }
 
             _started = true;
-            if (buffer.Length >= _bom.Length && buffer.Slice(0, _bom.Length).ToArray().AsSpan().SequenceEqual(_bom))
+            if (buffer.Length >= _bom.Length && SequenceIs(buffer.Slice(0, _bom.Length), _bom))
             {
                 buffer = buffer.Slice(_bom.Length);
             }
@@ -157,7 +158,7 @@ internal sealed class SseEventReader : IAsyncDisposable
             value = value.Slice(1);
         }
 
-        if (FieldIs(field, "data"u8))
+        if (SequenceIs(field, "data"u8))
         {
             var separator = _hasData ? 1 : 0;
             if ((long)_data.WrittenCount + separator + value.Length > _maxDataBytes)
@@ -177,18 +178,19 @@ internal sealed class SseEventReader : IAsyncDisposable
 
             _hasData = true;
         }
-        else if (FieldIs(field, "event"u8))
+        else if (SequenceIs(field, "event"u8))
         {
-            _eventType = Encoding.UTF8.GetString(value);
+            // The usual type is the default's name: no string for it.
+            _eventType = SequenceIs(value, "message"u8) ? DefaultEventType : Encoding.UTF8.GetString(value);
         }
-        else if (FieldIs(field, "id"u8))
+        else if (SequenceIs(field, "id"u8))
         {
             if (value.PositionOf((byte)0) is null)
             {
                 _eventIdBuffer = Encoding.UTF8.GetString(value);
             }
         }
-        else if (FieldIs(field, "retry"u8))
+        else if (SequenceIs(field, "retry"u8))
         {
             var text = Encoding.ASCII.GetString(value);
             if (text.Length is > 0 and <= 9 && text.All(char.IsAsciiDigit))
@@ -217,8 +219,21 @@ internal sealed class SseEventReader : IAsyncDisposable
         return SseReadStatus.Event;
     }
 
-    private static bool FieldIs(in ReadOnlySequence<byte> field, ReadOnlySpan<byte> name) =>
-        field.Length == name.Length && (field.IsSingleSegment ? field.FirstSpan.SequenceEqual(name) : field.ToArray().AsSpan().SequenceEqual(name));
+    private static bool SequenceIs(in ReadOnlySequence<byte> bytes, ReadOnlySpan<byte> expected)
+    {
+        if (bytes.Length != expected.Length)
+        {
+            return false;
+        }
+
+        if (bytes.IsSingleSegment)
+        {
+            return bytes.FirstSpan.SequenceEqual(expected);
+        }
+
+        var reader = new SequenceReader<byte>(bytes);
+        return reader.IsNext(expected);
+    }
 
     public ValueTask DisposeAsync() => _reader.CompleteAsync();
 }
