@@ -188,7 +188,7 @@ internal static class SqliteChainReader
         raw.sqlite3_bind_int64(rows, 2, chunk.Last);
         var handle = rows.DangerousGetHandle();
         int rc;
-        while ((rc = raw.sqlite3_step(rows)) == raw.SQLITE_ROW)
+        while ((rc = SqliteNativeColumns.Step(handle)) == raw.SQLITE_ROW)
         {
             SqliteChainRows.Read(rows, handle, chunk.Batch, hashes);
         }

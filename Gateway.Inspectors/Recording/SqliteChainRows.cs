@@ -18,17 +18,18 @@ internal static class SqliteChainRows
     private static readonly byte[][] Kinds = [.. KindValues.Select(k => Encoding.UTF8.GetBytes(AuditEventKinds.ToText(k)))];
 
     /// <summary>Appends the statement's current row (columns in <see cref="AuditColumns.List"/> order) to <paramref name="batch"/>.</summary>
-    /// <param name="hashes">Two hash-sized arrays the caller owns, for the stored hashes on their way into the batch.</param>
+    /// <param name="hashes">Two hash-sized arrays the caller owns, for the stored hashes (and the kind's name) on their way into the batch.</param>
     public static void Read(sqlite3_stmt row, IntPtr handle, AuditChainBatch batch, (byte[] Previous, byte[] Own) hashes)
     {
         var time = SqliteNativeColumns.Int64(handle, 1);
+        var kind = Kind(handle, hashes.Own);
         batch.BeginRow(SqliteNativeColumns.Int64(handle, 0), time, Hash(row, handle, 24, hashes.Previous), Hash(row, handle, 25, hashes.Own));
         var output = batch.Leaves;
         var head = output.GetSpan(1 + 1 + 8 + 8);
         head[0] = 0x00;
         head[1] = 2;
         BinaryPrimitives.WriteInt64BigEndian(head[2..], time);
-        BinaryPrimitives.WriteInt64BigEndian(head[10..], Kind(raw.sqlite3_column_blob(row, 2)));
+        BinaryPrimitives.WriteInt64BigEndian(head[10..], kind);
         output.Advance(18);
         for (var column = 3; column <= 11; column++)
         {
@@ -84,8 +85,15 @@ internal static class SqliteChainRows
     }
 
     /// <summary>The kind's number; an unknown spelling gets -1, which no record hashes with.</summary>
-    private static long Kind(ReadOnlySpan<byte> text)
+    private static long Kind(IntPtr handle, byte[] scratch)
     {
+        var length = SqliteNativeColumns.Copy(handle, 2, scratch);
+        if (length > scratch.Length)
+        {
+            return -1;
+        }
+
+        var text = scratch.AsSpan(0, length);
         for (var i = 0; i < Kinds.Length; i++)
         {
             if (text.SequenceEqual(Kinds[i]))
