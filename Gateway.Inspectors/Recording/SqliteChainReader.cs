@@ -19,8 +19,14 @@ namespace McpGateway.Inspectors.Recording;
 /// </summary>
 internal static class SqliteChainReader
 {
+    /// <summary>
+    /// At most this many readers: the verifier's own loop over the batches is one thread, which a few readers already
+    /// keep busy, and each reader holds up to two batches of a few MB.
+    /// </summary>
+    private const int MostReaders = 8;
+
     public static IAsyncEnumerable<AuditChainBatch> ReadAsync(string path, long fromSequence, CancellationToken cancellationToken) =>
-        ReadAsync(path, fromSequence, Environment.ProcessorCount, cancellationToken);
+        ReadAsync(path, fromSequence, Math.Min(Environment.ProcessorCount, MostReaders), cancellationToken);
 
     /// <param name="readers">At most this many readers (fewer when a purge lands while they start).</param>
     internal static async IAsyncEnumerable<AuditChainBatch> ReadAsync(string path, long fromSequence, int readers, [EnumeratorCancellation] CancellationToken cancellationToken)
