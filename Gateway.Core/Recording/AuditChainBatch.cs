@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace McpGateway.Core.Recording;
 
@@ -24,6 +23,7 @@ internal sealed class AuditChainBatch
     private readonly byte[] _hashes = new byte[Capacity * 3 * Hash];
     private readonly bool[] _holds = new bool[Capacity];
     private readonly StoredAuditRecord?[] _records = new StoredAuditRecord?[Capacity];
+    private bool _hashed;
 
     public ArrayBufferWriter<byte> Leaves { get; } = new(Capacity * 512);
 
@@ -35,6 +35,7 @@ internal sealed class AuditChainBatch
     {
         Array.Clear(_records, 0, Count);
         Count = 0;
+        _hashed = false;
         Leaves.ResetWrittenCount();
     }
 
@@ -53,6 +54,7 @@ internal sealed class AuditChainBatch
         _leaf[Count].Length = Leaves.WrittenCount - _leaf[Count].Offset;
         _records[Count] = record;
         Count++;
+        _hashed = false;
     }
 
     /// <summary>Adds a record read by the general path (any store).</summary>
@@ -64,40 +66,54 @@ internal sealed class AuditChainBatch
         EndRow(stored);
     }
 
-    /// <summary>Hashes every row's leaf and checks its link, on every core.</summary>
+    /// <summary>Hashes every row's leaf and checks its link, on every core (nothing left to do after <see cref="HashHere"/>).</summary>
     public void HashAll()
     {
         var count = Count;
-        if (count < 256)
+        if (_hashed)
         {
-            HashRange(0, count);
             return;
         }
 
-        var chunk = (count + Environment.ProcessorCount - 1) / Environment.ProcessorCount;
-        Parallel.For(0, (count + chunk - 1) / chunk, part => HashRange(part * chunk, Math.Min(count, (part + 1) * chunk)));
+        if (count < 256)
+        {
+            HashRange(0, count);
+        }
+        else
+        {
+            var chunk = (count + Environment.ProcessorCount - 1) / Environment.ProcessorCount;
+            Parallel.For(0, (count + chunk - 1) / chunk, part => HashRange(part * chunk, Math.Min(count, (part + 1) * chunk)));
+        }
+
+        _hashed = true;
+    }
+
+    /// <summary>As <see cref="HashAll"/>, on the calling thread alone: for a reader that already fills batches on every core.</summary>
+    public void HashHere()
+    {
+        HashRange(0, Count);
+        _hashed = true;
     }
 
     /// <summary>One hasher per thread: a one-shot hash makes OpenSSL set up and free a context each time, which costs more than hashing a record.</summary>
     [ThreadStatic]
-    private static IncrementalHash? t_sha;
+    private static AuditSha256? t_sha;
 
     private void HashRange(int from, int to)
     {
-        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sha = t_sha ??= new AuditSha256();
         var leaves = Leaves.WrittenSpan;
         Span<byte> link = stackalloc byte[Hash + sizeof(long) + Hash];
         Span<byte> hash = stackalloc byte[Hash];
         for (var i = from; i < to; i++)
         {
             var (offset, length) = _leaf[i];
-            sha.AppendData(leaves.Slice(offset, length));
-            sha.GetHashAndReset(Leaf(i));
+            var leaf = Leaf(i);
+            sha.Hash(leaves.Slice(offset, length), leaf);
             PrevHash(i).CopyTo(link);
             BinaryPrimitives.WriteInt64BigEndian(link[Hash..], _sequence[i]);
-            Leaf(i).CopyTo(link[(Hash + sizeof(long))..]);
-            sha.AppendData(link);
-            sha.GetHashAndReset(hash);
+            leaf.CopyTo(link[(Hash + sizeof(long))..]);
+            sha.Hash(link, hash);
             _holds[i] = hash.SequenceEqual(StoredHash(i));
         }
     }

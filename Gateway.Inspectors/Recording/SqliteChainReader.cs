@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading.Channels;
 using McpGateway.Core.Recording;
 using Microsoft.Data.Sqlite;
@@ -9,186 +7,236 @@ using SQLitePCL;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// The SQLite store's records for <c>audit verify</c>, fast: a reader task steps the rows with the raw SQLite API and
-/// writes each one's leaf bytes straight from its columns (no strings, no record objects), a few thousand rows to an
-/// <see cref="AuditChainBatch"/>, while the verifier hashes and checks the batch before (three batches take turns).
+/// The SQLite store's records for <c>audit verify</c>, fast and on every core. One reader per core, each on its own
+/// connection, takes ranges of sequence numbers in turn (<see cref="SqliteChainChunks"/>), steps their rows with the raw
+/// SQLite API, writes each one's leaf bytes straight from its columns (<see cref="SqliteChainRows"/>) into a batch and
+/// hashes the batch where it filled it; the verifier takes the batches in sequence order, so it sees exactly what one
+/// reader would. Each reader holds one read transaction from the start to the end, so records appended or purged
+/// meanwhile are not seen; the records up to the first reader's head are the same for all of them, unless a purge was
+/// committed between their starts, and a reader whose transaction shows another lowest record (or a lower head) is not
+/// used. Records are only ever appended after the head or purged from the front, so the lowest and highest sequence
+/// numbers tell whether the readers see the same records.
 /// </summary>
 internal static class SqliteChainReader
 {
-    private static readonly AuditEventKind[] KindValues = Enum.GetValues<AuditEventKind>();
+    /// <summary>
+    /// At most this many readers: the verifier's own loop over the batches is one thread, which a few readers already
+    /// keep busy, and each reader holds up to two batches of a few MB.
+    /// </summary>
+    private const int MostReaders = 8;
 
-    private static readonly byte[][] Kinds = [.. KindValues.Select(k => Encoding.UTF8.GetBytes(AuditEventKinds.ToText(k)))];
+    public static IAsyncEnumerable<AuditChainBatch> ReadAsync(string path, long fromSequence, CancellationToken cancellationToken) =>
+        ReadAsync(path, fromSequence, Math.Min(Environment.ProcessorCount, MostReaders), cancellationToken);
 
-    public static async IAsyncEnumerable<AuditChainBatch> ReadAsync(string path, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <param name="readers">At most this many readers (fewer when a purge lands while they start).</param>
+    internal static async IAsyncEnumerable<AuditChainBatch> ReadAsync(string path, long fromSequence, int readers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var full = Channel.CreateBounded<AuditChainBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var free = Channel.CreateUnbounded<AuditChainBatch>();
-        for (var i = 0; i < 3; i++)
-        {
-            free.Writer.TryWrite(new AuditChainBatch());
-        }
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => Produce(path, fromSequence, full.Writer, free.Reader, stop.Token), CancellationToken.None);
+        ArgumentOutOfRangeException.ThrowIfLessThan(readers, 1);
+        var (connections, head) = await Task.Run(() => Open(path, readers), cancellationToken).ConfigureAwait(false);
         try
         {
-            await foreach (var batch in full.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            if (head is not { } last)
             {
-                yield return batch;
-                batch.Clear();
-                free.Writer.TryWrite(batch);
+                yield break;
+            }
+
+            var chunks = new SqliteChainChunks(fromSequence, last);
+            var free = Channel.CreateUnbounded<AuditChainBatch>();
+            for (var i = 0; i <= 2 * connections.Count; i++)
+            {
+                free.Writer.TryWrite(new AuditChainBatch());
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var workers = Task.WhenAll(connections.Select(db => Task.Run(() => ReadChunksAsync(db, chunks, free.Reader, stop.Token), CancellationToken.None)));
+            _ = workers.ContinueWith(done => chunks.Complete(done.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                await foreach (var chunk in chunks.Claimed.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var batch = await chunk.Read.ConfigureAwait(false);
+                    if (batch.Count > 0)
+                    {
+                        yield return batch;
+                    }
+
+                    batch.Clear();
+                    free.Writer.TryWrite(batch);
+                }
+            }
+            finally
+            {
+                chunks.Stop();
+                await stop.CancelAsync().ConfigureAwait(false);
+
+                // A reader's failure already reached the verifier, through its range or the end of the ranges.
+                await workers.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            free.Writer.TryComplete();
-            try
+            for (var i = connections.Count - 1; i >= 0; i--)
             {
-                await producer.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // Stopped early: the verifier left the loop.
+                connections[i].Dispose();
             }
         }
     }
 
-    private static async Task Produce(string path, long fromSequence, ChannelWriter<AuditChainBatch> full, ChannelReader<AuditChainBatch> free, CancellationToken cancellationToken)
+    /// <summary>
+    /// The readers' connections, each in a read transaction that sees the first one's records, and the highest sequence
+    /// number the first sees (null: no records).
+    /// </summary>
+    private static (List<sqlite3> Connections, long? Head) Open(string path, int readers)
     {
+        var connections = new List<sqlite3>(readers);
         try
         {
-            // Opened with the raw API and no mutex: this task is the connection's only user, and every column read
-            // would otherwise take the connection's lock.
-            var rc = raw.sqlite3_open_v2(path, out var db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
-            using var owned = db;
-            if (rc != raw.SQLITE_OK)
+            var first = Connect(path, connections);
+            var (lowest, head) = Begin(first);
+            while (connections.Count < readers)
             {
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-
-            raw.sqlite3_busy_timeout(db, (int)SqliteAuditStore.BusyTimeout.TotalMilliseconds);
-            rc = raw.sqlite3_prepare_v2(db, $"SELECT {AuditColumns.List} FROM audit_records WHERE seq >= ? ORDER BY seq", out var statement);
-            if (rc != raw.SQLITE_OK)
-            {
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-
-            using (statement)
-            {
-                raw.sqlite3_bind_int64(statement, 1, fromSequence);
-                var handle = statement.DangerousGetHandle();
-                var hashes = (Previous: new byte[AuditHashChain.HashSize], Own: new byte[AuditHashChain.HashSize]);
-                var batch = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
-                while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                var other = Connect(path, connections);
+                var (otherLowest, otherHead) = Begin(other);
+                if (otherLowest != lowest || otherHead < head)
                 {
-                    Row(statement, handle, batch, hashes);
-                    if (batch.IsFull)
-                    {
-                        await full.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        batch = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                if (rc != raw.SQLITE_DONE)
-                {
-                    SqliteException.ThrowExceptionForRC(rc, db);
-                }
-
-                if (batch.Count > 0)
-                {
-                    await full.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                    // A purge (or a cut) was committed in between: this reader would see other records.
+                    connections.Remove(other);
+                    other.Dispose();
+                    break;
                 }
             }
 
-            full.TryComplete();
+            return (connections, head);
         }
-        catch (Exception ex)
+        catch
         {
-            full.TryComplete(ex);
+            for (var i = connections.Count - 1; i >= 0; i--)
+            {
+                connections[i].Dispose();
+            }
+
             throw;
         }
     }
 
     /// <summary>
-    /// One row: its place in the chain, and <c>0x00 || leaf</c> in the current format, field by field from the columns
-    /// (read on the statement's raw <paramref name="handle"/>, <see cref="SqliteNativeColumns"/>).
+    /// Opened with the raw API and no mutex: each connection has one user at a time (a reader), and every column read
+    /// would otherwise take the connection's lock.
     /// </summary>
-    private static void Row(sqlite3_stmt row, IntPtr handle, AuditChainBatch batch, (byte[] Previous, byte[] Own) hashes)
+    private static sqlite3 Connect(string path, List<sqlite3> connections)
     {
-        var time = SqliteNativeColumns.Int64(handle, 1);
-        batch.BeginRow(SqliteNativeColumns.Int64(handle, 0), time, Hash(row, handle, 24, hashes.Previous), Hash(row, handle, 25, hashes.Own));
-        var output = batch.Leaves;
-        var head = output.GetSpan(1 + 1 + 8 + 8);
-        head[0] = 0x00;
-        head[1] = 2;
-        BinaryPrimitives.WriteInt64BigEndian(head[2..], time);
-        BinaryPrimitives.WriteInt64BigEndian(head[10..], Kind(raw.sqlite3_column_blob(row, 2)));
-        output.Advance(18);
-        for (var column = 3; column <= 11; column++)
+        var rc = raw.sqlite3_open_v2(path, out var db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
+        connections.Add(db);
+        if (rc != raw.SQLITE_OK)
         {
-            Value(handle, column, output);
+            SqliteException.ThrowExceptionForRC(rc, db);
         }
 
-        Integer(handle, 12, output);
-        for (var column = 13; column <= 19; column++)
-        {
-            Value(handle, column, output);
-        }
-
-        Integer(handle, 20, output);
-        Integer(handle, 21, output);
-        Value(handle, 22, output);
-        Value(handle, 23, output);
-        batch.EndRow();
+        raw.sqlite3_busy_timeout(db, (int)SqliteAuditStore.BusyTimeout.TotalMilliseconds);
+        return db;
     }
 
-    /// <summary>A stored hash: copied into <paramref name="scratch"/> when it has a hash's length, else as stored (the batch marks a wrong length).</summary>
-    private static ReadOnlySpan<byte> Hash(sqlite3_stmt row, IntPtr handle, int column, byte[] scratch) =>
-        SqliteNativeColumns.Copy(handle, column, scratch) == scratch.Length ? scratch : raw.sqlite3_column_blob(row, column);
-
-    /// <summary>A text or bytes column: presence byte, 8-byte length, the bytes as stored (UTF-8 for text).</summary>
-    private static void Value(IntPtr row, int column, System.Buffers.ArrayBufferWriter<byte> output)
+    /// <summary>Starts a read transaction that lasts until the connection closes; returns the lowest and highest sequence numbers it sees.</summary>
+    private static (long? Lowest, long? Highest) Begin(sqlite3 db)
     {
-        var length = SqliteNativeColumns.Append(row, column, output, 9, out var header);
-        if (length < 0)
+        Execute(db, "BEGIN");
+        using var statement = Prepare(db, "SELECT MIN(seq), MAX(seq) FROM audit_records");
+        var rc = raw.sqlite3_step(statement);
+        if (rc != raw.SQLITE_ROW)
         {
-            output.GetSpan(1)[0] = 0;
-            output.Advance(1);
-            return;
+            SqliteException.ThrowExceptionForRC(rc, db);
         }
 
-        header[0] = 1;
-        BinaryPrimitives.WriteInt64BigEndian(header[1..], length);
-        output.Advance(9 + length);
+        return raw.sqlite3_column_type(statement, 0) == raw.SQLITE_NULL
+            ? (null, null)
+            : (raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1));
     }
 
-    private static void Integer(IntPtr row, int column, System.Buffers.ArrayBufferWriter<byte> output)
+    /// <summary>One reader: claims ranges while there are free batches and ranges left, fills and hashes each.</summary>
+    private static async Task ReadChunksAsync(sqlite3 db, SqliteChainChunks chunks, ChannelReader<AuditChainBatch> free, CancellationToken cancellationToken)
     {
-        if (SqliteNativeColumns.IsNull(row, column))
+        try
         {
-            output.GetSpan(1)[0] = 0;
-            output.Advance(1);
-            return;
-        }
-
-        var span = output.GetSpan(9);
-        span[0] = 1;
-        BinaryPrimitives.WriteInt64BigEndian(span[1..], SqliteNativeColumns.Int64(row, column));
-        output.Advance(9);
-    }
-
-    /// <summary>The kind's number; an unknown spelling gets -1, which no record hashes with.</summary>
-    private static long Kind(ReadOnlySpan<byte> text)
-    {
-        for (var i = 0; i < Kinds.Length; i++)
-        {
-            if (text.SequenceEqual(Kinds[i]))
+            using var rows = Prepare(db, $"SELECT {AuditColumns.List} FROM audit_records WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq");
+            using var next = Prepare(db, "SELECT MIN(seq) FROM audit_records WHERE seq > ?1");
+            var hashes = (new byte[AuditHashChain.HashSize], new byte[AuditHashChain.HashSize]);
+            while (chunks.Claim(await free.ReadAsync(cancellationToken).ConfigureAwait(false)) is { } chunk)
             {
-                return (long)KindValues[i];
+                try
+                {
+                    Fill(db, rows, chunk, hashes);
+                    if (chunk.Batch.Count == 0)
+                    {
+                        chunks.SkipTo(Next(db, next, chunk.Last));
+                    }
+
+                    chunk.Batch.HashHere();
+                    chunk.Complete();
+                }
+                catch (Exception ex)
+                {
+                    chunk.Fail(ex);
+                    throw;
+                }
             }
         }
+        catch
+        {
+            chunks.Stop();
+            throw;
+        }
+    }
 
-        return -1;
+    private static void Fill(sqlite3 db, sqlite3_stmt rows, SqliteChainChunk chunk, (byte[] Previous, byte[] Own) hashes)
+    {
+        raw.sqlite3_reset(rows);
+        raw.sqlite3_bind_int64(rows, 1, chunk.First);
+        raw.sqlite3_bind_int64(rows, 2, chunk.Last);
+        var handle = rows.DangerousGetHandle();
+        int rc;
+        while ((rc = SqliteNativeColumns.Step(handle)) == raw.SQLITE_ROW)
+        {
+            SqliteChainRows.Read(rows, handle, chunk.Batch, hashes);
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    /// <summary>The first sequence number after <paramref name="after"/> that has a record; <see cref="long.MaxValue"/> for none.</summary>
+    private static long Next(sqlite3 db, sqlite3_stmt next, long after)
+    {
+        raw.sqlite3_reset(next);
+        raw.sqlite3_bind_int64(next, 1, after);
+        var rc = raw.sqlite3_step(next);
+        if (rc != raw.SQLITE_ROW)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        return raw.sqlite3_column_type(next, 0) == raw.SQLITE_NULL ? long.MaxValue : raw.sqlite3_column_int64(next, 0);
+    }
+
+    private static sqlite3_stmt Prepare(sqlite3 db, string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            statement.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        return statement;
+    }
+
+    private static void Execute(sqlite3 db, string sql)
+    {
+        var rc = raw.sqlite3_exec(db, sql);
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
     }
 }

@@ -14,6 +14,9 @@ internal static class SqliteNativeColumns
 {
     private const string Library = "e_sqlite3";
 
+    /// <summary><c>sqlite3_step</c>: may wait for a lock or read the disk, so it keeps the GC transition.</summary>
+    public static int Step(IntPtr statement) => NativeMethods.sqlite3_step(statement);
+
     public static long Int64(IntPtr statement, int column) => NativeMethods.sqlite3_column_int64(statement, column);
 
     public static bool IsNull(IntPtr statement, int column) => NativeMethods.sqlite3_column_type(statement, column) == SQLitePCL.raw.SQLITE_NULL;
@@ -59,6 +62,9 @@ internal static class SqliteNativeColumns
 
     private static class NativeMethods
     {
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        public static extern int sqlite3_step(IntPtr statement);
+
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         [SuppressGCTransition]
         public static extern long sqlite3_column_int64(IntPtr statement, int column);
