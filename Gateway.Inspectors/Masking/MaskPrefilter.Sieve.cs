@@ -14,20 +14,49 @@ namespace McpGateway.Inspectors.Masking;
 /// </summary>
 internal sealed partial class MaskPrefilter
 {
-    /// <summary>Below this the sieve's set-up is not worth it; the exact passes run alone.</summary>
-    private const int SieveMinBytes = 256;
+    /// <summary>Room for the last blocks, up to 65 bytes, padded to two blocks and the two bytes the loads read past them.</summary>
+    private const int PaddedBytes = 192;
 
     /// <summary>A run of 11 digits, spaces and hyphens ending in a block may start this many bytes before it.</summary>
     private const int RunReach = 10;
 
     private const int ShapeStep = 64 - VectorLookahead;
 
-    /// <summary>The shape windows and the anchor search of <see cref="MayMatch"/>, run only around the positions the sieve marks.</summary>
+    /// <summary>
+    /// The shape windows and the anchor search of <see cref="MayMatch"/>, run only around the positions the sieve marks.
+    /// The blocks are read from the bytes themselves while three loads of 64 fit; the rest from a copy padded with zeros,
+    /// whose marks past the end are dropped.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SieveMayMatch(ReadOnlySpan<byte> bytes, ByteSieve sieve, SearchValues<string>? anchors, Span<char> chars)
     {
-        var lastWindow = LastShapeWindow(bytes.Length);
-        var verified = -1;
+        var scan = new SieveScan(LastShapeWindow(bytes.Length));
+        var whole = bytes.Length < 66 ? 0 : ((bytes.Length - 66) / 64) + 1;
+        if (SieveBlocks(bytes, bytes, 0, whole, sieve, anchors, chars, ref scan))
+        {
+            return true;
+        }
+
+        var at = whole * 64;
+        if (at == bytes.Length)
+        {
+            return false;
+        }
+
+        Span<byte> padded = stackalloc byte[PaddedBytes];
+        padded.Clear();
+        bytes[at..].CopyTo(padded);
+        return SieveBlocks(bytes, padded, at, ((bytes.Length - at) + 63) / 64, sieve, anchors, chars, ref scan);
+    }
+
+    /// <summary>
+    /// Sieves <paramref name="blocks"/> blocks of 64 bytes of <paramref name="source"/> (which holds 2 bytes more), whose
+    /// first byte is byte <paramref name="offset"/> of <paramref name="bytes"/>, and runs the exact checks on
+    /// <paramref name="bytes"/> where it marks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SieveBlocks(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> source, int offset, int blocks, ByteSieve sieve, SearchValues<string>? anchors, Span<char> chars, ref SieveScan scan)
+    {
         var lower0 = sieve.Lower0;
         var upper0 = sieve.Upper0;
         var lower1 = sieve.Lower1;
@@ -38,46 +67,47 @@ internal sealed partial class MaskPrefilter
         var anchorBits = Vector512.Create(anchors is null ? (byte)0 : sieve.AnchorBits);
         var runs = sieve.Runs;
         var anchorSpan = 64 + _anchorOverlap;
-        ref var first = ref MemoryMarshal.GetReference(bytes);
-        var previous = 0UL;
-        var at = 0;
-        for (; at + 66 <= bytes.Length; at += 64)
+        ref var first = ref MemoryMarshal.GetReference(source);
+        for (var block = 0; block < blocks; block++)
         {
-            var v0 = Vector512.LoadUnsafe(ref first, (nuint)at);
+            var index = block * 64;
+            var at = offset + index;
+            var inside = bytes.Length - at >= 64 ? ulong.MaxValue : (1UL << (bytes.Length - at)) - 1;
+            var v0 = Vector512.LoadUnsafe(ref first, (nuint)index);
             var classes = Avx512Vbmi.PermuteVar64x8x2(lower0, v0, upper0);
             var met = classes
-                & Avx512Vbmi.PermuteVar64x8x2(lower1, Vector512.LoadUnsafe(ref first, (nuint)at + 1), upper1)
-                & Avx512Vbmi.PermuteVar64x8x2(lower2, Vector512.LoadUnsafe(ref first, (nuint)at + 2), upper2);
+                & Avx512Vbmi.PermuteVar64x8x2(lower1, Vector512.LoadUnsafe(ref first, (nuint)index + 1), upper1)
+                & Avx512Vbmi.PermuteVar64x8x2(lower2, Vector512.LoadUnsafe(ref first, (nuint)index + 2), upper2);
             var shapes = ~Vector512.Equals(met & shapeBits, Vector512<byte>.Zero).ExtractMostSignificantBits() | v0.ExtractMostSignificantBits();
             if (runs)
             {
                 // Runs of 11 that start in the block and end in it; then those that start in the last 10 bytes of the
                 // block before and end in this one, on the upper half of that block joined to the lower half of this one.
-                var chain = classes.ExtractMostSignificantBits();
+                var chain = classes.ExtractMostSignificantBits() & inside;
                 shapes |= RunsOf11(chain);
-                var across = (RunsOf11((previous >> 32) | (chain << 32)) >> 22) & 0x3FF;
-                previous = chain;
-                if (across != 0 && ShapeWindowsHold(bytes, at - 10 + BitOperations.TrailingZeroCount(across), at - 1, lastWindow, ref verified))
+                var across = (RunsOf11((scan.Previous >> 32) | (chain << 32)) >> 22) & 0x3FF;
+                scan.Previous = chain;
+                if (across != 0 && ShapeWindowsHold(bytes, at - RunReach + BitOperations.TrailingZeroCount(across), at - 1, ref scan))
                 {
                     return true;
                 }
             }
 
+            shapes &= inside;
             if (shapes != 0
-                && ShapeWindowsHold(bytes, at + BitOperations.TrailingZeroCount(shapes), at + 63 - BitOperations.LeadingZeroCount(shapes), lastWindow, ref verified))
+                && ShapeWindowsHold(bytes, at + BitOperations.TrailingZeroCount(shapes), at + 63 - BitOperations.LeadingZeroCount(shapes), ref scan))
             {
                 return true;
             }
 
-            if (~Vector512.Equals(met & anchorBits, Vector512<byte>.Zero).ExtractMostSignificantBits() != 0
+            if ((~Vector512.Equals(met & anchorBits, Vector512<byte>.Zero).ExtractMostSignificantBits() & inside) != 0
                 && HasAnchor(bytes.Slice(at, Math.Min(anchorSpan, bytes.Length - at)), anchors!, chars))
             {
                 return true;
             }
         }
 
-        return ShapeWindowsHold(bytes, Math.Max(at - RunReach, 0), bytes.Length - 1, lastWindow, ref verified)
-            || (anchors is not null && HasAnchor(bytes[at..], anchors, chars));
+        return false;
     }
 
     /// <summary>Bit i set where bits i to i + 10 are all set.</summary>
@@ -89,11 +119,11 @@ internal sealed partial class MaskPrefilter
         return run8 & (run8 >> 3);
     }
 
-    /// <summary>Whether a shape window holding a start from <paramref name="from"/> to <paramref name="to"/> finds evidence; windows up to <paramref name="verified"/> were already checked.</summary>
-    private bool ShapeWindowsHold(ReadOnlySpan<byte> bytes, int from, int to, int lastWindow, ref int verified)
+    /// <summary>Whether a shape window holding a start from <paramref name="from"/> to <paramref name="to"/> finds evidence; windows up to <see cref="SieveScan.Verified"/> were already checked.</summary>
+    private bool ShapeWindowsHold(ReadOnlySpan<byte> bytes, int from, int to, ref SieveScan scan)
     {
-        var last = Math.Min(to / ShapeStep, lastWindow);
-        for (var window = Math.Max(Math.Min(from / ShapeStep, lastWindow), verified + 1); window <= last; window++)
+        var last = Math.Min(to / ShapeStep, scan.LastWindow);
+        for (var window = Math.Max(Math.Min(from / ShapeStep, scan.LastWindow), scan.Verified + 1); window <= last; window++)
         {
             if (ShapeWindow(bytes, window))
             {
@@ -101,7 +131,7 @@ internal sealed partial class MaskPrefilter
             }
         }
 
-        verified = Math.Max(verified, last);
+        scan.Verified = Math.Max(scan.Verified, last);
         return false;
     }
 

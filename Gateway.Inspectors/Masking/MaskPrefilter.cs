@@ -213,7 +213,7 @@ internal sealed partial class MaskPrefilter
     /// <param name="sieve">Where the machine and profile allow it, one pass that runs the exact checks only where evidence may start.</param>
     /// <remarks>With digit shapes the escapes are found in the shape pass's windows (one pass over the bytes, not two).</remarks>
     private bool MayMatch(ReadOnlySpan<byte> bytes, SearchValues<string>? anchors, ByteSieve? sieve, Span<char> chars) =>
-        sieve is not null && bytes.Length >= SieveMinBytes
+        sieve is not null
             ? SieveMayMatch(bytes, sieve, anchors, chars)
             : (_shapes != PrefilterShapes.None
                 ? HasShapeOrEscape(bytes)
