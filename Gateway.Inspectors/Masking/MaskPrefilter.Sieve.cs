@@ -68,6 +68,7 @@ internal sealed partial class MaskPrefilter
         var runs = sieve.Runs;
         var anchorSpan = 64 + _anchorOverlap;
         ref var first = ref MemoryMarshal.GetReference(source);
+        var previous = scan.Previous;
         for (var block = 0; block < blocks; block++)
         {
             var index = block * 64;
@@ -85,8 +86,8 @@ internal sealed partial class MaskPrefilter
                 // block before and end in this one, on the upper half of that block joined to the lower half of this one.
                 var chain = classes.ExtractMostSignificantBits() & inside;
                 shapes |= RunsOf11(chain);
-                var across = (RunsOf11((scan.Previous >> 32) | (chain << 32)) >> 22) & 0x3FF;
-                scan.Previous = chain;
+                var across = (RunsOf11((previous >> 32) | (chain << 32)) >> 22) & 0x3FF;
+                previous = chain;
                 if (across != 0 && ShapeWindowsHold(bytes, at - RunReach + BitOperations.TrailingZeroCount(across), at - 1, ref scan))
                 {
                     return true;
@@ -107,6 +108,7 @@ internal sealed partial class MaskPrefilter
             }
         }
 
+        scan.Previous = previous;
         return false;
     }
 
