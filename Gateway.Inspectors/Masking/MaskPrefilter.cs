@@ -23,7 +23,7 @@ namespace McpGateway.Inspectors.Masking;
 internal sealed partial class MaskPrefilter
 {
     /// <summary>The pre-filter of a profile it cannot describe: every frame and string is scanned in full.</summary>
-    public static readonly MaskPrefilter Disabled = new(null, null, PrefilterShapes.None, [], allEscapes: true, 0);
+    public static readonly MaskPrefilter Disabled = new(null, null, PrefilterShapes.None, [], allEscapes: true, 0, null, null);
 
     private const int MaxAnchorLength = 64;
     private const int ChunkBytes = 2048;
@@ -37,9 +37,13 @@ internal sealed partial class MaskPrefilter
     private readonly bool[] _escapeMatters;
     private readonly bool _allEscapes;
     private readonly int _anchorOverlap;
+    private readonly ByteSieve? _stringSieve;
+    private readonly ByteSieve? _frameSieve;
 
-    private MaskPrefilter(SearchValues<string>? stringAnchors, SearchValues<string>? frameAnchors, PrefilterShapes shapes, bool[] escapeMatters, bool allEscapes, int longestAnchor)
+    private MaskPrefilter(SearchValues<string>? stringAnchors, SearchValues<string>? frameAnchors, PrefilterShapes shapes, bool[] escapeMatters, bool allEscapes, int longestAnchor, ByteSieve? stringSieve, ByteSieve? frameSieve)
     {
+        _stringSieve = stringSieve;
+        _frameSieve = frameSieve;
         _stringAnchors = stringAnchors;
         _frameAnchors = frameAnchors;
         _shapes = shapes;
@@ -53,6 +57,9 @@ internal sealed partial class MaskPrefilter
     /// <summary>False for <see cref="Disabled"/>: every frame and every string is a candidate.</summary>
     public bool IsEnabled { get; }
 
+    /// <summary>Whether the bytes go through the <see cref="ByteSieve"/> first (a profile with digit shapes on a machine with AVX-512 VBMI).</summary>
+    public bool HasSieve => _frameSieve is not null;
+
     /// <summary>The longest run of bytes one piece of evidence spans; windows of this size are checked across segment boundaries.</summary>
     public int Window { get; }
 
@@ -60,7 +67,8 @@ internal sealed partial class MaskPrefilter
     /// The pre-filter for a profile: the anchors and shapes of its detectors, its field rules' member names and, unless
     /// base64 is ignored, the <c>data</c> and <c>blob</c> members. Disabled when any of those cannot be described.
     /// </summary>
-    public static MaskPrefilter Create(IEnumerable<SecretDetector> detectors, IEnumerable<FieldRule> fields, Base64Mode base64)
+    /// <param name="sieve">False for the exact passes alone, without the <see cref="ByteSieve"/> in front (tests compare the two).</param>
+    public static MaskPrefilter Create(IEnumerable<SecretDetector> detectors, IEnumerable<FieldRule> fields, Base64Mode base64, bool sieve = true)
     {
         var content = new List<string>();
         var shapes = PrefilterShapes.None;
@@ -127,7 +135,9 @@ internal sealed partial class MaskPrefilter
             shapes,
             escapeMatters,
             allEscapes,
-            frameVariants.Length == 0 ? 0 : frameVariants.Max(a => a.Length));
+            frameVariants.Length == 0 ? 0 : frameVariants.Max(a => a.Length),
+            sieve ? ByteSieve.Create(shapes, contentVariants) : null,
+            sieve ? ByteSieve.Create(shapes, frameVariants) : null);
     }
 
     /// <summary>Whether the frame may hold something to mask: anywhere in its bytes, also across segment boundaries.</summary>
@@ -158,7 +168,7 @@ internal sealed partial class MaskPrefilter
                 continue;
             }
 
-            if (MayMatch(segment, _frameAnchors, chars))
+            if (MayMatch(segment, _frameAnchors, _frameSieve, chars))
             {
                 return true;
             }
@@ -167,7 +177,7 @@ internal sealed partial class MaskPrefilter
             if (carried > 0)
             {
                 segment[..head].CopyTo(seam[carried..]);
-                if (MayMatch(seam[..(carried + head)], _frameAnchors, chars))
+                if (MayMatch(seam[..(carried + head)], _frameAnchors, _frameSieve, chars))
                 {
                     return true;
                 }
@@ -193,19 +203,22 @@ internal sealed partial class MaskPrefilter
 
     /// <summary>Whether the frame may hold something to mask anywhere in its bytes.</summary>
     public bool MayMatchFrame(ReadOnlySpan<byte> frame) =>
-        !IsEnabled || MayMatch(frame, _frameAnchors, stackalloc char[_frameAnchors is null ? 0 : Math.Min(frame.Length, ChunkBytes)]);
+        !IsEnabled || MayMatch(frame, _frameAnchors, _frameSieve, stackalloc char[_frameAnchors is null ? 0 : Math.Min(frame.Length, ChunkBytes)]);
 
     /// <summary>Whether one string (its raw bytes between the quotes, escapes as they are) may hold something a detector matches.</summary>
     public bool MayMatchString(ReadOnlySpan<byte> raw) =>
-        !IsEnabled || MayMatch(raw, _stringAnchors, stackalloc char[_stringAnchors is null ? 0 : Math.Min(raw.Length, ChunkBytes)]);
+        !IsEnabled || MayMatch(raw, _stringAnchors, _stringSieve, stackalloc char[_stringAnchors is null ? 0 : Math.Min(raw.Length, ChunkBytes)]);
 
     /// <param name="chars">Room to widen the bytes into for the anchor search, up to <see cref="ChunkBytes"/> at a time.</param>
+    /// <param name="sieve">Where the machine and profile allow it, one pass that runs the exact checks only where evidence may start.</param>
     /// <remarks>With digit shapes the escapes are found in the shape pass's windows (one pass over the bytes, not two).</remarks>
-    private bool MayMatch(ReadOnlySpan<byte> bytes, SearchValues<string>? anchors, Span<char> chars) =>
-        (_shapes != PrefilterShapes.None
-            ? HasShapeOrEscape(bytes)
-            : HasRelevantEscape(bytes) || (anchors is not null && bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && HasFoldable(bytes)))
-        || (anchors is not null && HasAnchor(bytes, anchors, chars));
+    private bool MayMatch(ReadOnlySpan<byte> bytes, SearchValues<string>? anchors, ByteSieve? sieve, Span<char> chars) =>
+        sieve is not null
+            ? SieveMayMatch(bytes, sieve, anchors, chars)
+            : (_shapes != PrefilterShapes.None
+                ? HasShapeOrEscape(bytes)
+                : HasRelevantEscape(bytes) || (anchors is not null && bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && HasFoldable(bytes)))
+              || (anchors is not null && HasAnchor(bytes, anchors, chars));
 
     /// <summary>Anchors on the bytes folded and widened one to one into chars, chunk by chunk (anchors are folded the same way).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
