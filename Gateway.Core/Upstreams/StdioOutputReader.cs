@@ -8,10 +8,10 @@ namespace McpGateway.Core.Upstreams;
 /// wakes this thread when the server writes, and the session's upstream pump handles the frames on it before it reads
 /// again, with no epoll thread and no thread-pool hop in between (one wake-up per answer instead of three).
 /// <para>
-/// Backpressure: the thread stops reading once the pump has <c>maxFrameBytes</c> plus three reads (48 KiB) it has not
-/// consumed, and goes on below the limit plus two reads, so a server that floods blocks on its own stdout. The bound
-/// lies above the frame limit because an incomplete line stays unconsumed until its newline arrives, and the frame
-/// reader must be able to see a line grow past the limit to refuse it.
+/// Backpressure: the thread stops reading while the pump holds more than <c>maxFrameBytes</c> plus two reads it has
+/// not consumed, so a server that floods blocks on its own stdout. The bound lies above the frame limit because an
+/// incomplete line stays unconsumed until its newline arrives, and the frame reader must be able to see a line grow
+/// past the limit to refuse it.
 /// </para>
 /// <para>
 /// The thread ends at the server's end of stream, when the pump completes its reader, or within
