@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.IO.Pipes;
 using McpGateway.Core.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -18,28 +17,13 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
 
     private readonly Process _process;
     private readonly Task _stderrPump;
-    private readonly StdioOutputReader? _stdout;
 
-    private StdioUpstreamChannel(Process process, Task stderrPump, int maxFrameBytes, string description)
+    private StdioUpstreamChannel(Process process, Task stderrPump, string description)
     {
         _process = process;
         _stderrPump = stderrPump;
         Description = description;
-
-        // stdout: on Linux a thread of the channel's own reads it (see StdioOutputReader); elsewhere the runtime's stream.
-        // stdin: the runtime's stream, whose writes go out from the flushing thread while the pipe has room and wait on
-        // epoll, holding no thread, while a server does not read.
-        if (OperatingSystem.IsLinux() && process.StandardOutput.BaseStream is PipeStream stdout)
-        {
-            _stdout = new StdioOutputReader(stdout.SafePipeHandle, maxFrameBytes, $"mcpgw stdio {process.Id}");
-            Input = _stdout.Reader;
-            _stdout.Start();
-        }
-        else
-        {
-            Input = PipeReader.Create(process.StandardOutput.BaseStream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
-        }
-
+        Input = PipeReader.Create(process.StandardOutput.BaseStream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
         Output = PipeWriter.Create(process.StandardInput.BaseStream, new StreamPipeWriterOptions(minimumBufferSize: 4096));
     }
 
@@ -49,8 +33,7 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
 
     public string Description { get; }
 
-    /// <param name="maxFrameBytes">The upstream frame limit: how much of an unfinished line stdout may have to hold.</param>
-    public static StdioUpstreamChannel Start(StdioConnectionSettings settings, int maxFrameBytes, ILogger logger, TimeProvider? timeProvider = null)
+    public static StdioUpstreamChannel Start(StdioConnectionSettings settings, ILogger logger, TimeProvider? timeProvider = null)
     {
         var start = new ProcessStartInfo(settings.Command)
         {
@@ -90,7 +73,7 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
         }
 
         var stderr = PumpStderrAsync(process.StandardError, settings.Name, logger, new StderrLineBudget(timeProvider ?? TimeProvider.System));
-        return new StdioUpstreamChannel(process, stderr, maxFrameBytes, $"stdio pid {process.Id}: {settings.Command}");
+        return new StdioUpstreamChannel(process, stderr, $"stdio pid {process.Id}: {settings.Command}");
     }
 
     /// <summary>The server's stderr at Information, within its <see cref="StderrLineBudget"/>: what it says about why it failed is seen.</summary>
@@ -145,7 +128,6 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
             }
         }
 
-        _stdout?.Stop();
         await Input.CompleteAsync().ConfigureAwait(false);
         await _stderrPump.ConfigureAwait(false);
         _process.Dispose();

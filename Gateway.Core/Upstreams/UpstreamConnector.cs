@@ -21,7 +21,6 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly WarmUpstreams? _warm;
-    private readonly int _maxUpstreamFrameBytes;
 
     // The upstream sockets' pipe blocks: the listener's size, shared by every tcp connection.
     private readonly BlockMemoryPool _blocks = new();
@@ -32,7 +31,6 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
         _logger = logger;
         _timeProvider = timeProvider;
         _warm = warm;
-        _maxUpstreamFrameBytes = settings.UpstreamLimits.MaxFrameBytes;
         _pipelines = settings.Connections.ToFrozenDictionary(
             pair => pair.Key,
             pair => BuildPipeline(pair.Value, timeProvider, logger),
@@ -85,7 +83,7 @@ internal sealed class UpstreamConnector : IUpstreamConnector, IDisposable
             return await _pipelines[connection.Name].ExecuteAsync(
                 async token => connection switch
                 {
-                    StdioConnectionSettings stdio => (IUpstreamChannel)StdioUpstreamChannel.Start(stdio, _maxUpstreamFrameBytes, _logger, _timeProvider),
+                    StdioConnectionSettings stdio => (IUpstreamChannel)StdioUpstreamChannel.Start(stdio, _logger, _timeProvider),
                     TcpConnectionSettings tcp => await TcpUpstreamChannel.ConnectAsync(tcp, _blocks, token).ConfigureAwait(false),
                     HttpConnectionSettings http => HttpUpstreamChannel.Open(_httpClients[http.Name]),
                     _ => throw new UpstreamUnavailableException($"unsupported transport for '{connection.Name}'"),
