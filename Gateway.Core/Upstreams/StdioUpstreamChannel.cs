@@ -109,10 +109,10 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
     public async ValueTask DisposeAsync()
     {
         // MCP stdio shutdown: close the server's stdin, give it a moment, then end the whole process tree.
-        await Output.CompleteAsync().ConfigureAwait(false);
+        using var grace = new CancellationTokenSource(ExitGrace);
+        await CloseStdinAsync(grace.Token).ConfigureAwait(false);
         try
         {
-            using var grace = new CancellationTokenSource(ExitGrace);
             await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -131,5 +131,23 @@ internal sealed class StdioUpstreamChannel : IUpstreamChannel
         await Input.CompleteAsync().ConfigureAwait(false);
         await _stderrPump.ConfigureAwait(false);
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// Hands the server what is still buffered for it, within the grace, then closes its stdin. A server that stopped
+    /// reading would hold that write (and with it the session's end, and the kill below) forever: after the grace the
+    /// rest is dropped.
+    /// </summary>
+    private async ValueTask CloseStdinAsync(CancellationToken grace)
+    {
+        try
+        {
+            await Output.FlushAsync(grace).ConfigureAwait(false);
+            await Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            await Output.CompleteAsync(ex).ConfigureAwait(false);
+        }
     }
 }
