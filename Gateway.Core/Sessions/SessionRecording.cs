@@ -19,6 +19,9 @@ internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder
     /// <summary>The record of a relayed frame was not committed: the frame is refused with -31006, counted under the recording stage.</summary>
     public const string StageName = ISessionRecorder.StageName;
 
+    /// <summary>Counts a relayed frame's record that did not commit (the frame is refused with -31006).</summary>
+    private readonly Action _lost = () => metrics.Verdict(StageName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
+
     /// <summary>
     /// Records <paramref name="outcome"/> and counts it. False: a relayed frame's record did not commit (it must not go
     /// on: -31006), or the store cannot record the session's start (the session must not begin); true otherwise. For a
@@ -115,7 +118,7 @@ internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder
         }
         catch (AuditUnavailableException)
         {
-            metrics.Verdict(StageName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
+            _lost();
             return ValueTask.FromResult(false);
         }
 
@@ -125,30 +128,7 @@ internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder
             return ValueTask.FromResult(true);
         }
 
-        return IsCommittedAsync(append.AsTask(), cancellationToken);
-    }
-
-    /// <summary>
-    /// Waits for the commit of a relayed frame's record. The records of a batch commit together. False: not on record,
-    /// the frame must not go on.
-    /// </summary>
-    private async ValueTask<bool> IsCommittedAsync(Task record, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await (record.IsCompleted ? record : record.WaitAsync(cancellationToken)).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The session ended (the client went away) before the record committed: the frame goes nowhere, and the
-            // store did not fail, so this is no audit_unavailable.
-            return false;
-        }
-        catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
-        {
-            metrics.Verdict(StageName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
-            return false;
-        }
+        // Not waited on here: the pump keeps the answer and awaits it once its read batch is enqueued.
+        return new RelayedCommit(append.AsTask(), _lost, cancellationToken).AsValueTask();
     }
 }
