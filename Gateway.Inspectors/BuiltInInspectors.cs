@@ -51,7 +51,7 @@ internal static class BuiltInInspectors
 
         if (settings.Audit is { } audit)
         {
-            // Always last in both directions; the session records what the chain does not forward.
+            // The session's terminal stage: it records every outcome once the chain has run; no inspector records.
             services.AddSingleton(sp => AuditStores.Create(
                 audit,
                 sp.GetRequiredService<TimeProvider>(),
@@ -63,7 +63,6 @@ internal static class BuiltInInspectors
                 sp.GetRequiredService<ILogger<SessionRecorder>>(),
                 sp.GetService<IRecordMasker>()));
             services.AddSingleton<ISessionRecorder>(sp => sp.GetRequiredService<SessionRecorder>());
-            services.AddInspector<RecordingInspector>(RecordingInspector.InspectorName, ChainSlot.Recording);
             services.AddSingleton<IAdminRoutes>(sp => new AuditAdminRoutes(sp.GetRequiredService<IAuditStore>(), audit, sp.GetRequiredService<TimeProvider>()));
             if (audit.SigningKeyFile is { } keyFile)
             {
@@ -114,7 +113,7 @@ internal static class BuiltInInspectors
 
         if (settings.Masking is { } masking)
         {
-            // After the configured middle, right before recording: the client and the audit store get masked payloads.
+            // Last, after the configured middle: the client and the audit store (recorded once the chain has run) get masked payloads.
             services.AddSingleton(sp => new MaskProfileResolver(masking, settings, sp.GetService<PolicyMonitor>()));
             services.AddSingleton<IRecordMasker, RecordMasker>();
             services.AddInspector<MaskInspector>(MaskInspector.InspectorName, ChainSlot.Masking);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpGateway.Benchmarks.Recording;
 
 /// <summary>
-/// The cost of recording one frame in the SQLite store, as the recording inspector pays it: 16 sessions each append
+/// The cost of recording one frame in the SQLite store, as the session's recording stage pays it for relayed frames: 16 sessions each append
 /// 32 forwarded-frame records (a 256-byte <c>tools/call</c> payload, its SHA-256, id, method, tool) without waiting,
 /// then await them all, so they share group commits like a pump batch does. One operation is one record; the time
 /// covers the queue, the hash chain, the insert and the commit (durability full: fsync per commit; normal: none).

@@ -1,6 +1,9 @@
 namespace McpGateway.Core.Chain;
 
-/// <summary>Where an inspector sits. Only the built-ins take the fixed ends; platform inspectors fill the middle.</summary>
+/// <summary>
+/// Where an inspector sits. Only the built-ins take the fixed ends; platform inspectors fill the middle. Recording is no
+/// slot: it is the session's terminal stage, after the chain, and sees every outcome the chain (or the gateway) reaches.
+/// </summary>
 internal enum ChainSlot
 {
     /// <summary>Always first: nothing passes an unauthenticated or expired session.</summary>
@@ -12,9 +15,9 @@ internal enum ChainSlot
     /// <summary>Ordered by configuration.</summary>
     Middle,
 
-    /// <summary>Built-in masking, when configured: after the configured middle, right before recording, so nothing later sees a secret.</summary>
+    /// <summary>
+    /// Built-in masking, when configured: last, after the configured middle, so that what leaves the chain (and is
+    /// recorded by the session once the chain has run) holds no secret it detects.
+    /// </summary>
     Masking,
-
-    /// <summary>Always last: records what the other inspectors decided.</summary>
-    Recording,
 }

@@ -26,8 +26,8 @@ public interface IGatewaySession
 
     /// <summary>
     /// Sends the client a frame the gateway made itself (one JSON-RPC notification, no newline), e.g. progress on a held
-    /// call. Like a relayed frame it passes the chain's tail: masking, then recording (verdict <c>generated</c>), and it
-    /// is written only once its record is committed. False when it is not one notification, the tail withheld it, it
+    /// call. Like a relayed frame it passes the chain's tail (masking) and is then recorded (verdict <c>generated</c>), and
+    /// it is written only once its record is committed. False when it is not one notification, the tail withheld it, it
     /// could not be recorded, the client is gone or the session cannot send.
     /// </summary>
     ValueTask<bool> SendToClientAsync(ReadOnlyMemory<byte> frameJson, CancellationToken cancellationToken) => ValueTask.FromResult(false);

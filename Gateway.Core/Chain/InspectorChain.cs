@@ -7,7 +7,8 @@ namespace McpGateway.Core.Chain;
 
 /// <summary>
 /// The frozen, ordered inspectors of a gateway, one array per direction: authentication first, the configured
-/// middle in order, recording last. Built and validated once by <see cref="InspectorChainBuilder"/>.
+/// middle in order, masking last. Built and validated once by <see cref="InspectorChainBuilder"/>. Recording is not in
+/// the chain: the session records what became of a frame once the chain has run.
 /// </summary>
 internal sealed class InspectorChain
 {
@@ -18,7 +19,7 @@ internal sealed class InspectorChain
     private readonly int _upstreamToClientTail;
     private readonly ILogger _logger;
 
-    /// <param name="tailLength">How many of the last inspectors in <paramref name="ordered"/> are the tail (masking, recording).</param>
+    /// <param name="tailLength">How many of the last inspectors in <paramref name="ordered"/> are the tail (masking).</param>
     internal InspectorChain(IFrameInspector[] ordered, ILogger logger, int tailLength = 0)
     {
         _all = ordered;
@@ -49,12 +50,12 @@ internal sealed class InspectorChain
         return text.ToString();
     }
 
-    /// <summary>The tail's inspectors in order (masking, then recording, those that are configured and see the direction).</summary>
+    /// <summary>The tail's inspectors in order (masking, when it is configured and sees the direction).</summary>
     public IReadOnlyList<string> TailFor(FrameDirection direction) => NamesFor(direction).Skip(TailStart(direction)).ToArray();
 
     /// <summary>
-    /// Runs only the tail: masking, then recording. A frame the gateway makes itself enters here, so it is masked and
-    /// recorded like a relayed frame, and no inspector of the middle sees (or can send) it.
+    /// Runs only the tail: masking. A frame the gateway makes itself enters here, so it is masked like a relayed frame
+    /// (and then recorded like one, by the session), and no inspector of the middle sees (or can send) it.
     /// </summary>
     internal ValueTask<ChainOutcome> RunTailAsync(McpFrame frame, CancellationToken cancellationToken) =>
         RunAsync(frame, TailStart(frame.Direction), cancellationToken);

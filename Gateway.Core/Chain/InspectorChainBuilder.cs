@@ -1,3 +1,4 @@
+using McpGateway.Core.Recording;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Core.Chain;
@@ -5,7 +6,7 @@ namespace McpGateway.Core.Chain;
 /// <summary>
 /// Builds the frozen chain from the registered inspectors and the configured order of the middle. Every
 /// mistake is reported at once: unknown or repeated names, a built-in end named in the middle, two
-/// inspectors claiming one end.
+/// inspectors claiming one end, the recording stage named as an inspector.
 /// </summary>
 internal static class InspectorChainBuilder
 {
@@ -38,7 +39,6 @@ internal static class InspectorChainBuilder
 
         var beforeTail = ordered.Count;
         AddEnd(ChainSlot.Masking);
-        AddEnd(ChainSlot.Recording);
         return new InspectorChain([.. ordered], logger, ordered.Count - beforeTail);
 
         void AddEnd(ChainSlot slot)
@@ -96,13 +96,17 @@ internal static class InspectorChainBuilder
             {
                 errors.Add("an inspector is registered without a name");
             }
+            else if (string.Equals(registration.Name, ISessionRecorder.StageName, StringComparison.Ordinal))
+            {
+                errors.Add($"{registration.Describe()}: '{ISessionRecorder.StageName}' is the name of the session's recording stage, not available to an inspector");
+            }
             else if (!byName.TryAdd(registration.Name, registration))
             {
                 errors.Add($"inspector '{registration.Name}' is registered twice");
             }
         }
 
-        foreach (var slot in new[] { ChainSlot.Authentication, ChainSlot.Policy, ChainSlot.Masking, ChainSlot.Recording })
+        foreach (var slot in new[] { ChainSlot.Authentication, ChainSlot.Policy, ChainSlot.Masking })
         {
             var claimants = byName.Values.Where(r => r.Slot == slot).Select(r => r.Name).ToList();
             if (claimants.Count > 1)
@@ -115,7 +119,11 @@ internal static class InspectorChainBuilder
         for (var i = 0; i < middleOrder.Count; i++)
         {
             var name = middleOrder[i];
-            if (!byName.TryGetValue(name, out var registration))
+            if (string.Equals(name, ISessionRecorder.StageName, StringComparison.Ordinal))
+            {
+                errors.Add($"inspectors[{i}]: '{name}' is not an inspector: recording is the session's terminal stage, it always runs after the chain (turn it on with the audit section) and cannot be placed in it");
+            }
+            else if (!byName.TryGetValue(name, out var registration))
             {
                 errors.Add($"inspectors[{i}]: no inspector named '{name}' is registered (known: {string.Join(", ", byName.Keys.Order(StringComparer.Ordinal))})");
             }

@@ -49,13 +49,7 @@ public sealed class McpFrame
     /// <summary>True when a replacement changed the envelope (kind, id, method, tool) or broke the parsing rule: the chain rejects the frame.</summary>
     internal bool IsEnvelopeBroken { get; private set; }
 
-    /// <summary>
-    /// Set by the recording inspector: the frame may move on only once this completes (its record is committed); if it
-    /// faults, the frame is refused with -31006. The pump enqueues the records of a whole read batch before it waits.
-    /// </summary>
-    internal Task? RecordCommitted { get; private set; }
-
-    /// <summary>True for a frame the gateway made itself (progress on a held call, ...): it enters the chain at its tail and is recorded as <c>generated</c>.</summary>
+    /// <summary>True for a frame the gateway made itself (progress on a held call, ...): it enters the chain at its tail (masking) and is recorded as <c>generated</c>.</summary>
     public bool IsGenerated { get; private set; }
 
     /// <summary>True when this instance owns its payload (a detached copy).</summary>
@@ -69,7 +63,6 @@ public sealed class McpFrame
         copy.IsDetached = true;
         copy.IsReplaced = IsReplaced;
         copy.IsEnvelopeBroken = IsEnvelopeBroken;
-        copy.RecordCommitted = RecordCommitted;
         copy.IsGenerated = IsGenerated;
         return copy;
     }
@@ -94,10 +87,7 @@ public sealed class McpFrame
         IsReplaced = false;
         IsEnvelopeBroken = false;
         IsGenerated = false;
-        RecordCommitted = null;
     }
-
-    internal void AwaitRecord(Task committed) => RecordCommitted = committed;
 
     /// <summary>For a response: the method and tool of the request it answers, as the pump found them.</summary>
     internal string? RequestMethod => _requestMethod;

@@ -1,6 +1,6 @@
 namespace McpGateway.Core.Configuration;
 
-/// <summary>The <c>audit</c> section: session recording. Absent: nothing is recorded and no recording inspector runs.</summary>
+/// <summary>The <c>audit</c> section: session recording. Absent: nothing is recorded, and the session's recording stage only counts.</summary>
 internal sealed class AuditOptions
 {
     /// <summary><c>sqlite</c> (default, embedded) or <c>postgres</c> (one shared database for several gateway instances).</summary>

@@ -7,14 +7,26 @@ using McpGateway.Core.Identity;
 namespace McpGateway.Core.Recording;
 
 /// <summary>
-/// The session's side of recording: what the recording inspector cannot see because the chain or the gateway did not
-/// forward the frame (rejected, answered, dropped, invalid), and the session's start and end. Absent when recording is
-/// off; the session then calls nothing.
+/// Turns what becomes of a session and its frames into audit records: frames relayed (with their final, masked bytes),
+/// frames the chain or the gateway did not forward (rejected, answered, dropped, invalid), and the session's start,
+/// refusal and end. Called by the session's recording stage only, once per outcome. Absent when recording is off; the
+/// session then calls nothing.
 /// </summary>
 internal interface ISessionRecorder
 {
-    /// <summary>The recording inspector's name: what it rejects (-31006) it could not record, so the session does not try again.</summary>
-    const string InspectorName = "recording";
+    /// <summary>
+    /// The recording stage's name: a frame whose record did not commit is refused (-31006) and counted under it. Not an
+    /// inspector: no inspector may take the name, and the chain's configured order cannot place it.
+    /// </summary>
+    const string StageName = "recording";
+
+    /// <summary>
+    /// A frame the chain cleared (or a notification the gateway made, past the chain's tail), as it leaves: its record is
+    /// made from the frame's final bytes (after masking), sealed and enqueued now, in the caller's thread. Completes
+    /// when the record is committed; faults with <see cref="AuditUnavailableException"/> when it is not (the frame must
+    /// then not go on). The frame is borrowed: nothing of it is kept once this returns.
+    /// </summary>
+    ValueTask RelayedAsync(McpFrame frame);
 
     /// <summary>False when the start could not be recorded: the session must not begin.</summary>
     ValueTask<bool> SessionStartedAsync(IGatewaySession session, CancellationToken cancellationToken);

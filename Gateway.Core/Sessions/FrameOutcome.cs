@@ -46,8 +46,8 @@ internal readonly struct FrameOutcome
     /// <summary>For <see cref="OutcomeKind.Answered"/>: the id of the request answered.</summary>
     public JsonRpcId Id { get; private init; }
 
-    /// <summary>For <see cref="OutcomeKind.Relayed"/>: the commit of the record the chain's recording stage enqueued (none: recording is off).</summary>
-    public Task? Record { get; private init; }
+    /// <summary>For <see cref="OutcomeKind.Relayed"/>: the frame as it leaves (its final bytes, after masking); borrowed.</summary>
+    public McpFrame? Frame { get; private init; }
 
     /// <summary>For <see cref="OutcomeKind.Answered"/>: the answer also means the session did not begin (its upstream could not be reached).</summary>
     public bool RefusesSession { get; private init; }
@@ -60,7 +60,8 @@ internal readonly struct FrameOutcome
     /// <summary>For <see cref="OutcomeKind.SessionEnded"/>: why.</summary>
     public string? Reason { get; private init; }
 
-    public static FrameOutcome Relayed(Task? record) => new() { Kind = OutcomeKind.Relayed, Record = record, Inspector = Gateway };
+    /// <summary>Cleared by the chain (or, for a frame the gateway made, by the chain's tail): goes on once its record is committed.</summary>
+    public static FrameOutcome Relayed(McpFrame frame) => new() { Kind = OutcomeKind.Relayed, Frame = frame, Inspector = Gateway };
 
     /// <summary>Refused by <paramref name="inspector"/> (counted under it as a rejection).</summary>
     public static FrameOutcome Rejected(McpFrame frame, string inspector, GatewayError? error) => Of(OutcomeKind.Rejected, frame, inspector, error);

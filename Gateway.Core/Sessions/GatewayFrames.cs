@@ -9,9 +9,9 @@ namespace McpGateway.Core.Sessions;
 /// <summary>
 /// How a notification the gateway makes itself reaches a peer: progress on a held call, whatever an inspector sends
 /// through <see cref="IGatewaySession.SendToClientAsync"/>, and toward the upstream e.g. a cancellation. It must be one
-/// well-formed notification, it enters the chain at its tail for its direction (masking, then recording) like a relayed
-/// frame, and it is written only once its record is committed. A frame the tail withholds is recorded as such and not
-/// sent; one that cannot be recorded is not sent (fail closed).
+/// well-formed notification, it enters the chain at its tail for its direction (masking) and is then recorded like a
+/// relayed frame, and it is written only once its record is committed. A frame the tail withholds is recorded as such
+/// and not sent; one that cannot be recorded is not sent (fail closed).
 /// </summary>
 internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runtime, Func<long> nextSequence, CancellationToken ended)
 {
@@ -69,7 +69,7 @@ internal sealed class GatewayFrames(GatewaySession session, GatewayRuntime runti
             return false;
         }
 
-        if (!await session.Recording.RecordAsync(FrameOutcome.Relayed(frame.RecordCommitted), ended).ConfigureAwait(false))
+        if (!await session.Recording.RecordAsync(FrameOutcome.Relayed(frame), ended).ConfigureAwait(false))
         {
             // Fail closed: a frame that is not on record is not sent.
             return false;

@@ -56,7 +56,7 @@ internal sealed class GatewayRuntime : IDisposable
 
     public GatewayDrain Drain { get; }
 
-    /// <summary>Records what the recording inspector cannot see; null when recording is off.</summary>
+    /// <summary>Makes the audit records; handed to each session's recording stage only. Null when recording is off.</summary>
     public ISessionRecorder? Recorder { get; }
 
     /// <summary>Releases what the upstream connector pools (HTTP connections).</summary>

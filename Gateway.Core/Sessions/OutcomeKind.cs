@@ -3,7 +3,7 @@ namespace McpGateway.Core.Sessions;
 /// <summary>What became of a frame, or of the session itself: each kind is recorded (or counted) by <see cref="SessionRecording"/> once.</summary>
 internal enum OutcomeKind
 {
-    /// <summary>Cleared by the chain: its record, enqueued by the chain's recording stage, must commit before the frame goes on.</summary>
+    /// <summary>Cleared by the chain: its record, made from its final bytes once the chain has run, must commit before the frame goes on.</summary>
     Relayed,
 
     /// <summary>Refused, by an inspector or the gateway's own rules (the sender may get an error).</summary>

@@ -9,8 +9,9 @@ namespace McpGateway.Core.Sessions;
 
 /// <summary>
 /// Carries out what becomes of a frame: forward (once its record is committed), reject, respond, or hold until a
-/// decision comes. Every outcome the chain did not relay is handed as one <see cref="FrameOutcome"/> to
-/// <see cref="SessionRecording"/> before the answer it causes is written.
+/// decision comes. Every outcome is handed as one <see cref="FrameOutcome"/> to <see cref="SessionRecording"/>: a
+/// relayed frame once the chain has run, with its final bytes, before it is written; any other before the answer it
+/// causes is written.
 /// </summary>
 internal sealed class OutcomeWriter(GatewaySession session)
 {
@@ -22,7 +23,7 @@ internal sealed class OutcomeWriter(GatewaySession session)
 
     public async ValueTask ApplyAsync(DirectionPump pump, McpFrame frame, ChainOutcome outcome, bool inBatch)
     {
-        // A replacement that changed the envelope was rejected by the chain before recording saw it.
+        // A replacement that changed the envelope was rejected by the chain: it is recorded as rejected, never relayed.
         var verdict = outcome.Verdict;
         var inspector = outcome.InspectorName ?? FrameOutcome.Gateway;
         switch (verdict.Kind)
@@ -89,11 +90,11 @@ internal sealed class OutcomeWriter(GatewaySession session)
         var frame = pump.Frame;
         foreach (var waiting in deferred)
         {
-            var recorded = await session.Recording.RecordAsync(FrameOutcome.Relayed(waiting.RecordCommitted), session.Ended).ConfigureAwait(false);
+            var recorded = await waiting.Recorded.ConfigureAwait(false);
             frame.Reset(waiting.Payload, waiting.Envelope, waiting.RequestMethod, waiting.RequestTool, waiting.Sequence);
             if (recorded)
             {
-                await ForwardAsync(pump, frame, inBatch: true).ConfigureAwait(false);
+                await DeliverAsync(pump, frame, inBatch: true).ConfigureAwait(false);
             }
             else
             {
@@ -145,24 +146,29 @@ internal sealed class OutcomeWriter(GatewaySession session)
         }
     }
 
+    /// <summary>The chain cleared the frame: it is recorded as it leaves (after masking), then written once its record is committed.</summary>
     private async ValueTask ForwardAsync(DirectionPump pump, McpFrame frame, bool inBatch)
     {
-        if (frame.RecordCommitted is { } record)
+        var recorded = session.Recording.RecordAsync(FrameOutcome.Relayed(frame), session.Ended);
+        if (inBatch && !recorded.IsCompleted)
         {
-            if (inBatch && !record.IsCompleted)
-            {
-                // Written at the end of the read batch, once the records of the whole batch are committed together.
-                pump.Batch.Deferred.Add(new DeferredFrame(frame.Payload, frame.Envelope, frame.RequestMethod, frame.RequestToolName, frame.Sequence, record));
-                return;
-            }
-
-            if (!await session.Recording.RecordAsync(FrameOutcome.Relayed(record), session.Ended).ConfigureAwait(false))
-            {
-                await RejectAsync(pump, frame, GatewayErrors.AuditUnavailable, inBatch).ConfigureAwait(false);
-                return;
-            }
+            // Written at the end of the read batch, once the records of the whole batch are committed together.
+            pump.Batch.Deferred.Add(new DeferredFrame(frame.Payload, frame.Envelope, frame.RequestMethod, frame.RequestToolName, frame.Sequence, recorded));
+            return;
         }
 
+        if (!await recorded.ConfigureAwait(false))
+        {
+            await RejectAsync(pump, frame, GatewayErrors.AuditUnavailable, inBatch).ConfigureAwait(false);
+            return;
+        }
+
+        await DeliverAsync(pump, frame, inBatch).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a frame whose record is committed to the peer (or answers in its place when the peer is gone).</summary>
+    private async ValueTask DeliverAsync(DirectionPump pump, McpFrame frame, bool inBatch)
+    {
         var batch = pump.Batch;
         if (batch.Peer.IsClosed)
         {

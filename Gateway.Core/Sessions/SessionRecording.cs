@@ -8,18 +8,25 @@ namespace McpGateway.Core.Sessions;
 /// <summary>
 /// The session's terminal stage: every outcome of every frame, and the session's start, refusal and end, is handed to
 /// <see cref="RecordAsync"/> as one <see cref="FrameOutcome"/>, exactly once; nothing else in the session core talks to
-/// the recorder or counts verdicts. A relayed frame's record is enqueued by the chain's last inspector (with the masked
-/// payload) and committed here before the frame goes on; what the gateway refused, dropped, answered or made itself,
-/// and what broke the parsing rule, is recorded by size and hash. With recording off only the counting remains.
+/// the recorder or counts verdicts, and no inspector records. A relayed frame is handed over once the chain has run
+/// (after masking): its record is made from the frame's final bytes, sealed and enqueued in the caller's thread, and the
+/// answer says when it is committed, before the frame goes on. What the gateway refused, dropped, answered or made itself,
+/// and what broke the parsing rule, is recorded by size and hash. With recording off only the counting remains, and a
+/// relayed frame costs nothing.
 /// </summary>
 internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder? recorder, GatewayMetrics metrics)
 {
     /// <summary>The record of a relayed frame was not committed: the frame is refused with -31006, counted under the recording stage.</summary>
-    public const string StageName = "recording";
+    public const string StageName = ISessionRecorder.StageName;
+
+    /// <summary>Counts a relayed frame's record that did not commit (the frame is refused with -31006).</summary>
+    private readonly Action _lost = () => metrics.Verdict(StageName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
 
     /// <summary>
     /// Records <paramref name="outcome"/> and counts it. False: a relayed frame's record did not commit (it must not go
-    /// on: -31006), or the store cannot record the session's start (the session must not begin); true otherwise.
+    /// on: -31006), or the store cannot record the session's start (the session must not begin); true otherwise. For a
+    /// relayed frame the record is enqueued before this returns, so the answer may be kept and awaited (once) later: a
+    /// pump enqueues the records of its whole read batch before it waits for the first, and they share one group commit.
     /// </summary>
     /// <param name="cancellationToken">The session's end: a commit waited on past it is no failure of the store.</param>
     public ValueTask<bool> RecordAsync(in FrameOutcome outcome, CancellationToken cancellationToken)
@@ -27,7 +34,7 @@ internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder
         switch (outcome.Kind)
         {
             case OutcomeKind.Relayed:
-                return outcome.Record is null ? ValueTask.FromResult(true) : IsCommittedAsync(outcome.Record, cancellationToken);
+                return recorder is null ? ValueTask.FromResult(true) : RelayedAsync(recorder, outcome.Frame!, cancellationToken);
             case OutcomeKind.SessionStarted:
                 return recorder is null ? ValueTask.FromResult(true) : recorder.SessionStartedAsync(session, cancellationToken);
             case OutcomeKind.Rejected:
@@ -101,27 +108,27 @@ internal sealed class SessionRecording(IGatewaySession session, ISessionRecorder
             ? ValueTask.FromResult(true)
             : Done(recorder.NotForwardedAsync(session, outcome.Direction, outcome.Envelope, outcome.Method, outcome.Tool, outcome.Payload, outcome.Sequence, verdict, outcome.Inspector, outcome.Error));
 
-    /// <summary>
-    /// Waits for the commit of a relayed frame's record. The records of a batch commit together: only the first wait of
-    /// a batch usually finds one pending. False: not on record, the frame must not go on.
-    /// </summary>
-    private async ValueTask<bool> IsCommittedAsync(Task record, CancellationToken cancellationToken)
+    /// <summary>Seals and enqueues a relayed frame's record; the answer is at once when its commit already happened.</summary>
+    private ValueTask<bool> RelayedAsync(ISessionRecorder recording, McpFrame frame, CancellationToken cancellationToken)
     {
+        ValueTask append;
         try
         {
-            await (record.IsCompleted ? record : record.WaitAsync(cancellationToken)).ConfigureAwait(false);
-            return true;
+            append = recording.RelayedAsync(frame);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (AuditUnavailableException)
         {
-            // The session ended (the client went away) before the record committed: the frame goes nowhere, and the
-            // store did not fail, so this is no audit_unavailable.
-            return false;
+            _lost();
+            return ValueTask.FromResult(false);
         }
-        catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
+
+        if (append.IsCompletedSuccessfully)
         {
-            metrics.Verdict(StageName, VerdictKind.Reject, GatewayErrors.AuditUnavailable);
-            return false;
+            append.GetAwaiter().GetResult();
+            return ValueTask.FromResult(true);
         }
+
+        // Not waited on here: the pump keeps the answer and awaits it once its read batch is enqueued.
+        return new RelayedCommit(append.AsTask(), _lost, cancellationToken).AsValueTask();
     }
 }

@@ -8,8 +8,8 @@ namespace McpGateway.Inspectors.Masking;
 
 /// <summary>
 /// Masks every string the upstream sends (results, errors, notifications, server-to-client requests) before the client
-/// and the recorder see it; runs in the <see cref="ChainSlot.Masking"/> slot, after the configured middle and right
-/// before recording. A message with no hit is forwarded with its original bytes; one whose masking fails or exceeds
+/// and the recorder see it; runs in the <see cref="ChainSlot.Masking"/> slot, last, after the configured middle (the
+/// session records a frame once the chain has run). A message with no hit is forwarded with its original bytes; one whose masking fails or exceeds
 /// the profile's budget is withheld with -31003 <c>masking_failed</c> (a response's caller gets the error with its id).
 /// A request or notification from the upstream whose id or method holds a secret cannot be masked without changing what
 /// it means: it is refused with -31003 <c>secret_in_envelope</c> (a request's error goes back to the upstream), and never

@@ -66,7 +66,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>
     /// Queues <paramref name="record"/> and completes when its batch is committed. <paramref name="cancellationToken"/>
     /// stops the wait for room in a full queue and for the commit; once queued, the record is committed or failed by
-    /// the writer either way. With a token that cannot be cancelled (the recording inspector's: its pump waits for the
+    /// the writer either way. With a token that cannot be cancelled (a relayed frame's: its pump waits for the
     /// commit with the session's token), nothing is allocated beyond the queue entry.
     /// </summary>
     public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)

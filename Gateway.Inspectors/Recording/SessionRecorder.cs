@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace McpGateway.Inspectors.Recording;
 
 /// <summary>
-/// Turns what happens in a session into audit records and appends them. Forwarded frames come from the recording
-/// inspector (with their masked payload); everything else from the session itself, with only size and hash.
+/// Turns what happens in a session into audit records and appends them, for the session's recording stage only (every
+/// outcome once). Relayed frames keep their masked payload; everything else only size and hash.
 /// </summary>
 internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvider, ILogger<SessionRecorder> logger, IRecordMasker? masker = null) : ISessionRecorder
 {
@@ -22,8 +22,6 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
 
     /// <summary>The inspector named on a generated frame's record: the gateway made it.</summary>
     public const string GeneratedBy = "gateway";
-
-    public IAuditStore Store => store;
 
     public async ValueTask<bool> SessionStartedAsync(IGatewaySession session, CancellationToken cancellationToken)
     {
@@ -122,8 +120,21 @@ internal sealed class SessionRecorder(IAuditStore store, TimeProvider timeProvid
         return AppendLoggedAsync(session, record);
     }
 
-    /// <summary>The record of a frame the chain forwarded (or replaced) so far: requests masked for the record, responses as masked in flight.</summary>
-    public AuditRecord Forwarded(McpFrame frame)
+    /// <summary>
+    /// Enqueues the record without waiting: the session's recording stage holds the frame back until it is committed
+    /// (the pump first enqueues the records of its whole read batch, so they share one group commit), and refuses it with
+    /// -31006 when the commit fails, a full queue included. The record is sealed here, in the pump's thread. The append
+    /// gets no token: the pump waits for the commit with the session's own, and a full queue still refuses after the
+    /// store's enqueue timeout.
+    /// </summary>
+    public ValueTask RelayedAsync(McpFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return store.AppendAsync(Forwarded(frame), CancellationToken.None);
+    }
+
+    /// <summary>The record of a frame the chain forwarded (or replaced): requests masked for the record, responses as masked in flight.</summary>
+    private AuditRecord Forwarded(McpFrame frame)
     {
         // The hash is of what is stored: a hash of the unmasked request would let anyone holding the store test guesses of a masked secret.
         // A response from the upstream was masked in flight, but not its id (the client's own): the record masks that too.

@@ -15,14 +15,27 @@ public sealed class InspectorChainBuilderTests
         InspectorChainBuilder.Build(registrations, middle, new ServiceCollection().BuildServiceProvider(), NullLogger.Instance);
 
     [Test]
-    public void Build_FixedEndsAndConfiguredMiddle_OrdersAuthenticationFirstRecordingLast()
+    public void Build_FixedEndsAndConfiguredMiddle_OrdersAuthenticationFirstMaskingLast()
     {
         var chain = Build(
-            [Reg("record", ChainSlot.Recording), Reg("b"), Reg("auth", ChainSlot.Authentication, InspectedDirections.ClientToUpstream), Reg("a")],
+            [Reg("mask", ChainSlot.Masking), Reg("b"), Reg("auth", ChainSlot.Authentication, InspectedDirections.ClientToUpstream), Reg("a")],
             "b", "a");
 
-        Assert.That(chain.Names, Is.EqualTo(new[] { "auth", "b", "a", "record" }));
-        Assert.That(chain.Describe(), Is.EqualTo("client->upstream: auth > b > a > record\nupstream->client: b > a > record"));
+        Assert.That(chain.Names, Is.EqualTo(new[] { "auth", "b", "a", "mask" }));
+        Assert.That(chain.Describe(), Is.EqualTo("client->upstream: auth > b > a > mask\nupstream->client: b > a > mask"));
+    }
+
+    [Test]
+    public void Build_RecordingNamedInTheOrderOrRegistered_RefusedAsTheSessionsTerminalStage()
+    {
+        var ex = Assert.Throws<InvalidChainException>(() => Build([Reg("a"), Reg("recording")], "a", "recording"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Errors, Has.One.StartWith("inspectors[1]: 'recording' is not an inspector: recording is the session's terminal stage"));
+            Assert.That(ex.Errors, Has.One.EqualTo("inspector 'recording': 'recording' is the name of the session's recording stage, not available to an inspector"));
+            Assert.That(ex.Errors, Has.Count.EqualTo(2));
+        });
     }
 
     [Test]

@@ -198,6 +198,33 @@ internal sealed class ConfigCheckCommandTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Run_RecordingPlacedInTheChain_RefusedAsTheSessionsTerminalStage(bool audit)
+    {
+        var config = new JsonObject
+        {
+            ["listen"] = "127.0.0.1:7400",
+            ["auth"] = new JsonObject { ["mode"] = "none" },
+            ["inspectors"] = new JsonArray("recording"),
+            ["connections"] = new JsonObject { ["e"] = new JsonObject { ["transport"] = "stdio", ["command"] = "node" } },
+        };
+        if (audit)
+        {
+            config["audit"] = new JsonObject { ["path"] = Path.Combine(_directory, "audit.db") };
+        }
+
+        var path = Write("recording-in-chain.json", config.ToJsonString());
+
+        var (exit, _, error) = Run(path);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(ConfigCheckCommand.Invalid));
+            Assert.That(error, Does.Contain("inspectors[0]: 'recording' is not an inspector: recording is the session's terminal stage, it always runs after the chain"));
+        });
+    }
+
     private static (int Exit, string Output, string Error) Run(string path)
     {
         using var output = new StringWriter();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Framing;
@@ -8,10 +9,27 @@ using McpGateway.Core.Recording;
 
 namespace McpGateway.Tests.Sessions;
 
-/// <summary>The session's side of recording, kept in memory: one line per call, e.g. <c>rejected tools/call not_initialized</c>.</summary>
+/// <summary>
+/// The session's recording, kept in memory: one line per call, e.g. <c>rejected tools/call not_initialized</c> or
+/// <c>relayed client->upstream tools/call</c>; a relayed frame's bytes as handed over in <see cref="RelayedPayloads"/>.
+/// </summary>
 internal sealed class FakeRecorder : ISessionRecorder
 {
     public ConcurrentQueue<string> Records { get; } = new();
+
+    /// <summary>The bytes of every relayed frame, in the order they were handed over.</summary>
+    public ConcurrentQueue<string> RelayedPayloads { get; } = new();
+
+    /// <summary>When (and whether) a relayed frame's record commits: null, or a null task, commits at once.</summary>
+    public Func<McpFrame, Task?>? Commit { get; set; }
+
+    public ValueTask RelayedAsync(McpFrame frame)
+    {
+        var direction = frame.Direction == FrameDirection.ClientToUpstream ? "client->upstream" : "upstream->client";
+        Records.Enqueue($"relayed {direction} {frame.Method}");
+        RelayedPayloads.Enqueue(Encoding.UTF8.GetString(frame.Payload));
+        return Commit?.Invoke(frame) is { } commit ? new ValueTask(commit) : ValueTask.CompletedTask;
+    }
 
     public ValueTask<bool> SessionStartedAsync(IGatewaySession session, CancellationToken cancellationToken)
     {

@@ -40,7 +40,13 @@ internal sealed class GatewaySessionTests
             Assert.That(forwarded, Is.EqualTo(Call(2)));
             Assert.That(answered, Is.EqualTo(Result(2)));
             Assert.That(session.ProtocolVersion, Is.EqualTo("2025-06-18"));
-            Assert.That(rig.Recorder.Records, Is.EqualTo(new[] { "session_start", "session_end client closed" }));
+            Assert.That(rig.Recorder.Records, Is.EqualTo(new[]
+            {
+                "session_start",
+                "relayed client->upstream initialize", "relayed upstream->client initialize", "relayed client->upstream notifications/initialized",
+                "relayed client->upstream tools/call", "relayed upstream->client tools/call",
+                "session_end client closed",
+            }));
         });
     }
 
@@ -148,7 +154,8 @@ internal sealed class GatewaySessionTests
     public async Task RunAsync_RecordNotCommitted_CallRefusedWithAuditUnavailableAndNotForwarded(CancellationToken cancellationToken)
     {
         var upstream = new PipeUpstream();
-        await using var rig = new SessionRig(upstream, services => services.AddInspector("lost-record", _ => new LostRecordInspector()), ["lost-record"]);
+        await using var rig = new SessionRig(upstream);
+        rig.Recorder.Commit = frame => frame.Method == "tools/call" ? Task.FromException(new AuditUnavailableException("store down")) : null;
         var session = rig.NdjsonSession(out var client);
         var run = session.RunAsync(cancellationToken);
         await client.SendAsync(Authenticate, cancellationToken);
@@ -179,23 +186,5 @@ internal sealed class GatewaySessionTests
         Assert.That(await client.Received.NextAsync(cancellationToken), Is.EqualTo(InitializeResult));
         await client.SendAsync(Initialized, cancellationToken);
         Assert.That(await upstream.Forwarded.NextAsync(cancellationToken), Is.EqualTo(Initialized));
-    }
-
-    /// <summary>Stands in for a recording inspector whose store failed: tools/call records never commit.</summary>
-    private sealed class LostRecordInspector : IFrameInspector
-    {
-        public string Name => "lost-record";
-
-        public InspectedDirections Directions => InspectedDirections.ClientToUpstream;
-
-        public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken)
-        {
-            if (frame.Method == "tools/call")
-            {
-                frame.AwaitRecord(Task.FromException(new AuditUnavailableException("store down")));
-            }
-
-            return ValueTask.FromResult(Verdict.Forward);
-        }
     }
 }

@@ -46,7 +46,7 @@ internal sealed class MessageSeamTests
             Assert.That(initialized.Json, Is.EqualTo(InitializeResult), "the client got the upstream's answer first: no authenticate result");
             Assert.That(initialized.Envelope.Kind, Is.EqualTo(MessageKind.Response));
             Assert.That(session.ProtocolVersion, Is.EqualTo("2025-06-18"));
-            Assert.That(rig.Recorder.Records, Is.EqualTo(new[] { "session_start", "session_end client closed" }));
+            Assert.That(rig.Recorder.Records, Is.EqualTo(new[] { "session_start", "relayed client->upstream initialize", "relayed upstream->client initialize", "session_end client closed" }));
         });
     }
 

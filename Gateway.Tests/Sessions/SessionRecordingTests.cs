@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using McpGateway.Core.Recording;
 using McpGateway.Core.Chain;
 using McpGateway.Core.Diagnostics;
 using McpGateway.Core.Errors;
@@ -12,8 +14,8 @@ namespace McpGateway.Tests.Sessions;
 
 /// <summary>
 /// The terminal stage over in-memory transports: each kind of outcome a frame (or a session) can have is driven once
-/// through a real session, and the recorder sees every frame exactly once. Relayed frames are recorded by the chain's
-/// recording stage, played here by <see cref="LedgerInspector"/>; everything else by the session's recording stage.
+/// through a real session, and the recorder sees every frame exactly once, relayed frames included: their record is made
+/// by the session once the chain has run, from the bytes that leave, and commits before they go on.
 /// </summary>
 [TestFixture]
 internal sealed class SessionRecordingTests
@@ -28,15 +30,11 @@ internal sealed class SessionRecordingTests
         // The approver withdrew before the session waits on the decision: the withdrawal is recorded in the client's
         // pump, in order, so the next answer the client gets shows it happened.
         var withdrawn = Task.FromCanceled<Verdict>(new CancellationToken(canceled: true));
-        SessionRig? owner = null;
         await using var rig = new SessionRig(
             upstream,
-            services => services
-                .AddInspector("scripted", _ => new ScriptedInspector(withdrawn))
-                .AddInspector("ledger", _ => new LedgerInspector(() => owner!.Recorder)),
-            ["scripted", "ledger"],
+            services => services.AddInspector("scripted", _ => new ScriptedInspector(withdrawn)),
+            ["scripted"],
             requestTimeout: TimeSpan.FromSeconds(5));
-        owner = rig;
         var session = rig.NdjsonSession(out var client);
         var run = session.RunAsync(cancellationToken);
 
@@ -157,7 +155,135 @@ internal sealed class SessionRecordingTests
         });
     }
 
-    /// <summary>Decides the calls of the tools <c>reject</c>, <c>respond</c> and <c>hold</c>; lets everything else on.</summary>
+    [Test]
+    [CancelAfter(10000)]
+    public async Task RecordAsync_RelayedFrame_RecordedFromTheBytesThatLeaveAndForwardedOnlyOnceCommitted(CancellationToken cancellationToken)
+    {
+        var upstream = new PipeUpstream();
+        var never = new TaskCompletionSource<Verdict>();
+        await using var rig = new SessionRig(upstream, services => services.AddInspector("scripted", _ => new ScriptedInspector(never.Task)), ["scripted"]);
+        var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Recorder.Commit = frame =>
+        {
+            if (frame.ToolName != "rewrite")
+            {
+                return null;
+            }
+
+            recorded.TrySetResult();
+            return commit.Task;
+        };
+        var session = rig.NdjsonSession(out var client);
+        var run = session.RunAsync(cancellationToken);
+        await client.SendAsync(Authenticate, cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await GatewaySessionTests.InitializeAsync(client, upstream, cancellationToken);
+
+        var forwarding = upstream.Forwarded.NextAsync(cancellationToken);
+        await client.SendAsync(Call(2, "rewrite"), cancellationToken);
+        await recorded.Task.WaitAsync(cancellationToken);
+
+        // The other direction goes on meanwhile; the call waits for its commit.
+        await upstream.SendAsync(LogMessage, cancellationToken);
+        var marker = await client.Received.NextAsync(cancellationToken);
+        var forwardedBeforeCommit = forwarding.IsCompleted;
+        commit.SetResult();
+        var forwarded = await forwarding;
+        await client.CloseAsync();
+        await run.WaitAsync(cancellationToken);
+        await session.DisposeAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(marker, Is.EqualTo(LogMessage));
+            Assert.That(forwardedBeforeCommit, Is.False, "the call reached the upstream before its record was committed");
+            Assert.That(forwarded, Is.EqualTo(Rewritten(2)), "the inspector's replacement went on");
+            Assert.That(rig.Recorder.RelayedPayloads, Has.One.EqualTo(Rewritten(2)), "the record holds the bytes that left the chain");
+            Assert.That(rig.Recorder.RelayedPayloads, Has.None.EqualTo(Call(2, "rewrite")));
+            Assert.That(rig.Recorder.Records.Count(r => r == "relayed client->upstream tools/call"), Is.EqualTo(1), string.Join('\n', rig.Recorder.Records));
+        });
+    }
+
+    [Test]
+    [CancelAfter(10000)]
+    public async Task RecordAsync_RelayedFramesOfOneReadBatch_AllEnqueuedBeforeAnyWaitsThenForwardedInOrder(CancellationToken cancellationToken)
+    {
+        var upstream = new PipeUpstream();
+        await using var rig = new SessionRig(upstream);
+        var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var bothRecorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Recorder.Commit = frame =>
+        {
+            if (frame.Method != "tools/call")
+            {
+                return null;
+            }
+
+            if (Interlocked.Increment(ref calls) == 2)
+            {
+                bothRecorded.TrySetResult();
+            }
+
+            return commit.Task;
+        };
+        var session = rig.NdjsonSession(out var client);
+        var run = session.RunAsync(cancellationToken);
+        await client.SendAsync(Authenticate, cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await GatewaySessionTests.InitializeAsync(client, upstream, cancellationToken);
+
+        // One write, one read batch: the second record is enqueued while the first is not committed yet.
+        await client.SendAsync(Call(2) + "\n" + Call(3), cancellationToken);
+        await bothRecorded.Task.WaitAsync(cancellationToken);
+        commit.SetResult();
+        var first = await upstream.Forwarded.NextAsync(cancellationToken);
+        var second = await upstream.Forwarded.NextAsync(cancellationToken);
+        await client.CloseAsync();
+        await run.WaitAsync(cancellationToken);
+        await session.DisposeAsync();
+
+        Assert.That((first, second), Is.EqualTo((Call(2), Call(3))));
+    }
+
+    [Test]
+    [CancelAfter(10000)]
+    public async Task RecordAsync_RelayedRecordNotCommitted_RefusedWithAuditUnavailableCountedOnceUnderRecordingStage(CancellationToken cancellationToken)
+    {
+        var upstream = new PipeUpstream();
+        await using var rig = new SessionRig(upstream);
+        rig.Recorder.Commit = frame => frame.Method == "tools/call" ? Task.FromException(new AuditUnavailableException("store down")) : null;
+        using var exporter = new PrometheusExporter(rig.Runtime.Metrics);
+        var session = rig.NdjsonSession(out var client);
+        var run = session.RunAsync(cancellationToken);
+        await client.SendAsync(Authenticate, cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await GatewaySessionTests.InitializeAsync(client, upstream, cancellationToken);
+
+        await client.SendAsync(Call(5), cancellationToken);
+        var refused = JsonNode.Parse((await client.Received.NextAsync(cancellationToken))!)!;
+        await client.SendAsync(Ping(6), cancellationToken);
+        var forwarded = await upstream.Forwarded.NextAsync(cancellationToken);
+        await client.CloseAsync();
+        await run.WaitAsync(cancellationToken);
+        await session.DisposeAsync();
+        var verdicts = exporter.Write().Split('\n').Where(l => l.StartsWith("mcpgw_verdicts_total{", StringComparison.Ordinal)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int?)refused["id"], Is.EqualTo(5));
+            Assert.That((int?)refused["error"]?["code"], Is.EqualTo(-31006));
+            Assert.That(forwarded, Is.EqualTo(Ping(6)), "the call whose record failed never reached the upstream");
+            Assert.That(verdicts, Has.One.StartsWith("mcpgw_verdicts_total{inspector=\"recording\",verdict=\"reject\",reason=\"audit_unavailable\"").And.EndsWith("} 1"), string.Join('\n', verdicts));
+            Assert.That(rig.Recorder.Records.Count(r => r.Contains("tools/call", StringComparison.Ordinal)), Is.EqualTo(1), "the call's one record is the one that failed");
+        });
+    }
+
+    private static string Rewritten(int id) =>
+        $$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"method":"tools/call","params":{"name":"rewrite","arguments":{"text":"rewritten"}}}""";
+
+    /// <summary>Decides the calls of the tools <c>reject</c>, <c>respond</c>, <c>hold</c> and <c>rewrite</c> (replaced); lets everything else on.</summary>
     private sealed class ScriptedInspector(Task<Verdict> decision) : IFrameInspector
     {
         public string Name => "scripted";
@@ -170,26 +296,8 @@ internal sealed class SessionRecordingTests
                 "reject" => Verdict.Reject(Denied),
                 "respond" => Verdict.Respond("""{"content":[{"type":"text","text":"answered by the inspector"}]}"""u8.ToArray()),
                 "hold" => Verdict.Hold(decision),
+                "rewrite" => Verdict.Replace(Encoding.UTF8.GetBytes(Rewritten((int)frame.Id.Number))),
                 _ => Verdict.Forward,
             });
-    }
-
-    /// <summary>
-    /// Stands in for the recording inspector (the chain's last stage): records every frame the chain lets on, and hands
-    /// the session the commit to wait for before the frame goes on.
-    /// </summary>
-    private sealed class LedgerInspector(Func<FakeRecorder> recorder) : IFrameInspector
-    {
-        public string Name => "ledger";
-
-        public InspectedDirections Directions => InspectedDirections.Both;
-
-        public ValueTask<Verdict> InspectAsync(McpFrame frame, CancellationToken cancellationToken)
-        {
-            var direction = frame.Direction == FrameDirection.ClientToUpstream ? "client->upstream" : "upstream->client";
-            recorder().Records.Enqueue($"relayed {direction} {frame.Method}");
-            frame.AwaitRecord(Task.CompletedTask);
-            return ValueTask.FromResult(Verdict.Forward);
-        }
     }
 }

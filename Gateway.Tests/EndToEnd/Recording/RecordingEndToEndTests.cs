@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Core.Errors;
 using McpGateway.Core.Recording;
+using McpGateway.Core.Sessions;
 using McpGateway.Inspectors.Recording;
 using McpGateway.Tests.EndToEnd.Support;
 using Microsoft.Data.Sqlite;
@@ -38,7 +39,7 @@ internal sealed class RecordingEndToEndTests
     {
         await using (var gateway = await GatewayHarness.StartAsync(Settings(), cancellationToken))
         {
-            Assert.That(gateway.Application.Chain.Names[^1], Is.EqualTo(RecordingInspector.InspectorName));
+            Assert.That(gateway.Application.Chain.Names, Has.No.Member(SessionRecording.StageName), "recording is the session's terminal stage, not an inspector");
             await using (var client = await gateway.ConnectAsync("everything", cancellationToken))
             {
                 await client.InitializeAsync(cancellationToken);
