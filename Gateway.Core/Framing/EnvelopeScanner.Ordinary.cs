@@ -19,10 +19,8 @@ internal sealed partial class EnvelopeScanner
     private const int Fail = -1;
 
     // Where a string's plain run ends: its closing quote, an escape, or a control character (never allowed raw).
-    private static readonly SearchValues<byte> _stringStops = SearchValues.Create(StringStops(nonAscii: false));
-
-    // The same, and the first non-ASCII byte: only a string that holds one needs its UTF-8 checked.
-    private static readonly SearchValues<byte> _stringStopsOrNonAscii = SearchValues.Create(StringStops(nonAscii: true));
+    private static readonly SearchValues<byte> _stringStops = SearchValues.Create(
+        [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
     // True when the frame was scanned and accepted, with its envelope; false when the full pass must decide. The frame
     // is not known to be valid UTF-8: non-ASCII bytes are only accepted inside strings, whose UTF-8 is checked here.
@@ -257,16 +255,15 @@ internal sealed partial class EnvelopeScanner
     }
 
     // A string token from its opening quote; returns the position just after its closing one, or Fail. Escapes are
-    // checked as JSON defines them; from the first non-ASCII byte on, the rest of the string is checked as UTF-8 (a
-    // sequence cannot run past the closing quote, which is ASCII).
+    // checked as JSON defines them, and a string that holds non-ASCII bytes is checked as UTF-8 (a sequence cannot run
+    // past the closing quote, which is ASCII): the stop search stays ASCII-only, the fastest kind SearchValues has.
     private static int OrdinaryString(ReadOnlySpan<byte> json, int position, out bool escaped)
     {
         escaped = false;
-        int nonAscii = Fail;
         int at = position + 1;
         while (true)
         {
-            int stop = at < json.Length ? json[at..].IndexOfAny(nonAscii == Fail ? _stringStopsOrNonAscii : _stringStops) : -1;
+            int stop = at < json.Length ? json[at..].IndexOfAny(_stringStops) : -1;
             if (stop < 0)
             {
                 return Fail;
@@ -276,13 +273,8 @@ internal sealed partial class EnvelopeScanner
             byte found = json[at];
             if (found == (byte)'"')
             {
-                return nonAscii == Fail || Utf8.IsValid(json[nonAscii..at]) ? at + 1 : Fail;
-            }
-
-            if (found >= 0x80)
-            {
-                nonAscii = at++;
-                continue;
+                ReadOnlySpan<byte> text = json[(position + 1)..at];
+                return Ascii.IsValid(text) || Utf8.IsValid(text) ? at + 1 : Fail;
             }
 
             if (found != (byte)'\\' || at + 1 >= json.Length)
@@ -311,22 +303,6 @@ internal sealed partial class EnvelopeScanner
                 return Fail;
             }
         }
-    }
-
-    private static byte[] StringStops(bool nonAscii)
-    {
-        var stops = new List<byte> { (byte)'"', (byte)'\\' };
-        for (int b = 0; b < 0x20; b++)
-        {
-            stops.Add((byte)b);
-        }
-
-        for (int b = 0x80; nonAscii && b <= 0xFF; b++)
-        {
-            stops.Add((byte)b);
-        }
-
-        return [.. stops];
     }
 
     // What OnString does with a token the full pass would have read; `text` is between the quotes, as written.
