@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using McpGateway.Core.Errors;
 
 namespace McpGateway.Core.Framing;
 
@@ -13,30 +15,35 @@ namespace McpGateway.Core.Framing;
 /// </summary>
 internal sealed partial class EnvelopeScanner
 {
+    // What the fast path's steps return instead of a position when the full pass must decide.
+    private const int Fail = -1;
+
     // Where a string's plain run ends: its closing quote, an escape, or a control character (never allowed raw).
     private static readonly SearchValues<byte> _stringStops = SearchValues.Create(
         [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
-    // True when the frame was scanned and accepted, with its envelope; false when the full pass must decide.
+    // True when the frame was scanned and accepted, with its envelope; false when the full pass must decide. The frame
+    // is not known to be valid UTF-8: non-ASCII bytes are only accepted inside strings, whose UTF-8 is checked here.
     private bool TryScanOrdinary(ReadOnlySpan<byte> json, in ReadOnlySequence<byte> frame, out FrameEnvelope envelope)
     {
         envelope = default;
         Reset();
         int position = SkipWhitespace(json, 0);
-        if (position >= json.Length || json[position] != (byte)'{' || !OrdinaryValue(json, ref position, 0, Slot.None))
+        if (position >= json.Length || json[position] != (byte)'{')
         {
             return false;
         }
 
-        return SkipWhitespace(json, position) == json.Length && _error is null && Finish(frame, out envelope) is null;
+        position = OrdinaryValue(json, position, 0, Slot.None);
+        return position != Fail && SkipWhitespace(json, position) == json.Length && _error is null && Finish(frame, out envelope) is null;
     }
 
-    // One value at position (not whitespace), at reader depth `depth`; position ends just after it.
-    private bool OrdinaryValue(ReadOnlySpan<byte> json, ref int position, int depth, Slot slot)
+    // One value at position (not whitespace), at reader depth `depth`; returns the position just after it, or Fail.
+    private int OrdinaryValue(ReadOnlySpan<byte> json, int position, int depth, Slot slot)
     {
-        if (position >= json.Length)
+        if ((uint)position >= (uint)json.Length)
         {
-            return false;
+            return Fail;
         }
 
         int start = position;
@@ -45,16 +52,16 @@ internal sealed partial class EnvelopeScanner
             case (byte)'{':
                 if (depth >= _maxDepth)
                 {
-                    return false;
+                    return Fail;
                 }
 
                 NoteValue(slot, start, 1, JsonTokenType.StartObject);
                 _memberNames.EnterObject();
                 OnObjectValue(slot);
-                position++;
-                if (!OrdinaryMembers(json, ref position, depth))
+                position = OrdinaryMembers(json, position + 1, depth);
+                if (position == Fail)
                 {
-                    return false;
+                    return Fail;
                 }
 
                 _memberNames.ExitObject();
@@ -71,57 +78,57 @@ internal sealed partial class EnvelopeScanner
                     _inError = false;
                 }
 
-                return true;
+                return position;
             case (byte)'[':
                 if (depth >= _maxDepth)
                 {
-                    return false;
+                    return Fail;
                 }
 
                 NoteValue(slot, start, 1, JsonTokenType.StartArray);
                 OnOtherValue(slot, JsonTokenType.StartArray);
-                position++;
-                return OrdinaryElements(json, ref position, depth);
+                return OrdinaryElements(json, position + 1, depth);
             case (byte)'"':
-                if (!OrdinaryString(json, ref position, out bool escaped))
+                position = OrdinaryString(json, position, out bool escaped);
+                if (position == Fail)
                 {
-                    return false;
+                    return Fail;
                 }
 
                 NoteValue(slot, start, position - start, JsonTokenType.String);
-                return OnOrdinaryString(json[(start + 1)..(position - 1)], start, escaped, slot);
+                return OnOrdinaryString(json[(start + 1)..(position - 1)], start, escaped, slot) ? position : Fail;
             case (byte)'t':
-                return OrdinaryLiteral(json, ref position, "true"u8, JsonTokenType.True, slot);
+                return OrdinaryLiteral(json, position, "true"u8, JsonTokenType.True, slot);
             case (byte)'f':
-                return OrdinaryLiteral(json, ref position, "false"u8, JsonTokenType.False, slot);
+                return OrdinaryLiteral(json, position, "false"u8, JsonTokenType.False, slot);
             case (byte)'n':
-                return OrdinaryLiteral(json, ref position, "null"u8, JsonTokenType.Null, slot);
+                return OrdinaryLiteral(json, position, "null"u8, JsonTokenType.Null, slot);
             default:
-                if (!OrdinaryNumber(json, ref position))
+                position = OrdinaryNumber(json, position);
+                if (position == Fail)
                 {
-                    return false;
+                    return Fail;
                 }
 
                 NoteValue(slot, start, position - start, JsonTokenType.Number);
-                return OnOrdinaryNumber(json[start..position], slot);
+                return OnOrdinaryNumber(json[start..position], slot) ? position : Fail;
         }
     }
 
-    // After '{' of an object at `depth`: its members and the closing brace.
-    private bool OrdinaryMembers(ReadOnlySpan<byte> json, ref int position, int depth)
+    // After '{' of an object at `depth`: its members and the closing brace; returns the position after it, or Fail.
+    private int OrdinaryMembers(ReadOnlySpan<byte> json, int position, int depth)
     {
         position = SkipWhitespace(json, position);
         if (position < json.Length && json[position] == (byte)'}')
         {
-            position++;
-            return true;
+            return position + 1;
         }
 
         while (true)
         {
             if (position >= json.Length || json[position] != (byte)'"')
             {
-                return false;
+                return Fail;
             }
 
             // Printable ASCII without escapes; any other name (escaped, non-ASCII, NUL) is the full pass's to judge.
@@ -132,7 +139,7 @@ internal sealed partial class EnvelopeScanner
             {
                 if (nameEnd >= json.Length)
                 {
-                    return false;
+                    return Fail;
                 }
 
                 byte b = json[nameEnd];
@@ -143,7 +150,7 @@ internal sealed partial class EnvelopeScanner
 
                 if ((uint)(b - 0x20) > 0x7E - 0x20 || b == (byte)'\\')
                 {
-                    return false;
+                    return Fail;
                 }
 
                 nameEnd++;
@@ -153,82 +160,104 @@ internal sealed partial class EnvelopeScanner
             position = SkipWhitespace(json, nameEnd + 1);
             if (position >= json.Length || json[position] != (byte)':')
             {
-                return false;
+                return Fail;
             }
 
-            Slot slot = SlotOf(name, depth + 1);
+            Slot slot = OrdinarySlot(name, depth + 1);
             if (_error is not null)
             {
-                return false;
+                return Fail;
             }
 
-            position = SkipWhitespace(json, position + 1);
-            if (!OrdinaryValue(json, ref position, depth + 1, slot))
+            position = OrdinaryValue(json, SkipWhitespace(json, position + 1), depth + 1, slot);
+            if (position == Fail)
             {
-                return false;
+                return Fail;
             }
 
             position = SkipWhitespace(json, position);
             if (position >= json.Length)
             {
-                return false;
+                return Fail;
             }
 
             byte next = json[position++];
             if (next == (byte)'}')
             {
-                return true;
+                return position;
             }
 
             if (next != (byte)',')
             {
-                return false;
+                return Fail;
             }
 
             position = SkipWhitespace(json, position);
         }
     }
 
-    // After '[' of an array at `depth`: its elements and the closing bracket.
-    private bool OrdinaryElements(ReadOnlySpan<byte> json, ref int position, int depth)
+    // SlotOf for a plain name: a repeated name is left to the full pass, and below the envelope only the objects whose
+    // members the rules read look further than the duplicate check (which every object gets, at every depth).
+    private Slot OrdinarySlot(ReadOnlySpan<byte> name, int depth)
+    {
+        ulong key = MemberNameKey.Of(name);
+        if (!_memberNames.TryAdd(key))
+        {
+            Record(GatewayErrors.DuplicateMember);
+            return Slot.None;
+        }
+
+        if (depth == 1)
+        {
+            return EnvelopeSlot(name);
+        }
+
+        bool read = depth == 2 ? _inParams || _inResult || _inError : depth == 3 && (_inParamsRef || _inParamsMeta || _inErrorData);
+        return read ? NestedSlot(name, key, depth) : Slot.None;
+    }
+
+    // After '[' of an array at `depth`: its elements and the closing bracket; returns the position after it, or Fail.
+    private int OrdinaryElements(ReadOnlySpan<byte> json, int position, int depth)
     {
         position = SkipWhitespace(json, position);
         if (position < json.Length && json[position] == (byte)']')
         {
-            position++;
-            return true;
+            return position + 1;
         }
 
         while (true)
         {
-            if (!OrdinaryValue(json, ref position, depth + 1, Slot.None))
+            position = OrdinaryValue(json, position, depth + 1, Slot.None);
+            if (position == Fail)
             {
-                return false;
+                return Fail;
             }
 
             position = SkipWhitespace(json, position);
             if (position >= json.Length)
             {
-                return false;
+                return Fail;
             }
 
             byte next = json[position++];
             if (next == (byte)']')
             {
-                return true;
+                return position;
             }
 
             if (next != (byte)',')
             {
-                return false;
+                return Fail;
             }
 
             position = SkipWhitespace(json, position);
         }
     }
 
-    // A string token from its opening quote to just after its closing one; escapes checked as JSON defines them.
-    private static bool OrdinaryString(ReadOnlySpan<byte> json, ref int position, out bool escaped)
+    // A string token from its opening quote; returns the position just after its closing one, or Fail. Escapes are
+    // checked as JSON defines them, and a string that holds non-ASCII bytes is checked as UTF-8 (a sequence cannot run
+    // past the closing quote, which is ASCII): the stop search stays ASCII-only, the fastest kind SearchValues has.
+    private static int OrdinaryString(ReadOnlySpan<byte> json, int position, out bool escaped)
     {
         escaped = false;
         int at = position + 1;
@@ -237,21 +266,21 @@ internal sealed partial class EnvelopeScanner
             int stop = at < json.Length ? json[at..].IndexOfAny(_stringStops) : -1;
             if (stop < 0)
             {
-                return false;
+                return Fail;
             }
 
             at += stop;
             byte found = json[at];
             if (found == (byte)'"')
             {
-                position = at + 1;
-                return true;
+                ReadOnlySpan<byte> text = json[(position + 1)..at];
+                return Ascii.IsValid(text) || Utf8.IsValid(text) ? at + 1 : Fail;
             }
 
             if (found != (byte)'\\' || at + 1 >= json.Length)
             {
                 // A raw control character, or an escape cut off by the end of the frame.
-                return false;
+                return Fail;
             }
 
             escaped = true;
@@ -260,7 +289,7 @@ internal sealed partial class EnvelopeScanner
             {
                 if (at + 6 > json.Length || !IsHex(json[at + 2]) || !IsHex(json[at + 3]) || !IsHex(json[at + 4]) || !IsHex(json[at + 5]))
                 {
-                    return false;
+                    return Fail;
                 }
 
                 at += 6;
@@ -271,7 +300,7 @@ internal sealed partial class EnvelopeScanner
             }
             else
             {
-                return false;
+                return Fail;
             }
         }
     }
@@ -378,21 +407,21 @@ internal sealed partial class EnvelopeScanner
         return true;
     }
 
-    private bool OrdinaryLiteral(ReadOnlySpan<byte> json, ref int position, ReadOnlySpan<byte> literal, JsonTokenType type, Slot slot)
+    private int OrdinaryLiteral(ReadOnlySpan<byte> json, int position, ReadOnlySpan<byte> literal, JsonTokenType type, Slot slot)
     {
         if (!json[position..].StartsWith(literal))
         {
-            return false;
+            return Fail;
         }
 
         NoteValue(slot, position, literal.Length, type);
-        position += literal.Length;
         OnOtherValue(slot, type);
-        return true;
+        return position + literal.Length;
     }
 
-    // JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?; what follows is checked by the caller.
-    private static bool OrdinaryNumber(ReadOnlySpan<byte> json, ref int position)
+    // JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?; what follows is checked by the
+    // caller. Returns the position after the number, or Fail.
+    private static int OrdinaryNumber(ReadOnlySpan<byte> json, int position)
     {
         int at = position;
         if (at < json.Length && json[at] == (byte)'-')
@@ -402,7 +431,7 @@ internal sealed partial class EnvelopeScanner
 
         if (at >= json.Length)
         {
-            return false;
+            return Fail;
         }
 
         if (json[at] == (byte)'0')
@@ -415,7 +444,7 @@ internal sealed partial class EnvelopeScanner
         }
         else
         {
-            return false;
+            return Fail;
         }
 
         if (at < json.Length && json[at] == (byte)'.')
@@ -423,7 +452,7 @@ internal sealed partial class EnvelopeScanner
             int fraction = SkipDigits(json, at + 1);
             if (fraction == at + 1)
             {
-                return false;
+                return Fail;
             }
 
             at = fraction;
@@ -440,14 +469,13 @@ internal sealed partial class EnvelopeScanner
             int exponent = SkipDigits(json, at);
             if (exponent == at)
             {
-                return false;
+                return Fail;
             }
 
             at = exponent;
         }
 
-        position = at;
-        return true;
+        return at;
     }
 
     // The place of a value the envelope hands over, as ReadAll notes it (an object or array is its opening bracket).
@@ -461,6 +489,12 @@ internal sealed partial class EnvelopeScanner
 
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int position)
     {
+        // Most frames are compact: one comparison for the common case.
+        if ((uint)position < (uint)json.Length && json[position] > (byte)' ')
+        {
+            return position;
+        }
+
         while (position < json.Length && json[position] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {
             position++;

@@ -97,11 +97,9 @@ internal sealed partial class EnvelopeScanner
     public GatewayError? Scan(in ReadOnlySequence<byte> frame, out FrameEnvelope envelope)
     {
         envelope = default;
-        if (!JsonTextChecks.IsValidUtf8(frame))
-        {
-            return GatewayErrors.InvalidUtf8;
-        }
 
+        // The fast path checks UTF-8 itself, in the strings that hold non-ASCII (the only place the grammar allows it),
+        // so the frame is not read a second time for it; whatever it does not accept is checked here first.
         LastScanWasOrdinary = frame.IsSingleSegment && TryScanOrdinary(frame.FirstSpan, frame, out envelope);
         if (LastScanWasOrdinary)
         {
@@ -110,6 +108,12 @@ internal sealed partial class EnvelopeScanner
         }
 
         envelope = default;
+        if (!JsonTextChecks.IsValidUtf8(frame))
+        {
+            ReleaseLargeState();
+            return GatewayErrors.InvalidUtf8;
+        }
+
         Reset();
         GatewayError? fatal;
         try
@@ -291,6 +295,12 @@ internal sealed partial class EnvelopeScanner
             return EnvelopeSlot(name);
         }
 
+        return NestedSlot(name, key, depth);
+    }
+
+    // A member below the envelope, once its key is in the tracker: misspellings, and the few members the rules read.
+    private Slot NestedSlot(ReadOnlySpan<byte> name, ulong key, int depth)
+    {
         if (depth == 2 && (_inResult || _inParams) && McpMemberNames.IsMisspelled(name, key))
         {
             // Arguments, InputRequests, URI: what a case-blind peer reads as the MCP member the rules read exactly.

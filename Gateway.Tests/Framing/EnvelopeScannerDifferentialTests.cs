@@ -50,6 +50,7 @@ internal sealed class EnvelopeScannerDifferentialTests
         "\"\"", "\"echo\"", "\"2.0\"", "\"2.0 \"", "\"\\u0032.0\"", "\"a\\\"b\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"",
         "\"\\ude00\"", "\"\\ud83dx\"", "\"\\u00e9\"", "\"é\"", "\"\\/\"", "\"\\x\"", "\"\\u12\"", "\"tab\\there\"",
         "\"nul\\u0000\"", "\"\\u001f\"", "\"\\u007f\"", "\"\\u0085\"", "\"\\u2028\"", "\"p\"",
+        "\"\u00e9t\u00e9\"", "\"\u65e5\u672c\u8a9e\"", "\"\U0001F600 ok\"", "\"a\u00e9\\n\u0800\uFFFD\"", "\"\u007f\u0080\"",
     ];
 
     private static readonly byte[][] Insertions =
@@ -226,8 +227,14 @@ internal sealed class EnvelopeScannerDifferentialTests
         for (int e = 0; e < edits; e++)
         {
             int at = random.Next(frame.Length + 1);
-            switch (random.Next(3))
+            switch (random.Next(4))
             {
+                case 3 when frame.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0:
+                    // Damage a multi-byte sequence: drop one of its bytes, or put a quote in its place.
+                    int[] nonAscii = [.. Enumerable.Range(0, frame.Length).Where(i => frame[i] >= 0x80)];
+                    int target = nonAscii[random.Next(nonAscii.Length)];
+                    frame = random.Next(2) == 0 ? [.. frame.AsSpan(0, target), .. frame.AsSpan(target + 1)] : [.. frame.AsSpan(0, target), (byte)'"', .. frame.AsSpan(target + 1)];
+                    break;
                 case 0 when at < frame.Length:
                     frame = [.. frame.AsSpan(0, at), .. frame.AsSpan(at + 1)];
                     break;

@@ -30,6 +30,7 @@ internal sealed class EnvelopeScannerOrdinaryPathTests
         """{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","supportedVersions":["2025-06-18"],"inputRequests":{}}}""",
         """ { "jsonrpc" : "2.0" , "id" : 6 , "method" : "resources/read" , "params" : { "uri" : "file:///a" , "x" : [ true , false , null , -0.5e-3 ] } } """,
         """{"jsonrpc":"2.0","id":8,"method":"mcpgateway/authenticate","params":{"token":"t","connection":"c"}}""",
+        "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"h\u00e9 \u65e5\u672c \U0001F600\\n\u00e9\"}],\"x\":\"\u00e9\"}}",
     ];
 
     [TestCaseSource(nameof(Ordinary))]
@@ -98,6 +99,43 @@ internal sealed class EnvelopeScannerOrdinaryPathTests
                 Assert.That(fast.LastScanWasOrdinary, Is.EqualTo(error is null), $"depth {depth}");
             });
         }
+    }
+
+    [TestCase(new byte[] { 0xC3 }, TestName = "Scan_InvalidUtf8InAString_FullPassRefusesIt(lone lead byte)")]
+    [TestCase(new byte[] { 0xC0, 0xAF }, TestName = "Scan_InvalidUtf8InAString_FullPassRefusesIt(overlong)")]
+    [TestCase(new byte[] { 0xED, 0xA0, 0x80 }, TestName = "Scan_InvalidUtf8InAString_FullPassRefusesIt(encoded surrogate)")]
+    [TestCase(new byte[] { 0xE6, 0x97 }, TestName = "Scan_InvalidUtf8InAString_FullPassRefusesIt(cut by the quote)")]
+    [TestCase(new byte[] { 0x80 }, TestName = "Scan_InvalidUtf8InAString_FullPassRefusesIt(lone continuation)")]
+    public void Scan_InvalidUtf8InAString_FullPassRefusesIt(byte[] bad)
+    {
+        // Valid non-ASCII before the bad bytes: a string's UTF-8 check starts at its first non-ASCII byte and must reach the quote.
+        byte[] frame = [.. "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"ok \u00e9 "u8, .. bad, .. "\"}}}"u8];
+        var scanner = new EnvelopeScanner(FrameLimits.Default);
+
+        GatewayError? error = scanner.Scan(new ReadOnlySequence<byte>(frame), out FrameEnvelope envelope);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error, Is.SameAs(GatewayErrors.InvalidUtf8));
+            Assert.That(scanner.LastScanWasOrdinary, Is.False);
+            Assert.That(envelope, Is.EqualTo(default(FrameEnvelope)));
+        });
+    }
+
+    [Test]
+    public void Scan_ValidNonAsciiInStrings_TakesTheFastPath()
+    {
+        byte[] frame = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"\u00e9cho\",\"arguments\":{\"text\":\"\u00e9\u65e5\U0001F600\u007f\"}}}"u8.ToArray();
+        var scanner = new EnvelopeScanner(FrameLimits.Default);
+
+        GatewayError? error = scanner.Scan(new ReadOnlySequence<byte>(frame), out FrameEnvelope envelope);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error, Is.Null);
+            Assert.That(scanner.LastScanWasOrdinary, Is.True);
+            Assert.That(envelope.ToolName, Is.EqualTo("\u00e9cho"));
+        });
     }
 
     private static IEnumerable<(string Name, byte[] Frame)> Mutations(byte[] original)
