@@ -16,6 +16,7 @@ internal sealed class SqliteChainChunks(long from, long head)
     private readonly Lock _lock = new();
     private readonly Channel<SqliteChainChunk> _claimed = Channel.CreateUnbounded<SqliteChainChunk>(new UnboundedChannelOptions { SingleReader = true });
     private long _next = from;
+    private bool _done = from > head;
     private bool _stopped;
 
     public ChannelReader<SqliteChainChunk> Claimed => _claimed.Reader;
@@ -25,24 +26,33 @@ internal sealed class SqliteChainChunks(long from, long head)
     {
         lock (_lock)
         {
-            if (_stopped || _next > head)
+            if (_stopped || _done)
             {
                 return null;
             }
 
-            var chunk = new SqliteChainChunk(batch, _next, Math.Min(head, _next + (AuditChainBatch.Capacity - 1)));
-            _next = chunk.Last + 1;
+            // In 128 bits: a forged sequence number near long.MaxValue must end the ranges, not wrap them around.
+            var chunk = new SqliteChainChunk(batch, _next, (long)Int128.Min(head, (Int128)_next + (AuditChainBatch.Capacity - 1)));
+            _done = chunk.Last == head;
+            _next = _done ? chunk.Last : chunk.Last + 1;
             _claimed.Writer.TryWrite(chunk);
             return chunk;
         }
     }
 
-    /// <summary>An empty range was read: no record lies before <paramref name="next"/> (beyond the head: none is left).</summary>
-    public void SkipTo(long next)
+    /// <summary>An empty range was read: no record lies before <paramref name="next"/> (null, or beyond the head: none is left).</summary>
+    public void SkipTo(long? next)
     {
         lock (_lock)
         {
-            _next = Math.Max(_next, next);
+            if (next is not { } record || record > head)
+            {
+                _done = true;
+            }
+            else
+            {
+                _next = Math.Max(_next, record);
+            }
         }
     }
 

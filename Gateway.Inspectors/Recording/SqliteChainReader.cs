@@ -206,7 +206,7 @@ internal static class SqliteChainReader
     }
 
     /// <summary>The first sequence number after <paramref name="after"/> that has a record; <see cref="long.MaxValue"/> for none.</summary>
-    private static long Next(sqlite3 db, sqlite3_stmt next, long after)
+    private static long? Next(sqlite3 db, sqlite3_stmt next, long after)
     {
         raw.sqlite3_reset(next);
         raw.sqlite3_bind_int64(next, 1, after);
@@ -216,7 +216,7 @@ internal static class SqliteChainReader
             SqliteException.ThrowExceptionForRC(rc, db);
         }
 
-        return raw.sqlite3_column_type(next, 0) == raw.SQLITE_NULL ? long.MaxValue : raw.sqlite3_column_int64(next, 0);
+        return raw.sqlite3_column_type(next, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(next, 0);
     }
 
     private static sqlite3_stmt Prepare(sqlite3 db, string sql)

@@ -91,6 +91,9 @@ internal sealed class SqliteChainReaderRangesTests
     [TestCase("UPDATE audit_records SET seq = 1000000000000 WHERE seq = 12000")]
     [TestCase("UPDATE audit_records SET seq = -seq WHERE seq BETWEEN 4000 AND 4100")]
     [TestCase("UPDATE audit_records SET seq = seq + 100000 WHERE seq > 12400")]
+    [TestCase("UPDATE audit_records SET seq = 9223372036854775807 WHERE seq = 12000")]
+    [TestCase("UPDATE audit_records SET seq = 9223372036854775707 WHERE seq = 12000")]
+    [TestCase("UPDATE audit_records SET seq = 9223372036854775807 WHERE seq = 12500")]
     [CancelAfter(60000)]
     public async Task Verify_TamperedAcrossRanges_SameFindingsAsOneReaderAndAsRecordByRecord(string sql, CancellationToken cancellationToken)
     {
