@@ -37,7 +37,9 @@ internal static class NdjsonPump
                         }
                         else if (status == FrameReadStatus.TooLarge)
                         {
-                            // No resynchronising on the next newline: the peer is broken or hostile, and ends here.
+                            // No resynchronising on the next newline: the peer is broken or hostile, and ends here;
+                            // the frames before it that wait for their records still leave first.
+                            await pump.ReleaseDeferredAsync().ConfigureAwait(false);
                             await pump.OnFrameTooLargeAsync().ConfigureAwait(false);
                             return;
                         }

@@ -150,9 +150,10 @@ internal sealed class OutcomeWriter(GatewaySession session)
     private async ValueTask ForwardAsync(DirectionPump pump, McpFrame frame, bool inBatch)
     {
         var recorded = session.Recording.RecordAsync(FrameOutcome.Relayed(frame), session.Ended);
-        if (inBatch && !recorded.IsCompleted)
+        if (inBatch && (pump.Batch.Deferred.Count > 0 || !recorded.IsCompleted))
         {
-            // Written at the end of the read batch, once the records of the whole batch are committed together.
+            // Written at the end of the read batch, once the records of the whole batch are committed together; behind
+            // a frame already waiting, even with its own record committed, so frames leave in the order they came.
             pump.Batch.Deferred.Add(new DeferredFrame(frame.Payload, frame.Envelope, frame.RequestMethod, frame.RequestToolName, frame.Sequence, recorded));
             return;
         }

@@ -249,6 +249,43 @@ internal sealed class SessionRecordingTests
 
     [Test]
     [CancelAfter(10000)]
+    public async Task RecordAsync_LaterFrameOfTheBatchCommittedFirst_StillForwardedAfterTheEarlierOne(CancellationToken cancellationToken)
+    {
+        var upstream = new PipeUpstream();
+        await using var rig = new SessionRig(upstream);
+        var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstRecorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Recorder.Commit = frame =>
+        {
+            if (frame.Method != "tools/call" || frame.Id.Number != 2)
+            {
+                return null;
+            }
+
+            firstRecorded.TrySetResult();
+            return commit.Task;
+        };
+        var session = rig.NdjsonSession(out var client);
+        var run = session.RunAsync(cancellationToken);
+        await client.SendAsync(Authenticate, cancellationToken);
+        await client.Received.NextAsync(cancellationToken);
+        await GatewaySessionTests.InitializeAsync(client, upstream, cancellationToken);
+
+        // One read batch: call 2's record waits, call 3's is committed at once; call 3 must not overtake call 2.
+        await client.SendAsync(Call(2) + "\n" + Call(3), cancellationToken);
+        await firstRecorded.Task.WaitAsync(cancellationToken);
+        commit.SetResult();
+        var first = await upstream.Forwarded.NextAsync(cancellationToken);
+        var second = await upstream.Forwarded.NextAsync(cancellationToken);
+        await client.CloseAsync();
+        await run.WaitAsync(cancellationToken);
+        await session.DisposeAsync();
+
+        Assert.That((first, second), Is.EqualTo((Call(2), Call(3))));
+    }
+
+    [Test]
+    [CancelAfter(10000)]
     public async Task RecordAsync_RelayedRecordNotCommitted_RefusedWithAuditUnavailableCountedOnceUnderRecordingStage(CancellationToken cancellationToken)
     {
         var upstream = new PipeUpstream();
