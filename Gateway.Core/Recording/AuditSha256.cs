@@ -108,8 +108,8 @@ internal sealed class AuditSha256 : IDisposable
         [SuppressGCTransition]
         public static extern int SHA256_Init(ref byte context);
 
+        // Without SuppressGCTransition: a record's payload may be megabytes, and the GC must not wait for its hash.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        [SuppressGCTransition]
         public static extern int SHA256_Update(ref byte context, ref byte data, nuint length);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]

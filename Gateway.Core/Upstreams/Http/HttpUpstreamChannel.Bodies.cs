@@ -11,6 +11,9 @@ namespace McpGateway.Core.Upstreams.Http;
 /// <summary>Reading what comes back: a JSON body within the frame limit, and what an answer says about the call and the session.</summary>
 internal sealed partial class HttpUpstreamChannel
 {
+    /// <summary>Up to this many announced bytes, a JSON body is read into an array of its length at once.</summary>
+    private const long ExactReadLimit = 64 * 1024;
+
     private async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var limit = _client.Limits.MaxFrameBytes;
@@ -20,10 +23,11 @@ internal sealed partial class HttpUpstreamChannel
         }
 
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        if (response.Content.Headers.ContentLength is { } length)
+        if (response.Content.Headers.ContentLength is { } length and <= ExactReadLimit)
         {
-            // The usual answer says its length: read it into its own array, no buffer in between. A body that ends
-            // early is an IOException, as when it is read in chunks.
+            // The usual answer is small and says its length: read it into its own array, no buffer in between. A body
+            // that ends early is an IOException, as when it is read in chunks. A larger one is read as it arrives, so
+            // an upstream that only announces a large body holds no memory it has not sent.
             var exact = new byte[length];
             await stream.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
             return exact;
