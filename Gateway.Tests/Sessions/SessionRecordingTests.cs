@@ -209,60 +209,45 @@ internal sealed class SessionRecordingTests
     [CancelAfter(10000)]
     public async Task RecordAsync_RelayedFramesOfOneReadBatch_AllEnqueuedBeforeAnyWaitsThenForwardedInOrder(CancellationToken cancellationToken)
     {
-        var upstream = new PipeUpstream();
-        await using var rig = new SessionRig(upstream);
-        var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        var bothRecorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        rig.Recorder.Commit = frame =>
-        {
-            if (frame.Method != "tools/call")
-            {
-                return null;
-            }
+        // The second record is enqueued while the first is not committed yet.
+        var forwarded = await ForwardCallsTwoAndThreeInOneBatchAsync(_ => true, waiting: 2, cancellationToken);
 
-            if (Interlocked.Increment(ref calls) == 2)
-            {
-                bothRecorded.TrySetResult();
-            }
-
-            return commit.Task;
-        };
-        var session = rig.NdjsonSession(out var client);
-        var run = session.RunAsync(cancellationToken);
-        await client.SendAsync(Authenticate, cancellationToken);
-        await client.Received.NextAsync(cancellationToken);
-        await GatewaySessionTests.InitializeAsync(client, upstream, cancellationToken);
-
-        // One write, one read batch: the second record is enqueued while the first is not committed yet.
-        await client.SendAsync(Call(2) + "\n" + Call(3), cancellationToken);
-        await bothRecorded.Task.WaitAsync(cancellationToken);
-        commit.SetResult();
-        var first = await upstream.Forwarded.NextAsync(cancellationToken);
-        var second = await upstream.Forwarded.NextAsync(cancellationToken);
-        await client.CloseAsync();
-        await run.WaitAsync(cancellationToken);
-        await session.DisposeAsync();
-
-        Assert.That((first, second), Is.EqualTo((Call(2), Call(3))));
+        Assert.That(forwarded, Is.EqualTo((Call(2), Call(3))));
     }
 
     [Test]
     [CancelAfter(10000)]
     public async Task RecordAsync_LaterFrameOfTheBatchCommittedFirst_StillForwardedAfterTheEarlierOne(CancellationToken cancellationToken)
     {
+        // Call 2's record waits, call 3's is committed at once: call 3 must not overtake call 2.
+        var forwarded = await ForwardCallsTwoAndThreeInOneBatchAsync(frame => frame.Id.Number == 2, waiting: 1, cancellationToken);
+
+        Assert.That(forwarded, Is.EqualTo((Call(2), Call(3))));
+    }
+
+    /// <summary>
+    /// Sends calls 2 and 3 in one write (one read batch); the records of the calls <paramref name="waits"/> picks wait for
+    /// one commit, made once <paramref name="waiting"/> of them wait. Returns the first two frames the upstream got.
+    /// </summary>
+    private static async Task<(string? First, string? Second)> ForwardCallsTwoAndThreeInOneBatchAsync(Func<McpFrame, bool> waits, int waiting, CancellationToken cancellationToken)
+    {
         var upstream = new PipeUpstream();
         await using var rig = new SessionRig(upstream);
         var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var firstRecorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         rig.Recorder.Commit = frame =>
         {
-            if (frame.Method != "tools/call" || frame.Id.Number != 2)
+            if (frame.Method != "tools/call" || !waits(frame))
             {
                 return null;
             }
 
-            firstRecorded.TrySetResult();
+            if (Interlocked.Increment(ref calls) == waiting)
+            {
+                allWaiting.TrySetResult();
+            }
+
             return commit.Task;
         };
         var session = rig.NdjsonSession(out var client);
@@ -271,17 +256,15 @@ internal sealed class SessionRecordingTests
         await client.Received.NextAsync(cancellationToken);
         await GatewaySessionTests.InitializeAsync(client, upstream, cancellationToken);
 
-        // One read batch: call 2's record waits, call 3's is committed at once; call 3 must not overtake call 2.
         await client.SendAsync(Call(2) + "\n" + Call(3), cancellationToken);
-        await firstRecorded.Task.WaitAsync(cancellationToken);
+        await allWaiting.Task.WaitAsync(cancellationToken);
         commit.SetResult();
         var first = await upstream.Forwarded.NextAsync(cancellationToken);
         var second = await upstream.Forwarded.NextAsync(cancellationToken);
         await client.CloseAsync();
         await run.WaitAsync(cancellationToken);
         await session.DisposeAsync();
-
-        Assert.That((first, second), Is.EqualTo((Call(2), Call(3))));
+        return (first, second);
     }
 
     [Test]
