@@ -1,4 +1,3 @@
-using McpGateway.Core.Recording;
 using Microsoft.Extensions.Logging;
 
 namespace McpGateway.Core.Chain;
@@ -10,6 +9,12 @@ namespace McpGateway.Core.Chain;
 /// </summary>
 internal static class InspectorChainBuilder
 {
+    /// <summary>
+    /// The name the chain keeps from inspectors: the session's recording stage, which runs after the chain and is counted
+    /// under this name (Chain is below Recording, so the name lives here).
+    /// </summary>
+    internal const string RecordingStageName = "recording";
+
     public static InspectorChain Build(
         IEnumerable<InspectorRegistration> registrations,
         IReadOnlyList<string> middleOrder,
@@ -96,9 +101,9 @@ internal static class InspectorChainBuilder
             {
                 errors.Add("an inspector is registered without a name");
             }
-            else if (string.Equals(registration.Name, ISessionRecorder.StageName, StringComparison.Ordinal))
+            else if (string.Equals(registration.Name, RecordingStageName, StringComparison.Ordinal))
             {
-                errors.Add($"{registration.Describe()}: '{ISessionRecorder.StageName}' is the name of the session's recording stage, not available to an inspector");
+                errors.Add($"{registration.Describe()}: '{RecordingStageName}' is the name of the session's recording stage, not available to an inspector");
             }
             else if (!byName.TryAdd(registration.Name, registration))
             {
@@ -119,7 +124,7 @@ internal static class InspectorChainBuilder
         for (var i = 0; i < middleOrder.Count; i++)
         {
             var name = middleOrder[i];
-            if (string.Equals(name, ISessionRecorder.StageName, StringComparison.Ordinal))
+            if (string.Equals(name, RecordingStageName, StringComparison.Ordinal))
             {
                 errors.Add($"inspectors[{i}]: '{name}' is not an inspector: recording is the session's terminal stage, it always runs after the chain (turn it on with the audit section) and cannot be placed in it");
             }

@@ -18,7 +18,7 @@ internal interface ISessionRecorder
     /// The recording stage's name: a frame whose record did not commit is refused (-31006) and counted under it. Not an
     /// inspector: no inspector may take the name, and the chain's configured order cannot place it.
     /// </summary>
-    const string StageName = "recording";
+    const string StageName = InspectorChainBuilder.RecordingStageName;
 
     /// <summary>
     /// A frame the chain cleared (or a notification the gateway made, past the chain's tail), as it leaves: its record is
