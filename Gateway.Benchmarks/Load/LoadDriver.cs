@@ -15,8 +15,6 @@ namespace McpGateway.Benchmarks.Load;
 /// </summary>
 internal static class LoadDriver
 {
-    private const int ConnectParallelism = 32;
-    private const int IdleWarmConnections = 32;
 
     /// <summary>The gateway target with the masking inspector (<c>--masking on</c>).</summary>
     internal const string MaskedGateway = "gateway+masking";
@@ -208,12 +206,12 @@ internal static class LoadDriver
             {
                 if (targets.Any(IsGateway))
                 {
-                    idle.Add(await MeasureIdleAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream.Endpoint, MaxConnections(options), options.GatewayEnvironment, ct), true, options.IdleConnections, cancellationToken).ConfigureAwait(false));
+                    idle.Add(await IdleProbe.MeasureAsync("gateway", ct => ProxyProcess.StartGatewayAsync(gatewayDll!, upstream.Endpoint, MaxConnections(options), options.GatewayEnvironment, ct), true, options.IdleConnections, cancellationToken).ConfigureAwait(false));
                 }
 
                 if (targets.Contains("haproxy"))
                 {
-                    idle.Add(await MeasureIdleAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream.Endpoint, ct), false, options.IdleConnections, cancellationToken).ConfigureAwait(false));
+                    idle.Add(await IdleProbe.MeasureAsync("haproxy", ct => ProxyProcess.StartHaproxyAsync(haproxy!, upstream.Endpoint, ct), false, options.IdleConnections, cancellationToken).ConfigureAwait(false));
                 }
             }
         }
@@ -373,7 +371,7 @@ internal static class LoadDriver
         var connections = new List<LoadConnection>(count);
         try
         {
-            await OpenAsync(count, async ct =>
+            await ConnectionOpener.OpenAsync(count, async ct =>
             {
                 var connection = await LoadConnection.ConnectAsync(endpoint, IsGateway(target), options.InFlight, options.FrameBytes, ct).ConfigureAwait(false);
                 lock (connections)
@@ -442,104 +440,6 @@ internal static class LoadDriver
     }
 
     /// <summary>
-    /// Opens <paramref name="count"/> idle connections (authenticated through the gateway) to a freshly started relay
-    /// and reads its VmRSS before and after. A few connections come and go first, so that first-use costs (JIT, pools)
-    /// are not counted as per-connection memory.
-    /// </summary>
-    private static async Task<IdleResult> MeasureIdleAsync(
-        string name,
-        Func<CancellationToken, Task<ProxyProcess>> start,
-        bool authenticate,
-        int count,
-        CancellationToken cancellationToken)
-    {
-        var sockets = new List<Socket>(count);
-        ProxyProcess? relay = null;
-        try
-        {
-            relay = await start(cancellationToken).ConfigureAwait(false);
-            var endpoint = relay.Endpoint;
-            await OpenIdleAsync(endpoint, authenticate, IdleWarmConnections, sockets, cancellationToken).ConfigureAwait(false);
-            Close(sockets);
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-
-            var before = ProcStat.ResidentKiB(relay.Pid);
-            await OpenIdleAsync(endpoint, authenticate, count, sockets, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-            var after = ProcStat.ResidentKiB(relay.Pid);
-            var result = new IdleResult(name, count, before, after);
-            Console.WriteLine($"load: {name} idle: VmRSS {before / 1024.0:N1} MiB -> {after / 1024.0:N1} MiB with {count} idle connections = {result.KiBPerConnection:N1} KiB each");
-            return result;
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or InvalidOperationException)
-        {
-            return IdleResult.Failed(name, count, $"{ex.GetType().Name}: {ex.Message}");
-        }
-        finally
-        {
-            Close(sockets);
-            if (relay is not null)
-            {
-                await relay.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static Task OpenIdleAsync(IPEndPoint endpoint, bool authenticate, int count, List<Socket> sockets, CancellationToken cancellationToken) =>
-        OpenAsync(count, async ct =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            lock (sockets)
-            {
-                sockets.Add(socket);
-            }
-
-            await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
-            if (authenticate)
-            {
-                await LoadConnection.AuthenticateAsync(socket, ct).ConfigureAwait(false);
-            }
-        }, cancellationToken);
-
-    private static void Close(List<Socket> sockets)
-    {
-        foreach (var socket in sockets)
-        {
-            socket.Dispose();
-        }
-
-        sockets.Clear();
-    }
-
-    // Runs open count times, at most ConnectParallelism at once, each attempt bounded to 15 s.
-    private static async Task OpenAsync(int count, Func<CancellationToken, Task> open, CancellationToken cancellationToken)
-    {
-        using var gate = new SemaphoreSlim(ConnectParallelism);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15 + (count / 50)));
-        var opening = new List<Task>(count);
-        for (var i = 0; i < count; i++)
-        {
-            await gate.WaitAsync(timeout.Token).ConfigureAwait(false);
-            opening.Add(OpenOneAsync());
-        }
-
-        await Task.WhenAll(opening).ConfigureAwait(false);
-
-        async Task OpenOneAsync()
-        {
-            try
-            {
-                await open(timeout.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-    }
-
-    /// <summary>
     /// The runtime settings <c>mcpgw</c> runs with (Program.cs and its project file), for <see cref="LoadOptions.KestrelCopyTarget"/>;
     /// <c>--copy-env</c> overrides them.
     /// </summary>
@@ -564,7 +464,7 @@ internal static class LoadDriver
 
     // Room for the largest run or the idle probe (plus its warm-up connections), with margin.
     private static int MaxConnections(LoadOptions options) =>
-        Math.Max(options.Connections.Max(), options.IdleConnections + IdleWarmConnections) * 2;
+        Math.Max(options.Connections.Max(), options.IdleConnections + IdleProbe.WarmConnections) * 2;
 
     private static void Skip(List<string> notes, string message)
     {
