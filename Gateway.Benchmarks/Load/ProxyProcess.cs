@@ -152,17 +152,7 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var listening = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            var match = e.Data is null ? null : ListeningLine().Match(e.Data);
-            if (match is { Success: true })
-            {
-                listening.TrySetResult(new IPEndPoint(IPAddress.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
-            }
-        };
-        process.Start();
+        var (process, listening) = StartListening(start);
         var gateway = new ProxyProcess("gateway", process, config);
         try
         {
@@ -174,7 +164,7 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
             }
             else
             {
-                gateway.Endpoint = await WaitAsync(process, listening.Task, gateway, cancellationToken).ConfigureAwait(false);
+                gateway.Endpoint = await WaitAsync(process, listening, gateway, cancellationToken).ConfigureAwait(false);
             }
 
             return gateway;
@@ -217,6 +207,23 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        var (process, listening) = StartListening(start);
+        var relay = new ProxyProcess(name, process, null);
+        try
+        {
+            relay.Endpoint = await WaitAsync(process, listening, relay, cancellationToken).ConfigureAwait(false);
+            return relay;
+        }
+        catch
+        {
+            await relay.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Starts <paramref name="start"/>; the task completes with the endpoint its "listening on IP:PORT" line names.</summary>
+    private static (Process Process, Task<IPEndPoint> Listening) StartListening(ProcessStartInfo start)
+    {
         var listening = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) =>
@@ -228,17 +235,7 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
             }
         };
         process.Start();
-        var relay = new ProxyProcess(name, process, null);
-        try
-        {
-            relay.Endpoint = await WaitAsync(process, listening.Task, relay, cancellationToken).ConfigureAwait(false);
-            return relay;
-        }
-        catch
-        {
-            await relay.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return (process, listening.Task);
     }
 
     /// <summary>Starts <c>haproxy -f /dev/stdin -db</c>: one TCP-mode listener on a free 127.0.0.1 port relaying to <paramref name="upstream"/>.</summary>
