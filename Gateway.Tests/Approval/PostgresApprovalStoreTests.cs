@@ -12,18 +12,12 @@ internal sealed class PostgresApprovalStoreTests : ApprovalStoreContractTests
 {
     private ThrowawayPostgres? _postgres;
 
-    private string ConnectionString => $"Host=127.0.0.1;Port={_postgres!.Port};Username=postgres;Database=mcptest";
+    private string ConnectionString => _postgres!.ConnectionString;
 
     [OneTimeSetUp]
     public async Task StartPostgres()
     {
-        if (!ThrowawayPostgres.IsAvailable)
-        {
-            Assert.Ignore("PostgreSQL server binaries are not installed; the PostgreSQL approval store is not tested here");
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        _postgres = await ThrowawayPostgres.StartAsync(timeout.Token);
+        _postgres = await ThrowawayPostgres.StartOrIgnoreAsync("the PostgreSQL approval store");
     }
 
     [OneTimeTearDown]

@@ -27,6 +27,9 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
 
     public string ConnectionUri => $"postgresql://postgres@127.0.0.1:{Port}/mcptest";
 
+    /// <summary>The same database as an Npgsql connection string (what the gateway's configuration takes).</summary>
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=mcptest";
+
     /// <summary>The server log: every statement that failed is in it.</summary>
     public string ServerLog => File.Exists(Path.Combine(Directory, "server.log")) ? File.ReadAllText(Path.Combine(Directory, "server.log")) : "";
 
@@ -40,6 +43,21 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         }
 
         return new ThrowawayPostgres(output.Trim().Split('\n')[^1], port);
+    }
+
+    /// <summary>
+    /// A fixture's cluster, started within 60 s; where the server binaries are missing the fixture is ignored, saying
+    /// what is then <paramref name="untested"/>.
+    /// </summary>
+    public static async Task<ThrowawayPostgres> StartOrIgnoreAsync(string? untested = null)
+    {
+        if (!IsAvailable)
+        {
+            Assert.Ignore("PostgreSQL server binaries are not installed" + (untested is null ? "" : $"; {untested} is not tested here"));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await StartAsync(timeout.Token);
     }
 
     public async ValueTask DisposeAsync() => await RunAsync(["stop", Directory], Port, CancellationToken.None);

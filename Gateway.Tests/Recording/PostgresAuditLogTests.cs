@@ -20,7 +20,7 @@ internal sealed class PostgresAuditLogTests : AuditStoreContractTests
 
     private ThrowawayPostgres? _postgres;
 
-    private string ConnectionString => $"Host=127.0.0.1;Port={_postgres!.Port};Username=postgres;Database=mcptest";
+    private string ConnectionString => _postgres!.ConnectionString;
 
     [OneTimeSetUp]
     public async Task StartPostgres()

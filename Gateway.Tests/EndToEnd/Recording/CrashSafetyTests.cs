@@ -64,7 +64,7 @@ internal sealed class CrashSafetyTests
         await RunRoundsAsync(new JsonObject
         {
             ["store"] = "postgres",
-            ["connectionString"] = string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={postgres.Port};Username=postgres;Database=mcptest"),
+            ["connectionString"] = postgres.ConnectionString,
         }, cancellationToken);
     }
 

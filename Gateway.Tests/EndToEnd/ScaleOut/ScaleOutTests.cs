@@ -64,7 +64,7 @@ internal sealed class ScaleOutTests
         await using var postgres = await ThrowawayPostgres.StartAsync(cancellationToken);
         await using var provider = await OidcProvider.StartAsync(cancellationToken);
         await using var upstream = SpyUpstream.Start(SpyBehavior.Echo);
-        var connectionString = string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={postgres.Port};Username=postgres;Database=mcptest");
+        var connectionString = postgres.ConnectionString;
         var instances = new Instance[Instances];
         for (var i = 0; i < Instances; i++)
         {
