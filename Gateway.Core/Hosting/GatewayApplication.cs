@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using McpGateway.Core.Admin;
 using McpGateway.Core.Chain;
@@ -66,6 +67,12 @@ internal sealed class GatewayApplication : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(configureServices);
+
+        // No trace context leaves the gateway on any HTTP request it makes (upstreams, token introspection, key sets,
+        // approval webhooks, anchors): the default propagator copies the current activity, which for work done within
+        // a front-door or admin request is the one whose trace id and baggage the caller chose. Incoming trace context
+        // is still read for the gateway's own telemetry.
+        DistributedContextPropagator.Current = DistributedContextPropagator.CreateNoOutputPropagator();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         if (configureLogging is null)
         {

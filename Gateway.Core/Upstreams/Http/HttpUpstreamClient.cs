@@ -32,9 +32,9 @@ internal sealed class HttpUpstreamClient : IDisposable
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.All,
 
-            // No trace context upstream: the default propagator copied the current activity (ASP.NET Core's request
-            // activity, whose trace id and baggage the client chose) into every request. Without a propagator the
-            // handler also leaves its diagnostics stage out of the pipeline, which each exchange paid for.
+            // No trace context upstream (GatewayApplication sets no-output propagation for every client of the process);
+            // without a propagator of its own the handler also leaves its diagnostics stage out of the pipeline, which
+            // each exchange paid for.
             ActivityHeadersPropagator = null,
         };
         _http = new HttpClient(handler)

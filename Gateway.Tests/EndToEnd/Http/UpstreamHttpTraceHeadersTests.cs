@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using McpGateway.Core.Configuration;
 using McpGateway.Tests.EndToEnd.FrontDoor;
@@ -91,6 +92,29 @@ internal sealed class UpstreamHttpTraceHeadersTests
             Assert.That(seen.SelectMany(r => r.Headers.Keys).Intersect(TraceHeaders, StringComparer.OrdinalIgnoreCase), Is.Empty, "no trace context crosses the gateway");
             Assert.That(seen.SelectMany(r => r.Headers.Values), Has.None.Contains(ClientTraceId).IgnoreCase, "the client's trace id stays on the client's side");
             Assert.That(seen[^1].Header("Mcp-Session-Id"), Is.EqualTo("upstream-session-1"), "the contract's own headers still go");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30000)]
+    public async Task AnyGatewayMadeRequest_InsideAClientsTraceActivity_CarriesNoTraceHeader(CancellationToken cancellationToken)
+    {
+        // Introspection, key sets, approval webhooks and anchors use HttpClients with default handlers; within a front-door
+        // request the current activity is the client's. The gateway turns propagation off for the whole process.
+        using var activity = new Activity("client-request");
+        activity.SetParentId($"00-{ClientTraceId}-00f067aa0ba902ba-01");
+        activity.AddBaggage("tenant", "acme");
+        activity.Start();
+        using var http = new HttpClient(new SocketsHttpHandler());
+        // A PUT, so that the front-door test's count of POSTs to this shared upstream stays its own.
+        using var sent = await http.PutAsync(_upstream.Url, new StringContent("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+        activity.Stop();
+
+        var seen = _upstream.Requests.Single(r => r.Method == "PUT");
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen.Headers.Keys.Intersect(TraceHeaders, StringComparer.OrdinalIgnoreCase), Is.Empty);
+            Assert.That(seen.Headers.Values, Has.None.Contains(ClientTraceId).IgnoreCase);
         });
     }
 }
